@@ -1,0 +1,2 @@
+//! Stage ④: incremental markdown.
+pub mod render;

@@ -1,0 +1,1 @@
+//! Stage ⑥ (wasm32 only). (Being implemented.)

@@ -7,6 +7,7 @@
 
 pub mod diff;
 pub mod html;
+pub mod recorder;
 
 /// A rendered node.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -159,8 +159,5 @@ fn carry_from(prefix: &[u8]) -> Carry {
     let mut bytes = [0u8; 3];
     let len = prefix.len().min(3);
     bytes[..len].copy_from_slice(&prefix[..len]);
-    Carry::Partial {
-        bytes,
-        len: len as u8,
-    }
+    Carry::Partial { bytes, len: len as u8 }
 }

@@ -37,13 +37,7 @@ pub struct LineSplitter {
 impl LineSplitter {
     /// A splitter that rejects lines longer than `max_line` bytes.
     pub fn new(max_line: usize) -> Self {
-        LineSplitter {
-            max_line,
-            partial: String::new(),
-            pending_cr: false,
-            failed: None,
-            scanned: 0,
-        }
+        LineSplitter { max_line, partial: String::new(), pending_cr: false, failed: None, scanned: 0 }
     }
 
     /// The configured bound on one line, in bytes.
@@ -151,9 +145,7 @@ impl LineSplitter {
 
     fn check_len(&self, len: usize) -> Result<(), FrameError> {
         if len > self.max_line {
-            return Err(FrameError::LineTooLong {
-                limit: self.max_line,
-            });
+            return Err(FrameError::LineTooLong { limit: self.max_line });
         }
         Ok(())
     }
@@ -197,10 +189,7 @@ mod tests {
         let long = "x".repeat(200);
         let lines = lines_of(&mut splitter, &[&long[..100], &long[100..], "\nab"]);
         assert_eq!(lines, vec![long.clone()], "should hand out the joined line");
-        assert!(
-            splitter.partial.capacity() <= RETAINED_CAPACITY.max(2),
-            "should not keep the long line's allocation"
-        );
+        assert!(splitter.partial.capacity() <= RETAINED_CAPACITY.max(2), "should not keep the long line's allocation");
         assert_eq!(splitter.partial, "ab", "should hold the next partial line");
     }
 
@@ -208,10 +197,6 @@ mod tests {
     fn should_keep_a_pending_cr_across_an_empty_piece() {
         let mut splitter = LineSplitter::new(64);
         let lines = lines_of(&mut splitter, &["a\r", "", "\nb\n"]);
-        assert_eq!(
-            lines,
-            vec!["a", "b"],
-            "should count CR, empty piece, LF as one line end"
-        );
+        assert_eq!(lines, vec!["a", "b"], "should count CR, empty piece, LF as one line end");
     }
 }

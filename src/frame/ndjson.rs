@@ -32,9 +32,7 @@ pub struct NdjsonFramer {
 impl NdjsonFramer {
     /// A framer that rejects lines longer than `max_line` bytes.
     pub fn new(max_line: usize) -> Self {
-        NdjsonFramer {
-            lines: LineSplitter::new(max_line),
-        }
+        NdjsonFramer { lines: LineSplitter::new(max_line) }
     }
 
     /// Bytes examined for line ends so far; equals the bytes pushed (the linearity witness for tests).

@@ -128,10 +128,7 @@ impl SseFramer {
     pub fn with_leading_bom(max_line: usize, leading_bom: LeadingBom) -> Self {
         SseFramer {
             lines: LineSplitter::new(max_line),
-            state: EventState {
-                max_data: max_line,
-                ..EventState::default()
-            },
+            state: EventState { max_data: max_line, ..EventState::default() },
             leading_bom,
             phase: StreamPhase::AtStart,
         }
@@ -208,9 +205,7 @@ impl EventState {
         match name {
             "data" => {
                 if self.data.len() + value.len() + 1 > self.max_data {
-                    return Err(FrameError::EventTooLong {
-                        limit: self.max_data,
-                    });
+                    return Err(FrameError::EventTooLong { limit: self.max_data });
                 }
                 self.data.push_str(value);
                 self.data.push('\n');
@@ -238,11 +233,8 @@ impl EventState {
         if self.data.ends_with('\n') {
             self.data.pop();
         }
-        let event = if self.event_type.is_empty() {
-            "message".to_owned()
-        } else {
-            std::mem::take(&mut self.event_type)
-        };
+        let event =
+            if self.event_type.is_empty() { "message".to_owned() } else { std::mem::take(&mut self.event_type) };
         out.push(Frame::Event(SseEvent {
             event,
             data: std::mem::take(&mut self.data),
@@ -265,8 +257,5 @@ fn parse_retry(value: &str) -> Option<u64> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(value.bytes().fold(0u64, |ms, digit| {
-        ms.saturating_mul(10)
-            .saturating_add(u64::from(digit - b'0'))
-    }))
+    Some(value.bytes().fold(0u64, |ms, digit| ms.saturating_mul(10).saturating_add(u64::from(digit - b'0'))))
 }

@@ -1,2 +1,3 @@
 //! Stage ④: incremental markdown.
 pub mod render;
+pub mod url;

@@ -334,7 +334,13 @@ impl Converter<'_> {
             }
             NodeValue::HtmlBlock(hb) => {
                 if self.opts.trusted {
-                    out.push(Node::RawHtml(self.raw_html(&hb.literal)));
+                    // comrak puts an HTML block on lines of its own; the serialiser recognises a block by its final
+                    // newline, which the literal lacks only at the very end of the text.
+                    let mut literal = self.raw_html(&hb.literal);
+                    if !literal.ends_with('\n') {
+                        literal.push('\n');
+                    }
+                    out.push(Node::RawHtml(literal));
                 } else {
                     let source = hb.literal.trim_end_matches('\n');
                     let mut p = Element::new("p");

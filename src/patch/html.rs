@@ -100,8 +100,8 @@ impl Writer {
         match node {
             Node::Text(t) => escape_text(&mut self.out, t),
             Node::RawHtml(h) => {
-                // An HTML block's literal always ends with a newline and an inline tag never does (it ends with `>`),
-                // and comrak puts an HTML block on lines of its own.
+                // The renderer ends an HTML block's literal with a newline, and inline HTML never ends with one (it
+                // ends with `>`): that tells them apart. comrak puts an HTML block on lines of its own.
                 let block = h.ends_with('\n');
                 if block {
                     self.cr();

@@ -5,9 +5,12 @@
 //! and an event type it does not know becomes [`StreamEvent::Unknown`].
 
 pub mod anthropic;
+pub mod gemini;
 pub mod ollama;
 pub mod openai;
 pub mod plain;
+pub mod responses;
+pub mod vercel;
 
 use serde_json::Value;
 
@@ -58,24 +61,59 @@ pub enum DialectKind {
     Anthropic,
     Ollama,
     Plain,
+    Gemini,
+    OpenAiResponses,
+    Vercel,
 }
 
 impl DialectKind {
-    /// Parses the JS-facing name (`"openai"`, `"anthropic"`, `"ollama"`, `"plain"`).
+    /// Every dialect, for tests and option validation.
+    pub const ALL: [DialectKind; 7] = [
+        DialectKind::OpenAiChat,
+        DialectKind::Anthropic,
+        DialectKind::Ollama,
+        DialectKind::Plain,
+        DialectKind::Gemini,
+        DialectKind::OpenAiResponses,
+        DialectKind::Vercel,
+    ];
+
+    /// Parses the JS-facing name (`"openai"`, `"anthropic"`, `"ollama"`, `"plain"`, `"gemini"`,
+    /// `"openai-responses"`, `"vercel"`, and a few aliases). `"auto"` is not a dialect: see [`DialectKind::detect`].
     pub fn from_name(name: &str) -> Option<DialectKind> {
         Some(match name {
             "openai" | "openai-chat" => DialectKind::OpenAiChat,
             "anthropic" => DialectKind::Anthropic,
             "ollama" => DialectKind::Ollama,
             "plain" | "text" => DialectKind::Plain,
+            "gemini" => DialectKind::Gemini,
+            "openai-responses" | "responses" => DialectKind::OpenAiResponses,
+            "vercel" | "ai-sdk" => DialectKind::Vercel,
             _ => return None,
         })
+    }
+
+    /// The canonical JS-facing name; `from_name(kind.name()) == Some(kind)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DialectKind::OpenAiChat => "openai",
+            DialectKind::Anthropic => "anthropic",
+            DialectKind::Ollama => "ollama",
+            DialectKind::Plain => "plain",
+            DialectKind::Gemini => "gemini",
+            DialectKind::OpenAiResponses => "openai-responses",
+            DialectKind::Vercel => "vercel",
+        }
     }
 
     /// The framing this dialect is carried in.
     pub fn framing(self) -> Framing {
         match self {
-            DialectKind::OpenAiChat | DialectKind::Anthropic => Framing::Sse,
+            DialectKind::OpenAiChat
+            | DialectKind::Anthropic
+            | DialectKind::Gemini
+            | DialectKind::OpenAiResponses
+            | DialectKind::Vercel => Framing::Sse,
             DialectKind::Ollama => Framing::Ndjson,
             DialectKind::Plain => Framing::Plain,
         }
@@ -88,9 +126,103 @@ impl DialectKind {
             DialectKind::Anthropic => Box::<anthropic::Anthropic>::default(),
             DialectKind::Ollama => Box::<ollama::Ollama>::default(),
             DialectKind::Plain => Box::<plain::Plain>::default(),
+            DialectKind::Gemini => Box::<gemini::Gemini>::default(),
+            DialectKind::OpenAiResponses => Box::<responses::Responses>::default(),
+            DialectKind::Vercel => Box::<vercel::Vercel>::default(),
+        }
+    }
+
+    /// Picks the dialect for `dialect: "auto"` from the response's `Content-Type` and the start of its body.
+    ///
+    /// `first_bytes` is the decoded start of the body; pass at least the first complete frame (for SSE, up to the
+    /// first blank line after a `data:` line — comment lines such as OpenRouter's `: OPENROUTER PROCESSING` may come
+    /// first). Only the first [`DETECT_WINDOW`] bytes are looked at. The rules, in order:
+    ///
+    /// 1. `application/x-ndjson`, `application/ndjson`, `application/jsonl` → Ollama.
+    /// 2. The body speaks for itself (JSON whitespace ignored):
+    ///    `"type":"message_start"` or `event: message_start` → Anthropic;
+    ///    `"type":"response.` → OpenAI Responses;
+    ///    `"candidates"` → Gemini;
+    ///    a UI-message-stream part (`"type":"start"`, `"type":"text-start"`, `"type":"start-step"`, …) → Vercel;
+    ///    `"choices"` or `"object":"chat.completion.chunk"` → OpenAI chat;
+    ///    a line starting with `{` containing `"done":` → Ollama (NDJSON served with another content type).
+    /// 3. Otherwise the content type decides: `text/event-stream` → OpenAI chat (the most copied SSE dialect),
+    ///    anything else (including none) → plain text.
+    ///
+    /// Body markers are checked only where the framing allows them: SSE markers need the body to look like SSE
+    /// (a line starting with `data:`, `event:`, `id:` or `:`), so a plain-text answer that *mentions* `"choices"`
+    /// stays plain.
+    pub fn detect(content_type: Option<&str>, first_bytes: &str) -> DialectKind {
+        let mime = content_type
+            .and_then(|ct| ct.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(
+            mime.as_str(),
+            "application/x-ndjson" | "application/ndjson" | "application/jsonl"
+        ) {
+            return DialectKind::Ollama;
+        }
+        let window = match first_bytes.char_indices().nth(DETECT_WINDOW) {
+            Some((cut, _)) => &first_bytes[..cut],
+            None => first_bytes,
+        };
+        let looks_sse = window.lines().any(|l| {
+            l.starts_with("data:")
+                || l.starts_with("event:")
+                || l.starts_with("id:")
+                || l.starts_with(':')
+        });
+        if looks_sse {
+            // Compacting once per stream makes the markers independent of each server's JSON spacing.
+            let compact: String = window
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            let has = |marker: &str| compact.contains(marker);
+            if has(r#""type":"message_start""#) || has("event:message_start") {
+                return DialectKind::Anthropic;
+            }
+            if has(r#""type":"response."#) || has("event:response.") {
+                return DialectKind::OpenAiResponses;
+            }
+            if has(r#""candidates""#) {
+                return DialectKind::Gemini;
+            }
+            const VERCEL_PARTS: [&str; 6] = [
+                "start",
+                "start-step",
+                "text-start",
+                "text-delta",
+                "reasoning-start",
+                "message-metadata",
+            ];
+            if VERCEL_PARTS
+                .iter()
+                .any(|p| has(&format!(r#"data:{{"type":"{p}""#)))
+            {
+                return DialectKind::Vercel;
+            }
+            if has(r#""choices""#) || has(r#""object":"chat.completion.chunk""#) {
+                return DialectKind::OpenAiChat;
+            }
+        } else if window
+            .lines()
+            .any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":"))
+        {
+            return DialectKind::Ollama;
+        }
+        if mime == "text/event-stream" || (looks_sse && mime.is_empty()) {
+            DialectKind::OpenAiChat
+        } else {
+            DialectKind::Plain
         }
     }
 }
+
+/// How many characters of the body [`DialectKind::detect`] looks at: enough for any provider's first frame (a
+/// Responses `response.created` event is about 1.5 KB), small enough that sniffing stays cheap.
+pub const DETECT_WINDOW: usize = 8 * 1024;
 
 /// Reads one provider's frames.
 pub trait Dialect {

@@ -1025,6 +1025,438 @@ mod plain {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// Gemini
+
+mod gemini {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Gemini;
+
+    #[test]
+    fn parts_become_text_reasoning_and_tool_calls() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(
+                    r#"{"candidates": [{"content": {"parts": [{"text": "**Plan**","thought": true}],"role": "model"},"index": 0}]}"#,
+                ),
+                data(
+                    r#"{"candidates":[{"content":{"parts":[{"text":"Hi"},{"functionCall":{"name":"weather","args":{"city":"SF"}},"thoughtSignature":"abc"}]}}]}"#,
+                ),
+                data(
+                    r#"{"candidates":[{"content":{"parts":[{"text":"","thoughtSignature":"xyz"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":29,"thoughtsTokenCount":256}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("**Plan**"),
+                text("Hi"),
+                tool(0, None, Some("weather"), r#"{"city":"SF"}"#),
+                usage(Some(9), Some(285)),
+                finish(Some("STOP")),
+            ],
+            "read thoughts, text, calls and usage, and finish at EOF after finishReason",
+        );
+    }
+
+    #[test]
+    fn eof_without_finish_reason_is_incomplete() {
+        let out = read_to_eof(
+            K,
+            &[data(
+                r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[text("cut")],
+            "not finish a body cut before finishReason",
+        );
+    }
+
+    #[test]
+    fn errors_and_blocked_prompts_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(
+                    r#"{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}"#,
+                ),
+                data("{}"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[error(Some("429"), "Resource exhausted")],
+            "end with the error",
+        );
+        let out = read_to_eof(K, &[data(r#"{"promptFeedback":{"blockReason":"SAFETY"}}"#)]);
+        assert_events(
+            &out,
+            &[error(Some("SAFETY"), "the prompt was blocked (SAFETY)")],
+            "report a blocked prompt as an error",
+        );
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            data("[]"),
+            data("{bad"),
+            data(
+                r#"{"candidates":[{"content":{"parts":[null,{"text":1},{"functionCall":null}]}}],"usageMetadata":[]}"#,
+            ),
+            data(r#"{"candidates":{"x":1},"promptFeedback":{"blockReason":5}}"#),
+        ];
+        let out = read_to_eof(K, &frames);
+        assert_one_outcome_at_most(&out, "odd shapes");
+        assert_malformed(&read(K, &[line("{}")]), "reject an NDJSON line");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// OpenAI Responses
+
+mod responses {
+    use super::*;
+
+    const K: DialectKind = DialectKind::OpenAiResponses;
+
+    fn ev(json: &str) -> Frame {
+        let name = serde_json::from_str::<Value>(json).expect("test JSON")["type"]
+            .as_str()
+            .unwrap_or("message")
+            .to_owned();
+        event(&name, json)
+    }
+
+    #[test]
+    fn a_response_reads_to_completed() {
+        let out = read(
+            K,
+            &[
+                ev(r#"{"type":"response.created","response":{"status":"in_progress"}}"#),
+                ev(
+                    r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1"}}"#,
+                ),
+                ev(
+                    r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":0}"#,
+                ),
+                ev(
+                    r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**One**"}"#,
+                ),
+                ev(
+                    r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":1}"#,
+                ),
+                ev(
+                    r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**Two**"}"#,
+                ),
+                ev(
+                    r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","call_id":"call_1","name":"calculator","arguments":""}}"#,
+                ),
+                ev(
+                    r#"{"type":"response.function_call_arguments.delta","output_index":1,"delta":"{\"a\":1}"}"#,
+                ),
+                ev(
+                    r#"{"type":"response.output_text.delta","output_index":2,"delta":"The answer"}"#,
+                ),
+                ev(r#"{"type":"response.output_text.annotation.added","output_index":2}"#),
+                ev(
+                    r#"{"type":"response.completed","response":{"status":"completed","usage":{"input_tokens":10,"output_tokens":127}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("**One**"),
+                reasoning("\n\n"),
+                reasoning("**Two**"),
+                tool(1, Some("call_1"), Some("calculator"), ""),
+                tool(1, None, None, r#"{"a":1}"#),
+                text("The answer"),
+                usage(Some(10), Some(127)),
+                finish(Some("completed")),
+            ],
+            "read summaries apart, calls by output index, text, usage and finish",
+        );
+    }
+
+    #[test]
+    fn incomplete_finishes_with_its_reason() {
+        let out = read(
+            K,
+            &[ev(
+                r#"{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[finish(Some("max_output_tokens"))],
+            "carry the incomplete reason",
+        );
+    }
+
+    #[test]
+    fn errors_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                ev(
+                    r#"{"type":"error","sequence_number":2,"error":{"type":"tokens","code":"rate_limit_exceeded","message":"Request too large"}}"#,
+                ),
+                ev(
+                    r#"{"type":"response.failed","response":{"error":{"code":"rate_limit_exceeded","message":"Request too large"}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[error(Some("rate_limit_exceeded"), "Request too large")],
+            "end at the error event and ignore response.failed after it",
+        );
+        let out = read(
+            K,
+            &[ev(
+                r#"{"type":"response.failed","response":{"error":{"code":"server_error","message":"boom"}}}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[error(Some("server_error"), "boom")],
+            "read response.failed on its own",
+        );
+        let out = read(K, &[ev(r#"{"type":"error","code":"x","message":"flat"}"#)]);
+        assert_events(
+            &out,
+            &[error(Some("x"), "flat")],
+            "read the flat error shape",
+        );
+    }
+
+    #[test]
+    fn server_tools_are_tool_calls() {
+        let out = read(
+            K,
+            &[
+                ev(
+                    r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"web_search_call","id":"ws_1","status":"in_progress"}}"#,
+                ),
+                ev(r#"{"type":"response.web_search_call.searching","output_index":0}"#),
+                ev(
+                    r#"{"type":"response.output_item.done","output_index":0,"item":{"type":"web_search_call","id":"ws_1","action":{"type":"search","query":"q"}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                tool(0, Some("ws_1"), Some("web_search"), ""),
+                tool(0, None, None, r#"{"query":"q","type":"search"}"#),
+            ],
+            "announce the search and give its action as arguments",
+        );
+    }
+
+    #[test]
+    fn unknown_and_malformed_events_are_reported() {
+        let out = read(
+            K,
+            &[
+                ev(r#"{"type":"response.teleport.delta"}"#),
+                event("message", "nope"),
+            ],
+        );
+        assert!(
+            matches!(out.as_slice(), [StreamEvent::Unknown(name), StreamEvent::Malformed(_)] if name == "response.teleport.delta"),
+            "should report the unknown type and the bad JSON, got {out:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Vercel AI SDK UI message stream
+
+mod vercel {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Vercel;
+
+    #[test]
+    fn parts_read_to_done() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(r#"{"type":"start"}"#),
+                data(r#"{"type":"reasoning-start","id":"r"}"#),
+                data(r#"{"type":"reasoning-delta","id":"r","delta":"hm"}"#),
+                data(r#"{"type":"text-delta","id":"0","delta":"Hi"}"#),
+                data(r#"{"type":"tool-input-start","toolCallId":"t1","toolName":"search"}"#),
+                data(r#"{"type":"tool-input-delta","toolCallId":"t1","inputTextDelta":"{}"}"#),
+                data(
+                    r#"{"type":"tool-input-available","toolCallId":"t1","toolName":"search","input":{}}"#,
+                ),
+                data(
+                    r#"{"type":"tool-input-available","toolCallId":"t2","toolName":"web_search","input":{"q":1}}"#,
+                ),
+                data(r#"{"type":"data-weather","data":{}}"#),
+                data(r#"{"type":"finish","finishReason":"tool-calls"}"#),
+                data("[DONE]"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("hm"),
+                text("Hi"),
+                tool(0, Some("t1"), Some("search"), ""),
+                tool(0, None, None, "{}"),
+                tool(1, Some("t2"), Some("web_search"), r#"{"q":1}"#),
+                finish(Some("tool-calls")),
+            ],
+            "read reasoning, text, streamed and whole tool calls, and finish at [DONE]",
+        );
+    }
+
+    #[test]
+    fn finish_part_then_eof_finishes() {
+        let out = read_to_eof(K, &[data(r#"{"type":"finish"}"#)]);
+        assert_events(&out, &[finish(None)], "finish at EOF after a finish part");
+        assert_events(
+            &read_to_eof(K, &[data(r#"{"type":"text-delta","delta":"x"}"#)]),
+            &[text("x")],
+            "stay incomplete",
+        );
+    }
+
+    #[test]
+    fn error_and_abort_parts_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(r#"{"type":"error","errorText":"Overloaded"}"#),
+                data("[DONE]"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[error(None, "Overloaded")],
+            "end with the error text",
+        );
+        let out = read(K, &[data(r#"{"type":"abort"}"#)]);
+        assert_events(
+            &out,
+            &[error(Some("aborted"), "the server aborted the stream")],
+            "report an abort",
+        );
+    }
+
+    #[test]
+    fn unknown_and_malformed_parts_are_reported() {
+        let out = read(K, &[data(r#"{"type":"hologram"}"#), data("[1]")]);
+        assert!(
+            matches!(out.as_slice(), [StreamEvent::Unknown(name), StreamEvent::Malformed(_)] if name == "hologram"),
+            "should report the unknown part and the non-object, got {out:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Names and auto-detection
+
+mod kind {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for kind in DialectKind::ALL {
+            assert_eq!(
+                DialectKind::from_name(kind.name()),
+                Some(kind),
+                "should parse its own name {}",
+                kind.name()
+            );
+        }
+        assert_eq!(
+            DialectKind::from_name("auto"),
+            None,
+            "should leave auto to detect"
+        );
+    }
+
+    #[track_caller]
+    fn assert_detects(content_type: Option<&str>, body: &str, expected: DialectKind) {
+        assert_eq!(
+            DialectKind::detect(content_type, body),
+            expected,
+            "should detect {expected:?} from {content_type:?}, {body:?}"
+        );
+    }
+
+    #[test]
+    fn detects_from_the_first_frame() {
+        let sse = Some("text/event-stream; charset=utf-8");
+        assert_detects(
+            sse,
+            "event: message_start\ndata: {\"type\":\"message_start\"}\n\n",
+            DialectKind::Anthropic,
+        );
+        assert_detects(
+            sse,
+            "event: response.created\ndata: {\"type\":\"response.created\"}\n\n",
+            DialectKind::OpenAiResponses,
+        );
+        assert_detects(
+            sse,
+            "data: {\"candidates\": [{\"content\": {}}]}\r\n\r\n",
+            DialectKind::Gemini,
+        );
+        assert_detects(sse, "data: {\"type\":\"start\"}\n\n", DialectKind::Vercel);
+        assert_detects(
+            sse,
+            ": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\ndata: {\"id\":\"gen\",\"choices\":[]}\n\n",
+            DialectKind::OpenAiChat,
+        );
+        assert_detects(sse, ": keep-alive\n\n", DialectKind::OpenAiChat);
+        assert_detects(
+            Some("application/x-ndjson"),
+            "{\"model\":\"x\"",
+            DialectKind::Ollama,
+        );
+        assert_detects(
+            None,
+            "{\"model\":\"x\",\"message\":{},\"done\":false}\n",
+            DialectKind::Ollama,
+        );
+        assert_detects(None, "data: {\"choices\":[]}\n\n", DialectKind::OpenAiChat);
+        assert_detects(
+            Some("text/plain"),
+            "The API returns \"choices\" and \"done\": true.",
+            DialectKind::Plain,
+        );
+        assert_detects(None, "# Hello", DialectKind::Plain);
+    }
+
+    #[test]
+    fn detects_every_fixture() {
+        for fixture in support::real_streams() {
+            let Some(expected) = DialectKind::from_name(&fixture.dialect) else {
+                continue;
+            };
+            let body = String::from_utf8_lossy(&fixture.bytes);
+            let detected = DialectKind::detect(Some(&fixture.content_type), &body);
+            assert_eq!(
+                detected, expected,
+                "fixture {}: should be detected as {expected:?}",
+                fixture.name
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
 // Real recorded streams
 
 /// What the whole stream amounted to.
@@ -1247,6 +1679,33 @@ fn anthropic_fixtures() {
 #[test]
 fn ollama_fixtures() {
     assert_fixtures_pass("ollama");
+}
+
+#[test]
+fn gemini_fixtures() {
+    assert_fixtures_pass("gemini");
+}
+
+#[test]
+fn responses_fixtures() {
+    assert_fixtures_pass("responses");
+}
+
+#[test]
+fn vercel_fixtures() {
+    assert_fixtures_pass("vercel");
+}
+
+#[test]
+fn every_fixture_has_a_dialect() {
+    for fixture in support::real_streams() {
+        assert!(
+            DialectKind::from_name(&fixture.dialect).is_some(),
+            "fixture {}: should name a supported dialect, not {:?}",
+            fixture.name,
+            fixture.dialect
+        );
+    }
 }
 
 #[test]

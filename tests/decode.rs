@@ -64,13 +64,27 @@ fn reference(bytes: &[u8]) -> String {
 
 #[test]
 fn should_decode_every_code_point_width_split_at_every_offset() {
-    for c in ['a', 'é', '€', '\u{FEFF}', '😀', '\u{10FFFF}', '\u{7FF}', '\u{800}', '\u{FFFF}'] {
+    for c in [
+        'a',
+        'é',
+        '€',
+        '\u{FEFF}',
+        '😀',
+        '\u{10FFFF}',
+        '\u{7FF}',
+        '\u{800}',
+        '\u{FFFF}',
+    ] {
         let text = format!("<{c}{c}>");
         let bytes = text.as_bytes();
         for cut in 0..=bytes.len() {
             assert_decodes(&split_at_points(bytes, &[cut]), &text, &format!("{c:?}"));
             for cut2 in cut..=bytes.len() {
-                assert_decodes(&split_at_points(bytes, &[cut, cut2]), &text, &format!("{c:?}"));
+                assert_decodes(
+                    &split_at_points(bytes, &[cut, cut2]),
+                    &text,
+                    &format!("{c:?}"),
+                );
             }
         }
         let bytewise: Vec<Vec<u8>> = bytes.iter().map(|&b| vec![b]).collect();
@@ -98,16 +112,36 @@ fn should_keep_a_second_bom_as_content() {
 
 #[test]
 fn should_keep_a_bom_that_is_not_at_the_start() {
-    assert_decodes(&[b"a".to_vec(), b"\xEF\xBB\xBF".to_vec()], "a\u{FEFF}", "a late BOM");
-    assert_decodes(&[b"\xFF".to_vec(), b"\xEF\xBB\xBF".to_vec()], "\u{FFFD}\u{FEFF}", "a BOM after garbage");
+    assert_decodes(
+        &[b"a".to_vec(), b"\xEF\xBB\xBF".to_vec()],
+        "a\u{FEFF}",
+        "a late BOM",
+    );
+    assert_decodes(
+        &[b"\xFF".to_vec(), b"\xEF\xBB\xBF".to_vec()],
+        "\u{FFFD}\u{FEFF}",
+        "a BOM after garbage",
+    );
 }
 
 #[test]
 fn should_not_mistake_a_bom_prefix_for_a_bom() {
     // EF BB 80 is U+FEC0; EF BB alone is truncated; EF 41 is invalid then 'A'.
-    assert_decodes(&[b"\xEF".to_vec(), b"\xBB".to_vec(), b"\x80".to_vec()], "\u{FEC0}", "U+FEC0");
-    assert_decodes(&[b"\xEF".to_vec(), b"\xBB".to_vec()], "\u{FFFD}", "a truncated BOM");
-    assert_decodes(&[b"\xEF".to_vec(), b"A".to_vec()], "\u{FFFD}A", "a broken BOM");
+    assert_decodes(
+        &[b"\xEF".to_vec(), b"\xBB".to_vec(), b"\x80".to_vec()],
+        "\u{FEC0}",
+        "U+FEC0",
+    );
+    assert_decodes(
+        &[b"\xEF".to_vec(), b"\xBB".to_vec()],
+        "\u{FFFD}",
+        "a truncated BOM",
+    );
+    assert_decodes(
+        &[b"\xEF".to_vec(), b"A".to_vec()],
+        "\u{FFFD}A",
+        "a broken BOM",
+    );
 }
 
 #[test]
@@ -144,11 +178,20 @@ fn should_turn_an_incomplete_tail_into_one_replacement_at_finish() {
     let mut decoder = Utf8Decoder::default();
     let mut out = String::new();
     decoder.push(b"ok\xF0\x9F", &mut out);
-    assert_eq!(out, "ok", "should hold the incomplete tail back until more bytes or the end");
+    assert_eq!(
+        out, "ok",
+        "should hold the incomplete tail back until more bytes or the end"
+    );
     decoder.push(b"\x98", &mut out);
-    assert_eq!(out, "ok", "should still hold a 3-byte prefix of a 4-byte sequence");
+    assert_eq!(
+        out, "ok",
+        "should still hold a 3-byte prefix of a 4-byte sequence"
+    );
     decoder.finish(&mut out);
-    assert_eq!(out, "ok\u{FFFD}", "should emit exactly one U+FFFD for the truncated sequence");
+    assert_eq!(
+        out, "ok\u{FFFD}",
+        "should emit exactly one U+FFFD for the truncated sequence"
+    );
 }
 
 #[test]
@@ -159,7 +202,10 @@ fn should_start_a_new_stream_after_finish() {
     decoder.finish(&mut out);
     decoder.push(b"\xEF\xBB\xBFb", &mut out);
     decoder.finish(&mut out);
-    assert_eq!(out, "a\u{FFFD}b", "should strip the next stream's BOM and carry nothing over");
+    assert_eq!(
+        out, "a\u{FFFD}b",
+        "should strip the next stream's BOM and carry nothing over"
+    );
 }
 
 #[test]
@@ -167,7 +213,8 @@ fn should_match_from_utf8_lossy_on_random_bytes_at_random_splits() {
     let mut rng = SplitMix::from_env();
     // Bytes biased towards UTF-8 structure so that valid, truncated and broken sequences all occur often.
     let alphabet: &[u8] = &[
-        b'a', b'\n', 0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xBB, 0xF0, 0xF4, 0xF5, 0xFF,
+        b'a', b'\n', 0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xBB, 0xF0,
+        0xF4, 0xF5, 0xFF,
     ];
     for case in 0..3000 {
         let len = rng.below(24);
@@ -183,7 +230,9 @@ fn should_match_from_utf8_lossy_on_random_bytes_at_random_splits() {
         if case % 5 == 0 {
             bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
         }
-        let mut points: Vec<usize> = (0..rng.below(6)).map(|_| rng.below(bytes.len() + 1)).collect();
+        let mut points: Vec<usize> = (0..rng.below(6))
+            .map(|_| rng.below(bytes.len() + 1))
+            .collect();
         points.sort_unstable();
         assert_decodes(
             &split_at_points(&bytes, &points),
@@ -202,5 +251,8 @@ fn should_decode_a_long_input_byte_by_byte() {
         decoder.push(std::slice::from_ref(b), &mut out);
     }
     decoder.finish(&mut out);
-    assert!(out == text, "should reproduce a 100 KiB text fed one byte at a time");
+    assert!(
+        out == text,
+        "should reproduce a 100 KiB text fed one byte at a time"
+    );
 }

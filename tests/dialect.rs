@@ -1134,7 +1134,7 @@ mod responses {
 
     #[test]
     fn a_response_reads_to_completed() {
-        let out = read(
+        let out = read_to_eof(
             K,
             &[
                 ev(r#"{"type":"response.created","response":{"status":"in_progress"}}"#),
@@ -1186,7 +1186,7 @@ mod responses {
 
     #[test]
     fn incomplete_finishes_with_its_reason() {
-        let out = read(
+        let out = read_to_eof(
             K,
             &[ev(
                 r#"{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}}"#,
@@ -1196,6 +1196,57 @@ mod responses {
             &out,
             &[finish(Some("max_output_tokens"))],
             "carry the incomplete reason",
+        );
+    }
+
+    #[test]
+    fn several_responses_in_one_body_finish_after_the_last() {
+        let call = |i: u32| {
+            ev(&format!(
+                r#"{{"type":"response.output_item.added","output_index":{i},"item":{{"type":"function_call","call_id":"c{i}","name":"calc"}}}}"#
+            ))
+        };
+        let created = || ev(r#"{"type":"response.created","response":{}}"#);
+        let completed = || ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#);
+        let mut frames = vec![
+            created(),
+            call(1),
+            completed(),
+            created(),
+            call(0),
+            completed(),
+            created(),
+        ];
+        frames.push(ev(
+            r#"{"type":"response.output_text.delta","output_index":0,"delta":"570"}"#,
+        ));
+        assert_events(
+            &read_to_eof(K, &frames),
+            &[tool(1, Some("c1"), Some("calc"), ""), tool(2, Some("c0"), Some("calc"), ""), text("570")],
+            "keep reading after response.completed, give later calls fresh indices, and stay incomplete when the last response never completed",
+        );
+        frames.push(completed());
+        assert_events(
+            &read_to_eof(K, &frames)[3..],
+            &[finish(Some("completed"))],
+            "finish at EOF after the last response completed",
+        );
+    }
+
+    #[test]
+    fn done_finishes_with_the_completion_reason() {
+        let out = read(
+            K,
+            &[
+                ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#),
+                data("[DONE]"),
+                data("[DONE]"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[finish(Some("completed"))],
+            "finish once at OpenRouter's [DONE]",
         );
     }
 

@@ -11,9 +11,10 @@
 //!                                       {output_index, item:{type:"web_search_call", id}}  → ToolCall{index: output_index}
 //! response.function_call_arguments.delta {output_index, delta}                    → ToolCall arguments
 //! response.output_item.done             {item:{type:"web_search_call", action}}   → ToolCall arguments (the action)
-//! response.completed                    {response:{status, usage}}                → Usage, Finish{reason: "completed"}
-//! response.incomplete                   {response:{incomplete_details:{reason}}}  → Usage, Finish{reason}
+//! response.completed                    {response:{status, usage}}                → Usage (reason "completed" remembered)
+//! response.incomplete                   {response:{incomplete_details:{reason}}}  → Usage (reason remembered)
 //! response.failed                       {response:{error:{code, message}}}        → Error
+//! [DONE]                                (OpenRouter only)                         → Finish
 //! error                                 {error:{type, code, message}} or {code, message} → Error
 //! ```
 //!
@@ -21,6 +22,14 @@
 //! server-tool progress such as `response.web_search_call.searching`) carry nothing new to render and are ignored
 //! knowingly; any other type is `Unknown`. Summary parts after the first are separated by a blank line, because
 //! each starts with its own bold title and concatenating them would run the title into the previous paragraph.
+//!
+//! **One body, several responses.** An agent loop relaying each step's events (the recorded
+//! `responses-reasoning-summary-tools` stream holds four `response.created … response.completed` runs) would be
+//! cut short if `response.completed` ended the stream. So `response.completed`/`response.incomplete` only
+//! remember the reason, a later `response.created` clears it, and [`Dialect::on_eof`] emits `Finish` when the last
+//! response completed (the Responses API has no `[DONE]`; the server closes the body right after). Tool-call
+//! indices are `output_index` offset past every index of the earlier responses, so calls of different steps never
+//! share an index.
 
 use serde_json::Value;
 
@@ -35,12 +44,18 @@ use crate::frame::Frame;
 pub struct Responses {
     /// A reasoning summary part already produced text, so the next part needs a separator.
     summary_text_seen: bool,
+    /// The current response completed with this reason; `Finish` follows at EOF unless another response starts.
+    completed: Option<Option<String>>,
+    /// Added to `output_index`: one past the highest index of the earlier responses of this body.
+    index_base: u32,
+    /// One past the highest tool-call index used so far.
+    index_end: u32,
+    /// An `Error` was emitted (or `Finish`, at EOF); later frames are ignored.
     ended: bool,
 }
 
 /// Lifecycle events with nothing to render.
 const IGNORED: &[&str] = &[
-    "response.created",
     "response.in_progress",
     "response.queued",
     "response.content_part.added",
@@ -76,6 +91,12 @@ impl Dialect for Responses {
         if event.event == "error" {
             return self.fail(error_event(&event.data), out);
         }
+        // OpenRouter's Responses endpoint ends with chat-style `[DONE]`: a real end marker, so it finishes now.
+        if event.data.trim() == "[DONE]" {
+            self.ended = true;
+            let reason = self.completed.take().flatten();
+            return out.push(StreamEvent::Finish { reason });
+        }
         let mut data = match parse_json(&event.data) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
@@ -85,12 +106,18 @@ impl Dialect for Responses {
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
-        let index = data
+        let output_index = data
             .get("output_index")
             .and_then(Value::as_u64)
-            .unwrap_or(0)
-            .min(u64::from(u32::MAX)) as u32;
+            .unwrap_or(0);
+        let index = self
+            .index_base
+            .saturating_add(output_index.min(u64::from(u32::MAX)) as u32);
         match kind.as_str() {
+            "response.created" => {
+                self.completed = None;
+                self.index_base = self.index_end;
+            }
             "response.output_text.delta" | "response.refusal.delta" => {
                 push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Text)
             }
@@ -111,7 +138,9 @@ impl Dialect for Responses {
             }
             "response.output_item.added" => {
                 if let Some(item) = data.get_mut("item") {
-                    on_item_added(index, item, out);
+                    if on_item_added(index, item, out) {
+                        self.index_end = self.index_end.max(index.saturating_add(1));
+                    }
                 }
             }
             "response.output_item.done" => {
@@ -153,8 +182,7 @@ impl Dialect for Responses {
                     .and_then(|d| take_str(d, "reason"))
                     .or_else(|| take_str(&mut response, "status"))
                     .or_else(|| kind.strip_prefix("response.").map(str::to_owned));
-                self.ended = true;
-                out.push(StreamEvent::Finish { reason });
+                self.completed = Some(reason);
             }
             "response.failed" => {
                 let error = data
@@ -181,6 +209,13 @@ impl Dialect for Responses {
             _ => out.push(StreamEvent::Unknown(kind)),
         }
     }
+
+    fn on_eof(&mut self, out: &mut Vec<StreamEvent>) {
+        if let Some(reason) = self.completed.take().filter(|_| !self.ended) {
+            self.ended = true;
+            out.push(StreamEvent::Finish { reason });
+        }
+    }
 }
 
 impl Responses {
@@ -190,7 +225,8 @@ impl Responses {
     }
 }
 
-fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) {
+/// Emits the tool call an added item announces; returns whether it was one.
+fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) -> bool {
     let kind = item
         .get("type")
         .and_then(Value::as_str)
@@ -208,7 +244,7 @@ fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) {
         }
         "mcp_call" => (take_str(item, "id"), take_str(item, "name")),
         // Messages and reasoning items announce text that follows as deltas.
-        _ => return,
+        _ => return false,
     };
     // Arguments normally stream as deltas; an item announced with them already (rare) keeps them.
     let arguments = take_str(item, "arguments").unwrap_or_default();
@@ -218,6 +254,7 @@ fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) {
         name,
         arguments,
     });
+    true
 }
 
 fn push_usage(response: &Value, out: &mut Vec<StreamEvent>) {

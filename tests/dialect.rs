@@ -16,11 +16,7 @@ use support::{Fixture, Split};
 
 /// An SSE event with a name.
 fn event(name: &str, data: &str) -> Frame {
-    Frame::Event(SseEvent {
-        event: name.to_owned(),
-        data: data.to_owned(),
-        last_event_id: String::new(),
-    })
+    Frame::Event(SseEvent { event: name.to_owned(), data: data.to_owned(), last_event_id: String::new() })
 }
 
 /// An SSE event without an `event:` field (the framer names it `message`).
@@ -62,16 +58,11 @@ fn reasoning(s: &str) -> StreamEvent {
 }
 
 fn finish(reason: Option<&str>) -> StreamEvent {
-    StreamEvent::Finish {
-        reason: reason.map(str::to_owned),
-    }
+    StreamEvent::Finish { reason: reason.map(str::to_owned) }
 }
 
 fn usage(input: Option<u64>, output: Option<u64>) -> StreamEvent {
-    StreamEvent::Usage {
-        input_tokens: input,
-        output_tokens: output,
-    }
+    StreamEvent::Usage { input_tokens: input, output_tokens: output }
 }
 
 fn tool(index: u32, id: Option<&str>, name: Option<&str>, arguments: &str) -> StreamEvent {
@@ -84,10 +75,7 @@ fn tool(index: u32, id: Option<&str>, name: Option<&str>, arguments: &str) -> St
 }
 
 fn error(code: Option<&str>, message: &str) -> StreamEvent {
-    StreamEvent::Error(ProviderError {
-        code: code.map(str::to_owned),
-        message: message.to_owned(),
-    })
+    StreamEvent::Error(ProviderError { code: code.map(str::to_owned), message: message.to_owned() })
 }
 
 #[track_caller]
@@ -97,10 +85,7 @@ fn assert_events(actual: &[StreamEvent], expected: &[StreamEvent], should: &str)
 
 #[track_caller]
 fn assert_malformed(actual: &[StreamEvent], should: &str) {
-    assert!(
-        matches!(actual, [StreamEvent::Malformed(_)]),
-        "should {should}, got {actual:?}"
-    );
+    assert!(matches!(actual, [StreamEvent::Malformed(_)]), "should {should}, got {actual:?}");
 }
 
 /// Finish and Error end a stream: at most one of them, and nothing after it.
@@ -112,16 +97,9 @@ fn assert_one_outcome_at_most(events: &[StreamEvent], context: &str) {
         .filter(|(_, e)| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error(_)))
         .map(|(i, _)| i)
         .collect();
-    assert!(
-        terminal.len() <= 1,
-        "{context}: should end at most once, got {events:?}"
-    );
+    assert!(terminal.len() <= 1, "{context}: should end at most once, got {events:?}");
     if let Some(&i) = terminal.first() {
-        assert_eq!(
-            i + 1,
-            events.len(),
-            "{context}: should emit nothing after the end, got {events:?}"
-        );
+        assert_eq!(i + 1, events.len(), "{context}: should emit nothing after the end, got {events:?}");
     }
 }
 
@@ -134,43 +112,22 @@ mod openai {
     const K: DialectKind = DialectKind::OpenAiChat;
 
     fn delta(delta: &str) -> Frame {
-        data(&format!(
-            r#"{{"choices":[{{"index":0,"delta":{delta},"finish_reason":null}}]}}"#
-        ))
+        data(&format!(r#"{{"choices":[{{"index":0,"delta":{delta},"finish_reason":null}}]}}"#))
     }
 
     fn finish_chunk(reason: &str) -> Frame {
-        data(&format!(
-            r#"{{"choices":[{{"index":0,"delta":{{}},"finish_reason":"{reason}"}}]}}"#
-        ))
+        data(&format!(r#"{{"choices":[{{"index":0,"delta":{{}},"finish_reason":"{reason}"}}]}}"#))
     }
 
     #[test]
     fn content_deltas_become_text() {
-        let out = read(
-            K,
-            &[
-                delta(r#"{"role":"assistant","content":""}"#),
-                delta(r#"{"content":"**Hi"}"#),
-            ],
-        );
-        assert_events(
-            &out,
-            &[text("**Hi")],
-            "turn content into text and skip the empty role-only delta",
-        );
+        let out = read(K, &[delta(r#"{"role":"assistant","content":""}"#), delta(r#"{"content":"**Hi"}"#)]);
+        assert_events(&out, &[text("**Hi")], "turn content into text and skip the empty role-only delta");
     }
 
     #[test]
     fn done_finishes_with_the_remembered_reason() {
-        let out = read(
-            K,
-            &[
-                delta(r#"{"content":"a"}"#),
-                finish_chunk("length"),
-                data("[DONE]"),
-            ],
-        );
+        let out = read(K, &[delta(r#"{"content":"a"}"#), finish_chunk("length"), data("[DONE]")]);
         assert_events(
             &out,
             &[text("a"), finish(Some("length"))],
@@ -180,59 +137,32 @@ mod openai {
 
     #[test]
     fn done_without_a_finish_reason_finishes_without_reason() {
-        assert_events(
-            &read(K, &[data("[DONE]")]),
-            &[finish(None)],
-            "finish with no reason",
-        );
+        assert_events(&read(K, &[data("[DONE]")]), &[finish(None)], "finish with no reason");
     }
 
     #[test]
     fn finish_reason_alone_does_not_finish_before_eof() {
         let out = read(K, &[delta(r#"{"content":"a"}"#), finish_chunk("stop")]);
-        assert_events(
-            &out,
-            &[text("a")],
-            "wait for [DONE] (an error may still follow)",
-        );
+        assert_events(&out, &[text("a")], "wait for [DONE] (an error may still follow)");
     }
 
     #[test]
     fn eof_after_a_finish_reason_finishes() {
         let out = read_to_eof(K, &[delta(r#"{"content":"a"}"#), finish_chunk("stop")]);
-        assert_events(
-            &out,
-            &[text("a"), finish(Some("stop"))],
-            "treat a finish_reason followed by EOF as done",
-        );
+        assert_events(&out, &[text("a"), finish(Some("stop"))], "treat a finish_reason followed by EOF as done");
     }
 
     #[test]
     fn eof_without_finish_reason_or_done_is_incomplete() {
         let out = read_to_eof(K, &[delta(r#"{"content":"a"}"#)]);
-        assert_events(
-            &out,
-            &[text("a")],
-            "not finish a stream cut before any finish_reason",
-        );
+        assert_events(&out, &[text("a")], "not finish a stream cut before any finish_reason");
     }
 
     #[test]
     fn finishes_exactly_once() {
-        let out = read_to_eof(
-            K,
-            &[
-                finish_chunk("stop"),
-                data("[DONE]"),
-                data("[DONE]"),
-                delta(r#"{"content":"late"}"#),
-            ],
-        );
-        assert_events(
-            &out,
-            &[finish(Some("stop"))],
-            "finish once and ignore everything after [DONE]",
-        );
+        let out =
+            read_to_eof(K, &[finish_chunk("stop"), data("[DONE]"), data("[DONE]"), delta(r#"{"content":"late"}"#)]);
+        assert_events(&out, &[finish(Some("stop"))], "finish once and ignore everything after [DONE]");
     }
 
     #[test]
@@ -248,12 +178,7 @@ mod openai {
         );
         assert_events(
             &out,
-            &[
-                reasoning("deep"),
-                reasoning("router"),
-                reasoning("same"),
-                text("answer"),
-            ],
+            &[reasoning("deep"), reasoning("router"), reasoning("same"), text("answer")],
             "read both reasoning spellings and not repeat text sent under both",
         );
     }
@@ -261,11 +186,7 @@ mod openai {
     #[test]
     fn reasoning_comes_before_content_of_the_same_chunk() {
         let out = read(K, &[delta(r#"{"content":"b","reasoning":"a"}"#)]);
-        assert_events(
-            &out,
-            &[reasoning("a"), text("b")],
-            "emit the reasoning first",
-        );
+        assert_events(&out, &[reasoning("a"), text("b")], "emit the reasoning first");
     }
 
     #[test]
@@ -277,9 +198,7 @@ mod openai {
                     r#"{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"search","arguments":""}}]}"#,
                 ),
                 delta(r#"{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\":"}}]}"#),
-                delta(
-                    r#"{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"calc","arguments":"{}"}}]}"#,
-                ),
+                delta(r#"{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"calc","arguments":"{}"}}]}"#),
                 delta(r#"{"tool_calls":[{"index":0,"function":{"arguments":"\"x\"}"}}]}"#),
             ],
         );
@@ -305,10 +224,7 @@ mod openai {
         let out = read(K, &[call(""), call("{}")]);
         assert_events(
             &out,
-            &[
-                tool(0, Some("0"), Some("llm_version"), ""),
-                tool(0, None, None, "{}"),
-            ],
+            &[tool(0, Some("0"), Some("llm_version"), ""), tool(0, None, None, "{}")],
             "not announce the same id and name twice (OpenRouter repeats them in every delta)",
         );
     }
@@ -319,9 +235,7 @@ mod openai {
             K,
             &[
                 data(r#"{"choices":[{"index":0,"delta":{"content":"a"}}],"usage":null}"#),
-                data(
-                    r#"{"choices":[],"usage":{"prompt_tokens":16,"completion_tokens":300,"total_tokens":316}}"#,
-                ),
+                data(r#"{"choices":[],"usage":{"prompt_tokens":16,"completion_tokens":300,"total_tokens":316}}"#),
                 data(r#"{"choices":null,"usage":{"prompt_tokens":1}}"#),
             ],
         );
@@ -336,26 +250,15 @@ mod openai {
     fn only_the_first_choice_is_read() {
         let out = read(
             K,
-            &[data(
-                r#"{"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}"#,
-            )],
+            &[data(r#"{"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}"#)],
         );
         assert_events(&out, &[text("A")], "render choice 0 only");
     }
 
     #[test]
     fn legacy_completion_text_becomes_text() {
-        let out = read(
-            K,
-            &[data(
-                r#"{"choices":[{"text":"old","index":0,"finish_reason":null}]}"#,
-            )],
-        );
-        assert_events(
-            &out,
-            &[text("old")],
-            "read the completions API's text field",
-        );
+        let out = read(K, &[data(r#"{"choices":[{"text":"old","index":0,"finish_reason":null}]}"#)]);
+        assert_events(&out, &[text("old")], "read the completions API's text field");
     }
 
     #[test]
@@ -392,83 +295,41 @@ mod openai {
         );
         assert_events(
             &out,
-            &[
-                text("maybe"),
-                error(Some("tool_use_failed"), "Tool choice is required"),
-            ],
+            &[text("maybe"), error(Some("tool_use_failed"), "Tool choice is required")],
             "end with the provider's code and message",
         );
     }
 
     #[test]
     fn error_type_is_the_code_when_there_is_no_code() {
-        let out = read(
-            K,
-            &[data(
-                r#"{"error":{"message":"slow down","type":"rate_limit_error","code":null}}"#,
-            )],
-        );
-        assert_events(
-            &out,
-            &[error(Some("rate_limit_error"), "slow down")],
-            "fall back to the error type",
-        );
+        let out = read(K, &[data(r#"{"error":{"message":"slow down","type":"rate_limit_error","code":null}}"#)]);
+        assert_events(&out, &[error(Some("rate_limit_error"), "slow down")], "fall back to the error type");
     }
 
     #[test]
     fn error_event_with_plain_text_keeps_the_text() {
         let out = read(K, &[event("error", "upstream timed out\n")]);
-        assert_events(
-            &out,
-            &[error(None, "upstream timed out")],
-            "use the raw data as the message",
-        );
+        assert_events(&out, &[error(None, "upstream timed out")], "use the raw data as the message");
     }
 
     #[test]
     fn null_error_is_not_an_error() {
-        let out = read(
-            K,
-            &[data(
-                r#"{"error":null,"choices":[{"delta":{"content":"ok"}}]}"#,
-            )],
-        );
+        let out = read(K, &[data(r#"{"error":null,"choices":[{"delta":{"content":"ok"}}]}"#)]);
         assert_events(&out, &[text("ok")], "ignore error: null");
     }
 
     #[test]
     fn unknown_event_names_are_reported() {
         let out = read(K, &[event("keepalive", "{}")]);
-        assert_events(
-            &out,
-            &[StreamEvent::Unknown("keepalive".into())],
-            "report the event name",
-        );
+        assert_events(&out, &[StreamEvent::Unknown("keepalive".into())], "report the event name");
     }
 
     #[test]
     fn unreadable_chunks_are_malformed_and_the_stream_goes_on() {
-        let out = read(
-            K,
-            &[
-                data("{\"choices\":[{"),
-                data("42"),
-                delta(r#"{"content":"still here"}"#),
-            ],
-        );
-        assert!(
-            matches!(out[0], StreamEvent::Malformed(_)),
-            "should report bad JSON, got {out:?}"
-        );
-        assert!(
-            matches!(out[1], StreamEvent::Malformed(_)),
-            "should report a non-object, got {out:?}"
-        );
-        assert_eq!(
-            out[2..],
-            [text("still here")],
-            "should go on reading after malformed chunks"
-        );
+        let out = read(K, &[data("{\"choices\":[{"), data("42"), delta(r#"{"content":"still here"}"#)]);
+        assert!(matches!(out[0], StreamEvent::Malformed(_)), "should report bad JSON, got {out:?}");
+        assert!(matches!(out[1], StreamEvent::Malformed(_)), "should report a non-object, got {out:?}");
+        assert_eq!(out[2..], [text("still here")], "should go on reading after malformed chunks");
     }
 
     #[test]
@@ -477,11 +338,7 @@ mod openai {
         let [StreamEvent::Malformed(why)] = out.as_slice() else {
             panic!("should report one malformed chunk, got {out:?}");
         };
-        assert!(
-            why.len() < 400,
-            "should quote only the start of a big frame, got {} bytes",
-            why.len()
-        );
+        assert!(why.len() < 400, "should quote only the start of a big frame, got {} bytes", why.len());
     }
 
     #[test]
@@ -494,12 +351,8 @@ mod openai {
         let frames = [
             data(r#"{"choices":"no"}"#),
             data(r#"{"choices":[null,1,"x",{"delta":null},{"delta":[]},{"delta":{"content":5}}]}"#),
-            data(
-                r#"{"choices":[{"delta":{"tool_calls":[null,{"index":-1},{"index":99999999999,"function":7}]}}]}"#,
-            ),
-            data(
-                r#"{"choices":[{"delta":{"tool_calls":{"index":0}}}],"usage":{"prompt_tokens":-3}}"#,
-            ),
+            data(r#"{"choices":[{"delta":{"tool_calls":[null,{"index":-1},{"index":99999999999,"function":7}]}}]}"#),
+            data(r#"{"choices":[{"delta":{"tool_calls":{"index":0}}}],"usage":{"prompt_tokens":-3}}"#),
             data(r#"{"usage":"lots","error":false}"#),
             data(""),
             data("[DONE"),
@@ -554,10 +407,7 @@ mod anthropic {
                 ev("ping", r#"{"type": "ping"}"#),
                 text_delta(0, "Hello"),
                 text_delta(0, " there"),
-                ev(
-                    "content_block_stop",
-                    r#"{"type":"content_block_stop","index":0      }"#,
-                ),
+                ev("content_block_stop", r#"{"type":"content_block_stop","index":0      }"#),
                 ev(
                     "message_delta",
                     r#"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":44}}   "#,
@@ -605,11 +455,7 @@ mod anthropic {
                 ),
             ],
         );
-        assert_events(
-            &out,
-            &[reasoning("Let me")],
-            "emit thinking as reasoning and nothing for signatures",
-        );
+        assert_events(&out, &[reasoning("Let me")], "emit thinking as reasoning and nothing for signatures");
     }
 
     #[test]
@@ -645,10 +491,7 @@ mod anthropic {
                     "content_block_delta",
                     r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ers\"}"}}"#,
                 ),
-                ev(
-                    "message_delta",
-                    r#"{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"#,
-                ),
+                ev("message_delta", r#"{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"#),
                 stop(),
             ],
         );
@@ -689,10 +532,7 @@ mod anthropic {
             K,
             &[
                 text_delta(0, "part"),
-                ev(
-                    "error",
-                    r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
-                ),
+                ev("error", r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
                 text_delta(0, "late"),
                 stop(),
             ],
@@ -706,17 +546,8 @@ mod anthropic {
 
     #[test]
     fn error_typed_data_without_an_event_name_is_an_error() {
-        let out = read(
-            K,
-            &[data(
-                r#"{"type":"error","error":{"type":"api_error","message":"Internal"}}"#,
-            )],
-        );
-        assert_events(
-            &out,
-            &[error(Some("api_error"), "Internal")],
-            "read the JSON type",
-        );
+        let out = read(K, &[data(r#"{"type":"error","error":{"type":"api_error","message":"Internal"}}"#)]);
+        assert_events(&out, &[error(Some("api_error"), "Internal")], "read the JSON type");
     }
 
     #[test]
@@ -724,17 +555,11 @@ mod anthropic {
         let out = read(
             K,
             &[
-                data(
-                    r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}}"#,
-                ),
+                data(r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}}"#),
                 data(r#"{"type":"message_stop"}"#),
             ],
         );
-        assert_events(
-            &out,
-            &[text("x"), finish(None)],
-            "not depend on the event: line",
-        );
+        assert_events(&out, &[text("x"), finish(None)], "not depend on the event: line");
     }
 
     #[test]
@@ -755,10 +580,7 @@ mod anthropic {
             K,
             &[
                 ev("future_event", r#"{"type":"future_event"}"#),
-                ev(
-                    "content_block_delta",
-                    r#"{"type":"content_block_delta","index":0,"delta":{"type":"audio_delta"}}"#,
-                ),
+                ev("content_block_delta", r#"{"type":"content_block_delta","index":0,"delta":{"type":"audio_delta"}}"#),
                 ev(
                     "content_block_start",
                     r#"{"type":"content_block_start","index":0,"content_block":{"type":"hologram"}}"#,
@@ -796,22 +618,10 @@ mod anthropic {
 
     #[test]
     fn unreadable_events_are_malformed() {
+        assert_malformed(&read(K, &[ev("content_block_delta", "{not json")]), "report bad JSON");
+        assert_malformed(&read(K, &[ev("content_block_delta", "[1]")]), "report a non-object");
         assert_malformed(
-            &read(K, &[ev("content_block_delta", "{not json")]),
-            "report bad JSON",
-        );
-        assert_malformed(
-            &read(K, &[ev("content_block_delta", "[1]")]),
-            "report a non-object",
-        );
-        assert_malformed(
-            &read(
-                K,
-                &[ev(
-                    "content_block_delta",
-                    r#"{"type":"content_block_delta"}"#,
-                )],
-            ),
+            &read(K, &[ev("content_block_delta", r#"{"type":"content_block_delta"}"#)]),
             "report a delta without delta",
         );
         assert_malformed(&read(K, &[line("{}")]), "reject an NDJSON line");
@@ -822,12 +632,8 @@ mod anthropic {
         let frames = [
             data(r#"{"type":7}"#),
             data(r#"{"type":"content_block_start","index":-1,"content_block":"x"}"#),
-            data(
-                r#"{"type":"content_block_start","index":1e99,"content_block":{"type":"tool_use","input":[1]}}"#,
-            ),
-            data(
-                r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}"#,
-            ),
+            data(r#"{"type":"content_block_start","index":1e99,"content_block":{"type":"tool_use","input":[1]}}"#),
+            data(r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}"#),
             data(r#"{"type":"message_start","message":null}"#),
             data(r#"{"type":"message_delta","delta":"x","usage":[]}"#),
             data(r#"{"type":"error"}"#),
@@ -853,9 +659,7 @@ mod ollama {
                 line(
                     r#"{"model":"gpt-oss","message":{"role":"assistant","content":"","thinking":"The"},"done":false}"#,
                 ),
-                line(
-                    r#"{"model":"gpt-oss","message":{"role":"assistant","content":"Sure"},"done":false}"#,
-                ),
+                line(r#"{"model":"gpt-oss","message":{"role":"assistant","content":"Sure"},"done":false}"#),
                 line(
                     r#"{"model":"gpt-oss","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":69,"eval_count":76}"#,
                 ),
@@ -863,12 +667,7 @@ mod ollama {
         );
         assert_events(
             &out,
-            &[
-                reasoning("The"),
-                text("Sure"),
-                usage(Some(69), Some(76)),
-                finish(Some("stop")),
-            ],
+            &[reasoning("The"), text("Sure"), usage(Some(69), Some(76)), finish(Some("stop"))],
             "read thinking, content, then usage and finish on done",
         );
     }
@@ -885,12 +684,7 @@ mod ollama {
         );
         assert_events(
             &out,
-            &[
-                reasoning("hm"),
-                text("Hi"),
-                text("!"),
-                finish(Some("length")),
-            ],
+            &[reasoning("hm"), text("Hi"), text("!"), finish(Some("length"))],
             "read the generate API and text on the final line",
         );
     }
@@ -906,9 +700,7 @@ mod ollama {
                 line(
                     r#"{"message":{"content":"","tool_calls":[{"id":"call_9","function":{"index":1,"name":"search","arguments":{"query":"Tigers"}}}]},"done":false}"#,
                 ),
-                line(
-                    r#"{"message":{"tool_calls":[{"function":{"name":"now","arguments":"{}"}}]},"done":false}"#,
-                ),
+                line(r#"{"message":{"tool_calls":[{"function":{"name":"now","arguments":"{}"}}]},"done":false}"#),
             ],
         );
         assert_events(
@@ -942,11 +734,7 @@ mod ollama {
     #[test]
     fn finishes_exactly_once() {
         let out = read_to_eof(K, &[line(r#"{"done":true}"#), line(r#"{"done":true}"#)]);
-        assert_events(
-            &out,
-            &[finish(None)],
-            "finish once, without usage when there are no counts",
-        );
+        assert_events(&out, &[finish(None)], "finish once, without usage when there are no counts");
     }
 
     #[test]
@@ -966,12 +754,8 @@ mod ollama {
     fn odd_shapes_do_not_panic() {
         let frames = [
             line(r#"{"message":null,"done":"yes"}"#),
-            line(
-                r#"{"message":{"tool_calls":[null,{"function":null},{"function":{"index":-5,"arguments":null}}]}}"#,
-            ),
-            line(
-                r#"{"message":{"tool_calls":[{"function":{"index":4294967295}},{"function":{}}]}}"#,
-            ),
+            line(r#"{"message":{"tool_calls":[null,{"function":null},{"function":{"index":-5,"arguments":null}}]}}"#),
+            line(r#"{"message":{"tool_calls":[{"function":{"index":4294967295}},{"function":{}}]}}"#),
             line(r#"{"error":{"nested":true}}"#),
         ];
         let out = read_to_eof(K, &frames);
@@ -989,19 +773,9 @@ mod plain {
 
     #[test]
     fn text_passes_through_and_eof_finishes() {
-        let out = read_to_eof(
-            K,
-            &[
-                Frame::Text("# Hi".into()),
-                Frame::Text(String::new()),
-                Frame::Text("\nthere".into()),
-            ],
-        );
-        assert_events(
-            &out,
-            &[text("# Hi"), text("\nthere"), finish(None)],
-            "pass text through and finish at EOF",
-        );
+        let out =
+            read_to_eof(K, &[Frame::Text("# Hi".into()), Frame::Text(String::new()), Frame::Text("\nthere".into())]);
+        assert_events(&out, &[text("# Hi"), text("\nthere"), finish(None)], "pass text through and finish at EOF");
     }
 
     #[test]
@@ -1011,11 +785,7 @@ mod plain {
         dialect.on_eof(&mut out);
         dialect.on_eof(&mut out);
         dialect.on_frame(&Frame::Text("late".into()), &mut out);
-        assert_events(
-            &out,
-            &[finish(None)],
-            "finish once and ignore text after the end",
-        );
+        assert_events(&out, &[finish(None)], "finish once and ignore text after the end");
     }
 
     #[test]
@@ -1063,17 +833,8 @@ mod gemini {
 
     #[test]
     fn eof_without_finish_reason_is_incomplete() {
-        let out = read_to_eof(
-            K,
-            &[data(
-                r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#,
-            )],
-        );
-        assert_events(
-            &out,
-            &[text("cut")],
-            "not finish a body cut before finishReason",
-        );
+        let out = read_to_eof(K, &[data(r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#)]);
+        assert_events(&out, &[text("cut")], "not finish a body cut before finishReason");
     }
 
     #[test]
@@ -1081,17 +842,11 @@ mod gemini {
         let out = read_to_eof(
             K,
             &[
-                data(
-                    r#"{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}"#,
-                ),
+                data(r#"{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}"#),
                 data("{}"),
             ],
         );
-        assert_events(
-            &out,
-            &[error(Some("429"), "Resource exhausted")],
-            "end with the error",
-        );
+        assert_events(&out, &[error(Some("429"), "Resource exhausted")], "end with the error");
         let out = read_to_eof(K, &[data(r#"{"promptFeedback":{"blockReason":"SAFETY"}}"#)]);
         assert_events(
             &out,
@@ -1125,10 +880,8 @@ mod responses {
     const K: DialectKind = DialectKind::OpenAiResponses;
 
     fn ev(json: &str) -> Frame {
-        let name = serde_json::from_str::<Value>(json).expect("test JSON")["type"]
-            .as_str()
-            .unwrap_or("message")
-            .to_owned();
+        let name =
+            serde_json::from_str::<Value>(json).expect("test JSON")["type"].as_str().unwrap_or("message").to_owned();
         event(&name, json)
     }
 
@@ -1138,30 +891,16 @@ mod responses {
             K,
             &[
                 ev(r#"{"type":"response.created","response":{"status":"in_progress"}}"#),
-                ev(
-                    r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1"}}"#,
-                ),
-                ev(
-                    r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":0}"#,
-                ),
-                ev(
-                    r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**One**"}"#,
-                ),
-                ev(
-                    r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":1}"#,
-                ),
-                ev(
-                    r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**Two**"}"#,
-                ),
+                ev(r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1"}}"#),
+                ev(r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":0}"#),
+                ev(r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**One**"}"#),
+                ev(r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":1}"#),
+                ev(r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**Two**"}"#),
                 ev(
                     r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","call_id":"call_1","name":"calculator","arguments":""}}"#,
                 ),
-                ev(
-                    r#"{"type":"response.function_call_arguments.delta","output_index":1,"delta":"{\"a\":1}"}"#,
-                ),
-                ev(
-                    r#"{"type":"response.output_text.delta","output_index":2,"delta":"The answer"}"#,
-                ),
+                ev(r#"{"type":"response.function_call_arguments.delta","output_index":1,"delta":"{\"a\":1}"}"#),
+                ev(r#"{"type":"response.output_text.delta","output_index":2,"delta":"The answer"}"#),
                 ev(r#"{"type":"response.output_text.annotation.added","output_index":2}"#),
                 ev(
                     r#"{"type":"response.completed","response":{"status":"completed","usage":{"input_tokens":10,"output_tokens":127}}}"#,
@@ -1192,11 +931,7 @@ mod responses {
                 r#"{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}}"#,
             )],
         );
-        assert_events(
-            &out,
-            &[finish(Some("max_output_tokens"))],
-            "carry the incomplete reason",
-        );
+        assert_events(&out, &[finish(Some("max_output_tokens"))], "carry the incomplete reason");
     }
 
     #[test]
@@ -1208,18 +943,8 @@ mod responses {
         };
         let created = || ev(r#"{"type":"response.created","response":{}}"#);
         let completed = || ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#);
-        let mut frames = vec![
-            created(),
-            call(1),
-            completed(),
-            created(),
-            call(0),
-            completed(),
-            created(),
-        ];
-        frames.push(ev(
-            r#"{"type":"response.output_text.delta","output_index":0,"delta":"570"}"#,
-        ));
+        let mut frames = vec![created(), call(1), completed(), created(), call(0), completed(), created()];
+        frames.push(ev(r#"{"type":"response.output_text.delta","output_index":0,"delta":"570"}"#));
         assert_events(
             &read_to_eof(K, &frames),
             &[tool(1, Some("c1"), Some("calc"), ""), tool(2, Some("c0"), Some("calc"), ""), text("570")],
@@ -1237,17 +962,9 @@ mod responses {
     fn done_finishes_with_the_completion_reason() {
         let out = read(
             K,
-            &[
-                ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#),
-                data("[DONE]"),
-                data("[DONE]"),
-            ],
+            &[ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#), data("[DONE]"), data("[DONE]")],
         );
-        assert_events(
-            &out,
-            &[finish(Some("completed"))],
-            "finish once at OpenRouter's [DONE]",
-        );
+        assert_events(&out, &[finish(Some("completed"))], "finish once at OpenRouter's [DONE]");
     }
 
     #[test]
@@ -1270,21 +987,11 @@ mod responses {
         );
         let out = read(
             K,
-            &[ev(
-                r#"{"type":"response.failed","response":{"error":{"code":"server_error","message":"boom"}}}"#,
-            )],
+            &[ev(r#"{"type":"response.failed","response":{"error":{"code":"server_error","message":"boom"}}}"#)],
         );
-        assert_events(
-            &out,
-            &[error(Some("server_error"), "boom")],
-            "read response.failed on its own",
-        );
+        assert_events(&out, &[error(Some("server_error"), "boom")], "read response.failed on its own");
         let out = read(K, &[ev(r#"{"type":"error","code":"x","message":"flat"}"#)]);
-        assert_events(
-            &out,
-            &[error(Some("x"), "flat")],
-            "read the flat error shape",
-        );
+        assert_events(&out, &[error(Some("x"), "flat")], "read the flat error shape");
     }
 
     #[test]
@@ -1303,23 +1010,14 @@ mod responses {
         );
         assert_events(
             &out,
-            &[
-                tool(0, Some("ws_1"), Some("web_search"), ""),
-                tool(0, None, None, r#"{"query":"q","type":"search"}"#),
-            ],
+            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"query":"q","type":"search"}"#)],
             "announce the search and give its action as arguments",
         );
     }
 
     #[test]
     fn unknown_and_malformed_events_are_reported() {
-        let out = read(
-            K,
-            &[
-                ev(r#"{"type":"response.teleport.delta"}"#),
-                event("message", "nope"),
-            ],
-        );
+        let out = read(K, &[ev(r#"{"type":"response.teleport.delta"}"#), event("message", "nope")]);
         assert!(
             matches!(out.as_slice(), [StreamEvent::Unknown(name), StreamEvent::Malformed(_)] if name == "response.teleport.delta"),
             "should report the unknown type and the bad JSON, got {out:?}"
@@ -1346,12 +1044,8 @@ mod vercel {
                 data(r#"{"type":"text-delta","id":"0","delta":"Hi"}"#),
                 data(r#"{"type":"tool-input-start","toolCallId":"t1","toolName":"search"}"#),
                 data(r#"{"type":"tool-input-delta","toolCallId":"t1","inputTextDelta":"{}"}"#),
-                data(
-                    r#"{"type":"tool-input-available","toolCallId":"t1","toolName":"search","input":{}}"#,
-                ),
-                data(
-                    r#"{"type":"tool-input-available","toolCallId":"t2","toolName":"web_search","input":{"q":1}}"#,
-                ),
+                data(r#"{"type":"tool-input-available","toolCallId":"t1","toolName":"search","input":{}}"#),
+                data(r#"{"type":"tool-input-available","toolCallId":"t2","toolName":"web_search","input":{"q":1}}"#),
                 data(r#"{"type":"data-weather","data":{}}"#),
                 data(r#"{"type":"finish","finishReason":"tool-calls"}"#),
                 data("[DONE]"),
@@ -1384,24 +1078,10 @@ mod vercel {
 
     #[test]
     fn error_and_abort_parts_are_terminal() {
-        let out = read_to_eof(
-            K,
-            &[
-                data(r#"{"type":"error","errorText":"Overloaded"}"#),
-                data("[DONE]"),
-            ],
-        );
-        assert_events(
-            &out,
-            &[error(None, "Overloaded")],
-            "end with the error text",
-        );
+        let out = read_to_eof(K, &[data(r#"{"type":"error","errorText":"Overloaded"}"#), data("[DONE]")]);
+        assert_events(&out, &[error(None, "Overloaded")], "end with the error text");
         let out = read(K, &[data(r#"{"type":"abort"}"#)]);
-        assert_events(
-            &out,
-            &[error(Some("aborted"), "the server aborted the stream")],
-            "report an abort",
-        );
+        assert_events(&out, &[error(Some("aborted"), "the server aborted the stream")], "report an abort");
     }
 
     #[test]
@@ -1423,18 +1103,9 @@ mod kind {
     #[test]
     fn names_round_trip() {
         for kind in DialectKind::ALL {
-            assert_eq!(
-                DialectKind::from_name(kind.name()),
-                Some(kind),
-                "should parse its own name {}",
-                kind.name()
-            );
+            assert_eq!(DialectKind::from_name(kind.name()), Some(kind), "should parse its own name {}", kind.name());
         }
-        assert_eq!(
-            DialectKind::from_name("auto"),
-            None,
-            "should leave auto to detect"
-        );
+        assert_eq!(DialectKind::from_name("auto"), None, "should leave auto to detect");
     }
 
     #[track_caller]
@@ -1449,21 +1120,13 @@ mod kind {
     #[test]
     fn detects_from_the_first_frame() {
         let sse = Some("text/event-stream; charset=utf-8");
-        assert_detects(
-            sse,
-            "event: message_start\ndata: {\"type\":\"message_start\"}\n\n",
-            DialectKind::Anthropic,
-        );
+        assert_detects(sse, "event: message_start\ndata: {\"type\":\"message_start\"}\n\n", DialectKind::Anthropic);
         assert_detects(
             sse,
             "event: response.created\ndata: {\"type\":\"response.created\"}\n\n",
             DialectKind::OpenAiResponses,
         );
-        assert_detects(
-            sse,
-            "data: {\"candidates\": [{\"content\": {}}]}\r\n\r\n",
-            DialectKind::Gemini,
-        );
+        assert_detects(sse, "data: {\"candidates\": [{\"content\": {}}]}\r\n\r\n", DialectKind::Gemini);
         assert_detects(sse, "data: {\"type\":\"start\"}\n\n", DialectKind::Vercel);
         assert_detects(
             sse,
@@ -1471,22 +1134,10 @@ mod kind {
             DialectKind::OpenAiChat,
         );
         assert_detects(sse, ": keep-alive\n\n", DialectKind::OpenAiChat);
-        assert_detects(
-            Some("application/x-ndjson"),
-            "{\"model\":\"x\"",
-            DialectKind::Ollama,
-        );
-        assert_detects(
-            None,
-            "{\"model\":\"x\",\"message\":{},\"done\":false}\n",
-            DialectKind::Ollama,
-        );
+        assert_detects(Some("application/x-ndjson"), "{\"model\":\"x\"", DialectKind::Ollama);
+        assert_detects(None, "{\"model\":\"x\",\"message\":{},\"done\":false}\n", DialectKind::Ollama);
         assert_detects(None, "data: {\"choices\":[]}\n\n", DialectKind::OpenAiChat);
-        assert_detects(
-            Some("text/plain"),
-            "The API returns \"choices\" and \"done\": true.",
-            DialectKind::Plain,
-        );
+        assert_detects(Some("text/plain"), "The API returns \"choices\" and \"done\": true.", DialectKind::Plain);
         assert_detects(None, "# Hello", DialectKind::Plain);
     }
 
@@ -1498,11 +1149,7 @@ mod kind {
             };
             let body = String::from_utf8_lossy(&fixture.bytes);
             let detected = DialectKind::detect(Some(&fixture.content_type), &body);
-            assert_eq!(
-                detected, expected,
-                "fixture {}: should be detected as {expected:?}",
-                fixture.name
-            );
+            assert_eq!(detected, expected, "fixture {}: should be detected as {expected:?}", fixture.name);
         }
     }
 }
@@ -1522,17 +1169,12 @@ struct Outcome {
 }
 
 fn outcome_of(events: &[StreamEvent]) -> Outcome {
-    let mut outcome = Outcome {
-        status: "incomplete",
-        ..Outcome::default()
-    };
+    let mut outcome = Outcome { status: "incomplete", ..Outcome::default() };
     for event in events {
         match event {
             StreamEvent::Text(t) => outcome.answer.push_str(t),
             StreamEvent::Reasoning(t) => outcome.reasoning.push_str(t),
-            StreamEvent::ToolCall {
-                name: Some(name), ..
-            } => outcome.tools.push(name.clone()),
+            StreamEvent::ToolCall { name: Some(name), .. } => outcome.tools.push(name.clone()),
             StreamEvent::Finish { .. } => outcome.status = "done",
             StreamEvent::Error(e) => {
                 outcome.status = "error";
@@ -1557,19 +1199,13 @@ fn run_pipeline(kind: DialectKind, bytes: &[u8], split: Split) -> Result<Vec<Str
     };
     for chunk in split.chunks(bytes) {
         decoder.push(chunk, &mut text);
-        framer
-            .push(&text, &mut frames)
-            .map_err(|e| format!("framing failed: {e}"))?;
+        framer.push(&text, &mut frames).map_err(|e| format!("framing failed: {e}"))?;
         text.clear();
         pass_on(&mut frames, &mut events);
     }
     decoder.finish(&mut text);
-    framer
-        .push(&text, &mut frames)
-        .map_err(|e| format!("framing failed: {e}"))?;
-    framer
-        .finish(&mut frames)
-        .map_err(|e| format!("framing failed at EOF: {e}"))?;
+    framer.push(&text, &mut frames).map_err(|e| format!("framing failed: {e}"))?;
+    framer.finish(&mut frames).map_err(|e| format!("framing failed at EOF: {e}"))?;
     pass_on(&mut frames, &mut events);
     dialect.on_eof(&mut events);
     Ok(events)
@@ -1582,67 +1218,38 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
     let got = outcome_of(events);
     let status = expect["status"].as_str().unwrap_or("?");
     if got.status != status {
-        problems.push(format!(
-            "should end {status}, ended {} ({:?})",
-            got.status, got.error_message
-        ));
+        problems.push(format!("should end {status}, ended {} ({:?})", got.status, got.error_message));
     }
     // An error stream's answer is its `partial`.
     let answer = expect["answer"].as_str().or(expect["partial"].as_str());
     if let Some(answer) = answer {
         if got.answer != answer {
-            problems.push(format!(
-                "should have the answer {answer:?}, got {:?}",
-                got.answer
-            ));
+            problems.push(format!("should have the answer {answer:?}, got {:?}", got.answer));
         }
     }
     if let Some(reasoning) = expect["reasoning"].as_str() {
         if got.reasoning != reasoning {
-            problems.push(format!(
-                "should have the reasoning {reasoning:?}, got {:?}",
-                got.reasoning
-            ));
+            problems.push(format!("should have the reasoning {reasoning:?}, got {:?}", got.reasoning));
         }
     }
     if let Some(message) = expect["message"].as_str() {
-        if !got
-            .error_message
-            .as_deref()
-            .is_some_and(|m| m.contains(message))
-        {
-            problems.push(format!(
-                "should report the error {message:?}, got {:?}",
-                got.error_message
-            ));
+        if !got.error_message.as_deref().is_some_and(|m| m.contains(message)) {
+            problems.push(format!("should report the error {message:?}, got {:?}", got.error_message));
         }
     }
     if let Some(tools) = expect["tools"].as_array() {
         let tools: Vec<&str> = tools.iter().filter_map(Value::as_str).collect();
         if got.tools != tools {
-            problems.push(format!(
-                "should call the tools {tools:?}, got {:?}",
-                got.tools
-            ));
+            problems.push(format!("should call the tools {tools:?}, got {:?}", got.tools));
         }
     }
-    let odd: Vec<&StreamEvent> = events
-        .iter()
-        .filter(|e| matches!(e, StreamEvent::Malformed(_) | StreamEvent::Unknown(_)))
-        .collect();
+    let odd: Vec<&StreamEvent> =
+        events.iter().filter(|e| matches!(e, StreamEvent::Malformed(_) | StreamEvent::Unknown(_))).collect();
     if !odd.is_empty() {
-        problems.push(format!(
-            "should read every frame of a real stream, got {odd:?}"
-        ));
+        problems.push(format!("should read every frame of a real stream, got {odd:?}"));
     }
-    let ends = events
-        .iter()
-        .filter(|e| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error(_)))
-        .count();
-    let last_ends = matches!(
-        events.last(),
-        Some(StreamEvent::Finish { .. } | StreamEvent::Error(_))
-    );
+    let ends = events.iter().filter(|e| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error(_))).count();
+    let last_ends = matches!(events.last(), Some(StreamEvent::Finish { .. } | StreamEvent::Error(_)));
     if ends > 1 || (ends == 1 && !last_ends) {
         problems.push("should end exactly once, with nothing after the end".to_owned());
     }
@@ -1654,14 +1261,8 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
 #[track_caller]
 fn assert_fixtures_pass(dialect: &str) {
     let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
-    let fixtures: Vec<Fixture> = support::real_streams()
-        .into_iter()
-        .filter(|f| f.dialect == dialect)
-        .collect();
-    assert!(
-        !fixtures.is_empty(),
-        "should have {dialect} fixtures to read"
-    );
+    let fixtures: Vec<Fixture> = support::real_streams().into_iter().filter(|f| f.dialect == dialect).collect();
+    assert!(!fixtures.is_empty(), "should have {dialect} fixtures to read");
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let mut reference: Option<Vec<StreamEvent>> = None;
@@ -1676,19 +1277,13 @@ fn assert_fixtures_pass(dialect: &str) {
             };
             match &reference {
                 None => {
-                    problems.extend(
-                        check_against_manifest(fixture, &events)
-                            .into_iter()
-                            .map(|p| format!("[{split}] {p}")),
-                    );
+                    problems
+                        .extend(check_against_manifest(fixture, &events).into_iter().map(|p| format!("[{split}] {p}")));
                     reference = Some(events);
                 }
                 Some(whole) if *whole != events => {
-                    let at = whole
-                        .iter()
-                        .zip(&events)
-                        .position(|(a, b)| a != b)
-                        .unwrap_or(whole.len().min(events.len()));
+                    let at =
+                        whole.iter().zip(&events).position(|(a, b)| a != b).unwrap_or(whole.len().min(events.len()));
                     problems.push(format!(
                         "[{split}] should give the same events as the whole read; first difference at event {at}: {:?} vs {:?}",
                         whole.get(at),
@@ -1701,11 +1296,7 @@ fn assert_fixtures_pass(dialect: &str) {
         if problems.is_empty() {
             println!("pass {dialect}: {}", fixture.name);
         } else {
-            failures.push(format!(
-                "fixture {}:\n    {}",
-                fixture.name,
-                problems.join("\n    ")
-            ));
+            failures.push(format!("fixture {}:\n    {}", fixture.name, problems.join("\n    ")));
         }
     }
     assert!(
@@ -1764,19 +1355,8 @@ fn split_is_deterministic_and_covers_the_bytes() {
     let bytes: Vec<u8> = (0..=255).collect();
     for split in Split::standard(4) {
         let chunks = split.chunks(&bytes);
-        assert_eq!(
-            chunks.concat(),
-            bytes,
-            "[{split}] should cover every byte in order"
-        );
-        assert!(
-            chunks.iter().all(|c| !c.is_empty()),
-            "[{split}] should not produce empty chunks"
-        );
-        assert_eq!(
-            chunks,
-            split.chunks(&bytes),
-            "[{split}] should cut the same way twice"
-        );
+        assert_eq!(chunks.concat(), bytes, "[{split}] should cover every byte in order");
+        assert!(chunks.iter().all(|c| !c.is_empty()), "[{split}] should not produce empty chunks");
+        assert_eq!(chunks, split.chunks(&bytes), "[{split}] should cut the same way twice");
     }
 }

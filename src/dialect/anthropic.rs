@@ -23,9 +23,7 @@
 
 use serde_json::Value;
 
-use super::{
-    error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing,
-};
+use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -76,10 +74,7 @@ impl Dialect for Anthropic {
             "content_block_delta" => on_block_delta(&mut data, out),
             "content_block_stop" | "ping" => {}
             "message_delta" => {
-                if let Some(reason) = data
-                    .get_mut("delta")
-                    .and_then(|d| take_str(d, "stop_reason"))
-                {
+                if let Some(reason) = data.get_mut("delta").and_then(|d| take_str(d, "stop_reason")) {
                     self.stop_reason = Some(reason);
                 }
                 if let Some(usage) = data.get("usage").filter(|u| u.is_object()) {
@@ -94,9 +89,7 @@ impl Dialect for Anthropic {
             }
             "message_stop" => {
                 self.ended = true;
-                out.push(StreamEvent::Finish {
-                    reason: self.stop_reason.take(),
-                });
+                out.push(StreamEvent::Finish { reason: self.stop_reason.take() });
             }
             "error" => {
                 let error = data.get_mut("error").map(Value::take).unwrap_or(data);
@@ -116,18 +109,13 @@ impl Anthropic {
 
 /// The block's index, saturated: an index is only a label, and a hostile one must not panic or wrap.
 fn block_index(data: &Value) -> u32 {
-    data.get("index")
-        .and_then(Value::as_u64)
-        .unwrap_or(0)
-        .min(u64::from(u32::MAX)) as u32
+    data.get("index").and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32
 }
 
 fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
     let index = block_index(data);
     let Some(block) = data.get_mut("content_block") else {
-        return out.push(StreamEvent::Malformed(
-            "content_block_start without a content_block".into(),
-        ));
+        return out.push(StreamEvent::Malformed("content_block_start without a content_block".into()));
     };
     let kind = take_str(block, "type").unwrap_or_default();
     match kind.as_str() {
@@ -138,9 +126,7 @@ fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
         "tool_use" | "server_tool_use" | "mcp_tool_use" => {
             // Streaming sends `input: {}` and the arguments as deltas; a non-empty input is the whole call.
             let arguments = match block.get("input") {
-                Some(input) if input.as_object().is_some_and(|m| !m.is_empty()) => {
-                    input.to_string()
-                }
+                Some(input) if input.as_object().is_some_and(|m| !m.is_empty()) => input.to_string(),
                 _ => String::new(),
             };
             out.push(StreamEvent::ToolCall {
@@ -160,9 +146,7 @@ fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
 fn on_block_delta(data: &mut Value, out: &mut Vec<StreamEvent>) {
     let index = block_index(data);
     let Some(delta) = data.get_mut("delta") else {
-        return out.push(StreamEvent::Malformed(
-            "content_block_delta without a delta".into(),
-        ));
+        return out.push(StreamEvent::Malformed("content_block_delta without a delta".into()));
     };
     let kind = take_str(delta, "type").unwrap_or_default();
     match kind.as_str() {
@@ -171,12 +155,7 @@ fn on_block_delta(data: &mut Value, out: &mut Vec<StreamEvent>) {
         "input_json_delta" => {
             let arguments = take_str(delta, "partial_json").unwrap_or_default();
             if !arguments.is_empty() {
-                out.push(StreamEvent::ToolCall {
-                    index,
-                    id: None,
-                    name: None,
-                    arguments,
-                });
+                out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments });
             }
         }
         // The thinking block's signature and citations matter to the API, not to the rendered answer.

@@ -47,10 +47,7 @@ impl Dialect for Gemini {
             Ok(v @ Value::Object(_)) => v,
             // A proxy may relay the non-SSE form, an array of responses; it is not this dialect's wire format.
             Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!(
-                    "a chunk is not an object: {}",
-                    quote(&event.data)
-                )))
+                return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(&event.data))))
             }
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
@@ -58,23 +55,12 @@ impl Dialect for Gemini {
             None | Some(Value::Null) => {}
             Some(error) => return self.fail(provider_error(error), out),
         }
-        if let Some(reason) = chunk
-            .get_mut("promptFeedback")
-            .and_then(|f| take_str(f, "blockReason"))
-        {
+        if let Some(reason) = chunk.get_mut("promptFeedback").and_then(|f| take_str(f, "blockReason")) {
             let message = format!("the prompt was blocked ({reason})");
-            return self.fail(
-                ProviderError {
-                    code: Some(reason),
-                    message,
-                },
-                out,
-            );
+            return self.fail(ProviderError { code: Some(reason), message }, out);
         }
         if let Some(Value::Array(candidates)) = chunk.get_mut("candidates") {
-            let first = candidates
-                .iter_mut()
-                .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
+            let first = candidates.iter_mut().find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
             if let Some(candidate) = first {
                 self.on_candidate(candidate, out);
             }
@@ -87,36 +73,25 @@ impl Dialect for Gemini {
                 (None, None) => None,
                 (c, t) => Some(c.unwrap_or(0).saturating_add(t.unwrap_or(0))),
             };
-            out.push(StreamEvent::Usage {
-                input_tokens: get_u64(usage, "promptTokenCount"),
-                output_tokens,
-            });
+            out.push(StreamEvent::Usage { input_tokens: get_u64(usage, "promptTokenCount"), output_tokens });
         }
     }
 
     fn on_eof(&mut self, out: &mut Vec<StreamEvent>) {
         if !self.ended && self.finish_reason.is_some() {
             self.ended = true;
-            out.push(StreamEvent::Finish {
-                reason: self.finish_reason.take(),
-            });
+            out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
     }
 }
 
 impl Gemini {
     fn on_candidate(&mut self, candidate: &mut Value, out: &mut Vec<StreamEvent>) {
-        let parts = candidate
-            .get_mut("content")
-            .and_then(|c| c.get_mut("parts"));
+        let parts = candidate.get_mut("content").and_then(|c| c.get_mut("parts"));
         if let Some(Value::Array(parts)) = parts {
             for part in parts {
                 let thought = part.get("thought").and_then(Value::as_bool) == Some(true);
-                let make = if thought {
-                    StreamEvent::Reasoning
-                } else {
-                    StreamEvent::Text
-                };
+                let make = if thought { StreamEvent::Reasoning } else { StreamEvent::Text };
                 push_nonempty(out, take_str(part, "text"), make);
                 if let Some(call) = part.get_mut("functionCall") {
                     let args = match call.get("args") {

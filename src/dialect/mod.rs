@@ -145,32 +145,21 @@ impl DialectKind {
     /// (a line starting with `data:`, `event:`, `id:` or `:`), so a plain-text answer that *mentions* `"choices"`
     /// stays plain.
     pub fn detect(content_type: Option<&str>, first_bytes: &str) -> DialectKind {
-        let mime = content_type
-            .and_then(|ct| ct.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        if matches!(
-            mime.as_str(),
-            "application/x-ndjson" | "application/ndjson" | "application/jsonl"
-        ) {
+        let mime =
+            content_type.and_then(|ct| ct.split(';').next()).map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+        if matches!(mime.as_str(), "application/x-ndjson" | "application/ndjson" | "application/jsonl") {
             return DialectKind::Ollama;
         }
         let window = match first_bytes.char_indices().nth(DETECT_WINDOW) {
             Some((cut, _)) => &first_bytes[..cut],
             None => first_bytes,
         };
-        let looks_sse = window.lines().any(|l| {
-            l.starts_with("data:")
-                || l.starts_with("event:")
-                || l.starts_with("id:")
-                || l.starts_with(':')
-        });
+        let looks_sse = window
+            .lines()
+            .any(|l| l.starts_with("data:") || l.starts_with("event:") || l.starts_with("id:") || l.starts_with(':'));
         if looks_sse {
             // Compacting once per stream makes the markers independent of each server's JSON spacing.
-            let compact: String = window
-                .chars()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect();
+            let compact: String = window.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             let has = |marker: &str| compact.contains(marker);
             if has(r#""type":"message_start""#) || has("event:message_start") {
                 return DialectKind::Anthropic;
@@ -181,27 +170,15 @@ impl DialectKind {
             if has(r#""candidates""#) {
                 return DialectKind::Gemini;
             }
-            const VERCEL_PARTS: [&str; 6] = [
-                "start",
-                "start-step",
-                "text-start",
-                "text-delta",
-                "reasoning-start",
-                "message-metadata",
-            ];
-            if VERCEL_PARTS
-                .iter()
-                .any(|p| has(&format!(r#"data:{{"type":"{p}""#)))
-            {
+            const VERCEL_PARTS: [&str; 6] =
+                ["start", "start-step", "text-start", "text-delta", "reasoning-start", "message-metadata"];
+            if VERCEL_PARTS.iter().any(|p| has(&format!(r#"data:{{"type":"{p}""#))) {
                 return DialectKind::Vercel;
             }
             if has(r#""choices""#) || has(r#""object":"chat.completion.chunk""#) {
                 return DialectKind::OpenAiChat;
             }
-        } else if window
-            .lines()
-            .any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":"))
-        {
+        } else if window.lines().any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":")) {
             return DialectKind::Ollama;
         }
         if mime == "text/event-stream" || (looks_sse && mime.is_empty()) {
@@ -271,11 +248,7 @@ pub(crate) fn get_u64(value: &Value, key: &str) -> Option<u64> {
 
 /// Pushes `Text`/`Reasoning` built by `make`, skipping empty deltas: providers pad streams with `""` content
 /// (role-only first chunks, empty thinking deltas) that would otherwise reach the renderer as no-op events.
-pub(crate) fn push_nonempty(
-    out: &mut Vec<StreamEvent>,
-    text: Option<String>,
-    make: fn(String) -> StreamEvent,
-) {
+pub(crate) fn push_nonempty(out: &mut Vec<StreamEvent>, text: Option<String>, make: fn(String) -> StreamEvent) {
     if let Some(text) = text.filter(|t| !t.is_empty()) {
         out.push(make(text));
     }
@@ -285,10 +258,7 @@ pub(crate) fn push_nonempty(
 /// (OpenAI, Anthropic, Groq, OpenRouter), a bare string (Ollama), or anything else (kept verbatim as the message).
 pub(crate) fn provider_error(mut error: Value) -> ProviderError {
     match error {
-        Value::String(message) => ProviderError {
-            code: None,
-            message,
-        },
+        Value::String(message) => ProviderError { code: None, message },
         Value::Object(_) => {
             // A numeric code (OpenRouter sends HTTP statuses) is still a code; `type` is the fallback because
             // Anthropic puts its machine-readable kind there and OpenAI sends both.
@@ -300,10 +270,7 @@ pub(crate) fn provider_error(mut error: Value) -> ProviderError {
             let message = take_str(&mut error, "message").unwrap_or_else(|| error.to_string());
             ProviderError { code, message }
         }
-        other => ProviderError {
-            code: None,
-            message: other.to_string(),
-        },
+        other => ProviderError { code: None, message: other.to_string() },
     }
 }
 
@@ -315,9 +282,6 @@ pub(crate) fn error_event(data: &str) -> ProviderError {
             Some(inner) if !inner.is_null() => provider_error(inner),
             _ => provider_error(v),
         },
-        Err(_) => ProviderError {
-            code: None,
-            message: data.trim().to_owned(),
-        },
+        Err(_) => ProviderError { code: None, message: data.trim().to_owned() },
     }
 }

@@ -38,12 +38,7 @@ impl Dialect for Ollama {
         };
         let mut chunk = match parse_json(line) {
             Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!(
-                    "a line is not an object: {}",
-                    quote(line)
-                )))
-            }
+            Ok(_) => return out.push(StreamEvent::Malformed(format!("a line is not an object: {}", quote(line)))),
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         match chunk.get_mut("error").map(Value::take) {
@@ -62,25 +57,16 @@ impl Dialect for Ollama {
                 }
             }
         }
-        push_nonempty(
-            out,
-            take_str(&mut chunk, "thinking"),
-            StreamEvent::Reasoning,
-        );
+        push_nonempty(out, take_str(&mut chunk, "thinking"), StreamEvent::Reasoning);
         push_nonempty(out, take_str(&mut chunk, "response"), StreamEvent::Text);
         if chunk.get("done").and_then(Value::as_bool) == Some(true) {
             let input_tokens = get_u64(&chunk, "prompt_eval_count");
             let output_tokens = get_u64(&chunk, "eval_count");
             if input_tokens.is_some() || output_tokens.is_some() {
-                out.push(StreamEvent::Usage {
-                    input_tokens,
-                    output_tokens,
-                });
+                out.push(StreamEvent::Usage { input_tokens, output_tokens });
             }
             self.ended = true;
-            out.push(StreamEvent::Finish {
-                reason: take_str(&mut chunk, "done_reason"),
-            });
+            out.push(StreamEvent::Finish { reason: take_str(&mut chunk, "done_reason") });
         }
     }
 }
@@ -89,9 +75,7 @@ impl Ollama {
     fn on_tool_call(&mut self, call: &mut Value, out: &mut Vec<StreamEvent>) {
         let id = take_str(call, "id").filter(|s| !s.is_empty());
         let Some(function) = call.get_mut("function") else {
-            return out.push(StreamEvent::Malformed(
-                "a tool call without a function".into(),
-            ));
+            return out.push(StreamEvent::Malformed("a tool call without a function".into()));
         };
         let index = match function.get("index").and_then(Value::as_u64) {
             Some(index) => index.min(u64::from(u32::MAX)) as u32,
@@ -104,11 +88,6 @@ impl Ollama {
             Some(Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
         };
-        out.push(StreamEvent::ToolCall {
-            index,
-            id,
-            name: take_str(function, "name"),
-            arguments,
-        });
+        out.push(StreamEvent::ToolCall { index, id, name: take_str(function, "name"), arguments });
     }
 }

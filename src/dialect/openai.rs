@@ -24,9 +24,7 @@
 
 use serde_json::Value;
 
-use super::{
-    error_event, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing,
-};
+use super::{error_event, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -69,9 +67,7 @@ impl Dialect for OpenAiChat {
     fn on_eof(&mut self, out: &mut Vec<StreamEvent>) {
         if !self.ended && self.finish_reason.is_some() {
             self.ended = true;
-            out.push(StreamEvent::Finish {
-                reason: self.finish_reason.take(),
-            });
+            out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
     }
 }
@@ -80,19 +76,12 @@ impl OpenAiChat {
     fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) {
         if data.trim() == "[DONE]" {
             self.ended = true;
-            out.push(StreamEvent::Finish {
-                reason: self.finish_reason.take(),
-            });
+            out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
             return;
         }
         let mut chunk = match parse_json(data) {
             Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!(
-                    "a chunk is not an object: {}",
-                    quote(data)
-                )))
-            }
+            Ok(_) => return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(data)))),
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         // An error may ride on an otherwise ordinary chunk (OpenRouter adds `error` next to `choices`); it wins,
@@ -102,9 +91,7 @@ impl OpenAiChat {
             Some(error) => return self.fail(provider_error(error), out),
         }
         if let Some(Value::Array(choices)) = chunk.get_mut("choices") {
-            let first = choices
-                .iter_mut()
-                .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
+            let first = choices.iter_mut().find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
             if let Some(choice) = first {
                 self.on_choice(choice, out);
             }
@@ -122,9 +109,8 @@ impl OpenAiChat {
         if let Some(delta) = choice.get_mut("delta") {
             // DeepSeek names it `reasoning_content`, OpenRouter/Groq `reasoning`; a server sending both sends the
             // same text twice, so the first non-empty one is taken.
-            let reasoning = take_str(delta, "reasoning_content")
-                .filter(|r| !r.is_empty())
-                .or_else(|| take_str(delta, "reasoning"));
+            let reasoning =
+                take_str(delta, "reasoning_content").filter(|r| !r.is_empty()).or_else(|| take_str(delta, "reasoning"));
             push_nonempty(out, reasoning, StreamEvent::Reasoning);
             push_nonempty(out, take_str(delta, "content"), StreamEvent::Text);
             // A refusal is what the user gets to read instead of an answer.
@@ -144,11 +130,8 @@ impl OpenAiChat {
 
     fn on_tool_call(&mut self, position: usize, call: &mut Value, out: &mut Vec<StreamEvent>) {
         // `index` is required by OpenAI; servers that omit it send one whole call per array slot.
-        let index = call
-            .get("index")
-            .and_then(Value::as_u64)
-            .unwrap_or(position as u64)
-            .min(u64::from(u32::MAX)) as u32;
+        let index =
+            call.get("index").and_then(Value::as_u64).unwrap_or(position as u64).min(u64::from(u32::MAX)) as u32;
         let id = take_str(call, "id").filter(|s| !s.is_empty());
         let (name, arguments) = match call.get_mut("function") {
             Some(function) => (
@@ -160,11 +143,7 @@ impl OpenAiChat {
         let slot = match self.tools.iter().position(|t| t.index == index) {
             Some(slot) => slot,
             None => {
-                self.tools.push(ToolSeen {
-                    index,
-                    id: None,
-                    name: None,
-                });
+                self.tools.push(ToolSeen { index, id: None, name: None });
                 self.tools.len() - 1
             }
         };
@@ -180,12 +159,7 @@ impl OpenAiChat {
         if name.is_some() {
             seen.name.clone_from(&name);
         }
-        out.push(StreamEvent::ToolCall {
-            index,
-            id,
-            name,
-            arguments,
-        });
+        out.push(StreamEvent::ToolCall { index, id, name, arguments });
     }
 
     fn fail(&mut self, error: super::ProviderError, out: &mut Vec<StreamEvent>) {

@@ -33,9 +33,7 @@
 
 use serde_json::Value;
 
-use super::{
-    error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing,
-};
+use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -106,13 +104,8 @@ impl Dialect for Responses {
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
-        let output_index = data
-            .get("output_index")
-            .and_then(Value::as_u64)
-            .unwrap_or(0);
-        let index = self
-            .index_base
-            .saturating_add(output_index.min(u64::from(u32::MAX)) as u32);
+        let output_index = data.get("output_index").and_then(Value::as_u64).unwrap_or(0);
+        let index = self.index_base.saturating_add(output_index.min(u64::from(u32::MAX)) as u32);
         match kind.as_str() {
             "response.created" => {
                 self.completed = None;
@@ -121,9 +114,7 @@ impl Dialect for Responses {
             "response.output_text.delta" | "response.refusal.delta" => {
                 push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Text)
             }
-            "response.reasoning_text.delta" => {
-                push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Reasoning)
-            }
+            "response.reasoning_text.delta" => push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Reasoning),
             "response.reasoning_summary_text.delta" => {
                 if let Some(delta) = take_str(&mut data, "delta").filter(|d| !d.is_empty()) {
                     self.summary_text_seen = true;
@@ -146,36 +137,19 @@ impl Dialect for Responses {
             "response.output_item.done" => {
                 // A server-run tool's call is only known once done: its `action` (the query) is the arguments.
                 let item = data.get("item");
-                if item.and_then(|i| i.get("type")).and_then(Value::as_str)
-                    == Some("web_search_call")
-                {
-                    if let Some(action) =
-                        item.and_then(|i| i.get("action")).filter(|a| !a.is_null())
-                    {
-                        out.push(StreamEvent::ToolCall {
-                            index,
-                            id: None,
-                            name: None,
-                            arguments: action.to_string(),
-                        });
+                if item.and_then(|i| i.get("type")).and_then(Value::as_str) == Some("web_search_call") {
+                    if let Some(action) = item.and_then(|i| i.get("action")).filter(|a| !a.is_null()) {
+                        out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: action.to_string() });
                     }
                 }
             }
             "response.function_call_arguments.delta" => {
                 if let Some(delta) = take_str(&mut data, "delta").filter(|d| !d.is_empty()) {
-                    out.push(StreamEvent::ToolCall {
-                        index,
-                        id: None,
-                        name: None,
-                        arguments: delta,
-                    });
+                    out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
                 }
             }
             "response.completed" | "response.incomplete" => {
-                let mut response = data
-                    .get_mut("response")
-                    .map(Value::take)
-                    .unwrap_or_default();
+                let mut response = data.get_mut("response").map(Value::take).unwrap_or_default();
                 push_usage(&response, out);
                 let reason = response
                     .get_mut("incomplete_details")
@@ -185,16 +159,10 @@ impl Dialect for Responses {
                 self.completed = Some(reason);
             }
             "response.failed" => {
-                let error = data
-                    .get_mut("response")
-                    .and_then(|r| r.get_mut("error"))
-                    .map(Value::take);
+                let error = data.get_mut("response").and_then(|r| r.get_mut("error")).map(Value::take);
                 let error = match error {
                     Some(error) if !error.is_null() => provider_error(error),
-                    _ => ProviderError {
-                        code: None,
-                        message: "the response failed".to_owned(),
-                    },
+                    _ => ProviderError { code: None, message: "the response failed".to_owned() },
                 };
                 self.fail(error, out);
             }
@@ -227,18 +195,11 @@ impl Responses {
 
 /// Emits the tool call an added item announces; returns whether it was one.
 fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) -> bool {
-    let kind = item
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let kind = item.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
     let (id, name) = match kind.as_str() {
         "function_call" | "custom_tool_call" => (take_str(item, "call_id"), take_str(item, "name")),
         // Server-run tools are named by their item type.
-        "web_search_call"
-        | "file_search_call"
-        | "code_interpreter_call"
-        | "image_generation_call" => {
+        "web_search_call" | "file_search_call" | "code_interpreter_call" | "image_generation_call" => {
             let name = kind.trim_end_matches("_call").to_owned();
             (take_str(item, "id"), Some(name))
         }
@@ -248,12 +209,7 @@ fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) -> bo
     };
     // Arguments normally stream as deltas; an item announced with them already (rare) keeps them.
     let arguments = take_str(item, "arguments").unwrap_or_default();
-    out.push(StreamEvent::ToolCall {
-        index,
-        id,
-        name,
-        arguments,
-    });
+    out.push(StreamEvent::ToolCall { index, id, name, arguments });
     true
 }
 

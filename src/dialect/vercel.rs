@@ -70,26 +70,19 @@ impl Dialect for Vercel {
         }
         if event.data.trim() == "[DONE]" {
             self.ended = true;
-            return out.push(StreamEvent::Finish {
-                reason: self.finish_reason.take(),
-            });
+            return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
         let mut part = match parse_json(&event.data) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!(
-                    "a part is not an object: {}",
-                    quote(&event.data)
-                )))
+                return out.push(StreamEvent::Malformed(format!("a part is not an object: {}", quote(&event.data))))
             }
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         let kind = take_str(&mut part, "type").unwrap_or_default();
         match kind.as_str() {
             "text-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Text),
-            "reasoning-delta" => {
-                push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Reasoning)
-            }
+            "reasoning-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Reasoning),
             "tool-input-start" => {
                 let id = take_str(&mut part, "toolCallId").unwrap_or_default();
                 let index = self.tool_index(&id, true);
@@ -103,23 +96,13 @@ impl Dialect for Vercel {
             "tool-input-delta" => {
                 let id = take_str(&mut part, "toolCallId").unwrap_or_default();
                 let index = self.tool_index(&id, true);
-                if let Some(delta) = take_str(&mut part, "inputTextDelta").filter(|d| !d.is_empty())
-                {
-                    out.push(StreamEvent::ToolCall {
-                        index,
-                        id: None,
-                        name: None,
-                        arguments: delta,
-                    });
+                if let Some(delta) = take_str(&mut part, "inputTextDelta").filter(|d| !d.is_empty()) {
+                    out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
                 }
             }
             "tool-input-available" => {
                 let id = take_str(&mut part, "toolCallId").unwrap_or_default();
-                if self
-                    .tools
-                    .iter()
-                    .any(|(known, streamed)| *known == id && *streamed)
-                {
+                if self.tools.iter().any(|(known, streamed)| *known == id && *streamed) {
                     return;
                 }
                 let index = self.tool_index(&id, false);
@@ -139,15 +122,9 @@ impl Dialect for Vercel {
                 self.finish_reason = take_str(&mut part, "finishReason");
             }
             "error" => {
-                let message = take_str(&mut part, "errorText")
-                    .unwrap_or_else(|| "the stream reported an error".to_owned());
-                self.fail(
-                    ProviderError {
-                        code: None,
-                        message,
-                    },
-                    out,
-                );
+                let message =
+                    take_str(&mut part, "errorText").unwrap_or_else(|| "the stream reported an error".to_owned());
+                self.fail(ProviderError { code: None, message }, out);
             }
             "abort" => {
                 let error = ProviderError {
@@ -169,9 +146,7 @@ impl Dialect for Vercel {
     fn on_eof(&mut self, out: &mut Vec<StreamEvent>) {
         if !self.ended && self.saw_finish_part {
             self.ended = true;
-            out.push(StreamEvent::Finish {
-                reason: self.finish_reason.take(),
-            });
+            out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
     }
 }

@@ -32,12 +32,9 @@ pub struct Fixture {
 /// size disagrees with the manifest, which would mean the copy is damaged.
 pub fn real_streams() -> Vec<Fixture> {
     let dir = real_streams_dir();
-    let manifest = std::fs::read_to_string(dir.join("manifest.json"))
-        .expect("manifest.json should be readable");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json should be readable");
     let manifest: Value = serde_json::from_str(&manifest).expect("manifest.json should be JSON");
-    let entries = manifest
-        .as_array()
-        .expect("manifest.json should be an array");
+    let entries = manifest.as_array().expect("manifest.json should be an array");
     entries
         .iter()
         .map(|entry| {
@@ -86,10 +83,7 @@ impl Rng {
 /// The base seed for random splits: `RILLMARK_SEED` when set (to replay a failure), a fixed default otherwise.
 pub fn base_seed() -> u64 {
     match std::env::var("RILLMARK_SEED") {
-        Ok(seed) => seed
-            .trim()
-            .parse()
-            .expect("RILLMARK_SEED should be an unsigned integer"),
+        Ok(seed) => seed.trim().parse().expect("RILLMARK_SEED should be an unsigned integer"),
         Err(_) => 0x5EED_2026,
     }
 }

@@ -95,6 +95,7 @@ pub const SAFE_TAGS: &[&str] = &[
     "input",
     "section",
     "sup",
+    "div",
 ];
 
 /// Attributes the renderer can set in safe mode. URL-valued ones (`href`, `src`) only ever hold checked URLs.
@@ -211,7 +212,8 @@ fn single(mut nodes: Vec<Node>) -> Option<Node> {
     match nodes.len() {
         0 => None,
         1 => nodes.pop(),
-        // Not expected for a top-level block; keep everything rather than lose content.
+        // Not expected for a top-level block (comrak gives each one a single node); keep everything in a neutral
+        // container rather than lose content.
         _ => Some(Node::Element(Element {
             tag: "div",
             attrs: Vec::new(),

@@ -92,6 +92,7 @@ pub const SAFE_TAGS: &[&str] = &[
     "input",
     "section",
     "sup",
+    "div",
 ];
 
 /// Attributes the renderer can set in safe mode. URL-valued ones (`href`, `src`) only ever hold checked URLs.
@@ -194,8 +195,18 @@ fn single(mut nodes: Vec<Node>) -> Option<Node> {
     match nodes.len() {
         0 => None,
         1 => nodes.pop(),
+<<<<<<< HEAD
         // Not expected for a top-level block; keep everything rather than lose content.
         _ => Some(Node::Element(Element { tag: "div", attrs: Vec::new(), children: nodes })),
+=======
+        // Not expected for a top-level block (comrak gives each one a single node); keep everything in a neutral
+        // container rather than lose content.
+        _ => Some(Node::Element(Element {
+            tag: "div",
+            attrs: Vec::new(),
+            children: nodes,
+        })),
+>>>>>>> render
     }
 }
 
@@ -426,19 +437,7 @@ impl Converter<'_> {
             self.children(node, out, depth);
             return;
         }
-        let mut p = self.element("p", node, depth);
-        // The back-references of a footnote go at the end of its last paragraph when that is its last block.
-        if node.next_sibling().is_none() {
-            if let Some(parent) = node.parent() {
-                if let NodeValue::FootnoteDefinition(ref fd) = parent.data().value {
-                    if let Some(ix) = footnote_index(parent) {
-                        push_text(&mut p.children, " ");
-                        backrefs(&mut p.children, &fd.name, fd.total_references, ix);
-                    }
-                }
-            }
-        }
-        out.push(Node::Element(p));
+        out.push(Node::Element(self.element("p", node, depth)));
     }
 
     fn table<'a>(&self, node: &'a AstNode<'a>, alignments: &[TableAlignment], depth: usize) -> Element {
@@ -481,9 +480,23 @@ impl Converter<'_> {
         // The section is at depth 1, its list at 2, the items at 3.
         let mut li = Element::new("li").attr("id", format!("fn-{}", url::href_encode(&fd.name)));
         self.children(node, &mut li.children, 4);
+<<<<<<< HEAD
         let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
         if !last_is_paragraph {
             backrefs(&mut li.children, &fd.name, fd.total_references, index);
+=======
+        // The back-references go at the end of the last paragraph when the footnote ends with one, else after its
+        // last block.
+        let last_is_paragraph = node
+            .last_child()
+            .is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
+        match li.children.last_mut() {
+            Some(Node::Element(p)) if last_is_paragraph && p.tag == "p" => {
+                push_text(&mut p.children, " ");
+                backrefs(&mut p.children, &fd.name, fd.total_references, index);
+            }
+            _ => backrefs(&mut li.children, &fd.name, fd.total_references, index),
+>>>>>>> render
         }
         Some(Node::Element(li))
     }
@@ -496,20 +509,6 @@ impl Converter<'_> {
             literal.to_owned()
         }
     }
-}
-
-/// The position (1-based) of a footnote definition among the definitions at the end of the document.
-fn footnote_index<'a>(def: &'a AstNode<'a>) -> Option<usize> {
-    let mut ix = 1;
-    let mut n = def.previous_sibling();
-    while let Some(s) = n {
-        if !matches!(s.data().value, NodeValue::FootnoteDefinition(_)) {
-            break;
-        }
-        ix += 1;
-        n = s.previous_sibling();
-    }
-    Some(ix)
 }
 
 /// The links from a footnote back to each of its references, separated by spaces.

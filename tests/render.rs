@@ -21,26 +21,12 @@ fn safe() -> RenderOptions {
 fn assert_like_comrak(markdown: &str, gfm: bool) {
     let opts = trusted(gfm);
     let expected = comrak::markdown_to_html(markdown, &comrak_options(&opts));
-<<<<<<< HEAD
-    let got = render(markdown, &opts).to_html();
-    assert_eq!(got, expected, "should print what comrak prints (gfm: {gfm}) for {markdown:?}");
-=======
     let doc = render(markdown, &opts);
     let got = doc.to_html();
-    assert_eq!(
-        got, expected,
-        "should print what comrak prints (gfm: {gfm}) for {markdown:?}"
-    );
+    assert_eq!(got, expected, "should print what comrak prints (gfm: {gfm}) for {markdown:?}");
     // The incremental engine serialises blocks one by one: that must give the same bytes.
-    let one_by_one: String = doc
-        .nodes()
-        .map(|n| to_html(std::slice::from_ref(n)))
-        .collect();
-    assert_eq!(
-        one_by_one, got,
-        "should print the same when each block is serialised alone, for {markdown:?}"
-    );
->>>>>>> render
+    let one_by_one: String = doc.nodes().map(|n| to_html(std::slice::from_ref(n))).collect();
+    assert_eq!(one_by_one, got, "should print the same when each block is serialised alone, for {markdown:?}");
 }
 
 fn html(markdown: &str, opts: &RenderOptions) -> String {
@@ -533,10 +519,7 @@ fn trusted_mode_prints_what_comrak_prints_for_generated_documents() {
         "\"",
         "'",
     ];
-    let mut seed: u64 = std::env::var("RILLMARK_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_cafe);
+    let mut seed: u64 = std::env::var("RILLMARK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_cafe);
     let mut next = || {
         // xorshift64*: deterministic and dependency-free.
         seed ^= seed >> 12;
@@ -547,9 +530,7 @@ fn trusted_mode_prints_what_comrak_prints_for_generated_documents() {
     let mut skipped = 0;
     for _ in 0..3000 {
         let len = 1 + (next() % 24) as usize;
-        let md: String = (0..len)
-            .map(|_| FRAGMENTS[(next() % FRAGMENTS.len() as u64) as usize])
-            .collect();
+        let md: String = (0..len).map(|_| FRAGMENTS[(next() % FRAGMENTS.len() as u64) as usize]).collect();
         assert_like_comrak(&md, false);
         if has_nested_footnote_definition(&md) {
             skipped += 1;
@@ -557,10 +538,7 @@ fn trusted_mode_prints_what_comrak_prints_for_generated_documents() {
         }
         assert_like_comrak(&md, true);
     }
-    assert!(
-        skipped < 300,
-        "should compare most generated documents, skipped {skipped}"
-    );
+    assert!(skipped < 300, "should compare most generated documents, skipped {skipped}");
 }
 
 /// comrak opens its footnotes `<section>` where it meets the first footnote definition. When that is not among the
@@ -574,7 +552,6 @@ fn has_nested_footnote_definition(md: &str) -> bool {
     root.descendants().any(|n| {
         matches!(n.data().value, FootnoteDefinition(_))
             && (n.parent().is_some_and(|p| !p.same_node(root))
-                || n.next_sibling()
-                    .is_some_and(|s| !matches!(s.data().value, FootnoteDefinition(_))))
+                || n.next_sibling().is_some_and(|s| !matches!(s.data().value, FootnoteDefinition(_))))
     })
 }

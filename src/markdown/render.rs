@@ -195,18 +195,9 @@ fn single(mut nodes: Vec<Node>) -> Option<Node> {
     match nodes.len() {
         0 => None,
         1 => nodes.pop(),
-<<<<<<< HEAD
-        // Not expected for a top-level block; keep everything rather than lose content.
-        _ => Some(Node::Element(Element { tag: "div", attrs: Vec::new(), children: nodes })),
-=======
         // Not expected for a top-level block (comrak gives each one a single node); keep everything in a neutral
         // container rather than lose content.
-        _ => Some(Node::Element(Element {
-            tag: "div",
-            attrs: Vec::new(),
-            children: nodes,
-        })),
->>>>>>> render
+        _ => Some(Node::Element(Element { tag: "div", attrs: Vec::new(), children: nodes })),
     }
 }
 
@@ -480,23 +471,15 @@ impl Converter<'_> {
         // The section is at depth 1, its list at 2, the items at 3.
         let mut li = Element::new("li").attr("id", format!("fn-{}", url::href_encode(&fd.name)));
         self.children(node, &mut li.children, 4);
-<<<<<<< HEAD
-        let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
-        if !last_is_paragraph {
-            backrefs(&mut li.children, &fd.name, fd.total_references, index);
-=======
         // The back-references go at the end of the last paragraph when the footnote ends with one, else after its
         // last block.
-        let last_is_paragraph = node
-            .last_child()
-            .is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
+        let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
         match li.children.last_mut() {
             Some(Node::Element(p)) if last_is_paragraph && p.tag == "p" => {
                 push_text(&mut p.children, " ");
                 backrefs(&mut p.children, &fd.name, fd.total_references, index);
             }
             _ => backrefs(&mut li.children, &fd.name, fd.total_references, index),
->>>>>>> render
         }
         Some(Node::Element(li))
     }

@@ -197,7 +197,9 @@ pub const DETECT_WINDOW: usize = 8 * 1024;
 pub trait Dialect {
     /// Translates one frame into zero or more events.
     fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>);
-    /// End of input. Dialects whose end *is* EOF (plain text) emit their [`StreamEvent::Finish`] here.
+    /// End of input. Dialects whose end *is* EOF (plain text), and those whose provider gave its finish reason but
+    /// no end marker (OpenAI chat without `[DONE]`, Gemini, Responses, Vercel), emit their [`StreamEvent::Finish`]
+    /// here; a stream cut before either stays without an outcome ("incomplete" for the caller).
     fn on_eof(&mut self, _out: &mut Vec<StreamEvent>) {}
 }
 

@@ -27,6 +27,7 @@ use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::options::BrokenLinkCallback;
 use comrak::{Arena, Options};
 
+use super::speculate::PENDING_URL;
 use super::url;
 use crate::options::RenderOptions;
 use crate::patch::{Element, Node};
@@ -151,11 +152,26 @@ pub fn render_with(
     opts: &RenderOptions,
     broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
 ) -> RenderedDoc {
+    convert_document(text, opts, broken_link_callback, false)
+}
+
+/// Renders an open tail rewritten by [`super::speculate::speculate`]: links and images pointing to
+/// [`PENDING_URL`] become pending spans and placeholders. Never used for a final render.
+pub fn render_speculative(text: &str, opts: &RenderOptions) -> RenderedDoc {
+    convert_document(text, opts, None, true)
+}
+
+fn convert_document(
+    text: &str,
+    opts: &RenderOptions,
+    broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
+    speculative: bool,
+) -> RenderedDoc {
     let mut options = comrak_options(opts);
     options.parse.broken_link_callback = broken_link_callback;
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, text, &options);
-    let conv = Converter { opts };
+    let conv = Converter { opts, speculative };
 
     let mut doc = RenderedDoc::default();
     let mut footnote_items = Vec::new();
@@ -228,6 +244,8 @@ fn push_text(out: &mut Vec<Node>, text: &str) {
 
 struct Converter<'o> {
     opts: &'o RenderOptions,
+    /// Rendering a speculated tail: [`PENDING_URL`] marks links and images still being typed.
+    speculative: bool,
 }
 
 impl Converter<'_> {
@@ -347,6 +365,20 @@ impl Converter<'_> {
             NodeValue::Emph => out.push(el("em")),
             NodeValue::Strong => out.push(el("strong")),
             NodeValue::Strikethrough => out.push(el("del")),
+            NodeValue::Link(link) if self.speculative && link.url == PENDING_URL => {
+                let mut span = Element::new("span").attr("class", "rillmark-pending");
+                self.children(node, &mut span.children, depth + 1);
+                out.push(Node::Element(span));
+            }
+            NodeValue::Image(_)
+                if self.speculative && matches!(&ast.value, NodeValue::Image(l) if l.url == PENDING_URL) =>
+            {
+                let alt = plain_text(node);
+                let label = if alt.is_empty() { "image".to_owned() } else { alt };
+                let span =
+                    Element::new("span").attr("class", "rillmark-image rillmark-pending").child(Node::Text(label));
+                out.push(Node::Element(span));
+            }
             NodeValue::Link(link) => {
                 let mut a = Element::new("a");
                 if self.opts.trusted {

@@ -20,6 +20,7 @@
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
+pub mod url;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted};

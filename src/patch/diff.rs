@@ -141,17 +141,18 @@ impl Differ<'_> {
         }
     }
 
+    /// Brings attributes in line, keeping their order equal to the new render's (the DOM keeps insertion order, so
+    /// attributes after the first difference in names are removed and set again).
     fn sync_attrs(&mut self, id: NodeId, old: &mut Vec<(&'static str, String)>, new: &[(&'static str, String)]) {
         if old.as_slice() == new {
             return;
         }
-        for (name, _) in old.iter() {
-            if !new.iter().any(|(n, _)| n == name) {
-                self.ops.push(PatchOp::RemoveAttribute { id, name });
-            }
+        let same_names = old.iter().zip(new).take_while(|((a, _), (b, _))| a == b).count();
+        for (name, _) in &old[same_names..] {
+            self.ops.push(PatchOp::RemoveAttribute { id, name });
         }
-        for (name, value) in new {
-            if !old.iter().any(|(n, v)| n == name && v == value) {
+        for (index, (name, value)) in new.iter().enumerate() {
+            if index >= same_names || old[index].1 != *value {
                 self.ops.push(PatchOp::SetAttribute { id, name, value: value.clone() });
             }
         }

@@ -40,7 +40,7 @@ export interface RendererOptions {
   onEvent?: (event: StreamEvent) => void;
 }
 
-export type Dialect = "auto" | "openai" | "anthropic" | "ollama" | "plain";
+export type Dialect = "auto" | "openai" | "openai-responses" | "anthropic" | "gemini" | "ollama" | "vercel" | "plain";
 
 /** Options of `stream(source, options)`. */
 export interface StreamOptions {
@@ -598,7 +598,7 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
         JsError::new(&format!(
-            "unknown dialect {name:?}: use \"auto\", \"openai\", \"anthropic\", \"ollama\" or \"plain\""
+            "unknown dialect {name:?}: use \"auto\", \"openai\", \"openai-responses\", \"anthropic\", \"gemini\", \"ollama\", \"vercel\" or \"plain\""
         ))
     })
 }

@@ -532,6 +532,7 @@ async fn cancel_right_after_stream_returns_aborts_it() {
     assert_eq!(status(&outcome), "aborted", "cancel() in the same task as stream() should abort it, got {outcome:?}");
     settle_frames().await;
     assert_eq!(outline(&container), "", "nothing should render after cancel()");
+    assert_eq!(source.cancel_calls(), 1, "the source should be cancelled, so its producer can stop");
 }
 
 #[wasm_bindgen_test]

@@ -58,6 +58,18 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = hookErrorMessage)]
     fn hook_error_message(this: &ScriptedSource) -> String;
 
+    type EventRecorder;
+    #[wasm_bindgen(constructor)]
+    fn new(throwing: bool) -> EventRecorder;
+    #[wasm_bindgen(method, getter)]
+    fn callback(this: &EventRecorder) -> js_sys::Function;
+    #[wasm_bindgen(method, js_name = callOn)]
+    fn call_on(this: &EventRecorder, event_type: &str, target: &JsValue, method: &str);
+    #[wasm_bindgen(method, getter)]
+    fn log(this: &EventRecorder) -> String;
+    #[wasm_bindgen(method, getter, js_name = hookThrew)]
+    fn hook_threw(this: &EventRecorder) -> bool;
+
     #[wasm_bindgen(js_name = makeResponse)]
     fn make_response(body: &JsValue, status: u16, content_type: &str) -> Response;
     #[wasm_bindgen(js_name = lockedStream)]
@@ -557,6 +569,57 @@ async fn cancel_on_an_idle_renderer_does_not_throw() {
     r.cancel();
     r.cancel();
     assert_eq!(outline(&container), "", "cancel() on an idle renderer should not touch the DOM");
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Host callbacks (onEvent)
+
+fn with_on_event(recorder: &EventRecorder) -> JsValue {
+    let options = object(&[]);
+    Reflect::set(&options, &"onEvent".into(), &recorder.callback()).unwrap();
+    options
+}
+
+#[wasm_bindgen_test]
+async fn on_event_receives_the_stream_events_in_order() {
+    let recorder = EventRecorder::new(false);
+    let container = make_container();
+    let r = Renderer::new(container.clone(), with_on_event(&recorder)).ok().expect("onEvent should be accepted");
+    let source = ScriptedSource::new(&text_chunks(&[&openai_body(&["One ", "two"])]), "close");
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
+    assert_eq!(status(&outcome), "done", "the stream should end done, got {outcome:?}");
+    assert_eq!(recorder.log(), "text:One  | text:two | finish", "onEvent should see each delta, then finish");
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_on_event_callback_does_not_break_rendering() {
+    let recorder = EventRecorder::new(true);
+    let container = make_container();
+    let r = Renderer::new(container.clone(), with_on_event(&recorder)).ok().unwrap();
+    let source = ScriptedSource::new(&text_chunks(&[&openai_body(&["Still ", "rendered."])]), "close");
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
+    assert_eq!(status(&outcome), "done", "a throwing host callback should not fail the stream, got {outcome:?}");
+    assert_eq!(outline(&container), r#"p("Still rendered.")"#, "the answer should render in full");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_from_inside_on_event_aborts_without_later_mutations() {
+    let recorder = EventRecorder::new(false);
+    let container = make_container();
+    let r: JsValue = Renderer::new(container.clone(), with_on_event(&recorder)).ok().unwrap().into();
+    recorder.call_on("text", &r, "cancel");
+    let log = MutationLog::new(&container);
+    let source = ScriptedSource::new(&text_chunks(&[&openai_delta("First"), &openai_body(&[" second"])]), "close");
+    let promise = call_promise(&r, "stream", &[source.stream().into(), dialect("openai")]);
+    let outcome = outcome_of(&promise).await;
+    assert!(!recorder.hook_threw(), "cancel() from inside onEvent should not throw");
+    assert_eq!(status(&outcome), "aborted", "cancel() from onEvent should abort the stream, got {outcome:?}");
+    log.take();
+    assert_eq!(outline(&container), r#"p("First")"#, "the text before cancel() should be rendered, and no more");
+    settle_frames().await;
+    assert_eq!(log.take(), 0, "no DOM mutation should happen after the re-entrant cancel()");
+    assert_eq!(source.cancel_calls(), 1, "the source should be cancelled");
+    assert_eq!(recorder.log(), "text:First", "no event should reach the host after it cancelled");
 }
 
 // ----------------------------------------------------------------------------------------------------------------

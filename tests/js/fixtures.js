@@ -192,6 +192,47 @@ export class ScriptedSource {
   }
 }
 
+/**
+ * An `onEvent` callback that records every event's type (and text), and can misbehave on purpose: throw on every
+ * call, or call `target[method]()` re-entrantly the first time an event of type `onType` arrives.
+ */
+export class EventRecorder {
+  constructor(throwing) {
+    this.events = [];
+    this.target = null;
+    this.method = null;
+    this.onType = null;
+    this.hookError = null;
+    this.callback = (event) => {
+      this.events.push(event.type === "text" ? `text:${event.text}` : event.type);
+      if (this.target && event.type === this.onType) {
+        const target = this.target;
+        this.target = null;
+        try {
+          target[this.method]();
+        } catch (error) {
+          this.hookError = error;
+        }
+      }
+      if (throwing) throw new Error("host callback failure (scripted)");
+    };
+  }
+
+  callOn(type, target, method) {
+    this.onType = type;
+    this.target = target;
+    this.method = method;
+  }
+
+  get log() {
+    return this.events.join(" | ");
+  }
+
+  get hookThrew() {
+    return this.hookError !== null;
+  }
+}
+
 /** A `Response` around `body` (a ReadableStream, string or null) with a status and content type. */
 export function makeResponse(body, status, contentType) {
   return new Response(body, { status, headers: { "content-type": contentType } });

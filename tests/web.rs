@@ -202,11 +202,16 @@ fn chunks_js(chunks: &[Vec<u8>]) -> Array {
     byte_chunks(&chunks.iter().map(Vec::as_slice).collect::<Vec<_>>())
 }
 
+/// `new Renderer(container, options)`, which should succeed.
+fn new_renderer(container: &Element, options: JsValue) -> Renderer {
+    Renderer::new(container.clone(), options)
+        .unwrap_or_else(|error| panic!("new Renderer() should succeed, got {:?}", js_error_message(error)))
+}
+
 /// A renderer with default options drawing into a fresh container.
 fn renderer() -> (Element, Renderer) {
     let container = make_container();
-    let renderer = Renderer::new(container.clone(), JsValue::UNDEFINED)
-        .unwrap_or_else(|_| panic!("new Renderer(container) with default options should succeed"));
+    let renderer = new_renderer(&container, JsValue::UNDEFINED);
     (container, renderer)
 }
 
@@ -466,7 +471,7 @@ async fn cancel_from_inside_the_sources_pull_is_safe_and_final() {
     // The chunk delivered by pull 2 is fed and waits for an animation frame; pull 3 (issued synchronously by the
     // next read) calls cancel() re-entrantly, before that frame has rendered anything.
     let container = make_container();
-    let r: JsValue = Renderer::new(container.clone(), JsValue::UNDEFINED).ok().unwrap().into();
+    let r: JsValue = new_renderer(&container, JsValue::UNDEFINED).into();
     let log = MutationLog::new(&container);
     let source = hanging_source();
     source.call_on_pull(3, &r, "cancel");
@@ -506,7 +511,7 @@ async fn cancel_before_the_first_byte() {
 #[wasm_bindgen_test]
 async fn cancel_twice_is_a_no_op_the_second_time() {
     let container = make_container();
-    let r: JsValue = Renderer::new(container.clone(), JsValue::UNDEFINED).ok().unwrap().into();
+    let r: JsValue = new_renderer(&container, JsValue::UNDEFINED).into();
     let source = hanging_source();
     let promise: Promise =
         prop(&try_call(&r, "stream", &Array::of2(&source.stream().into(), &dialect("openai"))), "value").into();
@@ -584,7 +589,7 @@ fn with_on_event(recorder: &EventRecorder) -> JsValue {
 async fn on_event_receives_the_stream_events_in_order() {
     let recorder = EventRecorder::new(false);
     let container = make_container();
-    let r = Renderer::new(container.clone(), with_on_event(&recorder)).ok().expect("onEvent should be accepted");
+    let r = new_renderer(&container, with_on_event(&recorder));
     let source = ScriptedSource::new(&text_chunks(&[&openai_body(&["One ", "two"])]), "close");
     let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
     assert_eq!(status(&outcome), "done", "the stream should end done, got {outcome:?}");
@@ -595,7 +600,7 @@ async fn on_event_receives_the_stream_events_in_order() {
 async fn a_throwing_on_event_callback_does_not_break_rendering() {
     let recorder = EventRecorder::new(true);
     let container = make_container();
-    let r = Renderer::new(container.clone(), with_on_event(&recorder)).ok().unwrap();
+    let r = new_renderer(&container, with_on_event(&recorder));
     let source = ScriptedSource::new(&text_chunks(&[&openai_body(&["Still ", "rendered."])]), "close");
     let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
     assert_eq!(status(&outcome), "done", "a throwing host callback should not fail the stream, got {outcome:?}");
@@ -606,7 +611,7 @@ async fn a_throwing_on_event_callback_does_not_break_rendering() {
 async fn cancel_from_inside_on_event_aborts_without_later_mutations() {
     let recorder = EventRecorder::new(false);
     let container = make_container();
-    let r: JsValue = Renderer::new(container.clone(), with_on_event(&recorder)).ok().unwrap().into();
+    let r: JsValue = new_renderer(&container, with_on_event(&recorder)).into();
     recorder.call_on("text", &r, "cancel");
     let log = MutationLog::new(&container);
     let source = ScriptedSource::new(&text_chunks(&[&openai_delta("First"), &openai_body(&[" second"])]), "close");
@@ -718,7 +723,7 @@ fn assert_threw(call: &JsValue, needle: &str, what: &str) {
 
 fn js_renderer() -> (Element, JsValue) {
     let container = make_container();
-    let r = Renderer::new(container.clone(), JsValue::UNDEFINED).ok().unwrap();
+    let r = new_renderer(&container, JsValue::UNDEFINED);
     (container, r.into())
 }
 

@@ -20,11 +20,12 @@
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
+pub mod settle;
 pub mod speculate;
 pub mod url;
 
 use crate::options::RenderOptions;
-use crate::patch::diff::{Differ, IdAllocator, Mounted};
+use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Node, NodeId, PatchOp};
 use render::RenderedDoc;
 
@@ -39,6 +40,8 @@ pub struct MarkdownStats {
     pub blocks_committed: u64,
     /// Ops the final reconcile had to emit for blocks that were already committed (0 when streaming was exact).
     pub reconcile_ops_on_committed: u64,
+    /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
+    pub resumes_abandoned: u64,
 }
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
@@ -57,6 +60,12 @@ pub struct IncrementalMarkdown {
     committed_blocks: usize,
     /// The footnotes section, kept after every block.
     footnotes: Option<Mounted>,
+    /// Where the next parse resumes inside the open block (see [`Resume`]).
+    resume: Option<Resume>,
+    /// A paragraph resume point waiting for the next character to confirm it.
+    candidate: Option<Resume>,
+    /// Settledness of the open paragraph's inline text.
+    settle: Option<ParagraphSettle>,
     /// Text arrived since the last render.
     dirty: bool,
     finished: bool,
@@ -75,6 +84,9 @@ impl IncrementalMarkdown {
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
+            resume: None,
+            candidate: None,
+            settle: None,
             dirty: false,
             finished: false,
             stats: MarkdownStats::default(),
@@ -110,31 +122,74 @@ impl IncrementalMarkdown {
             return;
         }
         self.dirty = false;
-        let tail = &self.src[self.committed_len..];
-        let shown = speculate::speculate(tail, self.opts.gfm);
+        self.promote_candidate();
+        if let Some(resume) = self.resume.take() {
+            if self.render_pass(Some(&resume), ids, ops) {
+                return;
+            }
+            // The resumed parse showed the open block changed shape (a list turned loose, a paragraph became a
+            // heading…): parse the whole open tail instead.
+            self.stats.resumes_abandoned += 1;
+            self.candidate = None;
+        }
+        self.render_pass(None, ids, ops);
+    }
+
+    /// One parse of the open part of the document and the patch that shows it. With `resume`, the parse starts inside
+    /// the open block and its first block is spliced into it; returns `false`, having emitted nothing, when the
+    /// result does not fit (the caller then parses the whole open tail).
+    fn render_pass(&mut self, resume: Option<&Resume>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
+        let base = resume.map_or(self.committed_len, |r| r.at);
+        let context = resume.map_or("", |r| r.context.as_str());
+        let body = &self.src[base..];
+        let with_context = format!("{context}{body}");
+        let shown = speculate::speculate(&with_context, self.opts.gfm);
+        let speculated = shown.as_ref() != with_context.as_str();
         let parse_text = format!("{}{shown}", self.defs_prefix);
-        let prefix_lines = line_starts(&self.defs_prefix).len() - 1;
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts);
 
-        // Blocks start on lines of `parse_text`; shift them to lines of `tail`. Blocks inside the prefix (none
-        // expected: definitions produce no block) are ignored.
-        let tail_lines = line_starts(tail);
+        // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
+        let skip_lines = (line_starts(&self.defs_prefix).len() - 1 + line_starts(context).len() - 1) as isize;
+        let to_body_line = |line: usize| line as isize - skip_lines;
+        let body_lines = line_starts(body);
         let incomplete_last_line =
-            if tail.ends_with(['\n', '\r']) || tail.is_empty() { None } else { Some(tail_lines.len()) };
-        let start_lines: Vec<usize> =
-            doc.blocks.iter().map(|block| block.start_line.saturating_sub(prefix_lines)).collect();
-        let end_lines: Vec<usize> =
-            doc.blocks.iter().map(|block| block.end_line.saturating_sub(prefix_lines)).collect();
-        let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
+            if body.ends_with(['\n', '\r']) || body.is_empty() { None } else { Some(body_lines.len() as isize) };
+        let start_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.start_line)).collect();
+        let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
+        let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        let open_start_line = start_lines.first().copied();
+        let block_count = doc.blocks.len();
 
         let mut differ = Differ { ids, ops };
         let before = self.footnotes.as_ref().map(|f| f.id);
-        let mut open = self.blocks.split_off(self.committed_blocks);
-        differ.sync_children(self.root, &mut open, &nodes, before);
-        self.blocks.append(&mut open);
-        sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+        match resume {
+            Some(resume) => {
+                let mut blocks = doc.blocks.into_iter();
+                let first = blocks.next();
+                let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
+                let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
+                let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
+                if target_children.len() < resume.kept {
+                    return false;
+                }
+                let mut open_part = target_children.split_off(resume.kept);
+                differ.sync_children(target_id, &mut open_part, &spliced, None);
+                target_children.append(&mut open_part);
+                let rest: Vec<Node> = blocks.map(|b| b.node).collect();
+                let mut after = self.blocks.split_off(self.committed_blocks + 1);
+                differ.sync_children(self.root, &mut after, &rest, before);
+                self.blocks.append(&mut after);
+            }
+            None => {
+                let nodes: Vec<Node> = doc.blocks.into_iter().map(|b| b.node).collect();
+                let mut open = self.blocks.split_off(self.committed_blocks);
+                differ.sync_children(self.root, &mut open, &nodes, before);
+                self.blocks.append(&mut open);
+                sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+            }
+        }
 
         // Every block but the last whose successor starts on a complete line is final.
         let mut final_count = 0;
@@ -143,15 +198,173 @@ impl IncrementalMarkdown {
                 final_count = index;
             }
         }
+        let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
         if final_count > 0 {
-            let commit_line = start_lines[final_count];
-            let commit_offset = tail_lines[commit_line - 1];
-            let covered = covered_ranges(&start_lines[..final_count], &end_lines[..final_count], &tail_lines);
-            let committed_text = &tail[..commit_offset];
-            self.defs_prefix.push_str(&definition_lines(committed_text, &covered));
-            self.committed_len += commit_offset;
+            let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
+            let commit_offset = offset_or_end(start_lines[final_count]);
+            let covered: Vec<(usize, usize)> = (0..final_count)
+                .map(|i| (if i == 0 { 0 } else { offset_or_end(start_lines[i]) }, offset_or_end(end_lines[i] + 1)))
+                .collect();
+            let defs = definition_lines(&body[..commit_offset], &covered);
+            self.defs_prefix.push_str(&defs);
+            self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
+            self.resume = None;
+            self.candidate = None;
+            self.settle = None;
+            return true;
+        }
+
+        // One open block: find where the next parse may resume inside it.
+        self.resume = resume.cloned();
+        let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
+        if !only_open_block || speculated {
+            return true;
+        }
+        let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
+        let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
+        let kept_before = resume.map_or(0, |r| r.kept);
+        let next = match detail {
+            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() => {
+                let context = match resume {
+                    Some(r) => r.context.clone(),
+                    None => {
+                        line_offset(open_start).map(|at| format!("{}\n", first_line(&body[at..]))).unwrap_or_default()
+                    }
+                };
+                let code_text = self.blocks.last().and_then(code_text);
+                Some(Resume {
+                    at: self.src.len(),
+                    context,
+                    block_tag: "pre",
+                    target: Target::Child(0),
+                    kept: 0,
+                    boundary: code_text,
+                    drop_first: 0,
+                    tight: None,
+                })
+            }
+            render::BlockDetail::List { tight, marker, item_lines } => {
+                let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                match (items.len(), items.last()) {
+                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).and_then(|at| {
+                        let indented = body[at..].starts_with([' ', '\t']);
+                        (tight || !indented).then(|| Resume {
+                            at: base + at,
+                            context: if tight { String::new() } else { loose_list_context(marker) },
+                            block_tag: self.blocks.last().map_or("ul", mounted_tag),
+                            target: Target::Block,
+                            kept: kept_before + n - 1,
+                            boundary: None,
+                            drop_first: usize::from(!tight),
+                            tight: Some(tight),
+                        })
+                    }),
+                    _ => None,
+                }
+            }
+            render::BlockDetail::Table { row_lines } => {
+                let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                match (rows.len(), rows.last()) {
+                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).map(|at| {
+                        let context = match resume {
+                            Some(r) => r.context.clone(),
+                            None => {
+                                let header = line_offset(open_start).unwrap_or(0);
+                                let header_line = first_line(&body[header..]);
+                                let after_header = body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
+                                format!("{header_line}\n{}\n", first_line(after_header))
+                            }
+                        };
+                        Resume {
+                            at: base + at,
+                            context,
+                            block_tag: "table",
+                            target: Target::Child(1),
+                            kept: kept_before + n - 1,
+                            boundary: None,
+                            drop_first: 0,
+                            tight: None,
+                        }
+                    }),
+                    _ => None,
+                }
+            }
+            render::BlockDetail::Paragraph => {
+                let start = line_offset(open_start).map(|at| base + at);
+                self.paragraph_candidate(resume.is_some(), start);
+                None
+            }
+            _ => None,
+        };
+        if let Some(next) = next {
+            if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
+                self.resume = Some(next);
+            }
+        }
+        true
+    }
+
+    /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
+    /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
+    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>) {
+        // A resumed parse starts mid-paragraph: the scan keeps the paragraph's real start.
+        let start = match (&self.settle, resumed, start) {
+            (Some(settle), true, _) => settle.start,
+            (_, false, Some(start)) => start,
+            _ => return,
+        };
+        if self.settle.as_ref().is_none_or(|s| s.start != start) {
+            self.settle = Some(ParagraphSettle {
+                start,
+                scanned: start,
+                has_pipe: false,
+                state: settle::InlineSettle::default(),
+            });
+        }
+        let Some(scan) = self.settle.as_mut() else { return };
+        let new_text = &self.src[scan.scanned..];
+        // A line with a pipe may yet become a table header when a delimiter row follows: that needs the whole line.
+        scan.has_pipe |= self.opts.gfm && new_text.contains('|');
+        scan.state.feed(new_text);
+        scan.scanned = self.src.len();
+        if scan.has_pipe {
+            return;
+        }
+        let ends_with_one_space =
+            self.src.ends_with(' ') && !self.src[..self.src.len() - 1].ends_with(char::is_whitespace);
+        if !scan.state.is_settled() || !ends_with_one_space {
+            return;
+        }
+        let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
+            return;
+        };
+        let (kept, boundary) = match children.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => (children.len() - 1, format!("{text} ")),
+            _ => (children.len(), " ".to_owned()),
+        };
+        self.candidate = Some(Resume {
+            at: self.src.len(),
+            context: String::new(),
+            block_tag: "p",
+            target: Target::Block,
+            kept,
+            boundary: Some(boundary),
+            drop_first: 0,
+            tight: None,
+        });
+    }
+
+    /// A paragraph candidate becomes the resume point once the text after it starts plainly: a letter or an opening
+    /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
+    fn promote_candidate(&mut self) {
+        let Some(candidate) = &self.candidate else { return };
+        let Some(next) = self.src[candidate.at..].chars().next() else { return };
+        if next.is_alphabetic() || matches!(next, '(' | '"' | '\'' | '“' | '‘') {
+            self.resume = self.candidate.take();
+        } else {
+            self.candidate = None;
         }
     }
 
@@ -163,6 +376,9 @@ impl IncrementalMarkdown {
         }
         self.finished = true;
         self.dirty = false;
+        self.resume = None;
+        self.candidate = None;
+        self.settle = None;
         let doc = parse(&self.opts, &mut self.stats, &self.src);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
 
@@ -229,12 +445,6 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Byte ranges covered by blocks spanning the given 1-based inclusive line ranges.
-fn covered_ranges(start_lines: &[usize], end_lines: &[usize], tail_lines: &[usize]) -> Vec<(usize, usize)> {
-    let offset_of_line = |line: usize| tail_lines.get(line.saturating_sub(1)).copied().unwrap_or(usize::MAX);
-    start_lines.iter().zip(end_lines).map(|(&start, &end)| (offset_of_line(start), offset_of_line(end + 1))).collect()
-}
-
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
 fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> String {
     let mut defs = String::new();
@@ -251,4 +461,144 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> String {
         defs.push('\n');
     }
     defs
+}
+
+/// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its
+/// result joins what is already shown. This keeps the work per chunk proportional to new text for long blocks: a long
+/// paragraph resumes after its last settled word, a code fence after its last complete line, a list at its last item,
+/// a table at its last row.
+#[derive(Debug, Clone)]
+struct Resume {
+    /// Source offset the parse starts at.
+    at: usize,
+    /// Text put before `src[at..]` so the isolated parse reads it as it reads in place: the fence's opening line, the
+    /// table's header and delimiter rows, a dummy item that keeps a loose list loose.
+    context: String,
+    /// The open block's tag; the resumed parse's first block must have it.
+    block_tag: &'static str,
+    /// Which element of the block receives the re-parsed children.
+    target: Target,
+    /// Children of the target that are final and kept as they are.
+    kept: usize,
+    /// Final text that the first re-parsed text continues (the resume point splits a text node).
+    boundary: Option<String>,
+    /// Leading parsed children that come from `context` (the dummy list item).
+    drop_first: usize,
+    /// For lists: the looseness the resumed parse must show; a change means the whole list renders again.
+    tight: Option<bool>,
+}
+
+/// The element of the open block that a resumed parse fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// The block element itself (paragraph, list).
+    Block,
+    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`).
+    Child(usize),
+}
+
+impl Target {
+    fn find(self, node: &Node) -> Option<&[Node]> {
+        let Node::Element(el) = node else { return None };
+        match self {
+            Target::Block => Some(&el.children),
+            Target::Child(index) => match el.children.get(index) {
+                Some(Node::Element(child)) => Some(&child.children),
+                _ => None,
+            },
+        }
+    }
+
+    fn find_mut(self, mounted: &mut Mounted) -> Option<(NodeId, &mut Vec<Mounted>)> {
+        let id = mounted.id;
+        let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
+        match self {
+            Target::Block => Some((id, children)),
+            Target::Child(index) => {
+                let child = children.get_mut(index)?;
+                let child_id = child.id;
+                match &mut child.kind {
+                    MountedKind::Element { children, .. } => Some((child_id, children)),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// The settledness scan of the open paragraph, from its start.
+#[derive(Debug, Clone)]
+struct ParagraphSettle {
+    start: usize,
+    scanned: usize,
+    /// The paragraph has a `|`: it never resumes mid-line (see `paragraph_candidate`).
+    has_pipe: bool,
+    state: settle::InlineSettle,
+}
+
+/// The children a resumed parse puts after the kept ones, or `None` when its first block does not fit the resume.
+fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Option<Vec<Node>> {
+    let parsed: &[Node] = match first {
+        // Nothing parsed after the resume point yet (only a paragraph can be empty there).
+        None if resume.block_tag == "p" => &[],
+        None => return None,
+        Some(block) => {
+            let Node::Element(el) = &block.node else { return None };
+            if el.tag != resume.block_tag {
+                return None;
+            }
+            if let (Some(tight), render::BlockDetail::List { tight: parsed_tight, .. }) = (resume.tight, &block.detail)
+            {
+                // The dummy item makes a loose list's parse loose; a tight list must still parse tight.
+                if tight != *parsed_tight {
+                    return None;
+                }
+            }
+            resume.target.find(&block.node)?
+        }
+    };
+    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
+    let mut spliced = Vec::with_capacity(parsed.len() + 1);
+    let mut rest = parsed.iter();
+    if let Some(boundary) = &resume.boundary {
+        match parsed.first() {
+            Some(Node::Text(first)) => {
+                rest.next();
+                spliced.push(Node::Text(format!("{boundary}{first}")));
+            }
+            _ => spliced.push(Node::Text(boundary.clone())),
+        }
+    }
+    spliced.extend(rest.cloned());
+    Some(spliced)
+}
+
+/// The text of a mounted `<pre><code>`, if it has any.
+fn code_text(block: &Mounted) -> Option<String> {
+    let MountedKind::Element { children, .. } = &block.kind else { return None };
+    let MountedKind::Element { children: code, .. } = &children.first()?.kind else { return None };
+    match &code.first()?.kind {
+        MountedKind::Text(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn mounted_tag(block: &Mounted) -> &'static str {
+    match block.kind {
+        MountedKind::Element { tag, .. } => tag,
+        _ => "",
+    }
+}
+
+/// A dummy first item that makes a resumed parse of a loose list's last item loose too.
+fn loose_list_context(marker: u8) -> String {
+    match marker {
+        b'.' | b')' => format!("1{} x\n\n", marker as char),
+        bullet => format!("{} x\n\n", bullet as char),
+    }
+}
+
+/// The first line of `text`, without its ending.
+fn first_line(text: &str) -> &str {
+    text.split(['\n', '\r']).next().unwrap_or("")
 }

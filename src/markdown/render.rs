@@ -38,6 +38,31 @@ pub struct RenderedBlock {
     pub node: Node,
     pub start_line: usize,
     pub end_line: usize,
+    /// What the incremental engine needs to know about the block's inner structure.
+    pub detail: BlockDetail,
+}
+
+/// The inner structure of a top-level block, for resuming a parse inside it (lines are 1-based, of the parsed text).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum BlockDetail {
+    #[default]
+    Other,
+    Paragraph,
+    /// A list: its looseness, its marker (`b'-'`, `b'*'`, `b'+'`, or `b'.'`/`b')'` for ordered lists) and the line each
+    /// item starts on.
+    List {
+        tight: bool,
+        marker: u8,
+        item_lines: Vec<usize>,
+    },
+    /// A table: the line each body row starts on.
+    Table {
+        row_lines: Vec<usize>,
+    },
+    /// A fenced code block: whether its closing fence arrived.
+    Fence {
+        closed: bool,
+    },
 }
 
 /// The result of one parse.
@@ -189,13 +214,14 @@ fn convert_document(
             }
             continue;
         }
+        let detail = block_detail(child);
         let mut nodes = Vec::new();
         conv.convert(child, &mut nodes, 1);
         let start_line = start.max(1);
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
         if let Some(node) = single(nodes) {
-            doc.blocks.push(RenderedBlock { node, start_line, end_line });
+            doc.blocks.push(RenderedBlock { node, start_line, end_line, detail });
         }
     }
     if !footnote_items.is_empty() {
@@ -205,6 +231,25 @@ fn convert_document(
         doc.footnotes = Some(Node::Element(section));
     }
     doc
+}
+
+fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {
+    let start_line = |node: &'a AstNode<'a>| node.data().sourcepos.start.line;
+    match &block.data().value {
+        NodeValue::Paragraph => BlockDetail::Paragraph,
+        NodeValue::List(list) => BlockDetail::List {
+            tight: list.tight,
+            marker: match list.list_type {
+                ListType::Bullet => list.bullet_char,
+                ListType::Ordered if list.delimiter == comrak::nodes::ListDelimType::Paren => b')',
+                ListType::Ordered => b'.',
+            },
+            item_lines: block.children().map(start_line).collect(),
+        },
+        NodeValue::Table(_) => BlockDetail::Table { row_lines: block.children().skip(1).map(start_line).collect() },
+        NodeValue::CodeBlock(code) if code.fenced => BlockDetail::Fence { closed: code.closed },
+        _ => BlockDetail::Other,
+    }
 }
 
 fn single(mut nodes: Vec<Node>) -> Option<Node> {

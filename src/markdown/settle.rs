@@ -1,0 +1,227 @@
+//! Tells when the inline content of an open paragraph is *settled*: no construct begun so far can still be changed by
+//! text that follows, so the paragraph's rendering up to here is final and later parses may start after it.
+//!
+//! It follows CommonMark's inline rules closely enough to be conservative: emphasis delimiter runs with the
+//! left/right-flanking and "multiple of 3" rules, brackets (`[`, `![`, `](…)`), code spans, and `<…>` (autolinks and
+//! raw HTML). Anything still open — an unmatched opener, an unclosed code span or bracket, a run whose next character
+//! has not arrived — means "not settled". Where it is unsure it says "not settled", which only costs work; and any
+//! residual mistake is corrected by the final one-shot reconcile, never left in the DOM.
+//!
+//! It scans each byte once ([`InlineSettle::feed`] continues where the last call stopped).
+
+/// A delimiter run that may still open emphasis.
+#[derive(Debug, Clone, Copy)]
+struct Opener {
+    ch: u8,
+    remaining: usize,
+    original: usize,
+    /// Both left- and right-flanking (matters for the "multiple of 3" rule).
+    both: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bracket {
+    Open,
+    /// `]` arrived; the next character decides (a `(` starts a destination).
+    Closed,
+    /// Inside `(…)`, with its parenthesis depth.
+    Destination(usize),
+}
+
+/// Incremental settledness of one paragraph's inline text.
+#[derive(Debug, Clone, Default)]
+pub struct InlineSettle {
+    openers: Vec<Opener>,
+    brackets: Vec<Bracket>,
+    /// Length of the backtick run that opened an unclosed code span.
+    code: Option<usize>,
+    /// Inside `<…>` (a possible autolink or HTML tag).
+    angle: bool,
+    /// A run of `*`, `_`, `~` or `` ` `` whose end (and so whose flanking) is not known yet: (byte, length, class
+    /// of the character before it).
+    run: Option<(u8, usize, Class)>,
+    /// The previous character was an unconsumed backslash.
+    escape: bool,
+    /// The previous character was `<` (is it followed by a tag or scheme?).
+    after_lt: bool,
+    prev: Class,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Class {
+    #[default]
+    Space,
+    Punct,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if c.is_whitespace() {
+        Class::Space
+    } else if c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric()) {
+        Class::Punct
+    } else {
+        Class::Other
+    }
+}
+
+impl InlineSettle {
+    /// Scans more of the paragraph's text (continuing exactly where the previous call ended).
+    pub fn feed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.step(c);
+        }
+    }
+
+    /// Whether everything scanned so far is final whatever follows.
+    pub fn is_settled(&self) -> bool {
+        self.openers.is_empty()
+            && self.brackets.is_empty()
+            && self.code.is_none()
+            && !self.angle
+            && self.run.is_none()
+            && !self.escape
+            && !self.after_lt
+    }
+
+    fn step(&mut self, c: char) {
+        // Finish a pending delimiter run: its flanking depends on this character.
+        if let Some((ch, len, before)) = self.run {
+            if c as u32 == u32::from(ch) {
+                self.run = Some((ch, len + 1, before));
+                return;
+            }
+            self.run = None;
+            self.end_run(ch, len, before, class(c));
+        }
+        if self.after_lt {
+            self.after_lt = false;
+            if c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?') {
+                self.angle = true;
+            }
+        }
+        if self.escape {
+            self.escape = false;
+            self.prev = Class::Other;
+            return;
+        }
+        if let Some(Bracket::Closed) = self.brackets.last() {
+            if c != '(' {
+                // `[text]` not followed by `(`: literal or a reference, either way settled.
+                self.brackets.pop();
+            }
+        }
+        let code_or_angle = self.code.is_some() || self.angle;
+        match c {
+            '`' => self.run = Some((b'`', 1, self.prev)),
+            _ if self.code.is_some() => {}
+            '>' if self.angle => self.angle = false,
+            _ if code_or_angle => {}
+            '\\' => self.escape = true,
+            '*' | '_' | '~' => self.run = Some((c as u8, 1, self.prev)),
+            '<' => self.after_lt = true,
+            '[' => self.brackets.push(Bracket::Open),
+            '!' => {}
+            ']' => {
+                if let Some(pos) = self.brackets.iter().rposition(|b| *b == Bracket::Open) {
+                    self.brackets.truncate(pos + 1);
+                    self.brackets[pos] = Bracket::Closed;
+                }
+            }
+            '(' => match self.brackets.last_mut() {
+                Some(b @ Bracket::Closed) => *b = Bracket::Destination(0),
+                Some(Bracket::Destination(depth)) => *depth += 1,
+                _ => {}
+            },
+            ')' => match self.brackets.last_mut() {
+                Some(Bracket::Destination(0)) => {
+                    // A link formed: earlier `[` can no longer form links (they stay literal).
+                    self.brackets.clear();
+                }
+                Some(Bracket::Destination(depth)) => *depth -= 1,
+                _ => {}
+            },
+            _ => {}
+        }
+        self.prev = class(c);
+    }
+
+    fn end_run(&mut self, ch: u8, len: usize, before: Class, after: Class) {
+        if ch == b'`' {
+            match self.code {
+                Some(open) if open == len => self.code = None,
+                Some(_) => {}
+                None if !self.angle => self.code = Some(len),
+                None => {}
+            }
+            self.prev = Class::Punct;
+            return;
+        }
+        self.prev = Class::Punct;
+        if self.code.is_some() || self.angle {
+            return;
+        }
+        let left = after != Class::Space && (after != Class::Punct || before != Class::Other);
+        let right = before != Class::Space && (before != Class::Punct || after != Class::Other);
+        let (can_open, can_close) = if ch == b'_' {
+            (left && (!right || before == Class::Punct), right && (!left || after == Class::Punct))
+        } else {
+            (left, right)
+        };
+        let both = can_open && can_close;
+        let mut remaining = len;
+        if can_close {
+            while remaining > 0 {
+                let matched = self.openers.iter().rposition(|o| {
+                    o.ch == ch
+                        && if ch == b'~' {
+                            o.original == len
+                        } else {
+                            // CommonMark's rule of 3.
+                            !((o.both || both) && (o.original + len) % 3 == 0 && !(o.original % 3 == 0 && len % 3 == 0))
+                        }
+                });
+                let Some(pos) = matched else { break };
+                self.openers.truncate(pos + 1);
+                let opener = &mut self.openers[pos];
+                let used = opener.remaining.min(remaining);
+                opener.remaining -= used;
+                remaining -= used;
+                if opener.remaining == 0 {
+                    self.openers.pop();
+                }
+            }
+        }
+        if can_open && remaining > 0 {
+            self.openers.push(Opener { ch, remaining, original: len, both });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settled(text: &str) -> bool {
+        let mut s = InlineSettle::default();
+        // Feed in pieces to exercise the carried state.
+        for piece in text.as_bytes().chunks(3) {
+            s.feed(std::str::from_utf8(piece).unwrap_or(""));
+        }
+        s.is_settled()
+    }
+
+    #[test]
+    fn open_constructs_are_not_settled() {
+        for text in ["a **b ", "a `b ", "a [b ", "a [b](c ", "a <span ", "x *", "a \\", "a ~~b "] {
+            assert!(!settled(text), "{text:?} should not be settled");
+        }
+    }
+
+    #[test]
+    fn closed_or_literal_constructs_are_settled() {
+        for text in ["a **b** ", "a `b` ", "a [b](c) ", "[1] and ", "snake_case ", "5 * 3 ", "<b>x</b> ", "~~s~~ "] {
+            assert!(settled(text), "{text:?} should be settled");
+        }
+    }
+}

@@ -138,7 +138,12 @@ async function boot() {
   for (const [key, el] of [["answer", ui.answer], ["dialect", ui.dialect], ["speed", ui.speed], ["prompt", ui.prompt]]) {
     if (params.has(key)) el.value = params.get(key);
   }
-  if (params.has("fault")) ui.fault.value = params.get("fault");
+  if (params.has("fault")) {
+    // Any fault query (see www/server.mjs), not only the listed ones.
+    const fault = params.get("fault");
+    if (![...ui.fault.options].some((o) => o.value === fault)) ui.fault.append(new Option(fault, fault));
+    ui.fault.value = fault;
+  }
   try {
     const rillmark = await import("../pkg/rillmark.js");
     await rillmark.default();

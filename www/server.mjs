@@ -366,7 +366,14 @@ export async function startServer({ port = 0, host = HOST, wwwDir = HERE, pkgDir
     await emit(dialect.start(), false);
     for (let i = 0; i < tokens.length; i++) {
       if (finished) return;
-      if (i === fault.dropAfter) { record.fault = "drop"; finish(false); res.destroy(); return; }
+      if (i === fault.dropAfter) {
+        // Let what was written reach the client, then reset the connection mid-body.
+        record.fault = "drop";
+        await new Promise((r) => setTimeout(r, 20));
+        finish(false);
+        res.destroy();
+        return;
+      }
       if (i === fault.cutAfter) { record.fault = "cut"; res.end(() => finish(true)); return; }
       if (i === fault.errorAfter) {
         record.fault = "error";

@@ -1,0 +1,83 @@
+// Shared set-up of the browser end-to-end tests: the replay dev server on a free port, headless Chromium through
+// playwright-core, and a page wrapper that records console errors and uncaught exceptions.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "../../www/server.mjs";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ARTIFACTS = path.join(ROOT, "tests", "e2e", "artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// Chromium without the network chatter it would otherwise aim at a closed network.
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-quic"];
+
+/** Starts the dev server (port 0) and Chromium; call `close()` in `after`. */
+export async function setUp() {
+  if (!fs.existsSync(path.join(ROOT, "pkg", "rillmark.js"))) {
+    throw new Error("pkg/rillmark.js is missing: run ./build.sh build first (./build.sh test does it for you)");
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run ./build.sh setup`);
+  const server = await startServer({ port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    server,
+    browser,
+    url: server.url,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Opens a page that collects console errors and page errors. `allow` lists regular expressions of console errors a
+ * test expects (e.g. Chromium's "Failed to load resource: … status of 500" for an injected HTTP error).
+ */
+export async function openPage(browser, { allow = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const text = msg.text();
+    if (!allow.some((re) => re.test(text))) problems.push(`console.error: ${text}`);
+  });
+  page.on("pageerror", (err) => problems.push(`uncaught: ${err.stack ?? err.message}`));
+  page.on("crash", () => problems.push("the page crashed"));
+  return {
+    page,
+    problems,
+    close: () => context.close(),
+  };
+}
+
+/** Waits until `check()` returns a truthy value (polled), or throws after `timeout` ms with `message`. */
+export async function eventually(check, { timeout = 5000, interval = 50, message = "condition not met" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${message} (after ${timeout} ms)`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+export async function screenshot(page, name, locator) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await (locator ?? page).screenshot({ path: file, ...(locator ? {} : { fullPage: true }) });
+  return file;
+}
+
+export async function requests(serverUrl) {
+  const res = await fetch(`${serverUrl}/api/requests`);
+  return res.json();
+}
+
+export async function clearRequests(serverUrl) {
+  await fetch(`${serverUrl}/api/requests`, { method: "DELETE" });
+}

@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod dialect;
+pub mod error;
 pub mod frame;
 pub mod markdown;
 pub mod options;

@@ -28,11 +28,6 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            gfm: true,
-            trusted: false,
-            images: ImagePolicy::Block,
-            links_new_tab: false,
-        }
+        RenderOptions { gfm: true, trusted: false, images: ImagePolicy::Block, links_new_tab: false }
     }
 }

@@ -1,1 +1,427 @@
-//! (Being implemented.)
+//! Stages ①–⑤ wired together: response bytes in, patch ops and exactly one [`Outcome`] out.
+//!
+//! The pipeline is synchronous and owns no I/O: the web shell feeds it the body's chunks as they arrive, asks it to
+//! [`render`](Pipeline::render) once per animation frame, and calls [`finish`](Pipeline::finish) at EOF or
+//! [`abort`](Pipeline::abort) on cancel. Answer text renders into the root; reasoning renders into its own
+//! collapsible `<details>` element, inserted above the answer the first time reasoning arrives.
+
+use crate::decode::Utf8Decoder;
+use crate::dialect::{Dialect, DialectKind, StreamEvent};
+use crate::error::{ErrorKind, StreamError};
+use crate::frame::{Frame, Framer, Framing};
+use crate::markdown::IncrementalMarkdown;
+use crate::options::RenderOptions;
+use crate::patch::diff::IdAllocator;
+use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
+
+/// Which dialect to read: a fixed one, or decided from the content type and the first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectChoice {
+    Auto,
+    Fixed(DialectKind),
+}
+
+impl DialectChoice {
+    /// `"auto"` or a dialect name ([`DialectKind::from_name`]).
+    pub fn from_name(name: &str) -> Option<DialectChoice> {
+        if name == "auto" {
+            return Some(DialectChoice::Auto);
+        }
+        DialectKind::from_name(name).map(DialectChoice::Fixed)
+    }
+}
+
+/// How a stream ended. Exactly one per stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The dialect's terminal marker arrived.
+    Done { reason: Option<String> },
+    /// The body ended without the terminal marker: the answer may be cut off.
+    Incomplete,
+    /// The stream failed; everything received before stays rendered.
+    Error(StreamError),
+    /// The host cancelled.
+    Aborted,
+}
+
+impl Outcome {
+    /// The `status` the JavaScript API reports.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Done { .. } => "done",
+            Outcome::Incomplete => "incomplete",
+            Outcome::Error(_) => "error",
+            Outcome::Aborted => "aborted",
+        }
+    }
+}
+
+/// Counters over one stream.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamStats {
+    pub bytes: u64,
+    pub frames: u64,
+    /// Text and reasoning events.
+    pub deltas: u64,
+    /// Frames the dialect could not read (counted; the stream went on).
+    pub malformed: u64,
+    /// Frames of a type the dialect does not know.
+    pub unknown: u64,
+    /// Characters of answer text received.
+    pub text_chars: u64,
+    /// Characters of reasoning received.
+    pub reasoning_chars: u64,
+}
+
+/// The dialect in use, or the bytes held back until `Auto` can decide.
+enum Reader {
+    Undecided { framing: Framing, pending: String },
+    Ready { framer: Box<dyn Framer>, dialect: Box<dyn Dialect> },
+}
+
+/// Reasoning text, rendered into `<details><summary>Reasoning</summary><div>…</div></details>` above the answer.
+struct Reasoning {
+    details: NodeId,
+    markdown: IncrementalMarkdown,
+    /// The `open` attribute is set while reasoning streams and removed once the answer begins.
+    open: bool,
+}
+
+/// Response bytes → rendered DOM ops, for one stream (or one written document).
+pub struct Pipeline {
+    opts: RenderOptions,
+    decoder: Utf8Decoder,
+    reader: Reader,
+    answer: IncrementalMarkdown,
+    reasoning: Option<Reasoning>,
+    ids: IdAllocator,
+    ops: Vec<PatchOp>,
+    /// Set once the stream has ended (terminal marker, error); later bytes are ignored.
+    end: Option<Outcome>,
+    finished: bool,
+    stats: StreamStats,
+    /// Events kept for the host, when it asked for them.
+    keep_events: bool,
+    events: Vec<StreamEvent>,
+    scratch_text: String,
+    scratch_frames: Vec<Frame>,
+    scratch_events: Vec<StreamEvent>,
+}
+
+/// How many bytes `Auto` may hold back before it must decide (a first frame is far smaller).
+const AUTO_DETECT_LIMIT: usize = 4096;
+
+impl Pipeline {
+    /// A pipeline reading `dialect`. `content_type` (the response's) helps `Auto` decide.
+    pub fn new(opts: RenderOptions, dialect: DialectChoice, content_type: Option<&str>) -> Pipeline {
+        let reader = match dialect {
+            DialectChoice::Fixed(kind) => ready(kind),
+            DialectChoice::Auto => match framing_from_content_type(content_type) {
+                Some(Framing::Ndjson) => ready(DialectKind::Ollama),
+                Some(Framing::Plain) => ready(DialectKind::Plain),
+                Some(Framing::Sse) | None => Reader::Undecided { framing: Framing::Sse, pending: String::new() },
+            },
+        };
+        Pipeline {
+            answer: IncrementalMarkdown::new(opts.clone(), ROOT),
+            opts,
+            decoder: Utf8Decoder::default(),
+            reader,
+            reasoning: None,
+            ids: IdAllocator::default(),
+            ops: Vec::new(),
+            end: None,
+            finished: false,
+            stats: StreamStats::default(),
+            keep_events: false,
+            events: Vec::new(),
+            scratch_text: String::new(),
+            scratch_frames: Vec::new(),
+            scratch_events: Vec::new(),
+        }
+    }
+
+    /// A pipeline for markdown text the host already has (`write`): no wire format, EOF is the end.
+    pub fn for_text(opts: RenderOptions) -> Pipeline {
+        Pipeline::new(opts, DialectChoice::Fixed(DialectKind::Plain), None)
+    }
+
+    /// Keep every [`StreamEvent`] for [`drain_events`](Self::drain_events) (off by default: most hosts only render).
+    pub fn keep_events(&mut self, keep: bool) {
+        self.keep_events = keep;
+    }
+
+    /// Events since the last drain (only when [`keep_events`](Self::keep_events) is on).
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, StreamEvent> {
+        self.events.drain(..)
+    }
+
+    pub fn stats(&self) -> StreamStats {
+        self.stats
+    }
+
+    /// The answer's markdown engine (its text and work counters).
+    pub fn answer(&self) -> &IncrementalMarkdown {
+        &self.answer
+    }
+
+    /// Whether the stream has ended (terminal marker or error): the host should stop reading.
+    pub fn is_ended(&self) -> bool {
+        self.end.is_some() || self.finished
+    }
+
+    /// Whether text arrived that the DOM does not show yet.
+    pub fn needs_render(&self) -> bool {
+        self.answer.is_dirty() || self.reasoning.as_ref().is_some_and(|r| r.markdown.is_dirty())
+    }
+
+    /// Feeds the next chunk of the response body.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.is_ended() {
+            return;
+        }
+        self.stats.bytes += bytes.len() as u64;
+        let mut text = std::mem::take(&mut self.scratch_text);
+        text.clear();
+        self.decoder.push(bytes, &mut text);
+        self.feed_text(&text);
+        self.scratch_text = text;
+    }
+
+    /// Feeds already-decoded text (the host's `write`).
+    pub fn feed_text(&mut self, text: &str) {
+        if self.is_ended() || text.is_empty() {
+            return;
+        }
+        if let Reader::Undecided { framing, pending } = &mut self.reader {
+            pending.push_str(text);
+            let Some(kind) = detect_dialect(*framing, pending) else { return };
+            let pending = std::mem::take(pending);
+            self.reader = ready(kind);
+            return self.feed_text(&pending);
+        }
+        let Reader::Ready { framer, .. } = &mut self.reader else { return };
+        let mut frames = std::mem::take(&mut self.scratch_frames);
+        let framed = framer.push(text, &mut frames);
+        self.handle_frames(&mut frames);
+        self.scratch_frames = frames;
+        if let Err(error) = framed {
+            self.end_with(Outcome::Error(StreamError::new(ErrorKind::Overflow, error.to_string())));
+        }
+    }
+
+    /// Renders what arrived since the last call into `sink` (the host calls this once per animation frame).
+    pub fn render(&mut self, sink: &mut impl PatchSink) {
+        let answer_started = self.answer.is_dirty() && !self.answer.text().is_empty();
+        if let Some(reasoning) = &mut self.reasoning {
+            reasoning.markdown.render(&mut self.ids, &mut self.ops);
+            if reasoning.open && answer_started {
+                reasoning.open = false;
+                self.ops.push(PatchOp::RemoveAttribute { id: reasoning.details, name: "open" });
+            }
+        }
+        self.answer.render(&mut self.ids, &mut self.ops);
+        self.flush_ops(sink);
+    }
+
+    /// End of the body: flushes every stage, reconciles the DOM with a one-shot render, returns the outcome.
+    pub fn finish(&mut self, sink: &mut impl PatchSink) -> Outcome {
+        if self.end.is_none() && !self.finished {
+            let mut text = String::new();
+            self.decoder.finish(&mut text);
+            self.feed_text(&text);
+            if let Reader::Undecided { pending, .. } = &mut self.reader {
+                // Too little arrived to tell; read it as the content type's default dialect.
+                let pending = std::mem::take(pending);
+                self.reader = ready(DialectKind::OpenAiChat);
+                self.feed_text(&pending);
+            }
+            let mut frames = std::mem::take(&mut self.scratch_frames);
+            let mut framed = Ok(());
+            if let Reader::Ready { framer, .. } = &mut self.reader {
+                framed = framer.finish(&mut frames);
+            }
+            self.handle_frames(&mut frames);
+            self.scratch_frames = frames;
+            if self.end.is_none() {
+                let mut events = Vec::new();
+                if let Reader::Ready { dialect, .. } = &mut self.reader {
+                    dialect.on_eof(&mut events);
+                }
+                self.handle_events(&mut events);
+            }
+            if let Err(error) = framed {
+                self.end_with(Outcome::Error(StreamError::new(ErrorKind::Overflow, error.to_string())));
+            }
+        }
+        let outcome = self.end.take().unwrap_or(Outcome::Incomplete);
+        self.settle(sink);
+        self.end = Some(outcome.clone());
+        outcome
+    }
+
+    /// The stream failed outside the pipeline (network, HTTP): keeps what was rendered and reports `error`.
+    pub fn fail(&mut self, error: StreamError, sink: &mut impl PatchSink) -> Outcome {
+        if self.end.is_none() {
+            self.end = Some(Outcome::Error(error));
+        }
+        self.finish(sink)
+    }
+
+    /// The host cancelled: renders what arrived (nothing received is lost) and reports `aborted`.
+    pub fn abort(&mut self, sink: &mut impl PatchSink) -> Outcome {
+        if !self.finished {
+            self.end = Some(Outcome::Aborted);
+        }
+        self.finish(sink)
+    }
+
+    /// Final render of both documents; nothing is emitted after this.
+    fn settle(&mut self, sink: &mut impl PatchSink) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        if let Some(reasoning) = &mut self.reasoning {
+            reasoning.markdown.finish(&mut self.ids, &mut self.ops);
+            if reasoning.open && !self.answer.text().is_empty() {
+                reasoning.open = false;
+                self.ops.push(PatchOp::RemoveAttribute { id: reasoning.details, name: "open" });
+            }
+        }
+        self.answer.finish(&mut self.ids, &mut self.ops);
+        self.flush_ops(sink);
+    }
+
+    fn flush_ops(&mut self, sink: &mut impl PatchSink) {
+        if !self.ops.is_empty() {
+            sink.apply(&self.ops);
+            self.ops.clear();
+        }
+    }
+
+    fn handle_frames(&mut self, frames: &mut Vec<Frame>) {
+        self.stats.frames += frames.len() as u64;
+        let mut events = std::mem::take(&mut self.scratch_events);
+        for frame in frames.drain(..) {
+            if self.end.is_some() {
+                break;
+            }
+            if let Reader::Ready { dialect, .. } = &mut self.reader {
+                dialect.on_frame(&frame, &mut events);
+            }
+            self.handle_events(&mut events);
+        }
+        frames.clear();
+        self.scratch_events = events;
+    }
+
+    fn handle_events(&mut self, events: &mut Vec<StreamEvent>) {
+        for event in events.drain(..) {
+            if self.end.is_some() {
+                break;
+            }
+            match &event {
+                StreamEvent::Text(text) => {
+                    self.stats.deltas += 1;
+                    self.stats.text_chars += text.chars().count() as u64;
+                    self.answer.push(text);
+                }
+                StreamEvent::Reasoning(text) => {
+                    self.stats.deltas += 1;
+                    self.stats.reasoning_chars += text.chars().count() as u64;
+                    self.reasoning_mut().markdown.push(text);
+                }
+                StreamEvent::Finish { reason } => self.end = Some(Outcome::Done { reason: reason.clone() }),
+                StreamEvent::Error(error) => {
+                    let mut failure = StreamError::new(ErrorKind::Provider, error.message.clone());
+                    failure.code.clone_from(&error.code);
+                    self.end = Some(Outcome::Error(failure));
+                }
+                StreamEvent::Malformed(_) => self.stats.malformed += 1,
+                StreamEvent::Unknown(_) => self.stats.unknown += 1,
+                StreamEvent::ToolCall { .. } | StreamEvent::Usage { .. } => {}
+            }
+            if self.keep_events {
+                self.events.push(event);
+            }
+        }
+    }
+
+    fn end_with(&mut self, outcome: Outcome) {
+        if self.end.is_none() {
+            self.end = Some(outcome);
+        }
+    }
+
+    /// The reasoning block, created (and its DOM scaffold emitted) on first use.
+    fn reasoning_mut(&mut self) -> &mut Reasoning {
+        let ids = &mut self.ids;
+        let ops = &mut self.ops;
+        let opts = &self.opts;
+        self.reasoning.get_or_insert_with(|| {
+            let details = ids.alloc();
+            let summary = ids.alloc();
+            let label = ids.alloc();
+            let body = ids.alloc();
+            ops.extend([
+                PatchOp::CreateElement { id: details, tag: "details" },
+                PatchOp::SetAttribute { id: details, name: "class", value: "rillmark-reasoning".into() },
+                PatchOp::SetAttribute { id: details, name: "open", value: String::new() },
+                PatchOp::CreateElement { id: summary, tag: "summary" },
+                PatchOp::CreateText { id: label, text: "Reasoning".into() },
+                PatchOp::Append { parent: summary, child: label },
+                PatchOp::Append { parent: details, child: summary },
+                PatchOp::CreateElement { id: body, tag: "div" },
+                PatchOp::SetAttribute { id: body, name: "class", value: "rillmark-reasoning-body".into() },
+                PatchOp::Append { parent: details, child: body },
+                PatchOp::Prepend { parent: ROOT, child: details },
+            ]);
+            Reasoning { details, markdown: IncrementalMarkdown::new(opts.clone(), body), open: true }
+        })
+    }
+}
+
+fn ready(kind: DialectKind) -> Reader {
+    Reader::Ready { framer: crate::frame::framer_for(kind.framing()), dialect: kind.reader() }
+}
+
+/// The framing a content type announces, if it announces one.
+pub fn framing_from_content_type(content_type: Option<&str>) -> Option<Framing> {
+    let essence = content_type?.split(';').next()?.trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "text/event-stream" => Some(Framing::Sse),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/json-seq" => {
+            Some(Framing::Ndjson)
+        }
+        "text/plain" | "text/markdown" => Some(Framing::Plain),
+        _ => None,
+    }
+}
+
+/// Decides an SSE stream's dialect from its first bytes, or `None` while they do not tell yet.
+///
+/// Anthropic names its events (`event: message_start`, and `"type":"message_start"` in the data); OpenAI-style
+/// streams start with `data: {"id":…,"choices":…}`. A stream that starts with `{` is NDJSON (Ollama).
+fn detect_dialect(framing: Framing, pending: &str) -> Option<DialectKind> {
+    let start = pending.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if framing != Framing::Sse {
+        return None;
+    }
+    if start.starts_with('{') {
+        return Some(DialectKind::Ollama);
+    }
+    if start.contains("message_start") || start.starts_with("event: content_block") {
+        return Some(DialectKind::Anthropic);
+    }
+    if start.contains("\"choices\"") || start.contains("[DONE]") || start.contains("\"error\"") {
+        return Some(DialectKind::OpenAiChat);
+    }
+    // A complete first event that matched nothing above: OpenAI-compatible is by far the most common.
+    let first_event_complete = start.contains("\n\n") || start.contains("\r\n\r\n") || start.contains("\r\r");
+    if first_event_complete && start.lines().any(|line| line.starts_with("data:")) || pending.len() > AUTO_DETECT_LIMIT
+    {
+        return Some(DialectKind::OpenAiChat);
+    }
+    None
+}

@@ -19,17 +19,9 @@ pub enum StreamEvent {
     /// Reasoning ("thinking") text, rendered apart from the answer.
     Reasoning(String),
     /// A piece of a tool call; `arguments` is a delta of the JSON arguments text.
-    ToolCall {
-        index: u32,
-        id: Option<String>,
-        name: Option<String>,
-        arguments: String,
-    },
+    ToolCall { index: u32, id: Option<String>, name: Option<String>, arguments: String },
     /// Token usage as the provider reported it (cumulative where the provider is).
-    Usage {
-        input_tokens: Option<u64>,
-        output_tokens: Option<u64>,
-    },
+    Usage { input_tokens: Option<u64>, output_tokens: Option<u64> },
     /// The dialect's terminal marker arrived: the answer is complete. `reason` is the provider's finish/stop reason.
     Finish { reason: Option<String> },
     /// The provider reported an error inside the stream. Terminal.

@@ -44,6 +44,8 @@ pub enum Framing {
 pub enum FrameError {
     /// A single line (SSE field or NDJSON value) grew past the configured bound without ending.
     LineTooLong { limit: usize },
+    /// The data of one pending SSE event (its `data:` lines before the blank line) grew past the same bound.
+    EventTooLong { limit: usize },
 }
 
 impl std::fmt::Display for FrameError {
@@ -51,6 +53,9 @@ impl std::fmt::Display for FrameError {
         match self {
             FrameError::LineTooLong { limit } => {
                 write!(f, "a line of the stream exceeded {limit} bytes")
+            }
+            FrameError::EventTooLong { limit } => {
+                write!(f, "the data of one event exceeded {limit} bytes")
             }
         }
     }
@@ -69,10 +74,14 @@ pub trait Framer {
     fn finish(&mut self, out: &mut Vec<Frame>) -> Result<(), FrameError>;
 }
 
-/// Makes the framer for `framing` with the default line bound.
+/// Makes the framer for `framing` with the default line bound, for text produced by [`crate::decode::Utf8Decoder`].
+///
+/// The decoder has already removed the stream's one byte order mark, so the SSE framer made here keeps a further
+/// U+FEFF as content, as the standard requires (see [`sse`], "The byte order mark"). For text of unknown origin use
+/// [`sse::SseFramer::new`], which strips one.
 pub fn framer_for(framing: Framing) -> Box<dyn Framer> {
     match framing {
-        Framing::Sse => Box::new(sse::SseFramer::new(DEFAULT_MAX_LINE)),
+        Framing::Sse => Box::new(sse::SseFramer::after_decoder(DEFAULT_MAX_LINE)),
         Framing::Ndjson => Box::new(ndjson::NdjsonFramer::new(DEFAULT_MAX_LINE)),
         Framing::Plain => Box::new(plain::PlainFramer::default()),
     }

@@ -1,6 +1,35 @@
-//! One parse of markdown text with comrak, converted to [`Node`] trees. (Being implemented.)
+//! One parse of markdown text with comrak, converted to trees of safe [`Node`]s.
+//!
+//! ```text
+//! text ─▶ comrak::parse_document ─▶ AST ─▶ one RenderedBlock per top-level block (+ the footnotes section)
+//! ```
+//!
+//! **Trusted mode** (`RenderOptions::trusted`): the trees serialise with [`crate::patch::html::to_html`] to exactly
+//! what `comrak::markdown_to_html` prints with [`comrak_options`] (which sets `render.unsafe_`); raw HTML becomes
+//! [`Node::RawHtml`]. With `gfm` the GFM tag filter, which comrak 0.59 lacks, is applied to raw HTML here.
+//!
+//! **Safe mode** (the default, DESIGN.md §2.5): only the tags and attributes of [`SAFE_TAGS`] and [`SAFE_ATTRS`] are
+//! created; raw HTML is shown as text (an HTML block becomes a `<p>` holding its source); link and image URLs go
+//! through [`super::url`]:
+//! - a link whose URL is refused keeps its text and title in an `<a>` *without* `href` (not clickable, not focusable,
+//!   still a link to assistive technology); accepted links get `rel="noopener noreferrer"`, and `target="_blank"`
+//!   with `links_new_tab`;
+//! - an image that may not be fetched becomes `<span class="rillmark-image" data-src="…" title="…">alt</span>`
+//!   (`data-src` only when the URL's scheme is acceptable; the text is the alt text, or `image` when it is empty), so
+//!   nothing is fetched and the reader still sees that an image was there.
+//!
+//! Trees are at most [`MAX_DEPTH`] elements deep: deeper content is kept as plain text, so that converting, diffing,
+//! serialising and dropping a tree never recurse without bound (a stack overflow would kill the wasm instance).
+
+use std::sync::Arc;
+
+use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
+use comrak::options::BrokenLinkCallback;
+use comrak::{Arena, Options};
+
+use super::url;
 use crate::options::RenderOptions;
-use crate::patch::Node;
+use crate::patch::{Element, Node};
 
 /// A top-level block of a parse, with the lines of the parsed text it came from (1-based, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +48,562 @@ pub struct RenderedDoc {
     pub footnotes: Option<Node>,
 }
 
+impl RenderedDoc {
+    /// Every node of the document in order: the blocks, then the footnotes section.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.blocks.iter().map(|b| &b.node).chain(self.footnotes.as_ref())
+    }
+
+    /// The whole document as HTML (in trusted mode, what `comrak::markdown_to_html` prints).
+    pub fn to_html(&self) -> String {
+        crate::patch::html::to_html_iter(self.nodes())
+    }
+}
+
+/// Elements the renderer can create in safe mode.
+pub const SAFE_TAGS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "img",
+    "span",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "input",
+    "section",
+    "sup",
+];
+
+/// Attributes the renderer can set in safe mode. URL-valued ones (`href`, `src`) only ever hold checked URLs.
+pub const SAFE_ATTRS: &[&str] = &[
+    "href",
+    "title",
+    "rel",
+    "target",
+    "src",
+    "alt",
+    "class",
+    "start",
+    "align",
+    "type",
+    "checked",
+    "disabled",
+    "id",
+    "data-src",
+    "data-footnotes",
+    "data-footnote-ref",
+    "data-footnote-backref",
+    "data-footnote-backref-idx",
+    "data-math-style",
+    "aria-label",
+];
+
+/// How deep element trees may nest; deeper content is flattened to text (see the module docs). Browsers cap the DOM
+/// depth their HTML parser builds at 512; markdown written by people or models stays far below this.
+pub const MAX_DEPTH: usize = 100;
+
+/// The comrak options matching `opts`: GFM extensions when `gfm`, `render.unsafe_` when `trusted`.
+pub fn comrak_options(opts: &RenderOptions) -> Options<'static> {
+    let mut o = Options::default();
+    if opts.gfm {
+        o.extension.table = true;
+        o.extension.strikethrough = true;
+        o.extension.autolink = true;
+        o.extension.tasklist = true;
+        o.extension.footnotes = true;
+    }
+    // The conversion below never uses comrak's HTML renderer; this makes `markdown_to_html` with these options the
+    // reference for trusted mode.
+    o.render.r#unsafe = opts.trusted;
+    o
+}
+
 /// Parses `text` and converts every top-level block.
-pub fn render(_text: &str, _opts: &RenderOptions) -> RenderedDoc {
-    todo!()
+pub fn render(text: &str, opts: &RenderOptions) -> RenderedDoc {
+    render_with(text, opts, None)
+}
+
+/// Like [`render`], resolving otherwise broken reference links through `broken_link_callback` (the incremental engine
+/// parses only the open tail of a document and resolves references defined earlier this way).
+pub fn render_with(
+    text: &str,
+    opts: &RenderOptions,
+    broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
+) -> RenderedDoc {
+    let mut options = comrak_options(opts);
+    options.parse.broken_link_callback = broken_link_callback;
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, text, &options);
+    let conv = Converter { opts };
+
+    let mut doc = RenderedDoc::default();
+    let mut footnote_items = Vec::new();
+    for child in root.children() {
+        let (value_is_footnote, start, end) = {
+            let ast = child.data();
+            let sp = ast.sourcepos;
+            (matches!(ast.value, NodeValue::FootnoteDefinition(_)), sp.start.line, sp.end.line)
+        };
+        if value_is_footnote {
+            // comrak moves referenced footnote definitions to the end and drops the others; they form one section.
+            let index = footnote_items.len() + 1;
+            if let Some(item) = conv.footnote_item(child, index) {
+                footnote_items.push(item);
+            }
+            continue;
+        }
+        let mut nodes = Vec::new();
+        conv.convert(child, &mut nodes, 1);
+        let start_line = start.max(1);
+        let end_line = end.max(start_line);
+        // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
+        if let Some(node) = single(nodes) {
+            doc.blocks.push(RenderedBlock { node, start_line, end_line });
+        }
+    }
+    if !footnote_items.is_empty() {
+        let list = Element { tag: "ol", attrs: Vec::new(), children: footnote_items };
+        let section =
+            Element::new("section").attr("class", "footnotes").attr("data-footnotes", "").child(Node::Element(list));
+        doc.footnotes = Some(Node::Element(section));
+    }
+    doc
+}
+
+fn single(mut nodes: Vec<Node>) -> Option<Node> {
+    match nodes.len() {
+        0 => None,
+        1 => nodes.pop(),
+        // Not expected for a top-level block; keep everything rather than lose content.
+        _ => Some(Node::Element(Element { tag: "div", attrs: Vec::new(), children: nodes })),
+    }
+}
+
+/// Appends `node` to `out`, merging adjacent text (fewer DOM nodes) and dropping empty text.
+fn push(out: &mut Vec<Node>, node: Node) {
+    if let Node::Text(t) = &node {
+        if t.is_empty() {
+            return;
+        }
+        if let Some(Node::Text(prev)) = out.last_mut() {
+            prev.push_str(t);
+            return;
+        }
+    }
+    out.push(node);
+}
+
+fn push_text(out: &mut Vec<Node>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Node::Text(prev)) = out.last_mut() {
+        prev.push_str(text);
+    } else {
+        out.push(Node::Text(text.to_owned()));
+    }
+}
+
+struct Converter<'o> {
+    opts: &'o RenderOptions,
+}
+
+impl Converter<'_> {
+    fn element<'a>(&self, tag: &'static str, node: &'a AstNode<'a>, depth: usize) -> Element {
+        let mut e = Element::new(tag);
+        self.children(node, &mut e.children, depth + 1);
+        e
+    }
+
+    fn children<'a>(&self, node: &'a AstNode<'a>, out: &mut Vec<Node>, depth: usize) {
+        for child in node.children() {
+            self.convert(child, out, depth);
+        }
+    }
+
+    /// Converts `node` (at element depth `depth`) and appends the result to `out`: usually one node, none for nodes
+    /// that print nothing, several for a tight paragraph (its inlines go straight into the list item).
+    fn convert<'a>(&self, node: &'a AstNode<'a>, out: &mut Vec<Node>, depth: usize) {
+        if depth > MAX_DEPTH {
+            push_text(out, &plain_text(node));
+            return;
+        }
+        let ast = node.data();
+        let el = |tag| Node::Element(self.element(tag, node, depth));
+        match &ast.value {
+            NodeValue::Document => self.children(node, out, depth),
+            NodeValue::BlockQuote | NodeValue::MultilineBlockQuote(_) => out.push(el("blockquote")),
+            NodeValue::List(nl) => {
+                let mut e = if nl.list_type == ListType::Bullet {
+                    Element::new("ul")
+                } else if nl.start == 1 {
+                    Element::new("ol")
+                } else {
+                    Element::new("ol").attr("start", nl.start.to_string())
+                };
+                self.children(node, &mut e.children, depth + 1);
+                out.push(Node::Element(e));
+            }
+            NodeValue::Item(_) => out.push(el("li")),
+            NodeValue::TaskItem(task) => {
+                let mut input = Element::new("input").attr("type", "checkbox");
+                if task.symbol.is_some() {
+                    input = input.attr("checked", "");
+                }
+                input = input.attr("disabled", "");
+                let in_list = node.parent().is_some_and(|p| matches!(p.data().value, NodeValue::List(_)));
+                if in_list {
+                    let mut li = Element::new("li").child(Node::Element(input));
+                    push(&mut li.children, Node::Text(" ".into()));
+                    self.children(node, &mut li.children, depth + 1);
+                    out.push(Node::Element(li));
+                } else {
+                    out.push(Node::Element(input));
+                    push(out, Node::Text(" ".into()));
+                    self.children(node, out, depth);
+                }
+            }
+            NodeValue::Paragraph => self.paragraph(node, out, depth),
+            NodeValue::Heading(h) => {
+                const TAGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+                let tag = TAGS[usize::from(h.level.clamp(1, 6)) - 1];
+                out.push(el(tag));
+            }
+            NodeValue::CodeBlock(cb) => {
+                let mut code = Element::new("code");
+                if !cb.info.is_empty() {
+                    // The language is the info string's first word, as comrak reads it.
+                    let lang = cb.info.split([' ', '\t', '\n', '\x0b', '\x0c', '\r']).next().unwrap_or("");
+                    code = code.attr("class", format!("language-{lang}"));
+                    if lang == "math" {
+                        // comrak marks a `math` fence for math renderers whatever the options.
+                        code = code.attr("data-math-style", "display");
+                    }
+                }
+                push(&mut code.children, Node::Text(cb.literal.clone()));
+                out.push(Node::Element(Element::new("pre").child(Node::Element(code))));
+            }
+            NodeValue::HtmlBlock(hb) => {
+                if self.opts.trusted {
+                    // comrak puts an HTML block on lines of its own; the serialiser recognises a block by its final
+                    // newline, which the literal lacks only at the very end of the text.
+                    let mut literal = self.raw_html(&hb.literal);
+                    if !literal.ends_with('\n') {
+                        literal.push('\n');
+                    }
+                    out.push(Node::RawHtml(literal));
+                } else {
+                    let source = hb.literal.trim_end_matches('\n');
+                    let mut p = Element::new("p");
+                    push_text(&mut p.children, source);
+                    out.push(Node::Element(p));
+                }
+            }
+            NodeValue::HtmlInline(literal) | NodeValue::Raw(literal) => {
+                if self.opts.trusted {
+                    out.push(Node::RawHtml(self.raw_html(literal)));
+                } else {
+                    push_text(out, literal);
+                }
+            }
+            NodeValue::ThematicBreak => out.push(Node::Element(Element::new("hr"))),
+            NodeValue::Table(table) => {
+                let alignments = table.alignments.clone();
+                out.push(Node::Element(self.table(node, &alignments, depth)));
+            }
+            NodeValue::Text(t) => push_text(out, t),
+            NodeValue::SoftBreak => push_text(out, "\n"),
+            NodeValue::LineBreak => {
+                out.push(Node::Element(Element::new("br")));
+                push_text(out, "\n");
+            }
+            NodeValue::Code(c) => {
+                let mut code = Element::new("code");
+                push_text(&mut code.children, &c.literal);
+                out.push(Node::Element(code));
+            }
+            NodeValue::Emph => out.push(el("em")),
+            NodeValue::Strong => out.push(el("strong")),
+            NodeValue::Strikethrough => out.push(el("del")),
+            NodeValue::Link(link) => {
+                let mut a = Element::new("a");
+                if self.opts.trusted {
+                    a = a.attr("href", url::href_encode(&link.url));
+                    if !link.title.is_empty() {
+                        a = a.attr("title", link.title.clone());
+                    }
+                } else {
+                    // A refused URL leaves an `<a>` without href: the text stays, nothing can be followed.
+                    let ok = url::is_safe_url(&link.url);
+                    if ok {
+                        a = a.attr("href", url::href_encode(&link.url));
+                    }
+                    if !link.title.is_empty() {
+                        a = a.attr("title", link.title.clone());
+                    }
+                    if ok {
+                        a = a.attr("rel", "noopener noreferrer");
+                        if self.opts.links_new_tab {
+                            a = a.attr("target", "_blank");
+                        }
+                    }
+                }
+                self.children(node, &mut a.children, depth + 1);
+                out.push(Node::Element(a));
+            }
+            NodeValue::Image(link) => {
+                let alt = plain_text(node);
+                if self.opts.trusted || url::image_allowed(&link.url, &self.opts.images) {
+                    let mut img = Element::new("img").attr("src", url::href_encode(&link.url)).attr("alt", alt);
+                    if !link.title.is_empty() {
+                        img = img.attr("title", link.title.clone());
+                    }
+                    out.push(Node::Element(img));
+                } else {
+                    let mut span = Element::new("span").attr("class", "rillmark-image");
+                    if url::is_safe_url(&link.url) {
+                        span = span.attr("data-src", url::href_encode(&link.url));
+                    }
+                    if !link.title.is_empty() {
+                        span = span.attr("title", link.title.clone());
+                    }
+                    let label = if alt.is_empty() { "image".to_owned() } else { alt };
+                    span.children.push(Node::Text(label));
+                    out.push(Node::Element(span));
+                }
+            }
+            NodeValue::FootnoteReference(r) => {
+                let suffix = if r.ref_num > 1 { format!("-{}", r.ref_num) } else { String::new() };
+                let a = Element::new("a")
+                    .attr("href", format!("#fn-{}", url::href_encode(&r.name)))
+                    .attr("id", url::href_encode(&format!("fnref-{}{suffix}", r.name)))
+                    .attr("data-footnote-ref", "")
+                    .child(Node::Text(r.ix.to_string()));
+                let sup = Element::new("sup").attr("class", "footnote-ref").child(Node::Element(a));
+                out.push(Node::Element(sup));
+            }
+            // Collected by `render_with` at the top level, where comrak puts every referenced definition.
+            NodeValue::FootnoteDefinition(_) | NodeValue::FrontMatter(_) => {}
+            // Rows and cells are built by `table`; a stray one (never produced by comrak) keeps its content.
+            NodeValue::TableRow(_) | NodeValue::TableCell => self.children(node, out, depth),
+            // Everything else belongs to extensions `comrak_options` never enables; keep their text.
+            _ => self.children(node, out, depth),
+        }
+    }
+
+    fn paragraph<'a>(&self, node: &'a AstNode<'a>, out: &mut Vec<Node>, depth: usize) {
+        let tight = node
+            .parent()
+            .and_then(|p| p.parent())
+            .is_some_and(|gp| matches!(gp.data().value, NodeValue::List(ref nl) if nl.tight));
+        if tight {
+            // A tight paragraph prints no tags; two in a row are separated by a newline.
+            let after_paragraph =
+                node.previous_sibling().is_some_and(|s| matches!(s.data().value, NodeValue::Paragraph));
+            if after_paragraph {
+                push_text(out, "\n");
+            }
+            self.children(node, out, depth);
+            return;
+        }
+        let mut p = self.element("p", node, depth);
+        // The back-references of a footnote go at the end of its last paragraph when that is its last block.
+        if node.next_sibling().is_none() {
+            if let Some(parent) = node.parent() {
+                if let NodeValue::FootnoteDefinition(ref fd) = parent.data().value {
+                    if let Some(ix) = footnote_index(parent) {
+                        push_text(&mut p.children, " ");
+                        backrefs(&mut p.children, &fd.name, fd.total_references, ix);
+                    }
+                }
+            }
+        }
+        out.push(Node::Element(p));
+    }
+
+    fn table<'a>(&self, node: &'a AstNode<'a>, alignments: &[TableAlignment], depth: usize) -> Element {
+        let mut table = Element::new("table");
+        let mut body = Element::new("tbody");
+        for row in node.children() {
+            let header = matches!(row.data().value, NodeValue::TableRow(true));
+            let cell_tag = if header { "th" } else { "td" };
+            let mut tr = Element::new("tr");
+            for (i, cell) in row.children().enumerate() {
+                let mut c = self.element(cell_tag, cell, depth + 3);
+                let align = match alignments.get(i) {
+                    Some(TableAlignment::Left) => Some("left"),
+                    Some(TableAlignment::Right) => Some("right"),
+                    Some(TableAlignment::Center) => Some("center"),
+                    _ => None,
+                };
+                if let Some(a) = align {
+                    c.attrs.push(("align", a.to_owned()));
+                }
+                tr.children.push(Node::Element(c));
+            }
+            if header {
+                table.children.push(Node::Element(Element::new("thead").child(Node::Element(tr))));
+            } else {
+                body.children.push(Node::Element(tr));
+            }
+        }
+        if !body.children.is_empty() {
+            table.children.push(Node::Element(body));
+        }
+        table
+    }
+
+    /// One `<li>` of the footnotes section; `index` is its 1-based position there.
+    fn footnote_item<'a>(&self, node: &'a AstNode<'a>, index: usize) -> Option<Node> {
+        let NodeValue::FootnoteDefinition(fd) = &node.data().value else {
+            return None;
+        };
+        // The section is at depth 1, its list at 2, the items at 3.
+        let mut li = Element::new("li").attr("id", format!("fn-{}", url::href_encode(&fd.name)));
+        self.children(node, &mut li.children, 4);
+        let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
+        if !last_is_paragraph {
+            backrefs(&mut li.children, &fd.name, fd.total_references, index);
+        }
+        Some(Node::Element(li))
+    }
+
+    /// Raw HTML as it may reach the DOM in trusted mode: with `gfm`, after the GFM tag filter.
+    fn raw_html(&self, literal: &str) -> String {
+        if self.opts.gfm {
+            gfm_tag_filter(literal)
+        } else {
+            literal.to_owned()
+        }
+    }
+}
+
+/// The position (1-based) of a footnote definition among the definitions at the end of the document.
+fn footnote_index<'a>(def: &'a AstNode<'a>) -> Option<usize> {
+    let mut ix = 1;
+    let mut n = def.previous_sibling();
+    while let Some(s) = n {
+        if !matches!(s.data().value, NodeValue::FootnoteDefinition(_)) {
+            break;
+        }
+        ix += 1;
+        n = s.previous_sibling();
+    }
+    Some(ix)
+}
+
+/// The links from a footnote back to each of its references, separated by spaces.
+fn backrefs(out: &mut Vec<Node>, name: &str, total: u32, ix: usize) {
+    let name = url::href_encode(name);
+    for n in 1..=total {
+        let suffix = if n > 1 { format!("-{n}") } else { String::new() };
+        if n > 1 {
+            push_text(out, " ");
+        }
+        let mut a = Element::new("a")
+            .attr("href", format!("#fnref-{name}{suffix}"))
+            .attr("class", "footnote-backref")
+            .attr("data-footnote-backref", "")
+            .attr("data-footnote-backref-idx", format!("{ix}{suffix}"))
+            .attr("aria-label", format!("Back to reference {ix}{suffix}"))
+            .child(Node::Text("↩".into()));
+        if n > 1 {
+            let sup = Element::new("sup").attr("class", "footnote-ref").child(Node::Text(n.to_string()));
+            a.children.push(Node::Element(sup));
+        }
+        out.push(Node::Element(a));
+    }
+}
+
+/// The text of a subtree as comrak prints it inside an attribute (an image's alt text): literal text, code and inline
+/// HTML, breaks as spaces. Iterative, so any depth is fine.
+fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => s.push_str(t),
+            NodeValue::Code(c) => s.push_str(&c.literal),
+            NodeValue::HtmlInline(l) => s.push_str(l),
+            NodeValue::Math(m) => s.push_str(&m.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The tag names GFM's tag filter disarms in raw HTML.
+const FILTERED_TAGS: [&str; 9] =
+    ["title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext"];
+
+/// GFM's "disallowed raw HTML" extension: the `<` of an opening or closing tag named in [`FILTERED_TAGS`] (any case,
+/// followed by whitespace, `>` or `/>`) becomes `&lt;`, so the browser shows the tag instead of obeying it.
+pub fn gfm_tag_filter(html: &str) -> String {
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (i, c) in b.iter().enumerate() {
+        if *c == b'<' && is_filtered_tag(&b[i..]) {
+            out.push_str(&html[last..i]);
+            out.push_str("&lt;");
+            last = i + 1;
+        }
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+fn is_filtered_tag(s: &[u8]) -> bool {
+    let mut i = 1;
+    if s.get(i) == Some(&b'/') {
+        i += 1;
+    }
+    FILTERED_TAGS.iter().any(|name| {
+        let end = i + name.len();
+        let Some(candidate) = s.get(i..end) else {
+            return false;
+        };
+        if !candidate.eq_ignore_ascii_case(name.as_bytes()) {
+            return false;
+        }
+        match s.get(end) {
+            Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b'>') => true,
+            Some(b'/') => s.get(end + 1) == Some(&b'>'),
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_filter_disarms_listed_tags_only() {
+        assert_eq!(gfm_tag_filter("<strong> <title> <style> <em>"), "<strong> &lt;title> &lt;style> <em>");
+        assert_eq!(gfm_tag_filter("</SCRIPT>"), "&lt;/SCRIPT>");
+        assert_eq!(gfm_tag_filter("<xmp/>"), "&lt;xmp/>");
+        assert_eq!(gfm_tag_filter("<titles>"), "<titles>", "should not touch a longer name");
+        assert_eq!(gfm_tag_filter("<title"), "<title", "should need something after the name");
+    }
 }

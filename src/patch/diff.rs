@@ -1,1 +1,182 @@
-//! (Being implemented.)
+//! Turning "what the DOM shows" plus "what it should show" into the fewest ops that get there.
+//!
+//! [`Mounted`] mirrors a DOM subtree with the id of every node. [`Differ`] patches a mounted tree towards a new
+//! [`Node`] tree position by position: same tag → attributes and children are patched in place; text that grew is
+//! extended with [`PatchOp::AppendText`] (the DOM text node survives, and with it a user's selection); anything
+//! else is replaced. Streaming appends at the end, so positional matching is the right shape: the common case is
+//! "the last text node grew" or "one child was added", each a single op.
+
+use super::{Node, NodeId, PatchOp};
+
+/// A rendered node as it stands in the DOM, with the id the sink knows it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mounted {
+    pub id: NodeId,
+    pub kind: MountedKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountedKind {
+    Element { tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<Mounted> },
+    Text(String),
+    RawHtml(String),
+}
+
+/// Hands out node ids, reusing released ones so a sink's id table stays as small as the live DOM.
+#[derive(Debug, Clone)]
+pub struct IdAllocator {
+    next: NodeId,
+    free: Vec<NodeId>,
+}
+
+impl IdAllocator {
+    /// Ids start above `reserved` (ids up to it are containers the host owns, such as [`super::ROOT`]).
+    pub fn new(reserved: NodeId) -> IdAllocator {
+        IdAllocator { next: reserved + 1, free: Vec::new() }
+    }
+
+    pub fn alloc(&mut self) -> NodeId {
+        if let Some(id) = self.free.pop() {
+            return id;
+        }
+        let id = self.next;
+        self.next += 1;
+        id
+    }
+
+    fn free(&mut self, id: NodeId) {
+        self.free.push(id);
+    }
+
+    /// How many ids are in use.
+    pub fn live(&self) -> usize {
+        (self.next as usize - 1) - self.free.len()
+    }
+}
+
+impl Default for IdAllocator {
+    fn default() -> Self {
+        IdAllocator::new(super::ROOT)
+    }
+}
+
+/// Emits the ops that move mounted trees to new rendered trees.
+pub struct Differ<'a> {
+    pub ids: &'a mut IdAllocator,
+    pub ops: &'a mut Vec<PatchOp>,
+}
+
+impl Differ<'_> {
+    /// Creates the DOM for `node` (detached) and returns its mirror.
+    pub fn create(&mut self, node: &Node) -> Mounted {
+        let id = self.ids.alloc();
+        let kind = match node {
+            Node::Text(text) => {
+                self.ops.push(PatchOp::CreateText { id, text: text.clone() });
+                MountedKind::Text(text.clone())
+            }
+            Node::RawHtml(html) => {
+                self.ops.push(PatchOp::CreateRawHtml { id, html: html.clone() });
+                MountedKind::RawHtml(html.clone())
+            }
+            Node::Element(el) => {
+                self.ops.push(PatchOp::CreateElement { id, tag: el.tag });
+                for (name, value) in &el.attrs {
+                    self.ops.push(PatchOp::SetAttribute { id, name, value: value.clone() });
+                }
+                let mut children = Vec::with_capacity(el.children.len());
+                for child in &el.children {
+                    let mounted = self.create(child);
+                    self.ops.push(PatchOp::Append { parent: id, child: mounted.id });
+                    children.push(mounted);
+                }
+                MountedKind::Element { tag: el.tag, attrs: el.attrs.clone(), children }
+            }
+        };
+        Mounted { id, kind }
+    }
+
+    /// Releases the ids of a detached subtree.
+    pub fn release(&mut self, mounted: Mounted) {
+        if let MountedKind::Element { children, .. } = mounted.kind {
+            for child in children {
+                self.release(child);
+            }
+        }
+        self.ops.push(PatchOp::Release { id: mounted.id });
+        self.ids.free(mounted.id);
+    }
+
+    /// Detaches and releases a mounted subtree.
+    pub fn remove(&mut self, mounted: Mounted) {
+        self.ops.push(PatchOp::Remove { id: mounted.id });
+        self.release(mounted);
+    }
+
+    /// Patches `mounted` (attached somewhere) until it shows `node`: in place when the kinds agree, else replaced.
+    pub fn update(&mut self, mounted: &mut Mounted, node: &Node) {
+        match (&mut mounted.kind, node) {
+            (MountedKind::Text(old), Node::Text(new)) => {
+                if old != new {
+                    let id = mounted.id;
+                    match new.strip_prefix(old.as_str()) {
+                        Some(suffix) => self.ops.push(PatchOp::AppendText { id, text: suffix.to_owned() }),
+                        None => self.ops.push(PatchOp::SetText { id, text: new.clone() }),
+                    }
+                    old.clone_from(new);
+                }
+            }
+            (MountedKind::RawHtml(old), Node::RawHtml(new)) if old == new => {}
+            (MountedKind::Element { tag, attrs, children }, Node::Element(el)) if *tag == el.tag => {
+                let id = mounted.id;
+                self.sync_attrs(id, attrs, &el.attrs);
+                self.sync_children(id, children, &el.children, None);
+            }
+            _ => {
+                let replacement = self.create(node);
+                self.ops.push(PatchOp::Replace { old: mounted.id, new: replacement.id });
+                let old = std::mem::replace(mounted, replacement);
+                self.release(old);
+            }
+        }
+    }
+
+    /// Brings attributes in line, keeping their order equal to the new render's (the DOM keeps insertion order, so
+    /// attributes after the first difference in names are removed and set again).
+    fn sync_attrs(&mut self, id: NodeId, old: &mut Vec<(&'static str, String)>, new: &[(&'static str, String)]) {
+        if old.as_slice() == new {
+            return;
+        }
+        let same_names = old.iter().zip(new).take_while(|((a, _), (b, _))| a == b).count();
+        for (name, _) in &old[same_names..] {
+            self.ops.push(PatchOp::RemoveAttribute { id, name });
+        }
+        for (index, (name, value)) in new.iter().enumerate() {
+            if index >= same_names || old[index].1 != *value {
+                self.ops.push(PatchOp::SetAttribute { id, name, value: value.clone() });
+            }
+        }
+        *old = new.to_vec();
+    }
+
+    /// Patches the children of `parent` position by position. New children are appended, or inserted before
+    /// `before` when the parent has a trailing child that is not part of this list (the footnotes section).
+    pub fn sync_children(&mut self, parent: NodeId, old: &mut Vec<Mounted>, new: &[Node], before: Option<NodeId>) {
+        let common = old.len().min(new.len());
+        for (mounted, node) in old.iter_mut().zip(new) {
+            self.update(mounted, node);
+        }
+        for surplus in old.drain(common..).collect::<Vec<_>>() {
+            self.remove(surplus);
+        }
+        for node in &new[common..] {
+            let mounted = self.create(node);
+            let child = mounted.id;
+            self.ops.push(match before {
+                Some(before) => PatchOp::InsertBefore { parent, child, before },
+                None => PatchOp::Append { parent, child },
+            });
+            old.push(mounted);
+        }
+    }
+}

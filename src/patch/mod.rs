@@ -7,6 +7,7 @@
 
 pub mod diff;
 pub mod html;
+pub mod recorder;
 
 /// A rendered node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +28,7 @@ pub struct Element {
 
 impl Element {
     pub fn new(tag: &'static str) -> Element {
-        Element {
-            tag,
-            attrs: Vec::new(),
-            children: Vec::new(),
-        }
+        Element { tag, attrs: Vec::new(), children: Vec::new() }
     }
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Element {
         self.attrs.push((name, value.into()));
@@ -95,6 +92,12 @@ pub enum PatchOp {
     Prepend {
         parent: NodeId,
         child: NodeId,
+    },
+    /// Insert `child` into `parent` just before its child `before`.
+    InsertBefore {
+        parent: NodeId,
+        child: NodeId,
+        before: NodeId,
     },
     /// Put `new` where `old` is; `old` is detached (and released by later ops).
     Replace {

@@ -1,1 +1,8 @@
-//! Stage ⑥ (wasm32 only). (Being implemented.)
+//! Stage ⑥: the thin wasm32 shell. Patch ops → real DOM ([`apply`]), `Response` bodies → bytes ([`source`]), and
+//! the JavaScript API ([`api::Renderer`]). Everything with logic in it lives in the native-tested stages ①–⑤.
+
+pub mod api;
+pub mod apply;
+pub mod source;
+
+pub use api::Renderer;

@@ -1,0 +1,97 @@
+//! How a stream can fail, as types. Every failure keeps what was already rendered.
+
+use std::fmt;
+
+/// What kind of failure ended a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The server answered with a non-2xx status.
+    Http,
+    /// The provider reported an error inside the stream.
+    Provider,
+    /// The connection failed or the body could not be read.
+    Network,
+    /// A line of the stream exceeded the framing bound.
+    Overflow,
+    /// The host misused the API (e.g. a second stream on a busy renderer).
+    Usage,
+}
+
+impl ErrorKind {
+    /// The name the JavaScript API reports (`error.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Http => "http",
+            ErrorKind::Provider => "provider",
+            ErrorKind::Network => "network",
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::Usage => "usage",
+        }
+    }
+}
+
+/// A failure that ended a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The HTTP status, for [`ErrorKind::Http`].
+    pub status: Option<u16>,
+    /// The provider's error type or code, when it gave one.
+    pub code: Option<String>,
+}
+
+impl StreamError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> StreamError {
+        StreamError { kind, message: message.into(), status: None, code: None }
+    }
+
+    /// An error for a non-2xx response, with the provider's message pulled out of the body when it has one.
+    pub fn from_http(status: u16, status_text: &str, body: &str) -> StreamError {
+        let (message, code) = provider_message(body);
+        let message = match message {
+            Some(message) => format!("HTTP {status}: {message}"),
+            None if body.trim().is_empty() => format!("HTTP {status} {status_text}").trim_end().to_owned(),
+            None => format!("HTTP {status}: {}", truncate(body.trim(), 500)),
+        };
+        StreamError { kind: ErrorKind::Http, message, status: Some(status), code }
+    }
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} error: {}", self.kind.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+/// Finds the human-readable message and code in the JSON error bodies providers send:
+/// `{"error":{"message","type"|"code"}}` (OpenAI, Anthropic, Gemini), `{"error":"…"}` (Ollama), `{"message":"…"}`.
+pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body.trim()) else { return (None, None) };
+    // Gemini wraps errors in a one-element array when streaming.
+    let value = match value {
+        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+        other => other,
+    };
+    let text = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    match value.get("error") {
+        Some(serde_json::Value::String(message)) => (Some(message.clone()), None),
+        Some(error @ serde_json::Value::Object(_)) => {
+            (text(error.get("message")), text(error.get("type")).or_else(|| text(error.get("code"))))
+        }
+        _ => (text(value.get("message")), text(value.get("type")).or_else(|| text(value.get("code")))),
+    }
+}
+
+fn truncate(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}

@@ -1,0 +1,222 @@
+//! Stage ④: the incremental markdown engine, fed in every chunking, against comrak's one-shot render.
+
+use rillmark::markdown::render::render;
+use rillmark::markdown::IncrementalMarkdown;
+use rillmark::options::RenderOptions;
+use rillmark::patch::diff::IdAllocator;
+use rillmark::patch::recorder::HtmlRecorder;
+use rillmark::patch::{PatchOp, PatchSink, ROOT};
+
+/// Varied answers of the kind models write, plus the shapes where block boundaries are subtle.
+const CORPUS: &[(&str, &str)] = &[
+    ("prose", "# Title\n\nSome *emphasis*, **strong** and `code`.\nA soft break.\n\nSecond paragraph with a [link](https://example.com \"t\").\n"),
+    ("lists", "1. one\n2. two\n   - nested a\n   - nested b\n\n     continued\n3. three\n\nAfter the list.\n\n- [ ] task\n- [x] done\n"),
+    ("fence", "Intro:\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\nThen text.\n\n~~~\nunclosed at first\n~~~\n"),
+    ("table", "| a | b |\n|:--|--:|\n| 1 | 2 |\n| 3 | 4 |\n\nText after.\n"),
+    ("quote", "> quoted\n> > nested\n>\n> more\n\nlazy\n> quote\ncontinues\n"),
+    ("setext", "Title\n=====\n\nSub\n---\n\npara\n---\n"),
+    ("refs", "[early]: https://early.example\n\nUse [early] and [late].\n\n[late]: https://late.example\n\nAgain [late] and [early].\n"),
+    ("footnotes", "A claim.[^1] Another.[^note]\n\n[^1]: First.\n[^note]: Second\n    with more.\n\nEnd.\n"),
+    ("html", "<div>\nblock html\n</div>\n\nInline <b>bold</b> and <script>alert(1)</script>.\n"),
+    ("hash-edge", "para\n#hashtag continues\n\n#\n\n# heading\n"),
+    ("cjk-emoji", "中文段落，**加粗**。😀 emoji 👍🏽 and é.\n\n- 項目\n- 😀\n"),
+    ("indented", "para\n    not code\n\n    code block\n\nafter\n"),
+    ("breaks", "line one  \nline two\\\nline three\n\n***\n\n---\n"),
+    ("no-final-newline", "# H\n\npara without newline"),
+    ("crlf", "# H\r\n\r\npara\r\nline\r\n\r\n- a\r\n- b\r\n"),
+    ("images", "![alt](https://example.com/a.png) and ![x](javascript:alert(1))\n"),
+];
+
+fn options() -> Vec<(&'static str, RenderOptions)> {
+    vec![
+        ("safe", RenderOptions::default()),
+        ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() }),
+        ("commonmark", RenderOptions { gfm: false, trusted: true, ..RenderOptions::default() }),
+    ]
+}
+
+/// A seeded splitmix64, overridable with `RILLMARK_SEED`.
+struct Rng(u64);
+
+impl Rng {
+    fn from_env() -> Rng {
+        let seed = std::env::var("RILLMARK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_1234);
+        Rng(seed)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Splits text at char boundaries into pieces of 1..=max chars.
+fn random_split(text: &str, rng: &mut Rng, max: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let len = 1 + rng.below(max);
+        let end = (at + len).min(chars.len());
+        pieces.push(chars[at..end].iter().collect());
+        at = end;
+    }
+    pieces
+}
+
+struct Streamed {
+    html: String,
+    recorder: HtmlRecorder,
+    reconcile_ops: u64,
+}
+
+/// Streams `pieces` with a render after each one, as the browser does once per frame.
+fn stream(pieces: &[String], opts: &RenderOptions) -> Streamed {
+    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+    let mut ids = IdAllocator::default();
+    let mut recorder = HtmlRecorder::new();
+    let mut ops = Vec::new();
+    for piece in pieces {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+    }
+    engine.finish(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    Streamed { html: recorder.html(), reconcile_ops: engine.stats().reconcile_ops_on_committed, recorder }
+}
+
+#[track_caller]
+fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_name: &str, opts: &RenderOptions) {
+    let expected = render(text, opts).to_html();
+    let streamed = stream(pieces, opts);
+    assert_eq!(
+        streamed.html,
+        expected,
+        "{name} ({opts_name}, {} pieces) should render streamed exactly as one-shot",
+        pieces.len()
+    );
+    assert!(
+        streamed.recorder.violations().is_empty(),
+        "{name}: ops should be valid: {:?}",
+        streamed.recorder.violations()
+    );
+    // Footnotes and late definitions are settled by the final reconcile by design; everything else must already
+    // be right when committed.
+    if !matches!(name, "footnotes" | "refs") {
+        assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
+    }
+}
+
+#[test]
+fn whole_input_renders_like_one_shot() {
+    for (opts_name, opts) in options() {
+        for (name, text) in CORPUS {
+            assert_streams_like_one_shot(name, text, &[text.to_string()], opts_name, &opts);
+        }
+    }
+}
+
+#[test]
+fn char_by_char_renders_like_one_shot() {
+    for (opts_name, opts) in options() {
+        for (name, text) in CORPUS {
+            let pieces: Vec<String> = text.chars().map(String::from).collect();
+            assert_streams_like_one_shot(name, text, &pieces, opts_name, &opts);
+        }
+    }
+}
+
+#[test]
+fn random_splits_render_like_one_shot() {
+    let mut rng = Rng::from_env();
+    for (opts_name, opts) in options() {
+        for (name, text) in CORPUS {
+            for max in [2, 5, 17] {
+                let pieces = random_split(text, &mut rng, max);
+                assert_streams_like_one_shot(name, text, &pieces, opts_name, &opts);
+            }
+        }
+    }
+}
+
+#[test]
+fn committed_blocks_are_never_touched_again() {
+    let text = "# One\n\nFirst paragraph.\n\n- a\n- b\n\nLast paragraph grows";
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts, ROOT);
+    let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+    let mut recorder = HtmlRecorder::new();
+    engine.push(text);
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    let heading_id = match ops.iter().find(|op| matches!(op, PatchOp::CreateElement { tag: "h1", .. })) {
+        Some(PatchOp::CreateElement { id, .. }) => *id,
+        _ => panic!("should have created the h1"),
+    };
+    ops.clear();
+    for word in [" and", " grows", " more."] {
+        engine.push(word);
+        engine.render(&mut ids, &mut ops);
+    }
+    assert!(
+        ops.iter().all(|op| !matches!(op, PatchOp::Remove { .. } | PatchOp::Replace { .. } | PatchOp::Release { .. })),
+        "appending words to the last paragraph should neither remove nor replace nodes: {ops:?}"
+    );
+    assert!(
+        ops.iter().all(|op| matches!(op, PatchOp::AppendText { .. })),
+        "growing text should only extend the existing text node: {ops:?}"
+    );
+    assert!(!ops.iter().any(|op| format!("{op:?}").contains(&format!("id: {heading_id},"))), "the h1 should get no op");
+    recorder.apply(&ops);
+    // The list stays open: the partial last line could still become `- c`, a third item.
+    assert_eq!(engine.stats().blocks_committed, 2, "heading and first paragraph should be committed");
+}
+
+#[test]
+fn a_partial_last_line_does_not_commit_the_block_above() {
+    // `#` alone is an empty heading, but `#hashtag` continues the paragraph: nothing may be frozen on a guess.
+    let opts = RenderOptions::default();
+    let pieces: Vec<String> = ["para\n#", "hashtag\n"].iter().map(|s| s.to_string()).collect();
+    let streamed = stream(&pieces, &opts);
+    assert_eq!(streamed.html, "<p>para\n#hashtag</p>\n", "should keep `#hashtag` in the paragraph");
+    assert_eq!(streamed.reconcile_ops, 0, "should not have committed the paragraph early");
+}
+
+#[test]
+fn reference_definitions_from_committed_text_resolve_in_the_tail() {
+    let opts = RenderOptions { trusted: true, ..RenderOptions::default() };
+    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+    let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+    let mut recorder = HtmlRecorder::new();
+    for piece in ["[site]: https://example.com\n\n", "# Heading\n\n", "See [site] now"] {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+    }
+    recorder.apply(&ops);
+    assert!(
+        recorder.html().contains("<a href=\"https://example.com\">site</a>"),
+        "a definition committed earlier should resolve while streaming: {}",
+        recorder.html()
+    );
+}
+
+#[test]
+fn text_node_count_stays_close_to_one_shot() {
+    let text = CORPUS.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n\n");
+    let opts = RenderOptions::default();
+    let pieces: Vec<String> = text.chars().map(String::from).collect();
+    let streamed = stream(&pieces, &opts);
+    let one_shot = stream(&[text.clone()], &opts);
+    let (streamed_nodes, one_shot_nodes) = (streamed.recorder.text_node_count(), one_shot.recorder.text_node_count());
+    assert!(
+        streamed_nodes as f64 <= one_shot_nodes as f64 * 1.2,
+        "char-by-char streaming should leave at most 1.2x the text nodes of one-shot ({streamed_nodes} vs {one_shot_nodes})"
+    );
+}

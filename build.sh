@@ -132,7 +132,7 @@ setup_chromium() {
   else
     need apt-get "Install Chromium and ChromeDriver at $CHROMIUM and $CHROMEDRIVER_BIN by hand."
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
     did "installed chromium + chromium-driver"
   fi
 }

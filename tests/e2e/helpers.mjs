@@ -41,18 +41,48 @@ export async function openPage(browser, { allow = [] } = {}) {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems = [];
+  let fatal;
+  const failed = new Promise((_, reject) => { fatal = reject; });
+  failed.catch(() => {});
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
     const text = msg.text();
     if (!allow.some((re) => re.test(text))) problems.push(`console.error: ${text}`);
   });
-  page.on("pageerror", (err) => problems.push(`uncaught: ${err.stack ?? err.message}`));
-  page.on("crash", () => problems.push("the page crashed"));
+  page.on("pageerror", (err) => {
+    problems.push(`uncaught: ${err.stack ?? err.message}`);
+    fatal(new Error(`uncaught exception in the page (a wasm panic shows as "unreachable"):\n${err.stack ?? err.message}`));
+  });
+  page.on("crash", () => {
+    problems.push("the page crashed");
+    fatal(new Error("the page crashed"));
+  });
   return {
     page,
     problems,
+    /** Rejects at the first uncaught exception in the page, so a test fails at once instead of timing out. */
+    failed,
     close: () => context.close(),
   };
+}
+
+/**
+ * Runs `fn(tab)` with a fresh page; fails as soon as the page throws, adds the page's console errors to a failure
+ * message, and closes the page in every case.
+ */
+export async function withPage(browser, options, fn) {
+  const tab = await openPage(browser, options);
+  const run = fn(tab);
+  run.catch(() => {});
+  try {
+    await Promise.race([run, tab.failed]);
+  } catch (err) {
+    const extra = tab.problems.filter((p) => !err.message.includes(p.slice(10, 80)));
+    if (extra.length) err.message += `\npage problems:\n  ${extra.join("\n  ")}`;
+    throw err;
+  } finally {
+    await tab.close();
+  }
 }
 
 /** Waits until `check()` returns a truthy value (polled), or throws after `timeout` ms with `message`. */

@@ -2,7 +2,7 @@
 // write() in 1–4 character pieces and finish(). No replay server API involved.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, screenshot, setUp } from "./helpers.mjs";
+import { screenshot, setUp, withPage } from "./helpers.mjs";
 
 let env;
 before(async () => {
@@ -12,9 +12,8 @@ after(async () => {
   await env?.close();
 });
 
-test("a static page renders written markdown with write() and finish()", async () => {
-  const { page, problems, close } = await openPage(env.browser);
-  try {
+test("a static page renders written markdown with write() and finish()", () =>
+  withPage(env.browser, {}, async ({ page, problems }) => {
     await page.goto(`${env.url}/minimal.html`);
     await page.waitForSelector("body[data-state=rendered]", { timeout: 15_000 });
     const out = page.locator("#out");
@@ -37,7 +36,4 @@ test("a static page renders written markdown with write() and finish()", async (
     assert.doesNotMatch(await out.textContent(), /\*\*|```|\|:?-{3}/, "no raw markdown syntax should remain");
     await screenshot(page, "minimal.png");
     assert.deepEqual(problems, [], "the page should log no errors");
-  } finally {
-    await close();
-  }
-});
+  }));

@@ -108,6 +108,9 @@ setup_wasm_bindgen() {
     echo "  wasm-bindgen-cli ${have:-(none)} found, Cargo.lock wants $want: installing (about 5 minutes on 2 cores)"
     # No --locked: the CLI's own lockfile pins a crate version the registry mirror may lack.
     cargo install wasm-bindgen-cli --version "$want"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+    [[ "$have" == "$want" ]] ||
+      die "installed wasm-bindgen-cli $want, but $(command -v wasm-bindgen || echo wasm-bindgen) reports ${have:-nothing}: put ~/.cargo/bin first on PATH"
     did "installed wasm-bindgen-cli $want"
   fi
 }

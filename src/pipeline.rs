@@ -6,9 +6,9 @@
 //! collapsible `<details>` element, inserted above the answer the first time reasoning arrives.
 
 use crate::decode::Utf8Decoder;
-use crate::dialect::{Dialect, DialectKind, StreamEvent};
+use crate::dialect::{Dialect, DialectKind, StreamEvent, DETECT_WINDOW};
 use crate::error::{ErrorKind, StreamError};
-use crate::frame::{Frame, Framer, Framing};
+use crate::frame::{Frame, Framer};
 use crate::markdown::IncrementalMarkdown;
 use crate::options::RenderOptions;
 use crate::patch::diff::IdAllocator;
@@ -75,7 +75,7 @@ pub struct StreamStats {
 
 /// The dialect in use, or the bytes held back until `Auto` can decide.
 enum Reader {
-    Undecided { framing: Framing, pending: String },
+    Undecided { content_type: Option<String>, pending: String },
     Ready { framer: Box<dyn Framer>, dialect: Box<dyn Dialect> },
 }
 
@@ -108,19 +108,14 @@ pub struct Pipeline {
     scratch_events: Vec<StreamEvent>,
 }
 
-/// How many bytes `Auto` may hold back before it must decide (a first frame is far smaller).
-const AUTO_DETECT_LIMIT: usize = 4096;
-
 impl Pipeline {
     /// A pipeline reading `dialect`. `content_type` (the response's) helps `Auto` decide.
     pub fn new(opts: RenderOptions, dialect: DialectChoice, content_type: Option<&str>) -> Pipeline {
         let reader = match dialect {
             DialectChoice::Fixed(kind) => ready(kind),
-            DialectChoice::Auto => match framing_from_content_type(content_type) {
-                Some(Framing::Ndjson) => ready(DialectKind::Ollama),
-                Some(Framing::Plain) => ready(DialectKind::Plain),
-                Some(Framing::Sse) | None => Reader::Undecided { framing: Framing::Sse, pending: String::new() },
-            },
+            DialectChoice::Auto => {
+                Reader::Undecided { content_type: content_type.map(str::to_owned), pending: String::new() }
+            }
         };
         Pipeline {
             answer: IncrementalMarkdown::new(opts.clone(), ROOT),
@@ -193,11 +188,13 @@ impl Pipeline {
         if self.is_ended() || text.is_empty() {
             return;
         }
-        if let Reader::Undecided { framing, pending } = &mut self.reader {
+        if let Reader::Undecided { content_type, pending } = &mut self.reader {
             pending.push_str(text);
-            let Some(kind) = detect_dialect(*framing, pending) else { return };
+            if !first_frame_complete(pending) {
+                return;
+            }
             let pending = std::mem::take(pending);
-            self.reader = ready(kind);
+            self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
             return self.feed_text(&pending);
         }
         let Reader::Ready { framer, .. } = &mut self.reader else { return };
@@ -230,10 +227,10 @@ impl Pipeline {
             let mut text = String::new();
             self.decoder.finish(&mut text);
             self.feed_text(&text);
-            if let Reader::Undecided { pending, .. } = &mut self.reader {
-                // Too little arrived to tell; read it as the content type's default dialect.
+            if let Reader::Undecided { content_type, pending } = &mut self.reader {
+                // The whole body was shorter than one frame: decide from what there is.
                 let pending = std::mem::take(pending);
-                self.reader = ready(DialectKind::OpenAiChat);
+                self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
                 self.feed_text(&pending);
             }
             let mut frames = std::mem::take(&mut self.scratch_frames);
@@ -386,42 +383,20 @@ fn ready(kind: DialectKind) -> Reader {
     Reader::Ready { framer: crate::frame::framer_for(kind.framing()), dialect: kind.reader() }
 }
 
-/// The framing a content type announces, if it announces one.
-pub fn framing_from_content_type(content_type: Option<&str>) -> Option<Framing> {
-    let essence = content_type?.split(';').next()?.trim().to_ascii_lowercase();
-    match essence.as_str() {
-        "text/event-stream" => Some(Framing::Sse),
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/json-seq" => {
-            Some(Framing::Ndjson)
-        }
-        "text/plain" | "text/markdown" => Some(Framing::Plain),
-        _ => None,
+/// Whether `pending` holds enough of the body for [`DialectKind::detect`]: the first event of an SSE-looking body
+/// (a blank line after a `data:` line), the first line of anything else, or a full detection window.
+fn first_frame_complete(pending: &str) -> bool {
+    if pending.len() >= DETECT_WINDOW {
+        return true;
     }
-}
-
-/// Decides an SSE stream's dialect from its first bytes, or `None` while they do not tell yet.
-///
-/// Anthropic names its events (`event: message_start`, and `"type":"message_start"` in the data); OpenAI-style
-/// streams start with `data: {"id":…,"choices":…}`. A stream that starts with `{` is NDJSON (Ollama).
-fn detect_dialect(framing: Framing, pending: &str) -> Option<DialectKind> {
-    let start = pending.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if framing != Framing::Sse {
-        return None;
+    let body = pending.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let Some(first_line_end) = body.find(['\n', '\r']) else { return false };
+    let first_line = &body[..first_line_end];
+    let sse_like = ["data:", "event:", "id:", "retry:", ":"].iter().any(|field| first_line.starts_with(field));
+    if !sse_like {
+        return true;
     }
-    if start.starts_with('{') {
-        return Some(DialectKind::Ollama);
-    }
-    if start.contains("message_start") || start.starts_with("event: content_block") {
-        return Some(DialectKind::Anthropic);
-    }
-    if start.contains("\"choices\"") || start.contains("[DONE]") || start.contains("\"error\"") {
-        return Some(DialectKind::OpenAiChat);
-    }
-    // A complete first event that matched nothing above: OpenAI-compatible is by far the most common.
-    let first_event_complete = start.contains("\n\n") || start.contains("\r\n\r\n") || start.contains("\r\r");
-    if first_event_complete && start.lines().any(|line| line.starts_with("data:")) || pending.len() > AUTO_DETECT_LIMIT
-    {
-        return Some(DialectKind::OpenAiChat);
-    }
-    None
+    let Some(data_at) = body.find("data:") else { return false };
+    let rest = &body[data_at..];
+    rest.contains("\n\n") || rest.contains("\r\n\r\n") || rest.contains("\r\r")
 }

@@ -213,7 +213,7 @@ fn text_node_count_stays_close_to_one_shot() {
     let opts = RenderOptions::default();
     let pieces: Vec<String> = text.chars().map(String::from).collect();
     let streamed = stream(&pieces, &opts);
-    let one_shot = stream(&[text.clone()], &opts);
+    let one_shot = stream(std::slice::from_ref(&text), &opts);
     let (streamed_nodes, one_shot_nodes) = (streamed.recorder.text_node_count(), one_shot.recorder.text_node_count());
     assert!(
         streamed_nodes as f64 <= one_shot_nodes as f64 * 1.2,

@@ -130,6 +130,7 @@ fn commonmark_spec_examples() {
     let tally = run(&examples, &opts, &[]);
     report("CommonMark 0.31.2", examples.len(), &tally);
     assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
+    assert_eq!(tally.normalised, 0, "should match every CommonMark example byte for byte");
 }
 
 /// GFM examples not required: `xmpp:` autolinks, which cmark-gfm does not implement either (DESIGN.md §3).

@@ -5,9 +5,14 @@
 //! and an event type it does not know becomes [`StreamEvent::Unknown`].
 
 pub mod anthropic;
+pub mod gemini;
 pub mod ollama;
 pub mod openai;
 pub mod plain;
+pub mod responses;
+pub mod vercel;
+
+use serde_json::Value;
 
 use crate::frame::{Frame, Framing};
 
@@ -48,24 +53,59 @@ pub enum DialectKind {
     Anthropic,
     Ollama,
     Plain,
+    Gemini,
+    OpenAiResponses,
+    Vercel,
 }
 
 impl DialectKind {
-    /// Parses the JS-facing name (`"openai"`, `"anthropic"`, `"ollama"`, `"plain"`).
+    /// Every dialect, for tests and option validation.
+    pub const ALL: [DialectKind; 7] = [
+        DialectKind::OpenAiChat,
+        DialectKind::Anthropic,
+        DialectKind::Ollama,
+        DialectKind::Plain,
+        DialectKind::Gemini,
+        DialectKind::OpenAiResponses,
+        DialectKind::Vercel,
+    ];
+
+    /// Parses the JS-facing name (`"openai"`, `"anthropic"`, `"ollama"`, `"plain"`, `"gemini"`,
+    /// `"openai-responses"`, `"vercel"`, and a few aliases). `"auto"` is not a dialect: see [`DialectKind::detect`].
     pub fn from_name(name: &str) -> Option<DialectKind> {
         Some(match name {
             "openai" | "openai-chat" => DialectKind::OpenAiChat,
             "anthropic" => DialectKind::Anthropic,
             "ollama" => DialectKind::Ollama,
             "plain" | "text" => DialectKind::Plain,
+            "gemini" => DialectKind::Gemini,
+            "openai-responses" | "responses" => DialectKind::OpenAiResponses,
+            "vercel" | "ai-sdk" => DialectKind::Vercel,
             _ => return None,
         })
+    }
+
+    /// The canonical JS-facing name; `from_name(kind.name()) == Some(kind)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DialectKind::OpenAiChat => "openai",
+            DialectKind::Anthropic => "anthropic",
+            DialectKind::Ollama => "ollama",
+            DialectKind::Plain => "plain",
+            DialectKind::Gemini => "gemini",
+            DialectKind::OpenAiResponses => "openai-responses",
+            DialectKind::Vercel => "vercel",
+        }
     }
 
     /// The framing this dialect is carried in.
     pub fn framing(self) -> Framing {
         match self {
-            DialectKind::OpenAiChat | DialectKind::Anthropic => Framing::Sse,
+            DialectKind::OpenAiChat
+            | DialectKind::Anthropic
+            | DialectKind::Gemini
+            | DialectKind::OpenAiResponses
+            | DialectKind::Vercel => Framing::Sse,
             DialectKind::Ollama => Framing::Ndjson,
             DialectKind::Plain => Framing::Plain,
         }
@@ -78,14 +118,172 @@ impl DialectKind {
             DialectKind::Anthropic => Box::<anthropic::Anthropic>::default(),
             DialectKind::Ollama => Box::<ollama::Ollama>::default(),
             DialectKind::Plain => Box::<plain::Plain>::default(),
+            DialectKind::Gemini => Box::<gemini::Gemini>::default(),
+            DialectKind::OpenAiResponses => Box::<responses::Responses>::default(),
+            DialectKind::Vercel => Box::<vercel::Vercel>::default(),
+        }
+    }
+
+    /// Picks the dialect for `dialect: "auto"` from the response's `Content-Type` and the start of its body.
+    ///
+    /// `first_bytes` is the decoded start of the body; pass at least the first complete frame (for SSE, up to the
+    /// first blank line after a `data:` line — comment lines such as OpenRouter's `: OPENROUTER PROCESSING` may come
+    /// first). Only the first [`DETECT_WINDOW`] bytes are looked at. The rules, in order:
+    ///
+    /// 1. `application/x-ndjson`, `application/ndjson`, `application/jsonl` → Ollama.
+    /// 2. The body speaks for itself (JSON whitespace ignored):
+    ///    `"type":"message_start"` or `event: message_start` → Anthropic;
+    ///    `"type":"response.` → OpenAI Responses;
+    ///    `"candidates"` → Gemini;
+    ///    a UI-message-stream part (`"type":"start"`, `"type":"text-start"`, `"type":"start-step"`, …) → Vercel;
+    ///    `"choices"` or `"object":"chat.completion.chunk"` → OpenAI chat;
+    ///    a line starting with `{` containing `"done":` → Ollama (NDJSON served with another content type).
+    /// 3. Otherwise the content type decides: `text/event-stream` → OpenAI chat (the most copied SSE dialect),
+    ///    anything else (including none) → plain text.
+    ///
+    /// Body markers are checked only where the framing allows them: SSE markers need the body to look like SSE
+    /// (a line starting with `data:`, `event:`, `id:` or `:`), so a plain-text answer that *mentions* `"choices"`
+    /// stays plain.
+    pub fn detect(content_type: Option<&str>, first_bytes: &str) -> DialectKind {
+        let mime =
+            content_type.and_then(|ct| ct.split(';').next()).map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+        if matches!(mime.as_str(), "application/x-ndjson" | "application/ndjson" | "application/jsonl") {
+            return DialectKind::Ollama;
+        }
+        let window = match first_bytes.char_indices().nth(DETECT_WINDOW) {
+            Some((cut, _)) => &first_bytes[..cut],
+            None => first_bytes,
+        };
+        let looks_sse = window
+            .lines()
+            .any(|l| l.starts_with("data:") || l.starts_with("event:") || l.starts_with("id:") || l.starts_with(':'));
+        if looks_sse {
+            // Compacting once per stream makes the markers independent of each server's JSON spacing.
+            let compact: String = window.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let has = |marker: &str| compact.contains(marker);
+            if has(r#""type":"message_start""#) || has("event:message_start") {
+                return DialectKind::Anthropic;
+            }
+            if has(r#""type":"response."#) || has("event:response.") {
+                return DialectKind::OpenAiResponses;
+            }
+            if has(r#""candidates""#) {
+                return DialectKind::Gemini;
+            }
+            const VERCEL_PARTS: [&str; 6] =
+                ["start", "start-step", "text-start", "text-delta", "reasoning-start", "message-metadata"];
+            if VERCEL_PARTS.iter().any(|p| has(&format!(r#"data:{{"type":"{p}""#))) {
+                return DialectKind::Vercel;
+            }
+            if has(r#""choices""#) || has(r#""object":"chat.completion.chunk""#) {
+                return DialectKind::OpenAiChat;
+            }
+        } else if window.lines().any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":")) {
+            return DialectKind::Ollama;
+        }
+        if mime == "text/event-stream" || (looks_sse && mime.is_empty()) {
+            DialectKind::OpenAiChat
+        } else {
+            DialectKind::Plain
         }
     }
 }
+
+/// How many characters of the body [`DialectKind::detect`] looks at: enough for any provider's first frame (a
+/// Responses `response.created` event is about 1.5 KB), small enough that sniffing stays cheap.
+pub const DETECT_WINDOW: usize = 8 * 1024;
 
 /// Reads one provider's frames.
 pub trait Dialect {
     /// Translates one frame into zero or more events.
     fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>);
-    /// End of input. Dialects whose end *is* EOF (plain text) emit their [`StreamEvent::Finish`] here.
+    /// End of input. Dialects whose end *is* EOF (plain text), and those whose provider gave its finish reason but
+    /// no end marker (OpenAI chat without `[DONE]`, Gemini, Responses, Vercel), emit their [`StreamEvent::Finish`]
+    /// here; a stream cut before either stays without an outcome ("incomplete" for the caller).
     fn on_eof(&mut self, _out: &mut Vec<StreamEvent>) {}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers shared by the JSON dialects. Every dialect owns the `Value` it parsed, so strings are *moved* out of it
+// (`Value::take`) instead of cloned: the per-frame cost is one parse and no copies of the token text.
+
+/// How much of an unreadable payload a [`StreamEvent::Malformed`] description quotes: enough to recognise it,
+/// never enough to hold a large frame twice.
+const QUOTE_LIMIT: usize = 80;
+
+/// Parses one frame's JSON payload; on failure, describes the frame for [`StreamEvent::Malformed`].
+pub(crate) fn parse_json(payload: &str) -> Result<Value, String> {
+    serde_json::from_str(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
+}
+
+/// A short, char-boundary-safe excerpt of `text` for diagnostics.
+pub(crate) fn quote(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(QUOTE_LIMIT) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// Describes a frame of the wrong framing (a dialect paired with a framer it does not speak).
+pub(crate) fn wrong_framing(dialect: &str, frame: &Frame) -> StreamEvent {
+    let got = match frame {
+        Frame::Event(_) => "an SSE event",
+        Frame::Line(_) => "an NDJSON line",
+        Frame::Text(_) => "plain text",
+    };
+    StreamEvent::Malformed(format!("{dialect} cannot read {got}"))
+}
+
+/// Moves the string at `key` out of `value`, if it is one.
+pub(crate) fn take_str(value: &mut Value, key: &str) -> Option<String> {
+    match value.get_mut(key).map(Value::take) {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The unsigned integer at `key`, if it is one.
+pub(crate) fn get_u64(value: &Value, key: &str) -> Option<u64> {
+    value.get(key).and_then(Value::as_u64)
+}
+
+/// Pushes `Text`/`Reasoning` built by `make`, skipping empty deltas: providers pad streams with `""` content
+/// (role-only first chunks, empty thinking deltas) that would otherwise reach the renderer as no-op events.
+pub(crate) fn push_nonempty(out: &mut Vec<StreamEvent>, text: Option<String>, make: fn(String) -> StreamEvent) {
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        out.push(make(text));
+    }
+}
+
+/// Reads a provider's error value, whatever shape it came in: an object with `message` and `code`/`type`
+/// (OpenAI, Anthropic, Groq, OpenRouter), a bare string (Ollama), or anything else (kept verbatim as the message).
+pub(crate) fn provider_error(mut error: Value) -> ProviderError {
+    match error {
+        Value::String(message) => ProviderError { code: None, message },
+        Value::Object(_) => {
+            // A numeric code (OpenRouter sends HTTP statuses) is still a code; `type` is the fallback because
+            // Anthropic puts its machine-readable kind there and OpenAI sends both.
+            let code = match error.get("code") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => error.get("type").and_then(Value::as_str).map(str::to_owned),
+            };
+            let message = take_str(&mut error, "message").unwrap_or_else(|| error.to_string());
+            ProviderError { code, message }
+        }
+        other => ProviderError { code: None, message: other.to_string() },
+    }
+}
+
+/// An `event: error` frame: its data is usually JSON (`{"error":{…}}` or `{"type":"error","error":{…}}`), but a
+/// server in trouble may send plain text, which is then the message.
+pub(crate) fn error_event(data: &str) -> ProviderError {
+    match serde_json::from_str::<Value>(data) {
+        Ok(mut v) => match v.get_mut("error").map(Value::take) {
+            Some(inner) if !inner.is_null() => provider_error(inner),
+            _ => provider_error(v),
+        },
+        Err(_) => ProviderError { code: None, message: data.trim().to_owned() },
+    }
 }

@@ -1,10 +1,93 @@
-//! (Being implemented.)
+//! Ollama's native streaming APIs, one JSON object per NDJSON line.
+//!
+//! ```text
+//! /api/chat:     {"message":{"content":"Hi","thinking":"…","tool_calls":[…]},"done":false}  → Reasoning, Text, ToolCall
+//! /api/generate: {"response":"Hi","thinking":"…","done":false}                               → Reasoning, Text
+//! final line:    {…,"done":true,"done_reason":"stop","prompt_eval_count":37,"eval_count":37}
+//!                                                                  → Usage, then Finish{reason: done_reason}
+//! failure:       {"error":"model 'x' not found"}                                             → Error (terminal)
+//! ```
+//!
+//! Ollama sends each tool call whole (arguments as a JSON object, not a string delta), so each becomes one
+//! `ToolCall` with the arguments serialised. Calls are numbered by `function.index` when Ollama gives it and in
+//! arrival order otherwise.
+
+use serde_json::Value;
+
+use super::{get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
-#[derive(Default)]
-pub struct Ollama {}
+
+/// Reader for Ollama `/api/chat` and `/api/generate` lines.
+#[derive(Debug, Default)]
+pub struct Ollama {
+    /// Index for the next tool call that arrives without `function.index`.
+    next_tool: u32,
+    /// A terminal event (`Finish` or `Error`) was emitted; later frames are ignored.
+    ended: bool,
+}
+
 impl Dialect for Ollama {
-    fn on_frame(&mut self, _frame: &Frame, _out: &mut Vec<StreamEvent>) {
-        todo!()
+    fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>) {
+        if self.ended {
+            return;
+        }
+        let Frame::Line(line) = frame else {
+            out.push(wrong_framing("the Ollama dialect", frame));
+            return;
+        };
+        let mut chunk = match parse_json(line) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => return out.push(StreamEvent::Malformed(format!("a line is not an object: {}", quote(line)))),
+            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        };
+        match chunk.get_mut("error").map(Value::take) {
+            None | Some(Value::Null) => {}
+            Some(error) => {
+                self.ended = true;
+                return out.push(StreamEvent::Error(provider_error(error)));
+            }
+        }
+        if let Some(message) = chunk.get_mut("message") {
+            push_nonempty(out, take_str(message, "thinking"), StreamEvent::Reasoning);
+            push_nonempty(out, take_str(message, "content"), StreamEvent::Text);
+            if let Some(Value::Array(calls)) = message.get_mut("tool_calls") {
+                for call in calls {
+                    self.on_tool_call(call, out);
+                }
+            }
+        }
+        push_nonempty(out, take_str(&mut chunk, "thinking"), StreamEvent::Reasoning);
+        push_nonempty(out, take_str(&mut chunk, "response"), StreamEvent::Text);
+        if chunk.get("done").and_then(Value::as_bool) == Some(true) {
+            let input_tokens = get_u64(&chunk, "prompt_eval_count");
+            let output_tokens = get_u64(&chunk, "eval_count");
+            if input_tokens.is_some() || output_tokens.is_some() {
+                out.push(StreamEvent::Usage { input_tokens, output_tokens });
+            }
+            self.ended = true;
+            out.push(StreamEvent::Finish { reason: take_str(&mut chunk, "done_reason") });
+        }
+    }
+}
+
+impl Ollama {
+    fn on_tool_call(&mut self, call: &mut Value, out: &mut Vec<StreamEvent>) {
+        let id = take_str(call, "id").filter(|s| !s.is_empty());
+        let Some(function) = call.get_mut("function") else {
+            return out.push(StreamEvent::Malformed("a tool call without a function".into()));
+        };
+        let index = match function.get("index").and_then(Value::as_u64) {
+            Some(index) => index.min(u64::from(u32::MAX)) as u32,
+            None => self.next_tool,
+        };
+        self.next_tool = index.saturating_add(1);
+        let arguments = match function.get_mut("arguments").map(Value::take) {
+            // Some models put already-serialised JSON here; keep it as is rather than quoting it twice.
+            Some(Value::String(s)) => s,
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        out.push(StreamEvent::ToolCall { index, id, name: take_str(function, "name"), arguments });
     }
 }

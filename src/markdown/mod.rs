@@ -20,6 +20,7 @@
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
+pub mod speculate;
 pub mod url;
 
 use crate::options::RenderOptions;
@@ -110,10 +111,12 @@ impl IncrementalMarkdown {
         }
         self.dirty = false;
         let tail = &self.src[self.committed_len..];
-        let parse_text =
-            if self.defs_prefix.is_empty() { tail.to_owned() } else { format!("{}{tail}", self.defs_prefix) };
+        let shown = speculate::speculate(tail, self.opts.gfm);
+        let parse_text = format!("{}{shown}", self.defs_prefix);
         let prefix_lines = line_starts(&self.defs_prefix).len() - 1;
-        let doc = parse(&self.opts, &mut self.stats, &parse_text);
+        self.stats.bytes_parsed += parse_text.len() as u64;
+        self.stats.parses += 1;
+        let doc = render::render_speculative(&parse_text, &self.opts);
 
         // Blocks start on lines of `parse_text`; shift them to lines of `tail`. Blocks inside the prefix (none
         // expected: definitions produce no block) are ignored.

@@ -27,6 +27,7 @@ use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::options::BrokenLinkCallback;
 use comrak::{Arena, Options};
 
+use super::speculate::PENDING_URL;
 use super::url;
 use crate::options::RenderOptions;
 use crate::patch::{Element, Node};
@@ -92,6 +93,7 @@ pub const SAFE_TAGS: &[&str] = &[
     "input",
     "section",
     "sup",
+    "div",
 ];
 
 /// Attributes the renderer can set in safe mode. URL-valued ones (`href`, `src`) only ever hold checked URLs.
@@ -150,11 +152,26 @@ pub fn render_with(
     opts: &RenderOptions,
     broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
 ) -> RenderedDoc {
+    convert_document(text, opts, broken_link_callback, false)
+}
+
+/// Renders an open tail rewritten by [`super::speculate::speculate`]: links and images pointing to
+/// [`PENDING_URL`] become pending spans and placeholders. Never used for a final render.
+pub fn render_speculative(text: &str, opts: &RenderOptions) -> RenderedDoc {
+    convert_document(text, opts, None, true)
+}
+
+fn convert_document(
+    text: &str,
+    opts: &RenderOptions,
+    broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
+    speculative: bool,
+) -> RenderedDoc {
     let mut options = comrak_options(opts);
     options.parse.broken_link_callback = broken_link_callback;
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, text, &options);
-    let conv = Converter { opts };
+    let conv = Converter { opts, speculative };
 
     let mut doc = RenderedDoc::default();
     let mut footnote_items = Vec::new();
@@ -194,7 +211,8 @@ fn single(mut nodes: Vec<Node>) -> Option<Node> {
     match nodes.len() {
         0 => None,
         1 => nodes.pop(),
-        // Not expected for a top-level block; keep everything rather than lose content.
+        // Not expected for a top-level block (comrak gives each one a single node); keep everything in a neutral
+        // container rather than lose content.
         _ => Some(Node::Element(Element { tag: "div", attrs: Vec::new(), children: nodes })),
     }
 }
@@ -226,6 +244,8 @@ fn push_text(out: &mut Vec<Node>, text: &str) {
 
 struct Converter<'o> {
     opts: &'o RenderOptions,
+    /// Rendering a speculated tail: [`PENDING_URL`] marks links and images still being typed.
+    speculative: bool,
 }
 
 impl Converter<'_> {
@@ -345,6 +365,20 @@ impl Converter<'_> {
             NodeValue::Emph => out.push(el("em")),
             NodeValue::Strong => out.push(el("strong")),
             NodeValue::Strikethrough => out.push(el("del")),
+            NodeValue::Link(link) if self.speculative && link.url == PENDING_URL => {
+                let mut span = Element::new("span").attr("class", "rillmark-pending");
+                self.children(node, &mut span.children, depth + 1);
+                out.push(Node::Element(span));
+            }
+            NodeValue::Image(_)
+                if self.speculative && matches!(&ast.value, NodeValue::Image(l) if l.url == PENDING_URL) =>
+            {
+                let alt = plain_text(node);
+                let label = if alt.is_empty() { "image".to_owned() } else { alt };
+                let span =
+                    Element::new("span").attr("class", "rillmark-image rillmark-pending").child(Node::Text(label));
+                out.push(Node::Element(span));
+            }
             NodeValue::Link(link) => {
                 let mut a = Element::new("a");
                 if self.opts.trusted {
@@ -426,19 +460,7 @@ impl Converter<'_> {
             self.children(node, out, depth);
             return;
         }
-        let mut p = self.element("p", node, depth);
-        // The back-references of a footnote go at the end of its last paragraph when that is its last block.
-        if node.next_sibling().is_none() {
-            if let Some(parent) = node.parent() {
-                if let NodeValue::FootnoteDefinition(ref fd) = parent.data().value {
-                    if let Some(ix) = footnote_index(parent) {
-                        push_text(&mut p.children, " ");
-                        backrefs(&mut p.children, &fd.name, fd.total_references, ix);
-                    }
-                }
-            }
-        }
-        out.push(Node::Element(p));
+        out.push(Node::Element(self.element("p", node, depth)));
     }
 
     fn table<'a>(&self, node: &'a AstNode<'a>, alignments: &[TableAlignment], depth: usize) -> Element {
@@ -481,9 +503,15 @@ impl Converter<'_> {
         // The section is at depth 1, its list at 2, the items at 3.
         let mut li = Element::new("li").attr("id", format!("fn-{}", url::href_encode(&fd.name)));
         self.children(node, &mut li.children, 4);
+        // The back-references go at the end of the last paragraph when the footnote ends with one, else after its
+        // last block.
         let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
-        if !last_is_paragraph {
-            backrefs(&mut li.children, &fd.name, fd.total_references, index);
+        match li.children.last_mut() {
+            Some(Node::Element(p)) if last_is_paragraph && p.tag == "p" => {
+                push_text(&mut p.children, " ");
+                backrefs(&mut p.children, &fd.name, fd.total_references, index);
+            }
+            _ => backrefs(&mut li.children, &fd.name, fd.total_references, index),
         }
         Some(Node::Element(li))
     }
@@ -496,20 +524,6 @@ impl Converter<'_> {
             literal.to_owned()
         }
     }
-}
-
-/// The position (1-based) of a footnote definition among the definitions at the end of the document.
-fn footnote_index<'a>(def: &'a AstNode<'a>) -> Option<usize> {
-    let mut ix = 1;
-    let mut n = def.previous_sibling();
-    while let Some(s) = n {
-        if !matches!(s.data().value, NodeValue::FootnoteDefinition(_)) {
-            break;
-        }
-        ix += 1;
-        n = s.previous_sibling();
-    }
-    Some(ix)
 }
 
 /// The links from a footnote back to each of its references, separated by spaces.

@@ -40,7 +40,7 @@ export interface RendererOptions {
   onEvent?: (event: StreamEvent) => void;
 }
 
-export type Dialect = "auto" | "openai" | "anthropic" | "ollama" | "plain";
+export type Dialect = "auto" | "openai" | "openai-responses" | "anthropic" | "gemini" | "ollama" | "vercel" | "plain";
 
 /** Options of `stream(source, options)`. */
 export interface StreamOptions {
@@ -203,9 +203,18 @@ impl Renderer {
         url: String,
         #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: JsValue,
     ) -> js_sys::Promise {
+        // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the
+        // same task as this call aborts the stream instead of finding the renderer idle.
+        let cancel = match begin_stream(&self.inner) {
+            Ok(cancel) => cancel,
+            Err(error) => return js_sys::Promise::reject(&error.into()),
+        };
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let cancel = begin_stream(&inner)?;
+            if cancel.is_cancelled() {
+                // Cancelled before the task ran: never send the request.
+                return Ok(end_stream(&inner));
+            }
             let controller = AbortController::new().map_err(|e| JsError::new(&js_error_message(&e)))?;
             inner.state.borrow_mut().controller = Some(controller.clone());
             let init = with_signal(&init, &controller.signal());
@@ -228,13 +237,18 @@ impl Renderer {
         #[wasm_bindgen(unchecked_param_type = "Response | ReadableStream")] source: JsValue,
         #[wasm_bindgen(unchecked_param_type = "StreamOptions | undefined")] options: JsValue,
     ) -> js_sys::Promise {
+        let dialect = match get(&options, "dialect").as_string().map(|name| parse_dialect(&name)).transpose() {
+            Ok(dialect) => dialect,
+            Err(error) => return js_sys::Promise::reject(&error.into()),
+        };
+        // Synchronously, as in `fetch`: a `cancel()` right after this call must find the stream. If it comes before
+        // the task runs, `read_body` locks the stream, sees the signal and drops the reader, which cancels the source.
+        let cancel = match begin_stream(&self.inner) {
+            Ok(cancel) => cancel,
+            Err(error) => return js_sys::Promise::reject(&error.into()),
+        };
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let dialect = match get(&options, "dialect").as_string() {
-                Some(name) => Some(parse_dialect(&name)?),
-                None => None,
-            };
-            let cancel = begin_stream(&inner)?;
             if source.is_instance_of::<Response>() {
                 read_response_as(&inner, &cancel, source.unchecked_into(), dialect).await;
             } else if source.is_instance_of::<web_sys::ReadableStream>() {
@@ -598,7 +612,7 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
         JsError::new(&format!(
-            "unknown dialect {name:?}: use \"auto\", \"openai\", \"anthropic\", \"ollama\" or \"plain\""
+            "unknown dialect {name:?}: use \"auto\", \"openai\", \"openai-responses\", \"anthropic\", \"gemini\", \"ollama\", \"vercel\" or \"plain\""
         ))
     })
 }

@@ -1,0 +1,172 @@
+//! Vercel AI SDK UI message stream (ai@5+, `toUIMessageStreamResponse()`, header `x-vercel-ai-ui-message-stream: v1`).
+//!
+//! Grammar (SSE, one JSON part per `data:`):
+//!
+//! ```text
+//! {"type":"text-delta","id":"0","delta":"Hi"}                               → Text
+//! {"type":"reasoning-delta","id":"r","delta":"…"}                           → Reasoning
+//! {"type":"tool-input-start","toolCallId":"t1","toolName":"search"}         → ToolCall{id, name}
+//! {"type":"tool-input-delta","toolCallId":"t1","inputTextDelta":"{\"q"}    → ToolCall arguments
+//! {"type":"tool-input-available","toolCallId":"t1","toolName":…,"input":{…}} → ToolCall (only if not streamed)
+//! {"type":"finish","finishReason":"stop"}                                   (reason remembered)
+//! [DONE]                                                                    → Finish
+//! {"type":"error","errorText":"…"}                                          → Error
+//! {"type":"abort"}                                                          → Error{code: "aborted"}
+//! ```
+//!
+//! Tool calls are keyed by `toolCallId` and numbered in order of first appearance. As with OpenAI chat, `[DONE]` is
+//! the terminal marker and a `finish` part followed by EOF also finishes. Parts that only structure the message
+//! (`start`, `*-start`/`*-end`, steps, sources, files, tool outputs, metadata, `data-*`, `custom`) are ignored.
+
+use serde_json::Value;
+
+use super::{parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{Dialect, ProviderError, StreamEvent};
+use crate::frame::Frame;
+
+/// Reader for AI SDK UI message stream parts.
+#[derive(Debug, Default)]
+pub struct Vercel {
+    finish_reason: Option<String>,
+    /// `toolCallId`s in order of first appearance (their position is the tool-call index), and whether their
+    /// input was streamed (then `tool-input-available` repeats it and is skipped).
+    tools: Vec<(String, bool)>,
+    saw_finish_part: bool,
+    ended: bool,
+}
+
+/// Parts that structure the message but carry no text, reasoning or tool input.
+const IGNORED: &[&str] = &[
+    "start",
+    "start-step",
+    "finish-step",
+    "text-start",
+    "text-end",
+    "reasoning-start",
+    "reasoning-end",
+    "source-url",
+    "source-document",
+    "file",
+    "message-metadata",
+    "custom",
+    "tool-output-available",
+    "tool-output-error",
+    "tool-output-denied",
+    "tool-input-error",
+    "tool-approval-request",
+];
+
+impl Dialect for Vercel {
+    fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>) {
+        if self.ended {
+            return;
+        }
+        let Frame::Event(event) = frame else {
+            out.push(wrong_framing("the Vercel UI message stream dialect", frame));
+            return;
+        };
+        if event.event != "message" {
+            return out.push(StreamEvent::Unknown(event.event.clone()));
+        }
+        if event.data.trim() == "[DONE]" {
+            self.ended = true;
+            return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
+        }
+        let mut part = match parse_json(&event.data) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => {
+                return out.push(StreamEvent::Malformed(format!("a part is not an object: {}", quote(&event.data))))
+            }
+            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        };
+        let kind = take_str(&mut part, "type").unwrap_or_default();
+        match kind.as_str() {
+            "text-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Text),
+            "reasoning-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Reasoning),
+            "tool-input-start" => {
+                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
+                let index = self.tool_index(&id, true);
+                out.push(StreamEvent::ToolCall {
+                    index,
+                    id: Some(id),
+                    name: take_str(&mut part, "toolName"),
+                    arguments: String::new(),
+                });
+            }
+            "tool-input-delta" => {
+                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
+                let index = self.tool_index(&id, true);
+                if let Some(delta) = take_str(&mut part, "inputTextDelta").filter(|d| !d.is_empty()) {
+                    out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
+                }
+            }
+            "tool-input-available" => {
+                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
+                if self.tools.iter().any(|(known, streamed)| *known == id && *streamed) {
+                    return;
+                }
+                let index = self.tool_index(&id, false);
+                let arguments = match part.get("input") {
+                    Some(input) if !input.is_null() => input.to_string(),
+                    _ => String::new(),
+                };
+                out.push(StreamEvent::ToolCall {
+                    index,
+                    id: Some(id),
+                    name: take_str(&mut part, "toolName"),
+                    arguments,
+                });
+            }
+            "finish" => {
+                self.saw_finish_part = true;
+                self.finish_reason = take_str(&mut part, "finishReason");
+            }
+            "error" => {
+                let message =
+                    take_str(&mut part, "errorText").unwrap_or_else(|| "the stream reported an error".to_owned());
+                self.fail(ProviderError { code: None, message }, out);
+            }
+            "abort" => {
+                let error = ProviderError {
+                    code: Some("aborted".to_owned()),
+                    message: "the server aborted the stream".to_owned(),
+                };
+                self.fail(error, out);
+            }
+            k if IGNORED.contains(&k) || k.starts_with("data-") => {}
+            // A part without a `type` may still be a provider error relayed verbatim.
+            "" if part.get("error").is_some_and(|e| !e.is_null()) => {
+                let error = part.get_mut("error").map(Value::take).unwrap_or_default();
+                self.fail(provider_error(error), out);
+            }
+            _ => out.push(StreamEvent::Unknown(kind)),
+        }
+    }
+
+    fn on_eof(&mut self, out: &mut Vec<StreamEvent>) {
+        if !self.ended && self.saw_finish_part {
+            self.ended = true;
+            out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
+        }
+    }
+}
+
+impl Vercel {
+    /// The index of `id`, registering it on first sight; `streamed` marks that its input arrives as deltas.
+    fn tool_index(&mut self, id: &str, streamed: bool) -> u32 {
+        let slot = match self.tools.iter().position(|(known, _)| known == id) {
+            Some(slot) => slot,
+            None => {
+                self.tools.push((id.to_owned(), streamed));
+                self.tools.len() - 1
+            }
+        };
+        self.tools[slot].1 |= streamed;
+        u32::try_from(slot).unwrap_or(u32::MAX)
+    }
+
+    fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
+        self.ended = true;
+        out.push(StreamEvent::Error(error));
+    }
+}

@@ -1,0 +1,509 @@
+//! Speculative rendering of the open tail: what the reader sees *while* a construct is still being typed.
+//!
+//! Raw markdown is never what a reader should see mid-stream (`**bo`, `[text](http://exa`), and a partial line must
+//! not flash a structure the next characters may take back (`#` before `#hashtag`, `-` before `- item`). Before the
+//! open tail is parsed, [`speculate`] rewrites *only its unfinished end* — never finished text, and never anything
+//! that reaches the final render, which always parses the real source:
+//!
+//! | the tail ends with | shown as |
+//! |---|---|
+//! | `**bo`, `_it`, `~~st` (an opener by CommonMark's flanking rules) | closed: **bo**, *it*, ~~st~~ |
+//! | `` `co `` | closed: `co` |
+//! | `Hello **` (an opener with nothing after it yet) | `Hello ` |
+//! | `[text`, `[text]`, `[text](http://exa` | `text` as a pending, non-clickable span |
+//! | `![alt](http://par` | an image placeholder; nothing is fetched |
+//! | `see https://exa`, `www.exa`, `me@exa` | the partial URL as pending text, never an autolink |
+//! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) | hidden until it has text |
+//! | a table header row not yet followed by its delimiter row | hidden until the delimiter row decides |
+//! | a partial table row | hidden until its line ends (rows appear whole, never padded) |
+//! | inside an open code fence: a partial line that may close it | hidden until its line ends |
+//!
+//! `snake_case_name` never flashes emphasis: `_` between letters cannot open (CommonMark flanking rules), and the
+//! scanner follows those rules. The rewrite is cheap (one pass over the tail's lines) and only ever appends closers,
+//! truncates the partial last line, or drops trailing lines, so the block structure of complete lines is unchanged.
+
+use std::borrow::Cow;
+
+/// The URL a speculative pending link or image points to; the renderer shows such links as pending spans and such
+/// images as placeholders (only in tail renders: the final render never sees it).
+pub const PENDING_URL: &str = "rillmark:pending";
+
+/// The tail as it should be parsed for display right now.
+pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
+    let lines = split_lines(tail);
+    let Some(&(last_start, last_end)) = lines.last() else { return Cow::Borrowed(tail) };
+    let partial = &tail[last_start..last_end];
+    let ends_with_newline = last_end < tail.len() || partial.is_empty();
+    let context = scan_context(tail, &lines, gfm);
+
+    if context.in_fence {
+        let may_close = !ends_with_newline && is_fence_prefix(partial);
+        return if may_close { Cow::Borrowed(&tail[..last_start]) } else { Cow::Borrowed(tail) };
+    }
+    if gfm {
+        if let Some(header_start) = context.pending_table_header {
+            // The header row (and a partial delimiter row after it) wait for the delimiter row.
+            let partial_is_delimiter = !ends_with_newline && is_partial_delimiter_row(partial);
+            if ends_with_newline || partial_is_delimiter {
+                return Cow::Borrowed(&tail[..header_start]);
+            }
+        }
+        if context.in_table && !ends_with_newline {
+            return Cow::Borrowed(&tail[..last_start]);
+        }
+    }
+    if ends_with_newline {
+        return Cow::Borrowed(tail);
+    }
+    if is_block_marker_only(partial) {
+        return Cow::Borrowed(&tail[..last_start]);
+    }
+    match close_inlines(partial, gfm) {
+        Some(rewritten) => Cow::Owned(format!("{}{rewritten}", &tail[..last_start])),
+        None => Cow::Borrowed(tail),
+    }
+}
+
+/// `(start, end)` of every line, without its ending; a final partial line (or empty line after a final newline)
+/// is always the last entry.
+fn split_lines(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' || bytes[i] == b'\r' {
+            lines.push((start, i));
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    lines.push((start, bytes.len()));
+    lines
+}
+
+#[derive(Default)]
+struct Context {
+    /// The last line is inside a fenced code block that has not closed.
+    in_fence: bool,
+    /// The complete line before the partial one is a table body or delimiter row.
+    in_table: bool,
+    /// Start offset of the last complete line when it could be a table header awaiting its delimiter row.
+    pending_table_header: Option<usize>,
+}
+
+/// One pass over the complete lines: open fences and tables at the end (container markers are stripped first, so
+/// fences in list items and quotes count too).
+fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
+    let mut fence: Option<(u8, usize)> = None;
+    let mut in_table = false;
+    let mut previous_has_pipe = false;
+    let mut last_complete: Option<(usize, &str)> = None;
+    let complete = &lines[..lines.len() - 1];
+    for &(start, end) in complete {
+        let line = strip_containers(&text[start..end]);
+        if let Some((ch, len)) = fence {
+            if closes_fence(line, ch, len) {
+                fence = None;
+            }
+            last_complete = None;
+            continue;
+        }
+        if let Some(open) = opens_fence(line) {
+            fence = Some(open);
+            in_table = false;
+            previous_has_pipe = false;
+            last_complete = None;
+            continue;
+        }
+        if line.trim().is_empty() {
+            in_table = false;
+            previous_has_pipe = false;
+            last_complete = None;
+            continue;
+        }
+        if gfm && !in_table && previous_has_pipe && is_delimiter_row(line) {
+            in_table = true;
+        }
+        previous_has_pipe = line.contains('|');
+        last_complete = Some((start, line));
+    }
+    let pending_table_header = match last_complete {
+        Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
+        _ => None,
+    };
+    Context { in_fence: fence.is_some(), in_table, pending_table_header }
+}
+
+/// Drops leading block-quote markers and list-item indentation, so a fence inside a container is recognised.
+fn strip_containers(line: &str) -> &str {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    while let Some(after) = rest.strip_prefix('>') {
+        rest = after.trim_start_matches([' ', '\t']);
+    }
+    rest
+}
+
+fn opens_fence(line: &str) -> Option<(u8, usize)> {
+    let ch = *line.as_bytes().first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
+    }
+    let len = line.bytes().take_while(|&b| b == ch).count();
+    // A backtick fence's info string may not contain a backtick.
+    (len >= 3 && !(ch == b'`' && line[len..].contains('`'))).then_some((ch, len))
+}
+
+fn closes_fence(line: &str, ch: u8, len: usize) -> bool {
+    let run = line.bytes().take_while(|&b| b == ch).count();
+    run >= len && line[run..].trim().is_empty()
+}
+
+/// A partial line that may still become a closing fence: indentation and fence characters only.
+fn is_fence_prefix(partial: &str) -> bool {
+    let rest = strip_containers(partial);
+    !rest.is_empty() && (rest.bytes().all(|b| b == b'`') || rest.bytes().all(|b| b == b'~'))
+}
+
+/// A GFM delimiter row: cells of `-` with optional `:` at either end, separated by `|`.
+fn is_delimiter_row(line: &str) -> bool {
+    let trimmed = line.trim().trim_start_matches('|').trim_end_matches('|');
+    !trimmed.is_empty()
+        && trimmed.split('|').all(|cell| {
+            let cell = cell.trim().trim_start_matches(':').trim_end_matches(':');
+            !cell.is_empty() && cell.bytes().all(|b| b == b'-')
+        })
+}
+
+fn is_partial_delimiter_row(partial: &str) -> bool {
+    partial.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+}
+
+/// A partial line holding nothing but block markers: it may still become a heading, list item, quote, rule,
+/// setext underline, fence or table row, so it shows nothing yet.
+fn is_block_marker_only(partial: &str) -> bool {
+    let rest = partial.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return false;
+    }
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits <= 9 {
+        let after = &rest[digits..];
+        return after.is_empty() || after == "." || after == ")";
+    }
+    rest.bytes().all(|b| matches!(b, b'#' | b'-' | b'=' | b'*' | b'+' | b'_' | b'>' | b'`' | b'~' | b'|' | b':' | b' '))
+}
+
+/// What an open construct in the partial line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length.
+    Emphasis { ch: u8, len: usize },
+    /// `[` or `![` at `at`; `closed_at` is set once its `]` arrived, `dest_at` once `(` followed it.
+    Bracket { image: bool, closed: bool, dest_at: Option<usize> },
+}
+
+/// Closes what the partial line leaves open; `None` when nothing is open.
+fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
+    let body_start = partial.len() - strip_line_markers(partial).len();
+    let bytes = partial.as_bytes();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut cut = partial.len(); // text from `cut` on is dropped
+    let mut i = body_start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Inside a link destination only its closing `)` matters.
+        if let Some(Open::Bracket { dest_at: Some(_), .. }) = stack.last() {
+            if b == b')' {
+                stack.pop();
+            }
+            i += utf8_len(b);
+            continue;
+        }
+        // A `]` not followed by `(` ends the bracket: `[0]` stays literal text (or a reference), never pending.
+        if let Some(Open::Bracket { closed: true, dest_at: None, .. }) = stack.last() {
+            if b != b'(' {
+                stack.pop();
+                continue;
+            }
+        }
+        match b {
+            b'\\' => i += 2,
+            b'`' => {
+                let run = run_len(bytes, i, b'`');
+                match find_closing_backticks(bytes, i + run, run) {
+                    Some(end) => i = end,
+                    None if i + run == bytes.len() => {
+                        cut = cut.min(i); // a bare backtick run at the end: wait for the code
+                        i = bytes.len();
+                    }
+                    None => {
+                        let mut closed = partial[..cut.min(bytes.len())].to_owned();
+                        close_stack(&mut closed, &stack, "`".repeat(run));
+                        return Some(closed);
+                    }
+                }
+            }
+            b'*' | b'_' | b'~' if b != b'~' || gfm => {
+                let run = run_len(bytes, i, b);
+                let (can_open, can_close) = flanking(partial, i, run, b);
+                let mut remaining = run;
+                if can_close {
+                    while remaining > 0 {
+                        let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Emphasis { ch, .. } if *ch == b))
+                        else {
+                            break;
+                        };
+                        // Openers above the match are left unmatched by this closer; CommonMark drops them.
+                        stack.truncate(pos + 1);
+                        if let Some(Open::Emphasis { len, .. }) = stack.last_mut() {
+                            let used = (*len).min(remaining);
+                            *len -= used;
+                            remaining -= used;
+                            if *len == 0 {
+                                stack.pop();
+                            }
+                        }
+                    }
+                }
+                if can_open && remaining > 0 {
+                    if i + run == bytes.len() {
+                        cut = cut.min(i + run - remaining); // an opener with nothing after it yet
+                    } else {
+                        stack.push(Open::Emphasis { ch: b, len: remaining.min(if b == b'~' { 2 } else { 3 }) });
+                    }
+                } else if !can_open && remaining > 0 && i + run == bytes.len() && preceded_by_space(partial, i) {
+                    cut = cut.min(i); // `Hello **`: about to open once text follows
+                }
+                i += run;
+            }
+            b'!' if bytes.get(i + 1) == Some(&b'[') => {
+                stack.push(Open::Bracket { image: true, closed: false, dest_at: None });
+                i += 2;
+            }
+            b'[' => {
+                stack.push(Open::Bracket { image: false, closed: false, dest_at: None });
+                i += 1;
+            }
+            b']' => {
+                if let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Bracket { closed: false, .. })) {
+                    stack.truncate(pos + 1);
+                    if let Some(Open::Bracket { closed, .. }) = stack.last_mut() {
+                        *closed = true;
+                    }
+                }
+                i += 1;
+            }
+            b'(' => {
+                if let Some(Open::Bracket { closed: true, dest_at, .. }) = stack.last_mut() {
+                    if dest_at.is_none() {
+                        *dest_at = Some(i);
+                    }
+                }
+                i += 1;
+            }
+            _ => i += utf8_len(b),
+        }
+    }
+    // A bracket still in its destination drops the partial URL.
+    if let Some(Open::Bracket { dest_at: Some(at), .. }) =
+        stack.iter().rev().find(|o| matches!(o, Open::Bracket { .. }))
+    {
+        cut = cut.min(*at);
+    }
+    let mut text = partial[..cut].to_owned();
+    if gfm && !stack.iter().any(|o| matches!(o, Open::Bracket { .. })) {
+        pend_trailing_autolink(&mut text, body_start);
+    }
+    if stack.is_empty() && cut == partial.len() && text.len() == partial.len() {
+        return None;
+    }
+    close_stack(&mut text, &stack, String::new());
+    Some(text)
+}
+
+/// Appends `first` and then the closers of `stack`, innermost first.
+fn close_stack(text: &mut String, stack: &[Open], first: String) {
+    text.push_str(&first);
+    for open in stack.iter().rev() {
+        match *open {
+            Open::Emphasis { ch, len } => {
+                for _ in 0..len {
+                    text.push(ch as char);
+                }
+            }
+            Open::Bracket { closed, .. } => {
+                if !closed {
+                    text.push(']');
+                }
+                text.push('(');
+                text.push_str(PENDING_URL);
+                text.push(')');
+            }
+        }
+    }
+}
+
+/// A URL or email still being typed at the end of the line is shown as pending text: its end is unknown, so it
+/// must not become an autolink yet.
+fn pend_trailing_autolink(text: &mut String, body_start: usize) {
+    let word_start = text[body_start..].rfind(char::is_whitespace).map_or(body_start, |at| body_start + at + 1);
+    let word = &text[word_start..];
+    let looks_like_link = word.contains("://") || word.starts_with("www.") || (word.contains('@') && word.len() > 1);
+    if !looks_like_link || word.contains(['[', ']', '(', ')', '<', '`', '\\']) {
+        return;
+    }
+    let pending = format!("[{word}]({PENDING_URL})");
+    text.truncate(word_start);
+    text.push_str(&pending);
+}
+
+/// The line without leading list/quote/heading markers and a task-list checkbox.
+fn strip_line_markers(line: &str) -> &str {
+    let mut rest = strip_containers(line);
+    loop {
+        let before = rest.len();
+        for marker in ["- ", "* ", "+ "] {
+            if let Some(after) = rest.strip_prefix(marker) {
+                rest = after.trim_start();
+            }
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+            rest = rest[digits + 2..].trim_start();
+        }
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
+            rest = rest[hashes..].trim_start();
+        }
+        for checkbox in ["[ ] ", "[x] ", "[X] "] {
+            if let Some(after) = rest.strip_prefix(checkbox) {
+                rest = after;
+            }
+        }
+        if let Some(after) = rest.strip_prefix('>') {
+            rest = after.trim_start();
+        }
+        if rest.len() == before {
+            return rest;
+        }
+    }
+}
+
+fn run_len(bytes: &[u8], at: usize, ch: u8) -> usize {
+    bytes[at..].iter().take_while(|&&b| b == ch).count()
+}
+
+/// The end of a backtick run of exactly `len` after `from`, if the line has one.
+fn find_closing_backticks(bytes: &[u8], from: usize, len: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = run_len(bytes, i, b'`');
+            if run == len {
+                return Some(i + run);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+fn preceded_by_space(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_none_or(char::is_whitespace)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Punct,
+    Other,
+}
+
+fn class(c: Option<char>) -> Class {
+    match c {
+        None => Class::Space,
+        Some(c) if c.is_whitespace() => Class::Space,
+        Some(c) if c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric()) => Class::Punct,
+        Some(_) => Class::Other,
+    }
+}
+
+/// CommonMark's left/right-flanking rules for the delimiter run `text[at..at + run]`: `(can_open, can_close)`.
+/// The end of the partial line counts as "not yet known": a run there is judged as if text followed.
+fn flanking(text: &str, at: usize, run: usize, ch: u8) -> (bool, bool) {
+    let before = class(text[..at].chars().next_back());
+    let after = if at + run == text.len() { Class::Other } else { class(text[at + run..].chars().next()) };
+    let left = after != Class::Space && (after != Class::Punct || before != Class::Other);
+    let right = before != Class::Space && (before != Class::Punct || after != Class::Other);
+    if ch == b'_' {
+        (left && (!right || before == Class::Punct), right && (!left || after == Class::Punct))
+    } else {
+        (left, right)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn shows(tail: &str, expected: &str) {
+        assert_eq!(speculate(tail, true), expected, "speculating {tail:?}");
+    }
+
+    #[test]
+    fn closes_open_inlines() {
+        shows("a **bo", "a **bo**");
+        shows("a `co", "a `co`");
+        shows("a ~~st", "a ~~st~~");
+        shows("**bold** and *it", "**bold** and *it*");
+        shows("**bold*", "**bold**");
+        shows("- item **x", "- item **x**");
+    }
+
+    #[test]
+    fn hides_what_is_not_decided() {
+        shows("Hello **", "Hello ");
+        shows("para\n#", "para\n");
+        shows("Title\n-", "Title\n");
+        shows("Title\n==", "Title\n");
+        shows("a `", "a ");
+        shows("| a | b |\n", "");
+        shows("| a | b |\n|--", "");
+        shows("| a | b |\n|---|---|\n| 1 | 2", "| a | b |\n|---|---|\n");
+        shows("```\ncode\n``", "```\ncode\n");
+    }
+
+    #[test]
+    fn makes_partial_links_pending() {
+        shows("see [text", "see [text](rillmark:pending)");
+        shows("see [text](http://exa", "see [text](rillmark:pending)");
+        shows("![alt](http://par", "![alt](rillmark:pending)");
+        shows("go to https://exa", "go to [https://exa](rillmark:pending)");
+        shows("[0] is fine", "[0] is fine");
+    }
+
+    #[test]
+    fn leaves_finished_or_literal_text_alone() {
+        shows("snake_case_name", "snake_case_name");
+        shows("5 * 3 = 15", "5 * 3 = 15");
+        shows("done.\n", "done.\n");
+        shows("```rust\nlet a = `x", "```rust\nlet a = `x");
+        shows("- [ ] task", "- [ ] task");
+    }
+}

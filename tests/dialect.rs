@@ -1,0 +1,1362 @@
+//! Stage ③: dialects. Unit tests on hand-built frames, one module per dialect, then every recorded stream of a
+//! supported dialect through decode → frame → dialect, whole, byte by byte and at seeded random splits
+//! (`RILLMARK_SEED=<n>` replays a run).
+
+mod support;
+
+use rillmark::decode::Utf8Decoder;
+use rillmark::dialect::{DialectKind, ProviderError, StreamEvent};
+use rillmark::frame::{framer_for, Frame, SseEvent};
+use serde_json::Value;
+
+use support::{Fixture, Split};
+
+// ------------------------------------------------------------------------------------------------------------
+// Frame builders and readers
+
+/// An SSE event with a name.
+fn event(name: &str, data: &str) -> Frame {
+    Frame::Event(SseEvent { event: name.to_owned(), data: data.to_owned(), last_event_id: String::new() })
+}
+
+/// An SSE event without an `event:` field (the framer names it `message`).
+fn data(data: &str) -> Frame {
+    event("message", data)
+}
+
+fn line(line: &str) -> Frame {
+    Frame::Line(line.to_owned())
+}
+
+/// Feeds `frames` to a fresh reader of `kind`, without EOF.
+fn read(kind: DialectKind, frames: &[Frame]) -> Vec<StreamEvent> {
+    let mut dialect = kind.reader();
+    let mut out = Vec::new();
+    for frame in frames {
+        dialect.on_frame(frame, &mut out);
+    }
+    out
+}
+
+/// Feeds `frames`, then EOF.
+fn read_to_eof(kind: DialectKind, frames: &[Frame]) -> Vec<StreamEvent> {
+    let mut dialect = kind.reader();
+    let mut out = Vec::new();
+    for frame in frames {
+        dialect.on_frame(frame, &mut out);
+    }
+    dialect.on_eof(&mut out);
+    out
+}
+
+fn text(s: &str) -> StreamEvent {
+    StreamEvent::Text(s.to_owned())
+}
+
+fn reasoning(s: &str) -> StreamEvent {
+    StreamEvent::Reasoning(s.to_owned())
+}
+
+fn finish(reason: Option<&str>) -> StreamEvent {
+    StreamEvent::Finish { reason: reason.map(str::to_owned) }
+}
+
+fn usage(input: Option<u64>, output: Option<u64>) -> StreamEvent {
+    StreamEvent::Usage { input_tokens: input, output_tokens: output }
+}
+
+fn tool(index: u32, id: Option<&str>, name: Option<&str>, arguments: &str) -> StreamEvent {
+    StreamEvent::ToolCall {
+        index,
+        id: id.map(str::to_owned),
+        name: name.map(str::to_owned),
+        arguments: arguments.to_owned(),
+    }
+}
+
+fn error(code: Option<&str>, message: &str) -> StreamEvent {
+    StreamEvent::Error(ProviderError { code: code.map(str::to_owned), message: message.to_owned() })
+}
+
+#[track_caller]
+fn assert_events(actual: &[StreamEvent], expected: &[StreamEvent], should: &str) {
+    assert_eq!(actual, expected, "should {should}");
+}
+
+#[track_caller]
+fn assert_malformed(actual: &[StreamEvent], should: &str) {
+    assert!(matches!(actual, [StreamEvent::Malformed(_)]), "should {should}, got {actual:?}");
+}
+
+/// Finish and Error end a stream: at most one of them, and nothing after it.
+#[track_caller]
+fn assert_one_outcome_at_most(events: &[StreamEvent], context: &str) {
+    let terminal: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error(_)))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(terminal.len() <= 1, "{context}: should end at most once, got {events:?}");
+    if let Some(&i) = terminal.first() {
+        assert_eq!(i + 1, events.len(), "{context}: should emit nothing after the end, got {events:?}");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// OpenAI Chat Completions
+
+mod openai {
+    use super::*;
+
+    const K: DialectKind = DialectKind::OpenAiChat;
+
+    fn delta(delta: &str) -> Frame {
+        data(&format!(r#"{{"choices":[{{"index":0,"delta":{delta},"finish_reason":null}}]}}"#))
+    }
+
+    fn finish_chunk(reason: &str) -> Frame {
+        data(&format!(r#"{{"choices":[{{"index":0,"delta":{{}},"finish_reason":"{reason}"}}]}}"#))
+    }
+
+    #[test]
+    fn content_deltas_become_text() {
+        let out = read(K, &[delta(r#"{"role":"assistant","content":""}"#), delta(r#"{"content":"**Hi"}"#)]);
+        assert_events(&out, &[text("**Hi")], "turn content into text and skip the empty role-only delta");
+    }
+
+    #[test]
+    fn done_finishes_with_the_remembered_reason() {
+        let out = read(K, &[delta(r#"{"content":"a"}"#), finish_chunk("length"), data("[DONE]")]);
+        assert_events(
+            &out,
+            &[text("a"), finish(Some("length"))],
+            "finish at [DONE] carrying the earlier finish_reason",
+        );
+    }
+
+    #[test]
+    fn done_without_a_finish_reason_finishes_without_reason() {
+        assert_events(&read(K, &[data("[DONE]")]), &[finish(None)], "finish with no reason");
+    }
+
+    #[test]
+    fn finish_reason_alone_does_not_finish_before_eof() {
+        let out = read(K, &[delta(r#"{"content":"a"}"#), finish_chunk("stop")]);
+        assert_events(&out, &[text("a")], "wait for [DONE] (an error may still follow)");
+    }
+
+    #[test]
+    fn eof_after_a_finish_reason_finishes() {
+        let out = read_to_eof(K, &[delta(r#"{"content":"a"}"#), finish_chunk("stop")]);
+        assert_events(&out, &[text("a"), finish(Some("stop"))], "treat a finish_reason followed by EOF as done");
+    }
+
+    #[test]
+    fn eof_without_finish_reason_or_done_is_incomplete() {
+        let out = read_to_eof(K, &[delta(r#"{"content":"a"}"#)]);
+        assert_events(&out, &[text("a")], "not finish a stream cut before any finish_reason");
+    }
+
+    #[test]
+    fn finishes_exactly_once() {
+        let out =
+            read_to_eof(K, &[finish_chunk("stop"), data("[DONE]"), data("[DONE]"), delta(r#"{"content":"late"}"#)]);
+        assert_events(&out, &[finish(Some("stop"))], "finish once and ignore everything after [DONE]");
+    }
+
+    #[test]
+    fn reasoning_content_and_reasoning_become_reasoning() {
+        let out = read(
+            K,
+            &[
+                delta(r#"{"reasoning_content":"deep","content":null}"#),
+                delta(r#"{"reasoning":"router"}"#),
+                delta(r#"{"reasoning_content":"same","reasoning":"same"}"#),
+                delta(r#"{"reasoning_content":null,"content":"answer"}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[reasoning("deep"), reasoning("router"), reasoning("same"), text("answer")],
+            "read both reasoning spellings and not repeat text sent under both",
+        );
+    }
+
+    #[test]
+    fn reasoning_comes_before_content_of_the_same_chunk() {
+        let out = read(K, &[delta(r#"{"content":"b","reasoning":"a"}"#)]);
+        assert_events(&out, &[reasoning("a"), text("b")], "emit the reasoning first");
+    }
+
+    #[test]
+    fn tool_calls_stream_by_index() {
+        let out = read(
+            K,
+            &[
+                delta(
+                    r#"{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"search","arguments":""}}]}"#,
+                ),
+                delta(r#"{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\":"}}]}"#),
+                delta(r#"{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"calc","arguments":"{}"}}]}"#),
+                delta(r#"{"tool_calls":[{"index":0,"function":{"arguments":"\"x\"}"}}]}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                tool(0, Some("call_1"), Some("search"), ""),
+                tool(0, None, None, r#"{"q":"#),
+                tool(1, Some("call_2"), Some("calc"), "{}"),
+                tool(0, None, None, r#""x"}"#),
+            ],
+            "announce each call once by index and pass argument deltas through",
+        );
+    }
+
+    #[test]
+    fn repeated_tool_id_and_name_are_announced_once() {
+        let call = |args: &str| {
+            delta(&format!(
+                r#"{{"role":"assistant","content":null,"tool_calls":[{{"index":0,"id":"0","type":"function","function":{{"name":"llm_version","arguments":"{args}"}}}}]}}"#
+            ))
+        };
+        let out = read(K, &[call(""), call("{}")]);
+        assert_events(
+            &out,
+            &[tool(0, Some("0"), Some("llm_version"), ""), tool(0, None, None, "{}")],
+            "not announce the same id and name twice (OpenRouter repeats them in every delta)",
+        );
+    }
+
+    #[test]
+    fn usage_chunks_become_usage() {
+        let out = read(
+            K,
+            &[
+                data(r#"{"choices":[{"index":0,"delta":{"content":"a"}}],"usage":null}"#),
+                data(r#"{"choices":[],"usage":{"prompt_tokens":16,"completion_tokens":300,"total_tokens":316}}"#),
+                data(r#"{"choices":null,"usage":{"prompt_tokens":1}}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("a"), usage(Some(16), Some(300)), usage(Some(1), None)],
+            "read usage with empty or null choices and skip usage: null",
+        );
+    }
+
+    #[test]
+    fn only_the_first_choice_is_read() {
+        let out = read(
+            K,
+            &[data(r#"{"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}"#)],
+        );
+        assert_events(&out, &[text("A")], "render choice 0 only");
+    }
+
+    #[test]
+    fn legacy_completion_text_becomes_text() {
+        let out = read(K, &[data(r#"{"choices":[{"text":"old","index":0,"finish_reason":null}]}"#)]);
+        assert_events(&out, &[text("old")], "read the completions API's text field");
+    }
+
+    #[test]
+    fn error_chunks_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                finish_chunk("length"),
+                data(
+                    r#"{"error":{"code":400,"message":"Token limit reached"},"choices":[{"index":0,"delta":{"content":""}}]}"#,
+                ),
+                data("[DONE]"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[error(Some("400"), "Token limit reached")],
+            "end with the error and ignore the [DONE] after it",
+        );
+    }
+
+    #[test]
+    fn error_events_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                delta(r#"{"content":"maybe"}"#),
+                event(
+                    "error",
+                    r#"{"error":{"message":"Tool choice is required","type":"invalid_request_error","code":"tool_use_failed"}}"#,
+                ),
+                delta(r#"{"content":"late"}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("maybe"), error(Some("tool_use_failed"), "Tool choice is required")],
+            "end with the provider's code and message",
+        );
+    }
+
+    #[test]
+    fn error_type_is_the_code_when_there_is_no_code() {
+        let out = read(K, &[data(r#"{"error":{"message":"slow down","type":"rate_limit_error","code":null}}"#)]);
+        assert_events(&out, &[error(Some("rate_limit_error"), "slow down")], "fall back to the error type");
+    }
+
+    #[test]
+    fn error_event_with_plain_text_keeps_the_text() {
+        let out = read(K, &[event("error", "upstream timed out\n")]);
+        assert_events(&out, &[error(None, "upstream timed out")], "use the raw data as the message");
+    }
+
+    #[test]
+    fn null_error_is_not_an_error() {
+        let out = read(K, &[data(r#"{"error":null,"choices":[{"delta":{"content":"ok"}}]}"#)]);
+        assert_events(&out, &[text("ok")], "ignore error: null");
+    }
+
+    #[test]
+    fn unknown_event_names_are_reported() {
+        let out = read(K, &[event("keepalive", "{}")]);
+        assert_events(&out, &[StreamEvent::Unknown("keepalive".into())], "report the event name");
+    }
+
+    #[test]
+    fn unreadable_chunks_are_malformed_and_the_stream_goes_on() {
+        let out = read(K, &[data("{\"choices\":[{"), data("42"), delta(r#"{"content":"still here"}"#)]);
+        assert!(matches!(out[0], StreamEvent::Malformed(_)), "should report bad JSON, got {out:?}");
+        assert!(matches!(out[1], StreamEvent::Malformed(_)), "should report a non-object, got {out:?}");
+        assert_eq!(out[2..], [text("still here")], "should go on reading after malformed chunks");
+    }
+
+    #[test]
+    fn malformed_description_is_bounded() {
+        let out = read(K, &[data(&format!("{{{}", "x".repeat(100_000)))]);
+        let [StreamEvent::Malformed(why)] = out.as_slice() else {
+            panic!("should report one malformed chunk, got {out:?}");
+        };
+        assert!(why.len() < 400, "should quote only the start of a big frame, got {} bytes", why.len());
+    }
+
+    #[test]
+    fn wrong_framing_is_malformed() {
+        assert_malformed(&read(K, &[line("{}")]), "reject an NDJSON line");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            data(r#"{"choices":"no"}"#),
+            data(r#"{"choices":[null,1,"x",{"delta":null},{"delta":[]},{"delta":{"content":5}}]}"#),
+            data(r#"{"choices":[{"delta":{"tool_calls":[null,{"index":-1},{"index":99999999999,"function":7}]}}]}"#),
+            data(r#"{"choices":[{"delta":{"tool_calls":{"index":0}}}],"usage":{"prompt_tokens":-3}}"#),
+            data(r#"{"usage":"lots","error":false}"#),
+            data(""),
+            data("[DONE"),
+        ];
+        let out = read_to_eof(K, &frames);
+        assert_one_outcome_at_most(&out, "odd shapes");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Anthropic Messages
+
+mod anthropic {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Anthropic;
+
+    fn ev(name: &str, json: &str) -> Frame {
+        event(name, json)
+    }
+
+    fn text_delta(index: u32, s: &str) -> Frame {
+        ev(
+            "content_block_delta",
+            &format!(
+                r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"text_delta","text":{s:?}}}}}"#
+            ),
+        )
+    }
+
+    fn message_start() -> Frame {
+        ev(
+            "message_start",
+            r#"{"type":"message_start","message":{"id":"msg_1","content":[],"stop_reason":null,"usage":{"input_tokens":465,"output_tokens":1}}}"#,
+        )
+    }
+
+    fn stop() -> Frame {
+        ev("message_stop", r#"{"type":"message_stop"}"#)
+    }
+
+    #[test]
+    fn a_text_message_reads_start_to_stop() {
+        let out = read(
+            K,
+            &[
+                message_start(),
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                ),
+                ev("ping", r#"{"type": "ping"}"#),
+                text_delta(0, "Hello"),
+                text_delta(0, " there"),
+                ev("content_block_stop", r#"{"type":"content_block_stop","index":0      }"#),
+                ev(
+                    "message_delta",
+                    r#"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":44}}   "#,
+                ),
+                stop(),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                usage(Some(465), Some(1)),
+                text("Hello"),
+                text(" there"),
+                usage(Some(465), Some(44)),
+                finish(Some("end_turn")),
+            ],
+            "read usage, text, cumulative usage and finish with the stop reason",
+        );
+    }
+
+    #[test]
+    fn thinking_becomes_reasoning_and_signatures_are_ignored() {
+        let out = read(
+            K,
+            &[
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me"}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":""}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EtAB"}}"#,
+                ),
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"xyz"}}"#,
+                ),
+            ],
+        );
+        assert_events(&out, &[reasoning("Let me")], "emit thinking as reasoning and nothing for signatures");
+    }
+
+    #[test]
+    fn initial_block_text_is_not_lost() {
+        let out = read(
+            K,
+            &[ev(
+                "content_block_start",
+                r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"Hi"}}"#,
+            )],
+        );
+        assert_events(&out, &[text("Hi")], "emit text carried by the block start");
+    }
+
+    #[test]
+    fn tool_use_streams_its_input_by_block_index() {
+        let out = read(
+            K,
+            &[
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01","name":"search","input":{}}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"query\": \"Tig"}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ers\"}"}}"#,
+                ),
+                ev("message_delta", r#"{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"#),
+                stop(),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                tool(1, Some("toolu_01"), Some("search"), ""),
+                tool(1, None, None, r#"{"query": "Tig"#),
+                tool(1, None, None, r#"ers"}"#),
+                finish(Some("tool_use")),
+            ],
+            "announce the call, stream its arguments and finish with tool_use",
+        );
+    }
+
+    #[test]
+    fn message_delta_input_tokens_update_usage() {
+        let out = read(
+            K,
+            &[
+                message_start(),
+                ev(
+                    "message_delta",
+                    r#"{"type":"message_delta","delta":{},"usage":{"input_tokens":500,"output_tokens":9}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[usage(Some(465), Some(1)), usage(Some(500), Some(9))],
+            "prefer the input tokens of the later, cumulative usage",
+        );
+    }
+
+    #[test]
+    fn error_events_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                text_delta(0, "part"),
+                ev("error", r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
+                text_delta(0, "late"),
+                stop(),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("part"), error(Some("overloaded_error"), "Overloaded")],
+            "end with the error type and message",
+        );
+    }
+
+    #[test]
+    fn error_typed_data_without_an_event_name_is_an_error() {
+        let out = read(K, &[data(r#"{"type":"error","error":{"type":"api_error","message":"Internal"}}"#)]);
+        assert_events(&out, &[error(Some("api_error"), "Internal")], "read the JSON type");
+    }
+
+    #[test]
+    fn events_without_event_lines_are_read_by_type() {
+        let out = read(
+            K,
+            &[
+                data(r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}}"#),
+                data(r#"{"type":"message_stop"}"#),
+            ],
+        );
+        assert_events(&out, &[text("x"), finish(None)], "not depend on the event: line");
+    }
+
+    #[test]
+    fn finishes_exactly_once() {
+        let out = read_to_eof(K, &[stop(), stop(), text_delta(0, "late")]);
+        assert_events(&out, &[finish(None)], "finish once and ignore what follows");
+    }
+
+    #[test]
+    fn eof_without_message_stop_is_incomplete() {
+        let out = read_to_eof(K, &[text_delta(0, "cut")]);
+        assert_events(&out, &[text("cut")], "not finish at EOF");
+    }
+
+    #[test]
+    fn unknown_types_are_reported() {
+        let out = read(
+            K,
+            &[
+                ev("future_event", r#"{"type":"future_event"}"#),
+                ev("content_block_delta", r#"{"type":"content_block_delta","index":0,"delta":{"type":"audio_delta"}}"#),
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":0,"content_block":{"type":"hologram"}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                StreamEvent::Unknown("future_event".into()),
+                StreamEvent::Unknown("content_block_delta/audio_delta".into()),
+                StreamEvent::Unknown("content_block_start/hologram".into()),
+            ],
+            "name the unknown event or delta type",
+        );
+    }
+
+    #[test]
+    fn server_tool_results_and_citations_are_known() {
+        let out = read(
+            K,
+            &[
+                ev(
+                    "content_block_start",
+                    r#"{"type":"content_block_start","index":2,"content_block":{"type":"web_search_tool_result","content":[]}}"#,
+                ),
+                ev(
+                    "content_block_delta",
+                    r#"{"type":"content_block_delta","index":3,"delta":{"type":"citations_delta","citation":{}}}"#,
+                ),
+            ],
+        );
+        assert_events(&out, &[], "ignore blocks with nothing to render");
+    }
+
+    #[test]
+    fn unreadable_events_are_malformed() {
+        assert_malformed(&read(K, &[ev("content_block_delta", "{not json")]), "report bad JSON");
+        assert_malformed(&read(K, &[ev("content_block_delta", "[1]")]), "report a non-object");
+        assert_malformed(
+            &read(K, &[ev("content_block_delta", r#"{"type":"content_block_delta"}"#)]),
+            "report a delta without delta",
+        );
+        assert_malformed(&read(K, &[line("{}")]), "reject an NDJSON line");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            data(r#"{"type":7}"#),
+            data(r#"{"type":"content_block_start","index":-1,"content_block":"x"}"#),
+            data(r#"{"type":"content_block_start","index":1e99,"content_block":{"type":"tool_use","input":[1]}}"#),
+            data(r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}"#),
+            data(r#"{"type":"message_start","message":null}"#),
+            data(r#"{"type":"message_delta","delta":"x","usage":[]}"#),
+            data(r#"{"type":"error"}"#),
+        ];
+        let out = read_to_eof(K, &frames);
+        assert_one_outcome_at_most(&out, "odd shapes");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Ollama
+
+mod ollama {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Ollama;
+
+    #[test]
+    fn chat_lines_read_to_done() {
+        let out = read(
+            K,
+            &[
+                line(
+                    r#"{"model":"gpt-oss","message":{"role":"assistant","content":"","thinking":"The"},"done":false}"#,
+                ),
+                line(r#"{"model":"gpt-oss","message":{"role":"assistant","content":"Sure"},"done":false}"#),
+                line(
+                    r#"{"model":"gpt-oss","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":69,"eval_count":76}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[reasoning("The"), text("Sure"), usage(Some(69), Some(76)), finish(Some("stop"))],
+            "read thinking, content, then usage and finish on done",
+        );
+    }
+
+    #[test]
+    fn generate_lines_read_response_and_thinking() {
+        let out = read(
+            K,
+            &[
+                line(r#"{"response":"","thinking":"hm","done":false}"#),
+                line(r#"{"response":"Hi","done":false}"#),
+                line(r#"{"response":"!","done":true,"done_reason":"length"}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[reasoning("hm"), text("Hi"), text("!"), finish(Some("length"))],
+            "read the generate API and text on the final line",
+        );
+    }
+
+    #[test]
+    fn tool_calls_come_whole() {
+        let out = read(
+            K,
+            &[
+                line(
+                    r#"{"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"weather","arguments":{"city":"Detroit"}}}]},"done":false}"#,
+                ),
+                line(
+                    r#"{"message":{"content":"","tool_calls":[{"id":"call_9","function":{"index":1,"name":"search","arguments":{"query":"Tigers"}}}]},"done":false}"#,
+                ),
+                line(r#"{"message":{"tool_calls":[{"function":{"name":"now","arguments":"{}"}}]},"done":false}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                tool(0, None, Some("weather"), r#"{"city":"Detroit"}"#),
+                tool(1, Some("call_9"), Some("search"), r#"{"query":"Tigers"}"#),
+                tool(2, None, Some("now"), "{}"),
+            ],
+            "emit each call once with serialised arguments, numbered by index or arrival",
+        );
+    }
+
+    #[test]
+    fn error_lines_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                line(r#"{"message":{"content":"pa"}}"#),
+                line(r#"{"error":"model 'x' not found"}"#),
+                line(r#"{"done":true}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("pa"), error(None, "model 'x' not found")],
+            "end with the error string and ignore what follows",
+        );
+    }
+
+    #[test]
+    fn finishes_exactly_once() {
+        let out = read_to_eof(K, &[line(r#"{"done":true}"#), line(r#"{"done":true}"#)]);
+        assert_events(&out, &[finish(None)], "finish once, without usage when there are no counts");
+    }
+
+    #[test]
+    fn eof_without_done_is_incomplete() {
+        let out = read_to_eof(K, &[line(r#"{"message":{"content":"cut"},"done":false}"#)]);
+        assert_events(&out, &[text("cut")], "not finish at EOF");
+    }
+
+    #[test]
+    fn unreadable_lines_are_malformed() {
+        assert_malformed(&read(K, &[line("{\"done\":")]), "report bad JSON");
+        assert_malformed(&read(K, &[line("\"done\"")]), "report a non-object");
+        assert_malformed(&read(K, &[data("{}")]), "reject an SSE event");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            line(r#"{"message":null,"done":"yes"}"#),
+            line(r#"{"message":{"tool_calls":[null,{"function":null},{"function":{"index":-5,"arguments":null}}]}}"#),
+            line(r#"{"message":{"tool_calls":[{"function":{"index":4294967295}},{"function":{}}]}}"#),
+            line(r#"{"error":{"nested":true}}"#),
+        ];
+        let out = read_to_eof(K, &frames);
+        assert_one_outcome_at_most(&out, "odd shapes");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Plain text
+
+mod plain {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Plain;
+
+    #[test]
+    fn text_passes_through_and_eof_finishes() {
+        let out =
+            read_to_eof(K, &[Frame::Text("# Hi".into()), Frame::Text(String::new()), Frame::Text("\nthere".into())]);
+        assert_events(&out, &[text("# Hi"), text("\nthere"), finish(None)], "pass text through and finish at EOF");
+    }
+
+    #[test]
+    fn eof_finishes_once() {
+        let mut dialect = K.reader();
+        let mut out = Vec::new();
+        dialect.on_eof(&mut out);
+        dialect.on_eof(&mut out);
+        dialect.on_frame(&Frame::Text("late".into()), &mut out);
+        assert_events(&out, &[finish(None)], "finish once and ignore text after the end");
+    }
+
+    #[test]
+    fn other_frames_are_malformed() {
+        assert_malformed(&read(K, &[data("x")]), "reject an SSE event");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Gemini
+
+mod gemini {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Gemini;
+
+    #[test]
+    fn parts_become_text_reasoning_and_tool_calls() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(
+                    r#"{"candidates": [{"content": {"parts": [{"text": "**Plan**","thought": true}],"role": "model"},"index": 0}]}"#,
+                ),
+                data(
+                    r#"{"candidates":[{"content":{"parts":[{"text":"Hi"},{"functionCall":{"name":"weather","args":{"city":"SF"}},"thoughtSignature":"abc"}]}}]}"#,
+                ),
+                data(
+                    r#"{"candidates":[{"content":{"parts":[{"text":"","thoughtSignature":"xyz"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":29,"thoughtsTokenCount":256}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("**Plan**"),
+                text("Hi"),
+                tool(0, None, Some("weather"), r#"{"city":"SF"}"#),
+                usage(Some(9), Some(285)),
+                finish(Some("STOP")),
+            ],
+            "read thoughts, text, calls and usage, and finish at EOF after finishReason",
+        );
+    }
+
+    #[test]
+    fn eof_without_finish_reason_is_incomplete() {
+        let out = read_to_eof(K, &[data(r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#)]);
+        assert_events(&out, &[text("cut")], "not finish a body cut before finishReason");
+    }
+
+    #[test]
+    fn errors_and_blocked_prompts_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(r#"{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}"#),
+                data("{}"),
+            ],
+        );
+        assert_events(&out, &[error(Some("429"), "Resource exhausted")], "end with the error");
+        let out = read_to_eof(K, &[data(r#"{"promptFeedback":{"blockReason":"SAFETY"}}"#)]);
+        assert_events(
+            &out,
+            &[error(Some("SAFETY"), "the prompt was blocked (SAFETY)")],
+            "report a blocked prompt as an error",
+        );
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            data("[]"),
+            data("{bad"),
+            data(
+                r#"{"candidates":[{"content":{"parts":[null,{"text":1},{"functionCall":null}]}}],"usageMetadata":[]}"#,
+            ),
+            data(r#"{"candidates":{"x":1},"promptFeedback":{"blockReason":5}}"#),
+        ];
+        let out = read_to_eof(K, &frames);
+        assert_one_outcome_at_most(&out, "odd shapes");
+        assert_malformed(&read(K, &[line("{}")]), "reject an NDJSON line");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// OpenAI Responses
+
+mod responses {
+    use super::*;
+
+    const K: DialectKind = DialectKind::OpenAiResponses;
+
+    fn ev(json: &str) -> Frame {
+        let name =
+            serde_json::from_str::<Value>(json).expect("test JSON")["type"].as_str().unwrap_or("message").to_owned();
+        event(&name, json)
+    }
+
+    #[test]
+    fn a_response_reads_to_completed() {
+        let out = read_to_eof(
+            K,
+            &[
+                ev(r#"{"type":"response.created","response":{"status":"in_progress"}}"#),
+                ev(r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1"}}"#),
+                ev(r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":0}"#),
+                ev(r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**One**"}"#),
+                ev(r#"{"type":"response.reasoning_summary_part.added","output_index":0,"summary_index":1}"#),
+                ev(r#"{"type":"response.reasoning_summary_text.delta","output_index":0,"delta":"**Two**"}"#),
+                ev(
+                    r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","call_id":"call_1","name":"calculator","arguments":""}}"#,
+                ),
+                ev(r#"{"type":"response.function_call_arguments.delta","output_index":1,"delta":"{\"a\":1}"}"#),
+                ev(r#"{"type":"response.output_text.delta","output_index":2,"delta":"The answer"}"#),
+                ev(r#"{"type":"response.output_text.annotation.added","output_index":2}"#),
+                ev(
+                    r#"{"type":"response.completed","response":{"status":"completed","usage":{"input_tokens":10,"output_tokens":127}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("**One**"),
+                reasoning("\n\n"),
+                reasoning("**Two**"),
+                tool(1, Some("call_1"), Some("calculator"), ""),
+                tool(1, None, None, r#"{"a":1}"#),
+                text("The answer"),
+                usage(Some(10), Some(127)),
+                finish(Some("completed")),
+            ],
+            "read summaries apart, calls by output index, text, usage and finish",
+        );
+    }
+
+    #[test]
+    fn incomplete_finishes_with_its_reason() {
+        let out = read_to_eof(
+            K,
+            &[ev(
+                r#"{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}}"#,
+            )],
+        );
+        assert_events(&out, &[finish(Some("max_output_tokens"))], "carry the incomplete reason");
+    }
+
+    #[test]
+    fn several_responses_in_one_body_finish_after_the_last() {
+        let call = |i: u32| {
+            ev(&format!(
+                r#"{{"type":"response.output_item.added","output_index":{i},"item":{{"type":"function_call","call_id":"c{i}","name":"calc"}}}}"#
+            ))
+        };
+        let created = || ev(r#"{"type":"response.created","response":{}}"#);
+        let completed = || ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#);
+        let mut frames = vec![created(), call(1), completed(), created(), call(0), completed(), created()];
+        frames.push(ev(r#"{"type":"response.output_text.delta","output_index":0,"delta":"570"}"#));
+        assert_events(
+            &read_to_eof(K, &frames),
+            &[tool(1, Some("c1"), Some("calc"), ""), tool(2, Some("c0"), Some("calc"), ""), text("570")],
+            "keep reading after response.completed, give later calls fresh indices, and stay incomplete when the last response never completed",
+        );
+        frames.push(completed());
+        assert_events(
+            &read_to_eof(K, &frames)[3..],
+            &[finish(Some("completed"))],
+            "finish at EOF after the last response completed",
+        );
+    }
+
+    #[test]
+    fn done_finishes_with_the_completion_reason() {
+        let out = read(
+            K,
+            &[ev(r#"{"type":"response.completed","response":{"status":"completed"}}"#), data("[DONE]"), data("[DONE]")],
+        );
+        assert_events(&out, &[finish(Some("completed"))], "finish once at OpenRouter's [DONE]");
+    }
+
+    #[test]
+    fn errors_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                ev(
+                    r#"{"type":"error","sequence_number":2,"error":{"type":"tokens","code":"rate_limit_exceeded","message":"Request too large"}}"#,
+                ),
+                ev(
+                    r#"{"type":"response.failed","response":{"error":{"code":"rate_limit_exceeded","message":"Request too large"}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[error(Some("rate_limit_exceeded"), "Request too large")],
+            "end at the error event and ignore response.failed after it",
+        );
+        let out = read(
+            K,
+            &[ev(r#"{"type":"response.failed","response":{"error":{"code":"server_error","message":"boom"}}}"#)],
+        );
+        assert_events(&out, &[error(Some("server_error"), "boom")], "read response.failed on its own");
+        let out = read(K, &[ev(r#"{"type":"error","code":"x","message":"flat"}"#)]);
+        assert_events(&out, &[error(Some("x"), "flat")], "read the flat error shape");
+    }
+
+    #[test]
+    fn server_tools_are_tool_calls() {
+        let out = read(
+            K,
+            &[
+                ev(
+                    r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"web_search_call","id":"ws_1","status":"in_progress"}}"#,
+                ),
+                ev(r#"{"type":"response.web_search_call.searching","output_index":0}"#),
+                ev(
+                    r#"{"type":"response.output_item.done","output_index":0,"item":{"type":"web_search_call","id":"ws_1","action":{"type":"search","query":"q"}}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"query":"q","type":"search"}"#)],
+            "announce the search and give its action as arguments",
+        );
+    }
+
+    #[test]
+    fn unknown_and_malformed_events_are_reported() {
+        let out = read(K, &[ev(r#"{"type":"response.teleport.delta"}"#), event("message", "nope")]);
+        assert!(
+            matches!(out.as_slice(), [StreamEvent::Unknown(name), StreamEvent::Malformed(_)] if name == "response.teleport.delta"),
+            "should report the unknown type and the bad JSON, got {out:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Vercel AI SDK UI message stream
+
+mod vercel {
+    use super::*;
+
+    const K: DialectKind = DialectKind::Vercel;
+
+    #[test]
+    fn parts_read_to_done() {
+        let out = read_to_eof(
+            K,
+            &[
+                data(r#"{"type":"start"}"#),
+                data(r#"{"type":"reasoning-start","id":"r"}"#),
+                data(r#"{"type":"reasoning-delta","id":"r","delta":"hm"}"#),
+                data(r#"{"type":"text-delta","id":"0","delta":"Hi"}"#),
+                data(r#"{"type":"tool-input-start","toolCallId":"t1","toolName":"search"}"#),
+                data(r#"{"type":"tool-input-delta","toolCallId":"t1","inputTextDelta":"{}"}"#),
+                data(r#"{"type":"tool-input-available","toolCallId":"t1","toolName":"search","input":{}}"#),
+                data(r#"{"type":"tool-input-available","toolCallId":"t2","toolName":"web_search","input":{"q":1}}"#),
+                data(r#"{"type":"data-weather","data":{}}"#),
+                data(r#"{"type":"finish","finishReason":"tool-calls"}"#),
+                data("[DONE]"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("hm"),
+                text("Hi"),
+                tool(0, Some("t1"), Some("search"), ""),
+                tool(0, None, None, "{}"),
+                tool(1, Some("t2"), Some("web_search"), r#"{"q":1}"#),
+                finish(Some("tool-calls")),
+            ],
+            "read reasoning, text, streamed and whole tool calls, and finish at [DONE]",
+        );
+    }
+
+    #[test]
+    fn finish_part_then_eof_finishes() {
+        let out = read_to_eof(K, &[data(r#"{"type":"finish"}"#)]);
+        assert_events(&out, &[finish(None)], "finish at EOF after a finish part");
+        assert_events(
+            &read_to_eof(K, &[data(r#"{"type":"text-delta","delta":"x"}"#)]),
+            &[text("x")],
+            "stay incomplete",
+        );
+    }
+
+    #[test]
+    fn error_and_abort_parts_are_terminal() {
+        let out = read_to_eof(K, &[data(r#"{"type":"error","errorText":"Overloaded"}"#), data("[DONE]")]);
+        assert_events(&out, &[error(None, "Overloaded")], "end with the error text");
+        let out = read(K, &[data(r#"{"type":"abort"}"#)]);
+        assert_events(&out, &[error(Some("aborted"), "the server aborted the stream")], "report an abort");
+    }
+
+    #[test]
+    fn unknown_and_malformed_parts_are_reported() {
+        let out = read(K, &[data(r#"{"type":"hologram"}"#), data("[1]")]);
+        assert!(
+            matches!(out.as_slice(), [StreamEvent::Unknown(name), StreamEvent::Malformed(_)] if name == "hologram"),
+            "should report the unknown part and the non-object, got {out:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Names and auto-detection
+
+mod kind {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for kind in DialectKind::ALL {
+            assert_eq!(DialectKind::from_name(kind.name()), Some(kind), "should parse its own name {}", kind.name());
+        }
+        assert_eq!(DialectKind::from_name("auto"), None, "should leave auto to detect");
+    }
+
+    #[track_caller]
+    fn assert_detects(content_type: Option<&str>, body: &str, expected: DialectKind) {
+        assert_eq!(
+            DialectKind::detect(content_type, body),
+            expected,
+            "should detect {expected:?} from {content_type:?}, {body:?}"
+        );
+    }
+
+    #[test]
+    fn detects_from_the_first_frame() {
+        let sse = Some("text/event-stream; charset=utf-8");
+        assert_detects(sse, "event: message_start\ndata: {\"type\":\"message_start\"}\n\n", DialectKind::Anthropic);
+        assert_detects(
+            sse,
+            "event: response.created\ndata: {\"type\":\"response.created\"}\n\n",
+            DialectKind::OpenAiResponses,
+        );
+        assert_detects(sse, "data: {\"candidates\": [{\"content\": {}}]}\r\n\r\n", DialectKind::Gemini);
+        assert_detects(sse, "data: {\"type\":\"start\"}\n\n", DialectKind::Vercel);
+        assert_detects(
+            sse,
+            ": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\ndata: {\"id\":\"gen\",\"choices\":[]}\n\n",
+            DialectKind::OpenAiChat,
+        );
+        assert_detects(sse, ": keep-alive\n\n", DialectKind::OpenAiChat);
+        assert_detects(Some("application/x-ndjson"), "{\"model\":\"x\"", DialectKind::Ollama);
+        assert_detects(None, "{\"model\":\"x\",\"message\":{},\"done\":false}\n", DialectKind::Ollama);
+        assert_detects(None, "data: {\"choices\":[]}\n\n", DialectKind::OpenAiChat);
+        assert_detects(Some("text/plain"), "The API returns \"choices\" and \"done\": true.", DialectKind::Plain);
+        assert_detects(None, "# Hello", DialectKind::Plain);
+    }
+
+    #[test]
+    fn detects_every_fixture() {
+        for fixture in support::real_streams() {
+            let Some(expected) = DialectKind::from_name(&fixture.dialect) else {
+                continue;
+            };
+            let body = String::from_utf8_lossy(&fixture.bytes);
+            let detected = DialectKind::detect(Some(&fixture.content_type), &body);
+            assert_eq!(detected, expected, "fixture {}: should be detected as {expected:?}", fixture.name);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Real recorded streams
+
+/// What the whole stream amounted to.
+#[derive(Debug, Default, PartialEq)]
+struct Outcome {
+    answer: String,
+    reasoning: String,
+    tools: Vec<String>,
+    /// `"done"`, `"error"` or `"incomplete"`.
+    status: &'static str,
+    error_message: Option<String>,
+}
+
+fn outcome_of(events: &[StreamEvent]) -> Outcome {
+    let mut outcome = Outcome { status: "incomplete", ..Outcome::default() };
+    for event in events {
+        match event {
+            StreamEvent::Text(t) => outcome.answer.push_str(t),
+            StreamEvent::Reasoning(t) => outcome.reasoning.push_str(t),
+            StreamEvent::ToolCall { name: Some(name), .. } => outcome.tools.push(name.clone()),
+            StreamEvent::Finish { .. } => outcome.status = "done",
+            StreamEvent::Error(e) => {
+                outcome.status = "error";
+                outcome.error_message = Some(e.message.clone());
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
+/// Runs bytes through ① decode → ② frame → ③ dialect, cut by `split`.
+fn run_pipeline(kind: DialectKind, bytes: &[u8], split: Split) -> Result<Vec<StreamEvent>, String> {
+    let mut decoder = Utf8Decoder::default();
+    let mut framer = framer_for(kind.framing());
+    let mut dialect = kind.reader();
+    let (mut text, mut frames, mut events) = (String::new(), Vec::new(), Vec::new());
+    let mut pass_on = |frames: &mut Vec<Frame>, events: &mut Vec<StreamEvent>| {
+        for frame in frames.drain(..) {
+            dialect.on_frame(&frame, events);
+        }
+    };
+    for chunk in split.chunks(bytes) {
+        decoder.push(chunk, &mut text);
+        framer.push(&text, &mut frames).map_err(|e| format!("framing failed: {e}"))?;
+        text.clear();
+        pass_on(&mut frames, &mut events);
+    }
+    decoder.finish(&mut text);
+    framer.push(&text, &mut frames).map_err(|e| format!("framing failed: {e}"))?;
+    framer.finish(&mut frames).map_err(|e| format!("framing failed at EOF: {e}"))?;
+    pass_on(&mut frames, &mut events);
+    dialect.on_eof(&mut events);
+    Ok(events)
+}
+
+/// Checks one read of a fixture against the manifest; returns every disagreement as a sentence.
+fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let expect = &fixture.expect;
+    let got = outcome_of(events);
+    let status = expect["status"].as_str().unwrap_or("?");
+    if got.status != status {
+        problems.push(format!("should end {status}, ended {} ({:?})", got.status, got.error_message));
+    }
+    // An error stream's answer is its `partial`.
+    let answer = expect["answer"].as_str().or(expect["partial"].as_str());
+    if let Some(answer) = answer {
+        if got.answer != answer {
+            problems.push(format!("should have the answer {answer:?}, got {:?}", got.answer));
+        }
+    }
+    if let Some(reasoning) = expect["reasoning"].as_str() {
+        if got.reasoning != reasoning {
+            problems.push(format!("should have the reasoning {reasoning:?}, got {:?}", got.reasoning));
+        }
+    }
+    if let Some(message) = expect["message"].as_str() {
+        if !got.error_message.as_deref().is_some_and(|m| m.contains(message)) {
+            problems.push(format!("should report the error {message:?}, got {:?}", got.error_message));
+        }
+    }
+    if let Some(tools) = expect["tools"].as_array() {
+        let tools: Vec<&str> = tools.iter().filter_map(Value::as_str).collect();
+        if got.tools != tools {
+            problems.push(format!("should call the tools {tools:?}, got {:?}", got.tools));
+        }
+    }
+    let odd: Vec<&StreamEvent> =
+        events.iter().filter(|e| matches!(e, StreamEvent::Malformed(_) | StreamEvent::Unknown(_))).collect();
+    if !odd.is_empty() {
+        problems.push(format!("should read every frame of a real stream, got {odd:?}"));
+    }
+    let ends = events.iter().filter(|e| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error(_))).count();
+    let last_ends = matches!(events.last(), Some(StreamEvent::Finish { .. } | StreamEvent::Error(_)));
+    if ends > 1 || (ends == 1 && !last_ends) {
+        problems.push("should end exactly once, with nothing after the end".to_owned());
+    }
+    problems
+}
+
+/// Reads every fixture whose manifest dialect is `dialect` under every standard split; fails naming each fixture
+/// (and split) that disagrees with the manifest or with its own whole read.
+#[track_caller]
+fn assert_fixtures_pass(dialect: &str) {
+    let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
+    let fixtures: Vec<Fixture> = support::real_streams().into_iter().filter(|f| f.dialect == dialect).collect();
+    assert!(!fixtures.is_empty(), "should have {dialect} fixtures to read");
+    let mut failures = Vec::new();
+    for fixture in &fixtures {
+        let mut reference: Option<Vec<StreamEvent>> = None;
+        let mut problems = Vec::new();
+        for split in Split::standard(6) {
+            let events = match run_pipeline(kind, &fixture.bytes, split) {
+                Ok(events) => events,
+                Err(why) => {
+                    problems.push(format!("[{split}] {why}"));
+                    continue;
+                }
+            };
+            match &reference {
+                None => {
+                    problems
+                        .extend(check_against_manifest(fixture, &events).into_iter().map(|p| format!("[{split}] {p}")));
+                    reference = Some(events);
+                }
+                Some(whole) if *whole != events => {
+                    let at =
+                        whole.iter().zip(&events).position(|(a, b)| a != b).unwrap_or(whole.len().min(events.len()));
+                    problems.push(format!(
+                        "[{split}] should give the same events as the whole read; first difference at event {at}: {:?} vs {:?}",
+                        whole.get(at),
+                        events.get(at)
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if problems.is_empty() {
+            println!("pass {dialect}: {}", fixture.name);
+        } else {
+            failures.push(format!("fixture {}:\n    {}", fixture.name, problems.join("\n    ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "every {dialect} fixture should read as the manifest says; {} of {} did not:\n{}",
+        failures.len(),
+        fixtures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn openai_fixtures() {
+    assert_fixtures_pass("openai");
+}
+
+#[test]
+fn anthropic_fixtures() {
+    assert_fixtures_pass("anthropic");
+}
+
+#[test]
+fn ollama_fixtures() {
+    assert_fixtures_pass("ollama");
+}
+
+#[test]
+fn gemini_fixtures() {
+    assert_fixtures_pass("gemini");
+}
+
+#[test]
+fn responses_fixtures() {
+    assert_fixtures_pass("responses");
+}
+
+#[test]
+fn vercel_fixtures() {
+    assert_fixtures_pass("vercel");
+}
+
+#[test]
+fn every_fixture_has_a_dialect() {
+    for fixture in support::real_streams() {
+        assert!(
+            DialectKind::from_name(&fixture.dialect).is_some(),
+            "fixture {}: should name a supported dialect, not {:?}",
+            fixture.name,
+            fixture.dialect
+        );
+    }
+}
+
+#[test]
+fn split_is_deterministic_and_covers_the_bytes() {
+    let bytes: Vec<u8> = (0..=255).collect();
+    for split in Split::standard(4) {
+        let chunks = split.chunks(&bytes);
+        assert_eq!(chunks.concat(), bytes, "[{split}] should cover every byte in order");
+        assert!(chunks.iter().all(|c| !c.is_empty()), "[{split}] should not produce empty chunks");
+        assert_eq!(chunks, split.chunks(&bytes), "[{split}] should cut the same way twice");
+    }
+}

@@ -1,0 +1,148 @@
+//! Helpers shared by integration tests: the recorded fixtures and the chunkings every stage is fed with.
+//!
+//! Each test binary that says `mod support;` compiles this file on its own, so not every helper is used by every
+//! binary.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// Where the recorded streams live (copied into the repository: tests never read outside it).
+pub fn real_streams_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-streams")
+}
+
+/// One recorded stream and what reading it should give.
+#[derive(Debug)]
+pub struct Fixture {
+    /// The manifest's `name`, used in every failure message.
+    pub name: String,
+    /// The manifest's `dialect` (`"openai"`, `"anthropic"`, `"ollama"`, …).
+    pub dialect: String,
+    /// The response's `Content-Type` as recorded.
+    pub content_type: String,
+    /// The body, byte for byte.
+    pub bytes: Vec<u8>,
+    /// The manifest's `expect` object (`status`, `answer`, `reasoning`, `partial`, `message`, `tools`, …).
+    pub expect: Value,
+}
+
+/// Every fixture in `manifest.json`, in manifest order. Panics (this is test setup) if a file is missing or its
+/// size disagrees with the manifest, which would mean the copy is damaged.
+pub fn real_streams() -> Vec<Fixture> {
+    let dir = real_streams_dir();
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json should be readable");
+    let manifest: Value = serde_json::from_str(&manifest).expect("manifest.json should be JSON");
+    let entries = manifest.as_array().expect("manifest.json should be an array");
+    entries
+        .iter()
+        .map(|entry| {
+            let field = |key: &str| entry[key].as_str().unwrap_or_default().to_owned();
+            let name = field("name");
+            let bytes = std::fs::read(dir.join(field("file")))
+                .unwrap_or_else(|e| panic!("fixture {name}: the file should be readable ({e})"));
+            assert_eq!(
+                Some(bytes.len() as u64),
+                entry["bytes"].as_u64(),
+                "fixture {name}: the copied file should have the manifest's size"
+            );
+            Fixture {
+                dialect: field("dialect"),
+                content_type: field("contentType"),
+                bytes,
+                expect: entry["expect"].clone(),
+                name,
+            }
+        })
+        .collect()
+}
+
+/// SplitMix64: a tiny deterministic PRNG, so a failing split can be replayed from its seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `1..=max`.
+    pub fn between_1_and(&mut self, max: usize) -> usize {
+        1 + (self.next_u64() % max.max(1) as u64) as usize
+    }
+}
+
+/// The base seed for random splits: `RILLMARK_SEED` when set (to replay a failure), a fixed default otherwise.
+pub fn base_seed() -> u64 {
+    match std::env::var("RILLMARK_SEED") {
+        Ok(seed) => seed.trim().parse().expect("RILLMARK_SEED should be an unsigned integer"),
+        Err(_) => 0x5EED_2026,
+    }
+}
+
+/// A way of cutting a body into chunks, named for failure messages.
+#[derive(Debug, Clone, Copy)]
+pub enum Split {
+    Whole,
+    ByteByByte,
+    /// Random chunk sizes in `1..=max`, from `seed` (derived from the base seed `base`).
+    Random {
+        base: u64,
+        seed: u64,
+        max: usize,
+    },
+}
+
+impl Split {
+    /// Whole, byte by byte, and `rounds` random splits alternating small chunks (most boundaries land inside
+    /// tokens and code points) and large ones (boundaries land anywhere in a frame).
+    pub fn standard(rounds: u64) -> Vec<Split> {
+        let base = base_seed();
+        let mut splits = vec![Split::Whole, Split::ByteByByte];
+        splits.extend((0..rounds).map(|round| Split::Random {
+            base,
+            seed: base.wrapping_add(round),
+            max: if round % 2 == 0 { 7 } else { 700 },
+        }));
+        splits
+    }
+
+    /// Cuts `bytes` into chunks.
+    pub fn chunks<'a>(&self, bytes: &'a [u8]) -> Vec<&'a [u8]> {
+        match *self {
+            Split::Whole => vec![bytes],
+            Split::ByteByByte => bytes.chunks(1).collect(),
+            Split::Random { seed, max, .. } => {
+                let mut rng = Rng::new(seed);
+                let mut rest = bytes;
+                let mut chunks = Vec::new();
+                while !rest.is_empty() {
+                    let (chunk, tail) = rest.split_at(rng.between_1_and(max).min(rest.len()));
+                    chunks.push(chunk);
+                    rest = tail;
+                }
+                chunks
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Split {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Split::Whole => write!(f, "whole"),
+            Split::ByteByByte => write!(f, "byte by byte"),
+            Split::Random { base, seed, max } => {
+                write!(f, "random chunks of 1..={max} bytes (seed {seed}; replay with RILLMARK_SEED={base})")
+            }
+        }
+    }
+}

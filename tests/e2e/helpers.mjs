@@ -96,10 +96,16 @@ export async function eventually(check, { timeout = 5000, interval = 50, message
   }
 }
 
+/**
+ * Saves a PNG of the page (or of `locator`) to tests/e2e/artifacts/. The demo's sticky prompt box is hidden while
+ * capturing, so it does not cover the answer. (CJK and emoji need fonts such as fonts-noto-cjk and
+ * fonts-noto-color-emoji, or they show as boxes.)
+ */
 export async function screenshot(page, name, locator) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);
-  await (locator ?? page).screenshot({ path: file, ...(locator ? {} : { fullPage: true }) });
+  const style = ".composer { display: none !important; }";
+  await (locator ?? page).screenshot({ path: file, style, ...(locator ? {} : { fullPage: true }) });
   return file;
 }
 

@@ -78,7 +78,7 @@ print_summary() {
     for line in "${SUMMARY[@]+"${SUMMARY[@]}"}"; do echo "$line"; done
     if [[ -n "$CURRENT" ]]; then
       printf '  %sFAIL%s %-34s %4ss\n' "$C_RED$C_BOLD" "$C_OFF" "$CURRENT" $((SECONDS - STARTED))
-      printf '%sFAILED%s at step "%s" (exit code %s); later steps did not run.\n' "$C_RED$C_BOLD" "$C_OFF" "$CURRENT" "$rc" >&2
+      printf '%sFAILED%s at step "%s" (exit code %s); stopped there.\n' "$C_RED$C_BOLD" "$C_OFF" "$CURRENT" "$rc" >&2
     elif [[ $rc == 0 ]]; then
       printf '%sall %s steps passed%s in %ss\n' "$C_GREEN$C_BOLD" "${#SUMMARY[@]}" "$C_OFF" "$SECONDS"
     fi

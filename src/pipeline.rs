@@ -227,12 +227,7 @@ impl Pipeline {
             let mut text = String::new();
             self.decoder.finish(&mut text);
             self.feed_text(&text);
-            if let Reader::Undecided { content_type, pending } = &mut self.reader {
-                // The whole body was shorter than one frame: decide from what there is.
-                let pending = std::mem::take(pending);
-                self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
-                self.feed_text(&pending);
-            }
+            self.decide_dialect_now();
             let mut frames = std::mem::take(&mut self.scratch_frames);
             let mut framed = Ok(());
             if let Reader::Ready { framer, .. } = &mut self.reader {
@@ -257,8 +252,21 @@ impl Pipeline {
         outcome
     }
 
+    /// `Auto` holds the body back until its first frame is complete; when the stream ends sooner, decide from what
+    /// arrived and feed it, so nothing received is lost.
+    fn decide_dialect_now(&mut self) {
+        if let Reader::Undecided { content_type, pending } = &mut self.reader {
+            let pending = std::mem::take(pending);
+            self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
+            self.feed_text(&pending);
+        }
+    }
+
     /// The stream failed outside the pipeline (network, HTTP): keeps what was rendered and reports `error`.
     pub fn fail(&mut self, error: StreamError, sink: &mut impl PatchSink) -> Outcome {
+        if self.end.is_none() && !self.finished {
+            self.decide_dialect_now();
+        }
         if self.end.is_none() {
             self.end = Some(Outcome::Error(error));
         }
@@ -267,6 +275,9 @@ impl Pipeline {
 
     /// The host cancelled: renders what arrived (nothing received is lost) and reports `aborted`.
     pub fn abort(&mut self, sink: &mut impl PatchSink) -> Outcome {
+        if self.end.is_none() && !self.finished {
+            self.decide_dialect_now();
+        }
         if !self.finished {
             self.end = Some(Outcome::Aborted);
         }

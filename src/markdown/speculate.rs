@@ -350,7 +350,11 @@ fn close_stack(text: &mut String, stack: &[Open], first: String) {
 /// A URL or email still being typed at the end of the line is shown as pending text: its end is unknown, so it
 /// must not become an autolink yet.
 fn pend_trailing_autolink(text: &mut String, body_start: usize) {
-    let word_start = text[body_start..].rfind(char::is_whitespace).map_or(body_start, |at| body_start + at + 1);
+    let Some(body) = text.get(body_start..) else { return };
+    let word_start = match body.char_indices().rev().find(|(_, c)| c.is_whitespace()) {
+        Some((at, space)) => body_start + at + space.len_utf8(),
+        None => body_start,
+    };
     let word = &text[word_start..];
     let looks_like_link = word.contains("://") || word.starts_with("www.") || (word.contains('@') && word.len() > 1);
     if !looks_like_link || word.contains(['[', ']', '(', ')', '<', '`', '\\']) {
@@ -496,6 +500,19 @@ mod tests {
         shows("![alt](http://par", "![alt](rillmark:pending)");
         shows("go to https://exa", "go to [https://exa](rillmark:pending)");
         shows("[0] is fine", "[0] is fine");
+        shows("at 4\u{202f}PM see https://exa", "at 4\u{202f}PM see [https://exa](rillmark:pending)");
+    }
+
+    #[test]
+    fn never_panics_on_any_prefix() {
+        let text =
+            "# T\u{202f}\n\n- **é `x` [a](http://b) ~~c~~ _d_ ![i](j) <b> \\* 中 www.x.y 😀\n| a | b |\n|-|-|\n| 1 |\n";
+        for (end, _) in text.char_indices() {
+            for start in (0..end).filter(|&i| text.is_char_boundary(i)) {
+                let _ = speculate(&text[start..end], true);
+                let _ = speculate(&text[start..end], false);
+            }
+        }
     }
 
     #[test]

@@ -146,3 +146,107 @@ impl std::fmt::Display for Split {
         }
     }
 }
+
+/// Cuts `text` into pieces of `1..=max` characters (never inside a code point), from `seed`.
+pub fn random_char_pieces(text: &str, seed: u64, max: usize) -> Vec<&str> {
+    let mut rng = Rng::new(seed);
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let chars = rng.between_1_and(max);
+        let cut = rest.char_indices().nth(chars).map_or(rest.len(), |(at, _)| at);
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces
+}
+
+/// `text` one character per piece.
+pub fn char_pieces(text: &str) -> Vec<&str> {
+    text.char_indices().map(|(at, c)| &text[at..at + c.len_utf8()]).collect()
+}
+
+/// One example of a spec file in `tests/data/` (see `tests/data/README-spec.md`).
+#[derive(Debug, Clone)]
+pub struct SpecExample {
+    pub number: u64,
+    pub section: String,
+    pub markdown: String,
+    pub html: String,
+}
+
+/// Every example of `tests/data/<file>`, in file order.
+#[track_caller]
+pub fn spec_examples(file: &str) -> Vec<SpecExample> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("should read {}: {e}", path.display()));
+    let json: Value = serde_json::from_str(&text).expect("should parse the spec examples as JSON");
+    let field = |v: &Value, k: &str| v[k].as_str().map(str::to_owned);
+    json.as_array()
+        .expect("should hold an array of examples")
+        .iter()
+        .map(|v| SpecExample {
+            number: v["example"].as_u64().expect("should have an example number"),
+            section: field(v, "section").expect("should have a section"),
+            markdown: field(v, "markdown").expect("should have markdown"),
+            html: field(v, "html").expect("should have html"),
+        })
+        .collect()
+}
+
+/// Sorts the attributes inside every tag and drops the `/` of self-closing tags, as `tests/spec.rs` does before its
+/// tolerant comparison (the GFM task-list examples print sorted attributes without the slash; comrak prints them in
+/// another order, with it).
+pub fn normalise_attributes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + len + 1];
+        rest = &rest[start + len + 1..];
+        let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim_end();
+        let mut parts = split_attributes(inner);
+        if parts.len() > 2 {
+            parts[1..].sort();
+        }
+        out.push('<');
+        out.push_str(&parts.join(" "));
+        out.push('>');
+    }
+    out.push_str(rest);
+    out
+}
+
+fn split_attributes(inner: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in inner.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ' ' if !quoted => {
+                if !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// Whether markdown text may hold link reference definitions or footnotes, which the incremental engine settles in
+/// its final reconcile by design (a definition can arrive after its use). Over-approximates: any `]:` counts.
+pub fn may_define_links_or_footnotes(markdown: &str) -> bool {
+    markdown.contains("]:") || markdown.contains("[^")
+}

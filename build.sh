@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# rillmark build script: toolchain setup, release build of the npm package in pkg/, all tests, demo server.
+# Run `./build.sh help` for the subcommands. Needs Rust via rustup, node >= 20 and npm; `setup` installs the rest.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+CRATE=rillmark
+WASM_TARGET=wasm32-unknown-unknown
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER_BIN=/usr/bin/chromedriver
+SCRATCH="$ROOT/.tmp"
+NPM_STAMP="node_modules/.rillmark-lock-stamp"
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Output helpers. No colour under CI=true, NO_COLOR or when stdout is not a terminal.
+if [[ "${CI:-}" == "true" || -n "${NO_COLOR:-}" || ! -t 1 ]]; then
+  C_BOLD="" C_RED="" C_GREEN="" C_DIM="" C_OFF=""
+  export CARGO_TERM_COLOR=never NO_COLOR=1
+else
+  C_BOLD=$'\e[1m' C_RED=$'\e[31m' C_GREEN=$'\e[32m' C_DIM=$'\e[2m' C_OFF=$'\e[0m'
+fi
+if [[ "${CI:-}" == "true" ]]; then
+  export DEBIAN_FRONTEND=noninteractive npm_config_yes=true npm_config_fund=false npm_config_audit=false
+fi
+
+step() { printf '%s==> %s%s\n' "$C_BOLD" "$*" "$C_OFF"; }
+did() { printf '  %s+%s %s\n' "$C_GREEN" "$C_OFF" "$*"; }
+skip() { printf '  %s= %s: present, skipped%s\n' "$C_DIM" "$*" "$C_OFF"; }
+die() { printf '%serror:%s %s\n' "$C_RED$C_BOLD" "$C_OFF" "$*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH. $2"; }
+
+as_root() {
+  if [[ "$(id -u)" == 0 ]]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+# The version of a [[package]] in Cargo.lock, e.g. lock_version wasm-bindgen -> 0.2.130.
+lock_version() {
+  awk -v want="$1" '
+    $0 == "[[package]]" { name = "" }
+    $1 == "name" && $2 == "=" { gsub(/"/, "", $3); name = $3 }
+    $1 == "version" && $2 == "=" && name == want { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.lock
+}
+
+# The version in Cargo.toml's [package] table.
+crate_version() {
+  awk '
+    /^\[/ { in_pkg = ($0 == "[package]") }
+    in_pkg && $1 == "version" && $2 == "=" { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.toml
+}
+
+wasm_path() { echo "${CARGO_TARGET_DIR:-target}/$WASM_TARGET/release/$CRATE.wasm"; }
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Each step of `test` is timed and listed in a summary, also when one fails.
+SUMMARY=()
+CURRENT=""
+STARTED=0
+run_step() {
+  local name="$1"; shift
+  CURRENT="$name"; STARTED=$SECONDS
+  step "$name"
+  "$@"
+  SUMMARY+=("$(printf '  %sok%s   %-34s %4ss' "$C_GREEN" "$C_OFF" "$name" $((SECONDS - STARTED)))")
+  CURRENT=""
+}
+print_summary() {
+  local rc=$?
+  if [[ ${#SUMMARY[@]} -gt 0 || -n "$CURRENT" ]]; then
+    step "summary"
+    local line
+    for line in "${SUMMARY[@]+"${SUMMARY[@]}"}"; do echo "$line"; done
+    if [[ -n "$CURRENT" ]]; then
+      printf '  %sFAIL%s %-34s %4ss\n' "$C_RED$C_BOLD" "$C_OFF" "$CURRENT" $((SECONDS - STARTED))
+      printf '%sFAILED%s at step "%s" (exit code %s); stopped there.\n' "$C_RED$C_BOLD" "$C_OFF" "$CURRENT" "$rc" >&2
+    elif [[ $rc == 0 ]]; then
+      printf '%sall %s steps passed%s in %ss\n' "$C_GREEN$C_BOLD" "${#SUMMARY[@]}" "$C_OFF" "$SECONDS"
+    fi
+  fi
+  rm -rf "$SCRATCH"
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+setup_rust_target() {
+  need rustup "Install Rust with rustup (https://rustup.rs) first."
+  if rustup target list --installed | grep -qx "$WASM_TARGET"; then
+    skip "rust target $WASM_TARGET"
+  else
+    rustup target add "$WASM_TARGET"
+    did "installed rust target $WASM_TARGET"
+  fi
+}
+
+setup_wasm_bindgen() {
+  local want have=""
+  want="$(lock_version wasm-bindgen)"
+  [[ -n "$want" ]] || die "no wasm-bindgen package in Cargo.lock"
+  if command -v wasm-bindgen >/dev/null 2>&1; then have="$(wasm-bindgen --version | awk '{print $2}')"; fi
+  if [[ "$have" == "$want" ]] && command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+    skip "wasm-bindgen-cli $want"
+  else
+    echo "  wasm-bindgen-cli ${have:-(none)} found, Cargo.lock wants $want: installing (about 5 minutes on 2 cores)"
+    # No --locked: the CLI's own lockfile pins a crate version the registry mirror may lack.
+    cargo install wasm-bindgen-cli --version "$want"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+    [[ "$have" == "$want" ]] ||
+      die "installed wasm-bindgen-cli $want, but $(command -v wasm-bindgen || echo wasm-bindgen) reports ${have:-nothing}: put ~/.cargo/bin first on PATH"
+    did "installed wasm-bindgen-cli $want"
+  fi
+}
+
+setup_npm() {
+  need node "Install Node.js >= 20."
+  need npm "Install npm."
+  local want
+  want="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ -f "$NPM_STAMP" && "$(cat "$NPM_STAMP")" == "$want" ]]; then
+    skip "node_modules (matches package-lock.json)"
+  else
+    npm ci --no-audit --no-fund
+    echo "$want" >"$NPM_STAMP"
+    did "npm ci"
+  fi
+}
+
+setup_chromium() {
+  if [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER_BIN" ]]; then
+    skip "chromium + chromedriver ($("$CHROMIUM" --version 2>/dev/null | head -n1 || echo '?'))"
+  else
+    need apt-get "Install Chromium and ChromeDriver at $CHROMIUM and $CHROMEDRIVER_BIN by hand."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    did "installed chromium + chromium-driver"
+  fi
+}
+
+cmd_setup() {
+  step "setup"
+  need cargo "Install Rust with rustup (https://rustup.rs) first."
+  setup_rust_target
+  setup_wasm_bindgen
+  setup_npm
+  setup_chromium
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+check_build_tools() {
+  need cargo "Install Rust with rustup, then run ./build.sh setup."
+  need wasm-bindgen "Run ./build.sh setup."
+  local want have
+  want="$(lock_version wasm-bindgen)"
+  have="$(wasm-bindgen --version | awk '{print $2}')"
+  [[ "$have" == "$want" ]] || die "wasm-bindgen CLI is $have but Cargo.lock has wasm-bindgen $want. Run ./build.sh setup."
+}
+
+write_pkg_json() {
+  local version="$1" side_effects="false" files='"rillmark_bg.wasm", "rillmark_bg.wasm.d.ts", "rillmark.js", "rillmark.d.ts"'
+  # wasm-bindgen puts inline_js / module snippets in pkg/snippets/; those run code at import time.
+  if [[ -d pkg/snippets ]]; then side_effects='["./snippets/*"]'; files="$files, \"snippets/\""; fi
+  for extra in README.md LICENSE-MIT LICENSE-APACHE LICENSE; do
+    if [[ -f "$extra" ]]; then cp "$extra" pkg/; files="$files, \"$extra\""; fi
+  done
+  cat >pkg/package.json <<EOF
+{
+  "name": "$CRATE",
+  "version": "$version",
+  "description": "Streams an LLM's HTTP response into safe, incrementally rendered markdown in the browser",
+  "license": "MIT OR Apache-2.0",
+  "repository": { "type": "git", "url": "https://github.com/rillmark/rillmark" },
+  "keywords": ["markdown", "streaming", "llm", "wasm", "sse"],
+  "type": "module",
+  "main": "rillmark.js",
+  "module": "rillmark.js",
+  "types": "rillmark.d.ts",
+  "exports": {
+    ".": { "types": "./rillmark.d.ts", "default": "./rillmark.js" },
+    "./rillmark_bg.wasm": "./rillmark_bg.wasm",
+    "./package.json": "./package.json"
+  },
+  "files": [$files],
+  "sideEffects": $side_effects
+}
+EOF
+  node -e 'JSON.parse(require("fs").readFileSync("pkg/package.json", "utf8"))' || die "pkg/package.json is not valid JSON"
+}
+
+print_sizes() {
+  local f
+  printf '  %-22s %10s %12s\n' "file" "raw bytes" "gzip -9"
+  for f in pkg/rillmark_bg.wasm pkg/rillmark.js; do
+    printf '  %-22s %10s %12s\n' "${f#pkg/}" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  done
+}
+
+cmd_build() {
+  step "build (release wasm -> pkg/)"
+  check_build_tools
+  cargo build --release --target "$WASM_TARGET" --locked
+  local wasm
+  wasm="$(wasm_path)"
+  [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
+  rm -rf pkg
+  wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
+  write_pkg_json "$(crate_version)"
+  did "pkg/ written ($CRATE $(crate_version))"
+  print_sizes
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+native_tests() { cargo test --locked; }
+
+wasm_tests() {
+  # Chromium leaves 15-50 MB profiles per run in TMPDIR: keep them in .tmp/ (gitignored, removed at exit).
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER="$CHROMEDRIVER_BIN" \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
+    cargo test --target "$WASM_TARGET" --locked
+  rm -rf "$SCRATCH"
+}
+
+e2e_tests() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  local files=(tests/e2e/*.test.mjs)
+  [[ -e "${files[0]}" ]] || die "no tests/e2e/*.test.mjs files"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+  rm -rf "$SCRATCH"
+}
+
+cmd_test() {
+  trap print_summary EXIT
+  run_step "setup" cmd_setup
+  run_step "native tests (cargo test)" native_tests
+  run_step "wasm tests (node + chromium)" wasm_tests
+  run_step "release build" cmd_build
+  run_step "browser e2e (playwright)" e2e_tests
+}
+
+cmd_demo() {
+  cmd_build
+  step "demo server"
+  need node "Install Node.js >= 20."
+  export PORT="${PORT:-8080}"
+  exec node www/server.mjs
+}
+
+usage() {
+  cat <<EOF
+usage: ./build.sh <command>
+
+  setup   install what the build and tests need, skipping what is present: rust target $WASM_TARGET,
+          wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver (apt-get)
+  build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web into pkg/, with pkg/package.json;
+          prints the raw and gzip size of the wasm
+  test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium), build, browser e2e tests;
+          stops at the first failure and prints a summary
+  demo    build, then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
+  help    this text
+
+Environment: CARGO_TARGET_DIR (respected), PORT (demo), CI=true (no colour, no prompts), NO_COLOR.
+EOF
+}
+
+case "${1:-}" in
+  setup) cmd_setup ;;
+  build) cmd_build ;;
+  test) cmd_test ;;
+  demo) cmd_demo ;;
+  help | -h | --help) usage ;;
+  *)
+    usage >&2
+    [[ -n "${1:-}" ]] && printf '\nunknown command: %s\n' "$1" >&2
+    exit 2
+    ;;
+esac

@@ -1631,6 +1631,23 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
             problems.push(format!("should call the tools {tools:?}, got {:?}", got.tools));
         }
     }
+    // Optional keys of the documentation fixtures' manifest.
+    if let Some(reason) = expect.get("reason") {
+        let got_reason = events.iter().find_map(|e| match e {
+            StreamEvent::Finish { reason } => Some(reason.clone()),
+            _ => None,
+        });
+        if got_reason != Some(reason.as_str().map(str::to_owned)) {
+            problems.push(format!("should finish with the reason {reason}, got {got_reason:?}"));
+        }
+    }
+    if let Some(expected) = expect.get("usage") {
+        let want = usage(expected["input"].as_u64(), expected["output"].as_u64());
+        let got = events.iter().rfind(|e| matches!(e, StreamEvent::Usage { .. }));
+        if got != Some(&want) {
+            problems.push(format!("should report the usage {want:?}, got {got:?}"));
+        }
+    }
     let odd: Vec<&StreamEvent> =
         events.iter().filter(|e| matches!(e, StreamEvent::Malformed(_) | StreamEvent::Unknown(_))).collect();
     if !odd.is_empty() {
@@ -1644,15 +1661,28 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
     problems
 }
 
-/// Reads every fixture whose manifest dialect is `dialect` under every standard split; fails naming each fixture
-/// (and split) that disagrees with the manifest or with its own whole read.
+/// Reads every recorded fixture whose manifest dialect is `dialect` under every standard split; fails naming each
+/// fixture (and split) that disagrees with the manifest or with its own whole read.
 #[track_caller]
 fn assert_fixtures_pass(dialect: &str) {
-    let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
     let fixtures: Vec<Fixture> = support::real_streams().into_iter().filter(|f| f.dialect == dialect).collect();
+    assert_these_fixtures_pass(dialect, &fixtures);
+}
+
+/// Like [`assert_fixtures_pass`], for the streams from providers' documentation.
+#[track_caller]
+fn assert_doc_fixtures_pass(dialect: &str) {
+    let fixtures: Vec<Fixture> =
+        doc_streams().into_iter().map(|d| d.fixture).filter(|f| f.dialect == dialect).collect();
+    assert_these_fixtures_pass(dialect, &fixtures);
+}
+
+#[track_caller]
+fn assert_these_fixtures_pass(dialect: &str, fixtures: &[Fixture]) {
+    let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
     assert!(!fixtures.is_empty(), "should have {dialect} fixtures to read");
     let mut failures = Vec::new();
-    for fixture in &fixtures {
+    for fixture in fixtures {
         let mut reference: Option<Vec<StreamEvent>> = None;
         let mut problems = Vec::new();
         for split in Split::standard(6) {
@@ -1726,9 +1756,91 @@ fn vercel_fixtures() {
     assert_fixtures_pass("vercel");
 }
 
+// ------------------------------------------------------------------------------------------------------------
+// Streams from providers' documentation (tests/fixtures/docs)
+
+/// A documentation stream and the response headers its manifest records.
+struct DocFixture {
+    fixture: Fixture,
+    headers: Value,
+}
+
+/// Every stream in `tests/fixtures/docs/manifest.json`, in manifest order. Panics (test setup) if a file is
+/// missing or its size or hash disagrees with the manifest.
+fn doc_streams() -> Vec<DocFixture> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/docs");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).expect("docs/manifest.json should be readable");
+    let manifest: Value = serde_json::from_str(&manifest).expect("docs/manifest.json should be JSON");
+    let entries = manifest.as_array().expect("docs/manifest.json should be an array");
+    entries
+        .iter()
+        .map(|entry| {
+            let field = |key: &str| entry[key].as_str().unwrap_or_default().to_owned();
+            let name = field("name");
+            let bytes = std::fs::read(dir.join(field("file")))
+                .unwrap_or_else(|e| panic!("doc fixture {name}: the file should be readable ({e})"));
+            assert_eq!(
+                Some(bytes.len() as u64),
+                entry["bytes"].as_u64(),
+                "doc fixture {name}: the file should have the manifest's size"
+            );
+            let fixture = Fixture {
+                dialect: field("dialect"),
+                content_type: field("contentType"),
+                bytes,
+                expect: entry["expect"].clone(),
+                name,
+            };
+            DocFixture { fixture, headers: entry["headers"].clone() }
+        })
+        .collect()
+}
+
+#[test]
+fn llamacpp_doc_fixtures() {
+    assert_doc_fixtures_pass("llamacpp");
+}
+
+#[test]
+fn ollama_doc_fixtures() {
+    assert_doc_fixtures_pass("ollama");
+}
+
+#[test]
+fn vercel_legacy_doc_fixtures() {
+    assert_doc_fixtures_pass("vercel-legacy");
+}
+
+#[test]
+fn doc_fixtures_are_detected_with_and_without_their_headers() {
+    for doc in doc_streams() {
+        let fixture = &doc.fixture;
+        let expected = DialectKind::from_name(&fixture.dialect).expect("a doc fixture should name a dialect");
+        let body = String::from_utf8_lossy(&fixture.bytes);
+        let header = |name: &str| doc.headers.get(name).and_then(Value::as_str);
+        let hints = Hints {
+            content_type: Some(&fixture.content_type),
+            vercel_data_stream: header("x-vercel-ai-data-stream"),
+            vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
+        };
+        assert_eq!(
+            DialectKind::detect_with(hints, &body),
+            expected,
+            "doc fixture {}: should be detected from its headers and body",
+            fixture.name
+        );
+        assert_eq!(
+            DialectKind::detect(Some(&fixture.content_type), &body),
+            expected,
+            "doc fixture {}: should be detected from its content type and body alone",
+            fixture.name
+        );
+    }
+}
+
 #[test]
 fn every_fixture_has_a_dialect() {
-    for fixture in support::real_streams() {
+    for fixture in support::real_streams().into_iter().chain(doc_streams().into_iter().map(|d| d.fixture)) {
         assert!(
             DialectKind::from_name(&fixture.dialect).is_some(),
             "fixture {}: should name a supported dialect, not {:?}",

@@ -13,6 +13,9 @@ use support::Rng;
 
 // ------------------------------------------------------------------------------------------------------------
 // Regressions found by fuzzing (each is the minimised input; the split is the one that exposed it)
+//
+// None yet: the first runs (wire: 30,687 inputs in 200 s; markdown: 27,352 inputs in 200 s; seeded from the
+// recorded streams and their answers) found no crash and no mismatch. Add each future find here as its own test.
 
 // ------------------------------------------------------------------------------------------------------------
 // Seeded random runs

@@ -5,7 +5,7 @@
 mod support;
 
 use rillmark::decode::Utf8Decoder;
-use rillmark::dialect::{DialectKind, ProviderError, StreamEvent};
+use rillmark::dialect::{DialectKind, Hints, ProviderError, StreamEvent};
 use rillmark::frame::{framer_for, Frame, SseEvent};
 use serde_json::Value;
 
@@ -1095,6 +1095,330 @@ mod vercel {
 }
 
 // ------------------------------------------------------------------------------------------------------------
+// llama.cpp native /completion
+
+mod llamacpp {
+    use super::*;
+
+    const K: DialectKind = DialectKind::LlamaCpp;
+
+    fn chunk(content: &str) -> Frame {
+        line(&format!(r#"data: {{"index":0,"content":"{content}","tokens":[],"stop":false,"id_slot":-1}}"#))
+    }
+
+    #[test]
+    fn content_lines_read_to_stop() {
+        let out = read_to_eof(
+            K,
+            &[
+                chunk("# Hi"),
+                chunk(""),
+                chunk("\\n\\nthere"),
+                line(
+                    r#"data: {"index":0,"content":"","stop":true,"stop_type":"eos","stopping_word":"","tokens_predicted":3,"tokens_evaluated":7,"timings":{"prompt_n":7,"predicted_n":3}}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("# Hi"), text("\n\nthere"), usage(Some(7), Some(3)), finish(Some("eos"))],
+            "read content deltas, skip empty ones, then usage and finish with stop_type",
+        );
+    }
+
+    #[test]
+    fn older_servers_give_the_reason_as_flags_and_usage_in_timings() {
+        let out = read(
+            K,
+            &[line(
+                r#"data: {"content":"x","stop":true,"stopped_eos":false,"stopped_word":false,"stopped_limit":true,"timings":{"prompt_n":5,"predicted_n":9}}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[text("x"), usage(Some(5), Some(9)), finish(Some("limit"))],
+            "map stopped_limit to \"limit\" and read usage from timings",
+        );
+        let out = read(K, &[line(r#"data: {"content":"","stop":true,"stop_type":"none"}"#)]);
+        assert_events(&out, &[finish(None)], "treat stop_type \"none\" as no reason");
+    }
+
+    #[test]
+    fn eof_before_stop_is_incomplete() {
+        let out = read_to_eof(K, &[chunk("cut")]);
+        assert_events(&out, &[text("cut")], "not finish at EOF without a stop chunk");
+    }
+
+    #[test]
+    fn finishes_exactly_once() {
+        let stop = line(r#"data: {"content":"","stop":true}"#);
+        let out = read_to_eof(K, &[stop.clone(), stop, chunk("late")]);
+        assert_events(&out, &[finish(None)], "finish once and ignore what follows");
+    }
+
+    #[test]
+    fn error_fields_of_older_servers_are_terminal() {
+        let out = read_to_eof(
+            K,
+            &[
+                chunk("pa"),
+                line(
+                    r#"error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}"#,
+                ),
+                chunk("late"),
+            ],
+        );
+        assert_events(
+            &out,
+            &[text("pa"), error(Some("400"), "the request exceeds the available context size")],
+            "read the non-standard error field and stop there",
+        );
+    }
+
+    #[test]
+    fn error_chunks_of_current_servers_are_terminal() {
+        let out =
+            read(K, &[line(r#"data: {"error":{"code":500,"message":"failed to decode","type":"server_error"}}"#)]);
+        assert_events(&out, &[error(Some("500"), "failed to decode")], "read the error object");
+    }
+
+    #[test]
+    fn comments_other_fields_and_other_prompts_are_skipped() {
+        let out = read(
+            K,
+            &[
+                line(": ping"),
+                line("event: message"),
+                line("id: 4"),
+                line("retry: 100"),
+                line(r#"data: {"index":1,"content":"other prompt","stop":false}"#),
+                line(r#"data: {"index":1,"content":"","stop":true}"#),
+                chunk("mine"),
+            ],
+        );
+        assert_events(&out, &[text("mine")], "skip keep-alives, payload-free fields and prompts other than 0");
+    }
+
+    #[test]
+    fn bare_json_lines_and_sse_events_are_read_too() {
+        let out = read(K, &[line(r#"{"content":"a","stop":false}"#), data(r#"{"content":"b","stop":false}"#)]);
+        assert_events(&out, &[text("a"), text("b")], "read NDJSON-served chunks and SSE-framed events");
+        let out = read(K, &[event("error", r#"{"code":503,"message":"Loading model"}"#)]);
+        assert_events(&out, &[error(Some("503"), "Loading model")], "read an SSE error event");
+    }
+
+    #[test]
+    fn unreadable_lines_are_reported() {
+        assert_malformed(&read(K, &[line("data: {\"content\":")]), "report bad JSON");
+        assert_malformed(&read(K, &[line("data: [1]")]), "report a non-object");
+        assert_malformed(&read(K, &[Frame::Text("x".into())]), "reject plain text");
+        let out = read(K, &[line("warning: x")]);
+        assert!(matches!(out.as_slice(), [StreamEvent::Unknown(_)]), "should report an unknown field, got {out:?}");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            line("data:"),
+            line("data"),
+            line(":"),
+            line(r#"data: {"content":null,"stop":"yes","index":-1}"#),
+            line(r#"data: {"content":5,"stop":true,"stop_type":7,"stopped_eos":"true","timings":null}"#),
+            line("error:"),
+        ];
+        assert_one_outcome_at_most(&read_to_eof(K, &frames), "odd shapes");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// llama.cpp OpenAI-compatible endpoints (read by the OpenAI chat dialect)
+
+mod llamacpp_openai_compatible {
+    use super::*;
+
+    /// Reads a body through the real decode → SSE frame → OpenAI chat path.
+    fn read_body(body: &str) -> Vec<StreamEvent> {
+        let kind = DialectKind::OpenAiChat;
+        run_pipeline(kind, body.as_bytes(), Split::Whole).expect("the body should frame")
+    }
+
+    #[test]
+    fn chat_completions_with_keepalives_read_to_done() {
+        // The shape llama-server sends for `/v1/chat/completions`: a role-only first delta with `content: null`,
+        // reasoning split out as `reasoning_content`, a final `choices: []` chunk with usage and llama.cpp's own
+        // `timings`, then `[DONE]`; keep-alive comments may come between events.
+        let body = concat!(
+            ": keep-alive\n\n",
+            "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null}}],\"created\":1,\"id\":\"chatcmpl-x\",\"model\":\"qwen\",\"system_fingerprint\":\"b1-abc\",\"object\":\"chat.completion.chunk\"}\n\n",
+            "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"reasoning_content\":\"Think\"}}],\"object\":\"chat.completion.chunk\"}\n\n",
+            ": keep-alive\n\n",
+            "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"content\":\"**Hi**\"}}],\"object\":\"chat.completion.chunk\"}\n\n",
+            "data: {\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"delta\":{}}],\"object\":\"chat.completion.chunk\"}\n\n",
+            "data: {\"choices\":[],\"usage\":{\"completion_tokens\":4,\"prompt_tokens\":9,\"total_tokens\":13},\"timings\":{\"prompt_n\":9,\"predicted_n\":4}}\n\n",
+            "data: [DONE]\n\n",
+        );
+        assert_events(
+            &read_body(body),
+            &[reasoning("Think"), text("**Hi**"), usage(Some(9), Some(4)), finish(Some("stop"))],
+            "read llama.cpp's OpenAI-compatible stream through the OpenAI reader",
+        );
+    }
+
+    #[test]
+    fn legacy_completions_text_reads_to_done() {
+        let body = concat!(
+            "data: {\"choices\":[{\"text\":\"Once\",\"index\":0,\"logprobs\":null,\"finish_reason\":null}],\"object\":\"text_completion\"}\n\n",
+            "data: {\"choices\":[{\"text\":\"\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"length\"}],\"object\":\"text_completion\"}\n\n",
+            "data: [DONE]\n\n",
+        );
+        assert_events(
+            &read_body(body),
+            &[text("Once"), finish(Some("length"))],
+            "read /v1/completions text through the OpenAI reader",
+        );
+    }
+
+    #[test]
+    fn error_chunks_of_current_servers_are_terminal() {
+        let body = "data: {\"error\":{\"code\":400,\"message\":\"context exceeded\",\"type\":\"exceed_context_size_error\"}}\n\ndata: [DONE]\n\n";
+        assert_events(
+            &read_body(body),
+            &[error(Some("400"), "context exceeded")],
+            "report the error that current servers send as a data chunk",
+        );
+    }
+
+    #[test]
+    fn an_error_field_at_the_start_is_detected_as_llamacpp() {
+        // Older servers send `error: {…}` on their /v1 endpoints too. Behind the SSE framer that field is dropped (as
+        // the SSE standard requires), so auto-detection routes a body that starts with it to the line-reading
+        // llama.cpp dialect, which reports it.
+        let body = "error: {\"code\":500,\"message\":\"boom\",\"type\":\"server_error\"}\n\n";
+        let kind = DialectKind::detect(Some("text/event-stream"), body);
+        assert_eq!(kind, DialectKind::LlamaCpp, "should route a leading error field to the llama.cpp dialect");
+        let events = run_pipeline(kind, body.as_bytes(), Split::ByteByByte).expect("the body should frame");
+        assert_events(&events, &[error(Some("500"), "boom")], "report the leading error");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Vercel AI SDK legacy data stream (ai@3–4)
+
+mod vercel_legacy {
+    use super::*;
+
+    const K: DialectKind = DialectKind::VercelLegacy;
+
+    #[test]
+    fn parts_read_to_finish_message() {
+        let out = read_to_eof(
+            K,
+            &[
+                line(r#"f:{"messageId":"step_123"}"#),
+                line(r#"g:"I will open with banter.""#),
+                line(r#"i:{"data": "redacted"}"#),
+                line(r#"j:{"signature": "abc123xyz"}"#),
+                line(r#"0:"Hello""#),
+                line(r#"0:", **world**\n""#),
+                line(r#"2:[{"key":"object1"}]"#),
+                line(r#"8:[{"id":"message-123"}]"#),
+                line(r#"h:{"sourceType":"url","id":"s","url":"https://example.com","title":"Example"}"#),
+                line(r#"k:{"data":"AAAA","mimeType":"image/png"}"#),
+                line(
+                    r#"e:{"finishReason":"stop","usage":{"promptTokens":10,"completionTokens":20},"isContinued":false}"#,
+                ),
+                line(r#"d:{"finishReason":"stop","usage":{"promptTokens":10,"completionTokens":20}}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("I will open with banter."),
+                text("Hello"),
+                text(", **world**\n"),
+                usage(Some(10), Some(20)),
+                finish(Some("stop")),
+            ],
+            "read reasoning and text, skip the structural parts, finish at d:",
+        );
+    }
+
+    #[test]
+    fn tool_calls_stream_or_come_whole() {
+        let out = read(
+            K,
+            &[
+                line(r#"b:{"toolCallId":"call-456","toolName":"streaming-tool"}"#),
+                line(r#"c:{"toolCallId":"call-456","argsTextDelta":"{\"q\":"}"#),
+                line(r#"c:{"toolCallId":"call-456","argsTextDelta":""}"#),
+                line(r#"c:{"toolCallId":"call-456","argsTextDelta":"1}"}"#),
+                line(r#"9:{"toolCallId":"call-456","toolName":"streaming-tool","args":{"q":1}}"#),
+                line(r#"9:{"toolCallId":"call-123","toolName":"my-tool","args":{"some":"argument"}}"#),
+                line(r#"a:{"toolCallId":"call-123","result":"tool output"}"#),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                tool(0, Some("call-456"), Some("streaming-tool"), ""),
+                tool(0, None, None, "{\"q\":"),
+                tool(0, None, None, "1}"),
+                tool(1, Some("call-123"), Some("my-tool"), r#"{"some":"argument"}"#),
+            ],
+            "stream deltas, skip the repeat of a streamed call, and read a whole call",
+        );
+    }
+
+    #[test]
+    fn error_parts_are_terminal() {
+        let out =
+            read_to_eof(K, &[line(r#"0:"pa""#), line(r#"3:"error message""#), line(r#"d:{"finishReason":"error"}"#)]);
+        assert_events(&out, &[text("pa"), error(None, "error message")], "end with the error and ignore what follows");
+    }
+
+    #[test]
+    fn eof_after_a_finished_step_finishes() {
+        let out = read_to_eof(K, &[line(r#"0:"a""#), line(r#"e:{"finishReason":"length","isContinued":false}"#)]);
+        assert_events(&out, &[text("a"), finish(Some("length"))], "finish at EOF with the step's reason");
+        let out = read_to_eof(K, &[line(r#"0:"a""#)]);
+        assert_events(&out, &[text("a")], "stay incomplete without any finish part");
+    }
+
+    #[test]
+    fn finishes_exactly_once() {
+        let done = line(r#"d:{"finishReason":"stop"}"#);
+        let out = read_to_eof(K, &[done.clone(), done, line(r#"0:"late""#)]);
+        assert_events(&out, &[finish(Some("stop"))], "finish once, without usage when there is none");
+    }
+
+    #[test]
+    fn unknown_and_malformed_parts_are_reported() {
+        let out = read(K, &[line(r#"z:{"future":true}"#)]);
+        assert!(matches!(out.as_slice(), [StreamEvent::Unknown(_)]), "should report an unknown part, got {out:?}");
+        assert_malformed(&read(K, &[line("0:\"unterminated")]), "report bad JSON");
+        assert_malformed(&read(K, &[line("0:42")]), "report a text part that is not a string");
+        assert_malformed(&read(K, &[line("hello")]), "report a line without a type id");
+        assert_malformed(&read(K, &[line("Z:\"x\"")]), "report an uppercase type id");
+        assert_malformed(&read(K, &[data("0:\"x\"")]), "reject an SSE event");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let frames = [
+            line("0:"),
+            line(":"),
+            line("é:\"x\""),
+            line(r#"b:{"toolCallId":null,"toolName":5}"#),
+            line(r#"c:[]"#),
+            line(r#"9:{"args":null}"#),
+            line(r#"3:{"message":"object error"}"#),
+            line(r#"d:{"usage":{"promptTokens":-1,"completionTokens":1.5}}"#),
+        ];
+        assert_one_outcome_at_most(&read_to_eof(K, &frames), "odd shapes");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------------
 // Names and auto-detection
 
 mod kind {
@@ -1139,6 +1463,70 @@ mod kind {
         assert_detects(None, "data: {\"choices\":[]}\n\n", DialectKind::OpenAiChat);
         assert_detects(Some("text/plain"), "The API returns \"choices\" and \"done\": true.", DialectKind::Plain);
         assert_detects(None, "# Hello", DialectKind::Plain);
+    }
+
+    #[test]
+    fn detects_llamacpp_native_streams() {
+        let sse = Some("text/event-stream");
+        assert_detects(
+            sse,
+            "data: {\"index\":0,\"content\":\"Hi\",\"tokens\":[],\"stop\":false,\"id_slot\":-1}\n\n",
+            DialectKind::LlamaCpp,
+        );
+        assert_detects(
+            sse,
+            "data: {\"content\": \" They\", \"multimodal\": true, \"slot_id\": 0, \"stop\": false}\n\n",
+            DialectKind::LlamaCpp,
+        );
+        assert_detects(sse, "data: {\"content\":\"\",\"stop\":true,\"stop_type\":\"eos\"}\n\n", DialectKind::LlamaCpp);
+        assert_detects(sse, "error: {\"code\":500,\"message\":\"x\"}\n\n", DialectKind::LlamaCpp);
+        assert_detects(
+            sse,
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\n",
+            DialectKind::OpenAiChat,
+        );
+    }
+
+    #[test]
+    fn detects_vercel_legacy_data_streams_from_the_body() {
+        let text = Some("text/plain; charset=utf-8");
+        assert_detects(text, "f:{\"messageId\":\"step_123\"}\n0:\"Hi\"\n", DialectKind::VercelLegacy);
+        assert_detects(text, "0:\"Hi\"\n", DialectKind::VercelLegacy);
+        assert_detects(None, "\n2:[{\"key\":\"object1\"}]\n", DialectKind::VercelLegacy);
+        assert_detects(text, "0:\"a first part cut by the detection win", DialectKind::VercelLegacy);
+        assert_detects(text, "3:\"error message\"\n", DialectKind::VercelLegacy);
+        assert_detects(text, "a: an answer that starts like a part\n", DialectKind::Plain);
+        assert_detects(text, "0:00 is midnight.\n", DialectKind::Plain);
+        assert_detects(text, "1:\"quoted\" and then prose\n", DialectKind::Plain);
+        assert_detects(text, "A:\"upper case is not a type id\"\n", DialectKind::Plain);
+    }
+
+    #[test]
+    fn protocol_headers_decide_before_the_body() {
+        let legacy = Hints {
+            content_type: Some("text/plain; charset=utf-8"),
+            vercel_data_stream: Some("v1"),
+            ..Hints::default()
+        };
+        assert_eq!(
+            DialectKind::detect_with(legacy, "# Hello"),
+            DialectKind::VercelLegacy,
+            "should trust x-vercel-ai-data-stream"
+        );
+        let ui =
+            Hints { content_type: Some("text/event-stream"), vercel_ui_message_stream: Some("v1"), ..Hints::default() };
+        assert_eq!(
+            DialectKind::detect_with(ui, ": ping\n\n"),
+            DialectKind::Vercel,
+            "should trust x-vercel-ai-ui-message-stream"
+        );
+        let empty = Hints { vercel_data_stream: Some(" "), ..Hints::default() };
+        assert_eq!(DialectKind::detect_with(empty, "# Hello"), DialectKind::Plain, "should ignore an empty header");
+        assert_eq!(
+            DialectKind::detect_with(Hints { content_type: Some("text/event-stream"), ..Hints::default() }, ": x\n\n"),
+            DialectKind::detect(Some("text/event-stream"), ": x\n\n"),
+            "should agree with detect when only the content type is known"
+        );
     }
 
     #[test]
@@ -1243,6 +1631,23 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
             problems.push(format!("should call the tools {tools:?}, got {:?}", got.tools));
         }
     }
+    // Optional keys of the documentation fixtures' manifest.
+    if let Some(reason) = expect.get("reason") {
+        let got_reason = events.iter().find_map(|e| match e {
+            StreamEvent::Finish { reason } => Some(reason.clone()),
+            _ => None,
+        });
+        if got_reason != Some(reason.as_str().map(str::to_owned)) {
+            problems.push(format!("should finish with the reason {reason}, got {got_reason:?}"));
+        }
+    }
+    if let Some(expected) = expect.get("usage") {
+        let want = usage(expected["input"].as_u64(), expected["output"].as_u64());
+        let got = events.iter().rfind(|e| matches!(e, StreamEvent::Usage { .. }));
+        if got != Some(&want) {
+            problems.push(format!("should report the usage {want:?}, got {got:?}"));
+        }
+    }
     let odd: Vec<&StreamEvent> =
         events.iter().filter(|e| matches!(e, StreamEvent::Malformed(_) | StreamEvent::Unknown(_))).collect();
     if !odd.is_empty() {
@@ -1256,15 +1661,28 @@ fn check_against_manifest(fixture: &Fixture, events: &[StreamEvent]) -> Vec<Stri
     problems
 }
 
-/// Reads every fixture whose manifest dialect is `dialect` under every standard split; fails naming each fixture
-/// (and split) that disagrees with the manifest or with its own whole read.
+/// Reads every recorded fixture whose manifest dialect is `dialect` under every standard split; fails naming each
+/// fixture (and split) that disagrees with the manifest or with its own whole read.
 #[track_caller]
 fn assert_fixtures_pass(dialect: &str) {
-    let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
     let fixtures: Vec<Fixture> = support::real_streams().into_iter().filter(|f| f.dialect == dialect).collect();
+    assert_these_fixtures_pass(dialect, &fixtures);
+}
+
+/// Like [`assert_fixtures_pass`], for the streams from providers' documentation.
+#[track_caller]
+fn assert_doc_fixtures_pass(dialect: &str) {
+    let fixtures: Vec<Fixture> =
+        doc_streams().into_iter().map(|d| d.fixture).filter(|f| f.dialect == dialect).collect();
+    assert_these_fixtures_pass(dialect, &fixtures);
+}
+
+#[track_caller]
+fn assert_these_fixtures_pass(dialect: &str, fixtures: &[Fixture]) {
+    let kind = DialectKind::from_name(dialect).expect("the dialect under test should have a name");
     assert!(!fixtures.is_empty(), "should have {dialect} fixtures to read");
     let mut failures = Vec::new();
-    for fixture in &fixtures {
+    for fixture in fixtures {
         let mut reference: Option<Vec<StreamEvent>> = None;
         let mut problems = Vec::new();
         for split in Split::standard(6) {
@@ -1338,9 +1756,91 @@ fn vercel_fixtures() {
     assert_fixtures_pass("vercel");
 }
 
+// ------------------------------------------------------------------------------------------------------------
+// Streams from providers' documentation (tests/fixtures/docs)
+
+/// A documentation stream and the response headers its manifest records.
+struct DocFixture {
+    fixture: Fixture,
+    headers: Value,
+}
+
+/// Every stream in `tests/fixtures/docs/manifest.json`, in manifest order. Panics (test setup) if a file is
+/// missing or its size or hash disagrees with the manifest.
+fn doc_streams() -> Vec<DocFixture> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/docs");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).expect("docs/manifest.json should be readable");
+    let manifest: Value = serde_json::from_str(&manifest).expect("docs/manifest.json should be JSON");
+    let entries = manifest.as_array().expect("docs/manifest.json should be an array");
+    entries
+        .iter()
+        .map(|entry| {
+            let field = |key: &str| entry[key].as_str().unwrap_or_default().to_owned();
+            let name = field("name");
+            let bytes = std::fs::read(dir.join(field("file")))
+                .unwrap_or_else(|e| panic!("doc fixture {name}: the file should be readable ({e})"));
+            assert_eq!(
+                Some(bytes.len() as u64),
+                entry["bytes"].as_u64(),
+                "doc fixture {name}: the file should have the manifest's size"
+            );
+            let fixture = Fixture {
+                dialect: field("dialect"),
+                content_type: field("contentType"),
+                bytes,
+                expect: entry["expect"].clone(),
+                name,
+            };
+            DocFixture { fixture, headers: entry["headers"].clone() }
+        })
+        .collect()
+}
+
+#[test]
+fn llamacpp_doc_fixtures() {
+    assert_doc_fixtures_pass("llamacpp");
+}
+
+#[test]
+fn ollama_doc_fixtures() {
+    assert_doc_fixtures_pass("ollama");
+}
+
+#[test]
+fn vercel_legacy_doc_fixtures() {
+    assert_doc_fixtures_pass("vercel-legacy");
+}
+
+#[test]
+fn doc_fixtures_are_detected_with_and_without_their_headers() {
+    for doc in doc_streams() {
+        let fixture = &doc.fixture;
+        let expected = DialectKind::from_name(&fixture.dialect).expect("a doc fixture should name a dialect");
+        let body = String::from_utf8_lossy(&fixture.bytes);
+        let header = |name: &str| doc.headers.get(name).and_then(Value::as_str);
+        let hints = Hints {
+            content_type: Some(&fixture.content_type),
+            vercel_data_stream: header("x-vercel-ai-data-stream"),
+            vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
+        };
+        assert_eq!(
+            DialectKind::detect_with(hints, &body),
+            expected,
+            "doc fixture {}: should be detected from its headers and body",
+            fixture.name
+        );
+        assert_eq!(
+            DialectKind::detect(Some(&fixture.content_type), &body),
+            expected,
+            "doc fixture {}: should be detected from its content type and body alone",
+            fixture.name
+        );
+    }
+}
+
 #[test]
 fn every_fixture_has_a_dialect() {
-    for fixture in support::real_streams() {
+    for fixture in support::real_streams().into_iter().chain(doc_streams().into_iter().map(|d| d.fixture)) {
         assert!(
             DialectKind::from_name(&fixture.dialect).is_some(),
             "fixture {}: should name a supported dialect, not {:?}",

@@ -6,11 +6,13 @@
 
 pub mod anthropic;
 pub mod gemini;
+pub mod llamacpp;
 pub mod ollama;
 pub mod openai;
 pub mod plain;
 pub mod responses;
 pub mod vercel;
+pub mod vercel_legacy;
 
 use serde_json::Value;
 
@@ -56,11 +58,15 @@ pub enum DialectKind {
     Gemini,
     OpenAiResponses,
     Vercel,
+    /// llama.cpp's native `/completion` stream (its `/v1` endpoints are [`DialectKind::OpenAiChat`]).
+    LlamaCpp,
+    /// The Vercel AI SDK 3.x–4.x data stream protocol (`0:"text"` lines).
+    VercelLegacy,
 }
 
 impl DialectKind {
     /// Every dialect, for tests and option validation.
-    pub const ALL: [DialectKind; 7] = [
+    pub const ALL: [DialectKind; 9] = [
         DialectKind::OpenAiChat,
         DialectKind::Anthropic,
         DialectKind::Ollama,
@@ -68,10 +74,12 @@ impl DialectKind {
         DialectKind::Gemini,
         DialectKind::OpenAiResponses,
         DialectKind::Vercel,
+        DialectKind::LlamaCpp,
+        DialectKind::VercelLegacy,
     ];
 
     /// Parses the JS-facing name (`"openai"`, `"anthropic"`, `"ollama"`, `"plain"`, `"gemini"`,
-    /// `"openai-responses"`, `"vercel"`, and a few aliases). `"auto"` is not a dialect: see [`DialectKind::detect`].
+    /// `"openai-responses"`, `"vercel"`, `"llamacpp"`, `"vercel-legacy"`, and a few aliases). `"auto"` is not a dialect: see [`DialectKind::detect`].
     pub fn from_name(name: &str) -> Option<DialectKind> {
         Some(match name {
             "openai" | "openai-chat" => DialectKind::OpenAiChat,
@@ -81,6 +89,8 @@ impl DialectKind {
             "gemini" => DialectKind::Gemini,
             "openai-responses" | "responses" => DialectKind::OpenAiResponses,
             "vercel" | "ai-sdk" => DialectKind::Vercel,
+            "llamacpp" | "llama.cpp" => DialectKind::LlamaCpp,
+            "vercel-legacy" => DialectKind::VercelLegacy,
             _ => return None,
         })
     }
@@ -95,6 +105,8 @@ impl DialectKind {
             DialectKind::Gemini => "gemini",
             DialectKind::OpenAiResponses => "openai-responses",
             DialectKind::Vercel => "vercel",
+            DialectKind::LlamaCpp => "llamacpp",
+            DialectKind::VercelLegacy => "vercel-legacy",
         }
     }
 
@@ -106,7 +118,9 @@ impl DialectKind {
             | DialectKind::Gemini
             | DialectKind::OpenAiResponses
             | DialectKind::Vercel => Framing::Sse,
-            DialectKind::Ollama => Framing::Ndjson,
+            // llama.cpp is SSE in form but is read line by line, so that its old `error:` field (which an SSE
+            // parser must drop) still reaches the dialect: see `llamacpp`.
+            DialectKind::Ollama | DialectKind::LlamaCpp | DialectKind::VercelLegacy => Framing::Ndjson,
             DialectKind::Plain => Framing::Plain,
         }
     }
@@ -121,32 +135,56 @@ impl DialectKind {
             DialectKind::Gemini => Box::<gemini::Gemini>::default(),
             DialectKind::OpenAiResponses => Box::<responses::Responses>::default(),
             DialectKind::Vercel => Box::<vercel::Vercel>::default(),
+            DialectKind::LlamaCpp => Box::<llamacpp::LlamaCpp>::default(),
+            DialectKind::VercelLegacy => Box::<vercel_legacy::VercelLegacy>::default(),
         }
     }
 
     /// Picks the dialect for `dialect: "auto"` from the response's `Content-Type` and the start of its body.
     ///
+    /// The same as [`DialectKind::detect_with`] with only the content type known; a caller that can read the
+    /// response's other headers should use that and pass them as [`Hints`].
+    pub fn detect(content_type: Option<&str>, first_bytes: &str) -> DialectKind {
+        DialectKind::detect_with(Hints { content_type, ..Hints::default() }, first_bytes)
+    }
+
+    /// Picks the dialect for `dialect: "auto"` from the response's headers and the start of its body.
+    ///
     /// `first_bytes` is the decoded start of the body; pass at least the first complete frame (for SSE, up to the
     /// first blank line after a `data:` line — comment lines such as OpenRouter's `: OPENROUTER PROCESSING` may come
     /// first). Only the first [`DETECT_WINDOW`] bytes are looked at. The rules, in order:
     ///
-    /// 1. `application/x-ndjson`, `application/ndjson`, `application/jsonl` → Ollama.
-    /// 2. The body speaks for itself (JSON whitespace ignored):
+    /// 1. A header that names its protocol decides: `x-vercel-ai-data-stream` → Vercel legacy data stream;
+    ///    `x-vercel-ai-ui-message-stream` → Vercel UI message stream.
+    /// 2. `application/x-ndjson`, `application/ndjson`, `application/jsonl` → Ollama.
+    /// 3. The body speaks for itself (JSON whitespace ignored):
+    ///    a first line `X:` + JSON string, object or array, `X` one digit or lowercase letter → Vercel legacy;
+    ///    a first line `error: …` (llama.cpp's non-standard SSE field) → llama.cpp;
     ///    `"type":"message_start"` or `event: message_start` → Anthropic;
     ///    `"type":"response.` → OpenAI Responses;
     ///    `"candidates"` → Gemini;
     ///    a UI-message-stream part (`"type":"start"`, `"type":"text-start"`, `"type":"start-step"`, …) → Vercel;
+    ///    `"stop":false` or `"stop":true` without `"choices"` → llama.cpp (`/completion`);
     ///    `"choices"` or `"object":"chat.completion.chunk"` → OpenAI chat;
     ///    a line starting with `{` containing `"done":` → Ollama (NDJSON served with another content type).
-    /// 3. Otherwise the content type decides: `text/event-stream` → OpenAI chat (the most copied SSE dialect),
+    /// 4. Otherwise the content type decides: `text/event-stream` → OpenAI chat (the most copied SSE dialect),
     ///    anything else (including none) → plain text.
     ///
-    /// Body markers are checked only where the framing allows them: SSE markers need the body to look like SSE
+    /// SSE body markers are checked only where the framing allows them: they need the body to look like SSE
     /// (a line starting with `data:`, `event:`, `id:` or `:`), so a plain-text answer that *mentions* `"choices"`
     /// stays plain.
-    pub fn detect(content_type: Option<&str>, first_bytes: &str) -> DialectKind {
-        let mime =
-            content_type.and_then(|ct| ct.split(';').next()).map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+    pub fn detect_with(hints: Hints<'_>, first_bytes: &str) -> DialectKind {
+        if hints.vercel_data_stream.is_some_and(|v| !v.trim().is_empty()) {
+            return DialectKind::VercelLegacy;
+        }
+        if hints.vercel_ui_message_stream.is_some_and(|v| !v.trim().is_empty()) {
+            return DialectKind::Vercel;
+        }
+        let mime = hints
+            .content_type
+            .and_then(|ct| ct.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
         if matches!(mime.as_str(), "application/x-ndjson" | "application/ndjson" | "application/jsonl") {
             return DialectKind::Ollama;
         }
@@ -154,6 +192,13 @@ impl DialectKind {
             Some((cut, _)) => &first_bytes[..cut],
             None => first_bytes,
         };
+        let first_line = window.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+        if looks_like_data_stream_part(first_line) {
+            return DialectKind::VercelLegacy;
+        }
+        if first_line.starts_with("error:") {
+            return DialectKind::LlamaCpp;
+        }
         let looks_sse = window
             .lines()
             .any(|l| l.starts_with("data:") || l.starts_with("event:") || l.starts_with("id:") || l.starts_with(':'));
@@ -175,6 +220,10 @@ impl DialectKind {
             if VERCEL_PARTS.iter().any(|p| has(&format!(r#"data:{{"type":"{p}""#))) {
                 return DialectKind::Vercel;
             }
+            // llama.cpp's own chunks carry a boolean `stop`; its OpenAI-compatible ones carry `choices` instead.
+            if (has(r#""stop":false"#) || has(r#""stop":true"#)) && !has(r#""choices""#) {
+                return DialectKind::LlamaCpp;
+            }
             if has(r#""choices""#) || has(r#""object":"chat.completion.chunk""#) {
                 return DialectKind::OpenAiChat;
             }
@@ -186,6 +235,33 @@ impl DialectKind {
         } else {
             DialectKind::Plain
         }
+    }
+}
+
+/// What a response's headers say about its dialect, for [`DialectKind::detect_with`]. Every field is optional:
+/// `Hints::default()` knows nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints<'a> {
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The `x-vercel-ai-data-stream` header (`"v1"`), which AI SDK 3.x–4.x data streams are required to send.
+    pub vercel_data_stream: Option<&'a str>,
+    /// The `x-vercel-ai-ui-message-stream` header (`"v1"`), sent with AI SDK 5 UI message streams.
+    pub vercel_ui_message_stream: Option<&'a str>,
+}
+
+/// Whether `line` looks like a Vercel legacy data stream part: a type id, a colon, then the start of a JSON string,
+/// object or array that is valid as far as it goes (the detection window may cut a long first part).
+fn looks_like_data_stream_part(line: &str) -> bool {
+    let Some((_, payload)) = vercel_legacy::split_part(line) else { return false };
+    if !payload.starts_with(['"', '{', '[']) {
+        return false;
+    }
+    let mut values = serde_json::Deserializer::from_str(payload).into_iter::<Value>();
+    match values.next() {
+        Some(Ok(_)) => values.next().is_none(),
+        Some(Err(e)) => e.is_eof(),
+        None => false,
     }
 }
 

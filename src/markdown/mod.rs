@@ -42,6 +42,8 @@ pub struct MarkdownStats {
     pub reconcile_ops_on_committed: u64,
     /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
     pub resumes_abandoned: u64,
+    /// Renders that appended plain text to a text node without parsing.
+    pub appended_in_place: u64,
 }
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
@@ -66,6 +68,12 @@ pub struct IncrementalMarkdown {
     candidate: Option<Resume>,
     /// Settledness of the open paragraph's inline text.
     settle: Option<ParagraphSettle>,
+    /// `src.len()` at the last render.
+    rendered_len: usize,
+    /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
+    exact: bool,
+    /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
+    open_fence_at_margin: bool,
     /// Text arrived since the last render.
     dirty: bool,
     finished: bool,
@@ -87,6 +95,9 @@ impl IncrementalMarkdown {
             resume: None,
             candidate: None,
             settle: None,
+            rendered_len: 0,
+            exact: false,
+            open_fence_at_margin: false,
             dirty: false,
             finished: false,
             stats: MarkdownStats::default(),
@@ -122,6 +133,12 @@ impl IncrementalMarkdown {
             return;
         }
         self.dirty = false;
+        if self.append_in_place(ops) {
+            self.rendered_len = self.src.len();
+            return;
+        }
+        self.rendered_len = self.src.len();
+        self.open_fence_at_margin = false;
         self.promote_candidate();
         if let Some(resume) = self.resume.take() {
             if self.render_pass(Some(&resume), ids, ops) {
@@ -145,6 +162,7 @@ impl IncrementalMarkdown {
         let with_context = format!("{context}{body}");
         let shown = speculate::speculate(&with_context, self.opts.gfm);
         let speculated = shown.as_ref() != with_context.as_str();
+        self.exact = !speculated;
         let parse_text = format!("{}{shown}", self.defs_prefix);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
@@ -219,14 +237,23 @@ impl IncrementalMarkdown {
         // One open block: find where the next parse may resume inside it.
         self.resume = resume.cloned();
         let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
-        if !only_open_block || speculated {
+        if !only_open_block || open_detail != Some(render::BlockDetail::Paragraph) {
+            // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
+            // text is not a paragraph; a second open block would not be where a paragraph resume splices).
+            self.settle = None;
+            self.candidate = None;
+        }
+        if !only_open_block {
             return true;
         }
         let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
         let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
         let kept_before = resume.map_or(0, |r| r.kept);
         let next = match detail {
-            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() => {
+            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
+                self.open_fence_at_margin = line_offset(open_start)
+                    .is_some_and(|at| body[at..].starts_with(['`', '~']))
+                    || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
                 let context = match resume {
                     Some(r) => r.context.clone(),
                     None => {
@@ -246,16 +273,17 @@ impl IncrementalMarkdown {
                 })
             }
             render::BlockDetail::List { tight, marker, item_lines } => {
+                // Resume at the last item that started on a complete line; the items before it are final.
                 let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match (items.len(), items.last()) {
-                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).and_then(|at| {
+                match items.iter().rposition(|&line| complete(line)) {
+                    Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
                         let indented = body[at..].starts_with([' ', '\t']);
                         (tight || !indented).then(|| Resume {
                             at: base + at,
                             context: if tight { String::new() } else { loose_list_context(marker) },
                             block_tag: self.blocks.last().map_or("ul", mounted_tag),
                             target: Target::Block,
-                            kept: kept_before + n - 1,
+                            kept: kept_before + n,
                             boundary: None,
                             drop_first: usize::from(!tight),
                             tight: Some(tight),
@@ -266,8 +294,8 @@ impl IncrementalMarkdown {
             }
             render::BlockDetail::Table { row_lines } => {
                 let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match (rows.len(), rows.last()) {
-                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).map(|at| {
+                match rows.iter().rposition(|&line| complete(line)) {
+                    Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
                         let context = match resume {
                             Some(r) => r.context.clone(),
                             None => {
@@ -282,7 +310,7 @@ impl IncrementalMarkdown {
                             context,
                             block_tag: "table",
                             target: Target::Child(1),
-                            kept: kept_before + n - 1,
+                            kept: kept_before + n,
                             boundary: None,
                             drop_first: 0,
                             tight: None,
@@ -291,7 +319,7 @@ impl IncrementalMarkdown {
                     _ => None,
                 }
             }
-            render::BlockDetail::Paragraph => {
+            render::BlockDetail::Paragraph if !speculated => {
                 let start = line_offset(open_start).map(|at| base + at);
                 self.paragraph_candidate(resume.is_some(), start);
                 None
@@ -356,6 +384,59 @@ impl IncrementalMarkdown {
         });
     }
 
+    /// The cheapest render: when the last render was exact and the new text is plain (it cannot start, end or change
+    /// any construct), it is appended to the text node that ends the open block — no parse at all. Code in a fence
+    /// takes any text whose lines cannot close the fence; inline text takes letters, digits, spaces and harmless
+    /// punctuation, with trailing spaces held back (a paragraph's trailing spaces are not shown).
+    fn append_in_place(&mut self, ops: &mut Vec<PatchOp>) -> bool {
+        if !self.exact || self.rendered_len >= self.src.len() || self.blocks.len() <= self.committed_blocks {
+            return false;
+        }
+        let shown = &self.src[..self.rendered_len];
+        let new_text = &self.src[self.rendered_len..];
+        let fence_at_margin = self.open_fence_at_margin;
+        let Some((leaf, text_node)) = self.blocks.last_mut().and_then(leaf_text) else { return false };
+        let MountedKind::Text(current) = &mut text_node.kind else { return false };
+        // The text node must end where the source ends (it does not after a setext underline, an entity, …).
+        let tail_of_node = last_chars(current, 48);
+        let append = match leaf {
+            Leaf::Code => {
+                let lines_ok = new_text.split('\n').skip(1).all(|line| !line.trim_start().starts_with(['`', '~']));
+                let plain = !new_text.contains(['\r', '\0']) && (!new_text.contains('\n') || fence_at_margin);
+                if !plain || !lines_ok || !shown.ends_with(tail_of_node) {
+                    return false;
+                }
+                new_text.to_owned()
+            }
+            Leaf::Inline => {
+                let before = shown.trim_end_matches(' ');
+                let held = &shown[before.len()..];
+                let last_shown = before.chars().next_back();
+                if !new_text.chars().all(is_plain)
+                    || !last_shown.is_some_and(is_plain)
+                    || !before.ends_with(tail_of_node)
+                {
+                    return false;
+                }
+                let word_start = self.src.rfind(char::is_whitespace).map_or(0, |at| at + 1);
+                if self.src[word_start..].to_ascii_lowercase().contains("www.") {
+                    return false; // may become an autolink
+                }
+                format!("{held}{new_text}").trim_end_matches(' ').to_owned()
+            }
+        };
+        if !append.is_empty() {
+            ops.push(PatchOp::AppendText { id: text_node.id, text: append.clone() });
+            current.push_str(&append);
+        }
+        self.stats.appended_in_place += 1;
+        if leaf == Leaf::Inline {
+            self.rendered_len = self.src.len();
+            self.paragraph_candidate(true, None);
+        }
+        true
+    }
+
     /// A paragraph candidate becomes the resume point once the text after it starts plainly: a letter or an opening
     /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
     fn promote_candidate(&mut self) {
@@ -379,6 +460,7 @@ impl IncrementalMarkdown {
         self.resume = None;
         self.candidate = None;
         self.settle = None;
+        self.exact = false;
         let doc = parse(&self.opts, &mut self.stats, &self.src);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
 
@@ -601,4 +683,60 @@ fn loose_list_context(marker: u8) -> String {
 /// The first line of `text`, without its ending.
 fn first_line(text: &str) -> &str {
     text.split(['\n', '\r']).next().unwrap_or("")
+}
+
+/// What kind of text ends the open block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    /// Inline text of a paragraph, heading or tight list item.
+    Inline,
+    /// The text of a fenced code block.
+    Code,
+}
+
+/// The text node that ends a mounted block, descending through lists, items and quotes to the last leaf block.
+fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
+    let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
+    match *tag {
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
+        "pre" => {
+            let code = children.first_mut()?;
+            let MountedKind::Element { tag: "code", children, .. } = &mut code.kind else { return None };
+            last_text(children).map(|t| (Leaf::Code, t))
+        }
+        "ul" | "ol" | "blockquote" => leaf_text(children.last_mut()?),
+        "li" => {
+            let last_is_block = matches!(
+                children.last().map(|c| &c.kind),
+                Some(MountedKind::Element {
+                    tag: "p" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6",
+                    ..
+                })
+            );
+            if last_is_block {
+                leaf_text(children.last_mut()?)
+            } else {
+                last_text(children).map(|t| (Leaf::Inline, t))
+            }
+        }
+        _ => None,
+    }
+}
+
+fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
+    children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
+}
+
+/// At most the last `n` bytes of `text`, on a character boundary.
+fn last_chars(text: &str, n: usize) -> &str {
+    let mut start = text.len().saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+/// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
+fn is_plain(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
 }

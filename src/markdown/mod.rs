@@ -360,20 +360,20 @@ impl IncrementalMarkdown {
         if scan.has_pipe {
             return;
         }
-        let ends_with_one_space =
-            self.src.ends_with(' ') && !self.src[..self.src.len() - 1].ends_with(char::is_whitespace);
-        if !scan.state.is_settled() || !ends_with_one_space {
+        if !scan.state.is_settled() {
             return;
         }
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
-        let (kept, boundary) = match children.last() {
-            Some(Mounted { kind: MountedKind::Text(text), .. }) => (children.len() - 1, format!("{text} ")),
-            _ => (children.len(), " ".to_owned()),
+        let last_text = match children.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
+            _ => None,
         };
-        self.candidate = Some(Resume {
-            at: self.src.len(),
+        let src = self.src.as_str();
+        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
+            at,
             context: String::new(),
             block_tag: "p",
             target: Target::Block,
@@ -381,7 +381,32 @@ impl IncrementalMarkdown {
             boundary: Some(boundary),
             drop_first: 0,
             tight: None,
-        });
+        };
+        if single_space_at(src.len()) {
+            // The next character decides whether the rest can be parsed alone (see `promote_candidate`).
+            let (kept, boundary) = match last_text {
+                Some(text) => (children.len() - 1, format!("{text} ")),
+                None => (children.len(), " ".to_owned()),
+            };
+            self.candidate = Some(resume_at(src.len(), kept, boundary));
+            return;
+        }
+        // Resume at the start of the last word when it is plain text that ends the last text node.
+        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
+        let word = &src[word_at..];
+        let Some(text) = last_text else { return };
+        if word_at < 2
+            || !single_space_at(word_at)
+            || !word.chars().all(is_plain)
+            || starts_plainly(word) != Some(true)
+            || !text.ends_with(word)
+            || self.resume.as_ref().is_some_and(|r| r.at >= word_at)
+        {
+            return;
+        }
+        let boundary = text[..text.len() - word.len()].to_owned();
+        self.resume = Some(resume_at(word_at, children.len() - 1, boundary));
+        self.candidate = None;
     }
 
     /// The cheapest render: when the last render was exact and the new text is plain (it cannot start, end or change
@@ -441,11 +466,10 @@ impl IncrementalMarkdown {
     /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
     fn promote_candidate(&mut self) {
         let Some(candidate) = &self.candidate else { return };
-        let Some(next) = self.src[candidate.at..].chars().next() else { return };
-        if next.is_alphabetic() || matches!(next, '(' | '"' | '\'' | '“' | '‘') {
-            self.resume = self.candidate.take();
-        } else {
-            self.candidate = None;
+        match starts_plainly(&self.src[candidate.at..]) {
+            Some(true) => self.resume = self.candidate.take(),
+            Some(false) => self.candidate = None,
+            None => {} // too little text after the candidate to tell yet
         }
     }
 
@@ -739,4 +763,45 @@ fn last_chars(text: &str, n: usize) -> &str {
 /// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
 fn is_plain(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
+}
+
+/// Whether paragraph text resumed at the start of `rest` parses alone as it does in place: `Some(true)` when its
+/// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
+/// `Some(false)` when it may, `None` when too little has arrived to tell.
+fn starts_plainly(rest: &str) -> Option<bool> {
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let complete = line.len() < rest.len();
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };
+    let run = 1 + chars.clone().take_while(|&c| c == first).count();
+    let after_run = line.chars().nth(run);
+    let decide = |ok: bool| Some(ok);
+    let need = |next: Option<char>| if next.is_none() && !complete { None } else { Some(next) };
+    match first {
+        c if c.is_alphabetic() => decide(true),
+        ' ' | '\t' | '>' | '<' | '|' => decide(false),
+        '0'..='9' => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            match need(line.chars().nth(digits))? {
+                Some('.' | ')') => decide(!matches!(need(line.chars().nth(digits + 1))?, None | Some(' ' | '\t'))),
+                _ => decide(true),
+            }
+        }
+        '*' | '_' | '~' | '`' | '-' | '+' | '#' => {
+            let next = need(after_run)?;
+            let block_marker = match first {
+                '*' | '-' | '+' => run >= 2 || matches!(next, None | Some(' ' | '\t')),
+                '#' => run <= 6 && matches!(next, None | Some(' ' | '\t')),
+                _ => run >= 3 || (first == '_' && next.is_none()),
+            };
+            decide(!block_marker)
+        }
+        '[' => match line.find(']') {
+            // `[label]:` at the start of a paragraph is a link reference definition.
+            Some(close) => decide(need(line[close + 1..].chars().next())? != Some(':')),
+            None if line.len() > 200 || complete => decide(false),
+            None => None,
+        },
+        _ => decide(true),
+    }
 }

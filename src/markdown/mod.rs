@@ -57,6 +57,8 @@ pub struct IncrementalMarkdown {
     committed_len: usize,
     /// Link reference definition lines found in committed text, prepended to each tail parse.
     defs_prefix: String,
+    /// Footnote definitions found in committed text, by label.
+    footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
     blocks: Vec<Mounted>,
     committed_blocks: usize,
@@ -89,6 +91,7 @@ impl IncrementalMarkdown {
             src: String::new(),
             committed_len: 0,
             defs_prefix: String::new(),
+            footnote_defs: std::collections::HashMap::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
@@ -163,13 +166,21 @@ impl IncrementalMarkdown {
         let shown = speculate::speculate(&with_context, self.opts.gfm);
         let speculated = shown.as_ref() != with_context.as_str();
         self.exact = !speculated;
-        let parse_text = format!("{}{shown}", self.defs_prefix);
+        // Committed footnote definitions go along only when this text references them (there may be many).
+        let mut prefix = self.defs_prefix.clone();
+        for label in footnote_references(&shown) {
+            if let Some(definition) = self.footnote_defs.get(label) {
+                prefix.push_str(definition);
+                prefix.push('\n');
+            }
+        }
+        let parse_text = format!("{prefix}{shown}");
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts);
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
-        let skip_lines = (line_starts(&self.defs_prefix).len() - 1 + line_starts(context).len() - 1) as isize;
+        let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
         let to_body_line = |line: usize| line as isize - skip_lines;
         let body_lines = line_starts(body);
         let incomplete_last_line =
@@ -224,7 +235,10 @@ impl IncrementalMarkdown {
                 .map(|i| (if i == 0 { 0 } else { offset_or_end(start_lines[i]) }, offset_or_end(end_lines[i] + 1)))
                 .collect();
             let defs = definition_lines(&body[..commit_offset], &covered);
-            self.defs_prefix.push_str(&defs);
+            self.defs_prefix.push_str(&defs.links);
+            for (label, text) in defs.footnotes {
+                self.footnote_defs.entry(label).or_insert(text);
+            }
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -552,21 +566,64 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
-fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> String {
-    let mut defs = String::new();
+fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> Definitions {
+    let mut defs = Definitions::default();
     let starts = line_starts(committed);
+    let mut footnote: Option<(String, String)> = None;
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
         let line = &committed[start..end];
         let inside_block = covered.iter().any(|&(from, to)| start >= from && start < to);
-        if !inside_block && !line.trim().is_empty() {
-            defs.push_str(line);
+        if inside_block || line.trim().is_empty() {
+            defs.footnotes.extend(footnote.take());
+            continue;
+        }
+        if let Some(label) = footnote_label(line) {
+            defs.footnotes.extend(footnote.take());
+            footnote = Some((label.to_owned(), line.to_owned()));
+        } else if let Some((_, text)) = footnote.as_mut() {
+            text.push_str(line); // a continuation line of the footnote definition
+        } else {
+            defs.links.push_str(line);
         }
     }
-    if !defs.is_empty() {
-        defs.push('\n');
+    defs.footnotes.extend(footnote);
+    if !defs.links.is_empty() {
+        defs.links.push('\n');
     }
     defs
+}
+
+/// Definitions found in committed text.
+#[derive(Debug, Default)]
+struct Definitions {
+    /// Link reference definition lines (all of them are prepended to every tail parse).
+    links: String,
+    /// Footnote definitions by label (prepended only to tail parses that reference them).
+    footnotes: Vec<(String, String)>,
+}
+
+/// The label of a footnote definition line (`[^label]: …`).
+fn footnote_label(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(' ').strip_prefix("[^")?;
+    let close = rest.find(']')?;
+    rest[close + 1..].starts_with(':').then(|| &rest[..close])
+}
+
+/// The footnote labels `text` references (`[^label]`), in order, without repeats.
+fn footnote_references(text: &str) -> Vec<&str> {
+    let mut labels: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices("[^") {
+        let rest = &text[at + 2..];
+        if let Some(label) =
+            rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']')).map(|close| &rest[..close])
+        {
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+    }
+    labels
 }
 
 /// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its

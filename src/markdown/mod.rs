@@ -42,6 +42,8 @@ pub struct MarkdownStats {
     pub reconcile_ops_on_committed: u64,
     /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
     pub resumes_abandoned: u64,
+    /// Committed blocks re-rendered because a definition they use arrived after them.
+    pub late_definition_patches: u64,
     /// Renders that appended plain text to a text node without parsing.
     pub appended_in_place: u64,
 }
@@ -57,6 +59,8 @@ pub struct IncrementalMarkdown {
     committed_len: usize,
     /// Link reference definition lines found in committed text, prepended to each tail parse.
     defs_prefix: String,
+    /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
+    committed_sources: Vec<std::ops::Range<usize>>,
     /// Footnote definitions found in committed text, by label.
     footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
@@ -92,6 +96,7 @@ impl IncrementalMarkdown {
             committed_len: 0,
             defs_prefix: String::new(),
             footnote_defs: std::collections::HashMap::new(),
+            committed_sources: Vec::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
@@ -161,6 +166,7 @@ impl IncrementalMarkdown {
     fn render_pass(&mut self, resume: Option<&Resume>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
         let base = resume.map_or(self.committed_len, |r| r.at);
         let context = resume.map_or("", |r| r.context.as_str());
+        let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
         let with_context = format!("{context}{body}");
         let shown = speculate::speculate(&with_context, self.opts.gfm);
@@ -174,6 +180,7 @@ impl IncrementalMarkdown {
                 prefix.push('\n');
             }
         }
+        prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
@@ -231,13 +238,24 @@ impl IncrementalMarkdown {
         if final_count > 0 {
             let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
             let commit_offset = offset_or_end(start_lines[final_count]);
-            let covered: Vec<(usize, usize)> = (0..final_count)
-                .map(|i| (if i == 0 { 0 } else { offset_or_end(start_lines[i]) }, offset_or_end(end_lines[i] + 1)))
-                .collect();
+            // A resumed parse's first block began before `base`, at the commit point.
+            let block_start = |i: usize| if i == 0 && resume.is_some() { 0 } else { offset_or_end(start_lines[i]) };
+            let covered: Vec<(usize, usize)> =
+                (0..final_count).map(|i| (block_start(i), offset_or_end(end_lines[i] + 1))).collect();
             let defs = definition_lines(&body[..commit_offset], &covered);
+            let earlier_blocks = self.committed_sources.len();
+            for (i, &(from, to)) in covered.iter().enumerate() {
+                let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
+                self.committed_sources.push(from..base + to);
+            }
             self.defs_prefix.push_str(&defs.links);
+            let mut new_labels = link_labels(&defs.links);
             for (label, text) in defs.footnotes {
+                new_labels.push(format!("^{}", label.to_lowercase()));
                 self.footnote_defs.entry(label).or_insert(text);
+            }
+            if !new_labels.is_empty() {
+                self.patch_late_definitions(&new_labels, earlier_blocks, &mut differ);
             }
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
@@ -246,6 +264,20 @@ impl IncrementalMarkdown {
             self.candidate = None;
             self.settle = None;
             return true;
+        }
+
+        // Definitions before the first open block are final once that block has started on a complete line: commit
+        // them (no block) so that parses resumed inside the block still see them.
+        if let (None, Some(&first)) = (resume, start_lines.first()) {
+            if first > 1 && Some(first) != incomplete_last_line {
+                let offset = line_offset(first).unwrap_or(0);
+                let defs = definition_lines(&body[..offset], &[]);
+                self.defs_prefix.push_str(&defs.links);
+                for (label, text) in defs.footnotes {
+                    self.footnote_defs.entry(label).or_insert(text);
+                }
+                self.committed_len = base + offset;
+            }
         }
 
         // One open block: find where the next parse may resume inside it.
@@ -263,6 +295,18 @@ impl IncrementalMarkdown {
         let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
         let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
         let kept_before = resume.map_or(0, |r| r.kept);
+        // Definitions the open tail holds before its block must reach parses resumed inside the block.
+        let open_defs = match resume {
+            Some(r) => r.defs.clone(),
+            None => {
+                let before_block = &body[..line_offset(open_start).unwrap_or(0)];
+                if before_block.contains("]:") {
+                    format!("{before_block}\n")
+                } else {
+                    String::new()
+                }
+            }
+        };
         let next = match detail {
             render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
                 self.open_fence_at_margin = line_offset(open_start)
@@ -277,6 +321,7 @@ impl IncrementalMarkdown {
                 let code_text = self.blocks.last().and_then(code_text);
                 Some(Resume {
                     at: self.src.len(),
+                    defs: open_defs.clone(),
                     context,
                     block_tag: "pre",
                     target: Target::Child(0),
@@ -294,6 +339,7 @@ impl IncrementalMarkdown {
                         let indented = body[at..].starts_with([' ', '\t']);
                         (tight || !indented).then(|| Resume {
                             at: base + at,
+                            defs: open_defs.clone(),
                             context: if tight { String::new() } else { loose_list_context(marker) },
                             block_tag: self.blocks.last().map_or("ul", mounted_tag),
                             target: Target::Block,
@@ -321,6 +367,7 @@ impl IncrementalMarkdown {
                         };
                         Resume {
                             at: base + at,
+                            defs: open_defs.clone(),
                             context,
                             block_tag: "table",
                             target: Target::Child(1),
@@ -335,7 +382,7 @@ impl IncrementalMarkdown {
             }
             render::BlockDetail::Paragraph if !speculated => {
                 let start = line_offset(open_start).map(|at| base + at);
-                self.paragraph_candidate(resume.is_some(), start);
+                self.paragraph_candidate(resume.is_some(), start, open_defs);
                 None
             }
             _ => None,
@@ -348,9 +395,37 @@ impl IncrementalMarkdown {
         true
     }
 
+    /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
+    /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
+    fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
+        for index in 0..blocks.min(self.committed_sources.len()) {
+            let range = self.committed_sources[index].clone();
+            let Some(source) = self.src.get(range) else { continue };
+            let lower = source.to_lowercase();
+            if !labels.iter().any(|label| lower.contains(&format!("[{label}]"))) {
+                continue;
+            }
+            let mut text = self.defs_prefix.clone();
+            for label in footnote_references(source) {
+                if let Some(definition) = self.footnote_defs.get(label) {
+                    text.push_str(definition);
+                    text.push('\n');
+                }
+            }
+            text.push_str(source);
+            self.stats.bytes_parsed += text.len() as u64;
+            self.stats.parses += 1;
+            let doc = render::render(&text, &self.opts);
+            if let (Some(block), Some(mounted)) = (doc.blocks.into_iter().next(), self.blocks.get_mut(index)) {
+                differ.update(mounted, &block.node);
+                self.stats.late_definition_patches += 1;
+            }
+        }
+    }
+
     /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
     /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
-    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>) {
+    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>, defs: String) {
         // A resumed parse starts mid-paragraph: the scan keeps the paragraph's real start.
         let start = match (&self.settle, resumed, start) {
             (Some(settle), true, _) => settle.start,
@@ -360,6 +435,7 @@ impl IncrementalMarkdown {
         if self.settle.as_ref().is_none_or(|s| s.start != start) {
             self.settle = Some(ParagraphSettle {
                 start,
+                defs,
                 scanned: start,
                 has_pipe: false,
                 state: settle::InlineSettle::default(),
@@ -380,14 +456,19 @@ impl IncrementalMarkdown {
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
+        if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) {
+            return; // may still turn out to be a link reference definition, which parses only as a whole
+        }
         let last_text = match children.last() {
             Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
             _ => None,
         };
         let src = self.src.as_str();
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        let defs = scan.defs.clone();
         let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
+            defs: defs.clone(),
             context: String::new(),
             block_tag: "p",
             target: Target::Block,
@@ -471,7 +552,7 @@ impl IncrementalMarkdown {
         self.stats.appended_in_place += 1;
         if leaf == Leaf::Inline {
             self.rendered_len = self.src.len();
-            self.paragraph_candidate(true, None);
+            self.paragraph_candidate(true, None, String::new());
         }
         true
     }
@@ -634,6 +715,8 @@ fn footnote_references(text: &str) -> Vec<&str> {
 struct Resume {
     /// Source offset the parse starts at.
     at: usize,
+    /// Uncommitted link definitions before the open block (the open tail's own), kept for resumed parses.
+    defs: String,
     /// Text put before `src[at..]` so the isolated parse reads it as it reads in place: the fence's opening line, the
     /// table's header and delimiter rows, a dummy item that keeps a loose list loose.
     context: String,
@@ -693,6 +776,8 @@ impl Target {
 #[derive(Debug, Clone)]
 struct ParagraphSettle {
     start: usize,
+    /// The open tail's own definitions before the paragraph (see [`Resume::defs`]).
+    defs: String,
     scanned: usize,
     /// The paragraph has a `|`: it never resumes mid-line (see `paragraph_candidate`).
     has_pipe: bool,
@@ -779,6 +864,10 @@ enum Leaf {
 fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
     let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
     match *tag {
+        // A paragraph that starts with `[` may still become a link reference definition (it then shows nothing).
+        "p" if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) => {
+            None
+        }
         "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
         "pre" => {
             let code = children.first_mut()?;
@@ -861,4 +950,16 @@ fn starts_plainly(rest: &str) -> Option<bool> {
         },
         _ => decide(true),
     }
+}
+
+/// The lowercased labels of link reference definition lines (`[label]: …`).
+fn link_labels(definitions: &str) -> Vec<String> {
+    definitions
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start_matches(' ').strip_prefix('[')?;
+            let close = rest.find("]:")?;
+            Some(rest[..close].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        })
+        .collect()
 }

@@ -209,6 +209,9 @@ enum Open {
 /// Closes what the partial line leaves open; `None` when nothing is open.
 fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
     let body_start = partial.len() - strip_line_markers(partial).len();
+    if partial[body_start..].starts_with('[') && partial.contains("]:") {
+        return None; // a link reference definition being typed: it shows nothing, speculation must not make it text
+    }
     let bytes = partial.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
     let mut cut = partial.len(); // text from `cut` on is dropped

@@ -552,12 +552,19 @@ async fn stream_corpus_char_by_char(corpus: &str, options: JsValue, image_policy
         let problems = unsafe_nodes(&container, image_policy);
         assert!(problems.is_empty(), "after {} chars ({:?}…): unsafe DOM: {problems}", end, tail(&corpus[..end]));
         assert_eq!(xss_flag(), "", "no payload should have run after {:?}", tail(&corpus[..end]));
+        assert_eq!(
+            requests_to("evil.example"),
+            0,
+            "no request should leave for evil.example after {:?}",
+            tail(&corpus[..end])
+        );
     }
     r.finish();
     settle_frames().await;
     let problems = unsafe_nodes(&container, image_policy);
     assert!(problems.is_empty(), "the final DOM is unsafe: {problems}");
     assert_eq!(xss_flag(), "", "no payload should have run");
+    assert_eq!(requests_to("evil.example"), 0, "no request should ever have left for evil.example");
     container
 }
 

@@ -272,6 +272,73 @@ fn selections_inside_committed_blocks_survive_later_streaming() {
     probe.clear();
 }
 
+#[wasm_bindgen_test]
+fn a_selection_survives_a_wrong_speculation_being_undone() {
+    // The open tail speculates (`**kwargs` as bold, `[0` as a pending link); when later text proves it wrong, the fix-up
+    // should not disturb a selection in the text before it.
+    let cases: [(&str, &str, &[&str]); 4] = [
+        ("Values are", "Values", &[" [0", "]", " and more."]),
+        ("Use the", "Use", &[" **kwargs", " in python", " code."]),
+        ("See the", "See", &[" [docs", "] in brackets."]),
+        ("Math like", "Math", &[" 2 *", " 3 *", " 4 is fine."]),
+    ];
+    for (start, word, pieces) in cases {
+        let (container, r) = renderer();
+        write_flush(&r, start);
+        let probe = SelectionProbe::new(&container, word);
+        let mut so_far = start.to_owned();
+        for piece in pieces {
+            write_flush(&r, piece);
+            so_far.push_str(piece);
+            assert_eq!(
+                probe.check(),
+                "",
+                "the selection of {word:?} should survive, after {so_far:?}: {}",
+                outline(&container)
+            );
+        }
+        r.finish();
+        assert_eq!(probe.check(), "", "the selection of {word:?} should survive finish() of {so_far:?}");
+        probe.clear();
+    }
+}
+
+#[wasm_bindgen_test]
+fn selections_inside_open_lists_tables_and_fences_survive_their_growth() {
+    // Each block is still open (the engine resumes inside it) while the selected text sits in an earlier item, row or
+    // line of the same block.
+    let cases: [(&str, &str, &[&str]); 4] = [
+        ("- alpha item\n- beta", "alpha", &[" item\n", "- gamma", " item\n", "- delta **strong", "** item\n"]),
+        (
+            "| h1 | h2 |\n|---|---|\n| first cell | x |\n",
+            "first",
+            &["| second", " cell | y |\n", "| third | z |\n", "| fourth |"],
+        ),
+        ("```python\nfirst_line = 1\n", "first_line", &["second_line", " = 2\n", "third = 3\n", "``"]),
+        ("> quoted words here\n> more", "words", &[" quoted\n", "> and more\n", ">\n> second para"]),
+    ];
+    for (start, word, pieces) in cases {
+        let (container, r) = renderer();
+        write_flush(&r, start);
+        let probe = SelectionProbe::new(&container, word);
+        assert_eq!(probe.check(), "", "{start:?}: the fresh selection of {word:?} should check out");
+        let mut so_far = start.to_owned();
+        for piece in pieces {
+            write_flush(&r, piece);
+            so_far.push_str(piece);
+            assert_eq!(
+                probe.check(),
+                "",
+                "the selection of {word:?} should survive, after {so_far:?}: {}",
+                outline(&container)
+            );
+        }
+        r.finish();
+        assert_eq!(probe.check(), "", "the selection of {word:?} should survive finish() of {so_far:?}");
+        probe.clear();
+    }
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 // 2. Committed blocks receive zero mutations
 
@@ -345,6 +412,30 @@ fn committed_blocks_receive_zero_mutations_while_later_blocks_stream_and_finish(
     first_log.disconnect();
     list_log.disconnect();
     second_log.disconnect();
+}
+
+#[wasm_bindgen_test]
+fn a_late_reference_definition_patches_the_committed_paragraph_in_place() {
+    // Promise 3's one allowed change to committed text: a definition arriving after its use turns the earlier text
+    // into a link by patching those nodes, not by recreating the block.
+    let (container, r) = renderer();
+    write_flush(&r, "See the [docs] for more.\n\nA later paragraph.\n\n");
+    let first = child(&container, 0);
+    let see = find_text(&container, "See the").expect("the first paragraph's text should be on screen");
+    let probe = SelectionProbe::new(&container, "See");
+    for piece in ["[docs]: https://exa", "mple.com/docs\n", "\nTail."] {
+        write_flush(&r, piece);
+    }
+    r.finish();
+    assert!(child(&container, 0).is_same_node(Some(&first)), "the paragraph should be the same node");
+    assert_eq!(
+        outline(&first),
+        r#""See the " a[href="https://example.com/docs" rel="noopener noreferrer"]("docs") " for more.""#,
+        "the reference should have become a link"
+    );
+    assert!(see.is_connected(), "the text before the link should be the same text node");
+    assert_eq!(probe.check(), "", "a selection in the paragraph's unchanged text should survive the patch");
+    probe.clear();
 }
 
 // ----------------------------------------------------------------------------------------------------------------

@@ -220,7 +220,12 @@ fn convert_document(
         let start_line = start.max(1);
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
-        if let Some(node) = single(nodes) {
+        if let Some(mut node) = single(nodes) {
+            if opts.trusted && holds_inline_html(child) {
+                // Inline raw HTML is tags, not elements: `<b>` and `</b>` come as separate nodes around text. Only the
+                // browser's parser can build the element they form, so the whole block goes to it as one piece.
+                node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
+            }
             doc.blocks.push(RenderedBlock { node, start_line, end_line, detail });
         }
     }
@@ -231,6 +236,11 @@ fn convert_document(
         doc.footnotes = Some(Node::Element(section));
     }
     doc
+}
+
+/// Whether any inline raw HTML is inside `block`.
+fn holds_inline_html<'a>(block: &'a AstNode<'a>) -> bool {
+    block.descendants().any(|node| matches!(node.data().value, NodeValue::HtmlInline(_)))
 }
 
 fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {

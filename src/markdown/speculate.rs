@@ -51,6 +51,10 @@ pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
         if context.in_table && !ends_with_newline {
             return Cow::Borrowed(&tail[..last_start]);
         }
+        if !ends_with_newline && strip_containers(partial).starts_with('|') {
+            // A row of pipes being typed is a table header until its line (and the delimiter row) says otherwise.
+            return Cow::Borrowed(&tail[..last_start]);
+        }
     }
     if ends_with_newline {
         return Cow::Borrowed(tail);
@@ -491,6 +495,7 @@ mod tests {
         shows("Title\n==", "Title\n");
         shows("a `", "a ");
         shows("| a | b |\n", "");
+        shows("Intro.\n\n| col a | col", "Intro.\n\n");
         shows("| a | b |\n|--", "");
         shows("| a | b |\n|---|---|\n| 1 | 2", "| a | b |\n|---|---|\n");
         shows("```\ncode\n``", "```\ncode\n");

@@ -106,7 +106,7 @@ fn set(object: &Object, key: &str, value: &JsValue) {
 }
 
 fn new_renderer(container: &Element, options: JsValue) -> Renderer {
-    Renderer::new(container.clone(), options).unwrap_or_else(|error| {
+    Renderer::new(Some(container.clone()), options).unwrap_or_else(|error| {
         let message = Reflect::get(&JsValue::from(error), &"message".into()).unwrap_or(JsValue::UNDEFINED);
         panic!("new Renderer() should succeed, got {message:?}")
     })

@@ -10,12 +10,24 @@
 //! top-level block is final as soon as a later top-level block has started on a *complete* line: a partial last line
 //! such as `#` might still turn out to be `#hashtag` continuing the paragraph above.
 //!
+//! # Work proportional to new text
+//! Re-parsing a whole open block per chunk would be quadratic for long blocks. Three fast paths keep the work per
+//! chunk proportional to the new text:
+//! - **Append in place**: plain text (letters, digits, spaces, harmless punctuation) continuing a paragraph, heading,
+//!   list item or code fence is appended to the existing text node with no parse at all.
+//! - **Resume inside the open block** ([`Resume`]): the next parse starts after the last settled word of a paragraph
+//!   (see [`settle`]), after the last complete line of a fence (with the opening fence line as context), at the last
+//!   item of a list, at the last row of a table (with the header rows as context), or at the next line of a quoted
+//!   paragraph; its result is spliced into the open block after the nodes that are final.
+//! - **Commit** as above, so finished blocks are never parsed again.
+//!
 //! # What crosses the commit point
 //! Link reference definitions are document-wide. The source lines of committed text that no block covers are the
-//! definitions; they are kept and prepended to every tail parse, so links in the tail resolve (and the first
-//! definition still wins). Anything the incremental path cannot see — a definition arriving after its use, footnotes
-//! referenced across the commit point — is settled by [`IncrementalMarkdown::finish`], which reconciles the DOM with a
-//! one-shot parse of the whole text: the final DOM always equals the one-shot render.
+//! definitions; they are read once and resolved for later parses through comrak's broken-link callback. Footnote
+//! definitions are prepended to the parses that reference them. A definition that arrives after its use re-renders
+//! just the committed blocks that mention it, patched in place. Footnote numbering across the commit point is
+//! settled by [`IncrementalMarkdown::finish`], which reconciles the DOM with a one-shot parse of the whole text: the
+//! final DOM always equals the one-shot render.
 //!
 //! [`render`]: IncrementalMarkdown::render
 
@@ -26,8 +38,10 @@ pub mod url;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
-use crate::patch::{Node, NodeId, PatchOp};
+use crate::patch::{Element, Node, NodeId, PatchOp};
 use render::RenderedDoc;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Counters that make the engine's work visible to tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,8 +71,9 @@ pub struct IncrementalMarkdown {
     src: String,
     /// `src[..committed_len]` holds only final blocks.
     committed_len: usize,
-    /// Link reference definition lines found in committed text, prepended to each tail parse.
-    defs_prefix: String,
+    /// Link reference definitions from committed text, by normalised label: resolved through comrak's broken-link
+    /// callback, so that a long run of definitions is not parsed again with every chunk.
+    link_defs: Arc<HashMap<String, (String, String)>>,
     /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
     committed_sources: Vec<std::ops::Range<usize>>,
     /// Footnote definitions found in committed text, by label.
@@ -94,7 +109,7 @@ impl IncrementalMarkdown {
             root,
             src: String::new(),
             committed_len: 0,
-            defs_prefix: String::new(),
+            link_defs: Arc::default(),
             footnote_defs: std::collections::HashMap::new(),
             committed_sources: Vec::new(),
             blocks: Vec::new(),
@@ -173,7 +188,7 @@ impl IncrementalMarkdown {
         let speculated = shown.as_ref() != with_context.as_str();
         self.exact = !speculated;
         // Committed footnote definitions go along only when this text references them (there may be many).
-        let mut prefix = self.defs_prefix.clone();
+        let mut prefix = String::new();
         for label in footnote_references(&shown) {
             if let Some(definition) = self.footnote_defs.get(label) {
                 prefix.push_str(definition);
@@ -184,7 +199,7 @@ impl IncrementalMarkdown {
         let parse_text = format!("{prefix}{shown}");
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
-        let doc = render::render_speculative(&parse_text, &self.opts);
+        let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
         let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
@@ -204,15 +219,23 @@ impl IncrementalMarkdown {
             Some(resume) => {
                 let mut blocks = doc.blocks.into_iter();
                 let first = blocks.next();
-                let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
                 let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
-                let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
-                if target_children.len() < resume.kept {
-                    return false;
+                if let Target::Spine(path) = &resume.target {
+                    let Some(Node::Element(parsed)) = first.as_ref().map(|b| &b.node) else { return false };
+                    if !spine_matches(open_block, parsed, path, resume.kept) {
+                        return false;
+                    }
+                    splice_spine(&mut differ, open_block, parsed, path, resume);
+                } else {
+                    let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
+                    let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
+                    if target_children.len() < resume.kept {
+                        return false;
+                    }
+                    let mut open_part = target_children.split_off(resume.kept);
+                    differ.sync_children(target_id, &mut open_part, &spliced, None);
+                    target_children.append(&mut open_part);
                 }
-                let mut open_part = target_children.split_off(resume.kept);
-                differ.sync_children(target_id, &mut open_part, &spliced, None);
-                target_children.append(&mut open_part);
                 let rest: Vec<Node> = blocks.map(|b| b.node).collect();
                 let mut after = self.blocks.split_off(self.committed_blocks + 1);
                 differ.sync_children(self.root, &mut after, &rest, before);
@@ -235,9 +258,23 @@ impl IncrementalMarkdown {
             }
         }
         let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
-        if final_count > 0 {
+        let mut commit_line = start_lines.get(final_count).copied();
+        // Definitions make no block, but a definition that starts on a complete line after the last block ends
+        // every block before it just the same (and ends the definitions before it).
+        let last_end = end_lines.last().copied().unwrap_or(0);
+        let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
+        if resume.is_none() || block_count > 1 {
+            let definition_start = (last_end + 1..complete_lines)
+                .rev()
+                .find(|&line| line_offset(line).is_some_and(|at| body[at..].trim_start_matches(' ').starts_with('[')));
+            if let Some(line) = definition_start.filter(|&line| line > 1) {
+                final_count = block_count;
+                commit_line = Some(line);
+            }
+        }
+        if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
             let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
-            let commit_offset = offset_or_end(start_lines[final_count]);
+            let commit_offset = offset_or_end(commit_line);
             // A resumed parse's first block began before `base`, at the commit point.
             let block_start = |i: usize| if i == 0 && resume.is_some() { 0 } else { offset_or_end(start_lines[i]) };
             let covered: Vec<(usize, usize)> =
@@ -248,15 +285,7 @@ impl IncrementalMarkdown {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
                 self.committed_sources.push(from..base + to);
             }
-            self.defs_prefix.push_str(&defs.links);
-            let mut new_labels = link_labels(&defs.links);
-            for (label, text) in defs.footnotes {
-                new_labels.push(format!("^{}", label.to_lowercase()));
-                self.footnote_defs.entry(label).or_insert(text);
-            }
-            if !new_labels.is_empty() {
-                self.patch_late_definitions(&new_labels, earlier_blocks, &mut differ);
-            }
+            self.commit_definitions(defs, earlier_blocks, &mut differ);
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -266,133 +295,232 @@ impl IncrementalMarkdown {
             return true;
         }
 
+        'candidates: {
+            // One open block: find where the next parse may resume inside it.
+            self.resume = resume.cloned();
+            let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
+            let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
+            if !only_open_block || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote) {
+                // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
+                // text is not a paragraph; a second open block would not be where a paragraph resume splices).
+                self.settle = None;
+                self.candidate = None;
+            }
+            if !only_open_block {
+                break 'candidates;
+            }
+            let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
+            let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
+            let kept_before = resume.map_or(0, |r| r.kept);
+            // Definitions the open tail holds before its block must reach parses resumed inside the block.
+            let open_defs = match resume {
+                Some(r) => r.defs.clone(),
+                None => {
+                    let before_block = &body[..line_offset(open_start).unwrap_or(0)];
+                    if before_block.contains("]:") {
+                        format!("{before_block}\n")
+                    } else {
+                        String::new()
+                    }
+                }
+            };
+            let next = match detail {
+                render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
+                    self.open_fence_at_margin = line_offset(open_start)
+                        .is_some_and(|at| body[at..].starts_with(['`', '~']))
+                        || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
+                    let context = match resume {
+                        Some(r) => r.context.clone(),
+                        None => line_offset(open_start)
+                            .map(|at| format!("{}\n", first_line(&body[at..])))
+                            .unwrap_or_default(),
+                    };
+                    let code_text = self.blocks.last().and_then(code_text);
+                    Some(Resume {
+                        at: self.src.len(),
+                        defs: open_defs.clone(),
+                        context,
+                        block_tag: "pre",
+                        target: Target::Child(0),
+                        kept: 0,
+                        boundary: code_text,
+                        drop_first: 0,
+                        tight: None,
+                    })
+                }
+                render::BlockDetail::List { tight, marker, item_lines } => {
+                    // Resume at the last item that started on a complete line; the items before it are final.
+                    let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                    match items.iter().rposition(|&line| complete(line)) {
+                        Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
+                            let indented = body[at..].starts_with([' ', '\t']);
+                            (tight || !indented).then(|| Resume {
+                                at: base + at,
+                                defs: open_defs.clone(),
+                                context: if tight { String::new() } else { loose_list_context(marker) },
+                                block_tag: self.blocks.last().map_or("ul", mounted_tag),
+                                target: Target::Block,
+                                kept: kept_before + n,
+                                boundary: None,
+                                drop_first: usize::from(!tight),
+                                tight: Some(tight),
+                            })
+                        }),
+                        _ => None,
+                    }
+                }
+                render::BlockDetail::Table { row_lines } => {
+                    let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                    match rows.iter().rposition(|&line| complete(line)) {
+                        Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
+                            let context = match resume {
+                                Some(r) => r.context.clone(),
+                                None => {
+                                    let header = line_offset(open_start).unwrap_or(0);
+                                    let header_line = first_line(&body[header..]);
+                                    let after_header =
+                                        body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
+                                    format!("{header_line}\n{}\n", first_line(after_header))
+                                }
+                            };
+                            Resume {
+                                at: base + at,
+                                defs: open_defs.clone(),
+                                context,
+                                block_tag: "table",
+                                target: Target::Child(1),
+                                kept: kept_before + n,
+                                boundary: None,
+                                drop_first: 0,
+                                tight: None,
+                            }
+                        }),
+                        _ => None,
+                    }
+                }
+                render::BlockDetail::Other
+                    if incomplete_last_line.is_none()
+                        && !speculated
+                        && self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote") =>
+                {
+                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
+                    self.quote_candidate(start, open_defs)
+                }
+                render::BlockDetail::Paragraph if !speculated => {
+                    let start = line_offset(open_start).map(|at| base + at);
+                    self.paragraph_candidate(resume.is_some(), start, open_defs);
+                    None
+                }
+                _ => None,
+            };
+            if let Some(next) = next {
+                if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
+                    self.resume = Some(next);
+                }
+            }
+        }
+
         // Definitions before the first open block are final once that block has started on a complete line: commit
         // them (no block) so that parses resumed inside the block still see them.
         if let (None, Some(&first)) = (resume, start_lines.first()) {
             if first > 1 && Some(first) != incomplete_last_line {
                 let offset = line_offset(first).unwrap_or(0);
-                let defs = definition_lines(&body[..offset], &[]);
-                self.defs_prefix.push_str(&defs.links);
-                for (label, text) in defs.footnotes {
-                    self.footnote_defs.entry(label).or_insert(text);
-                }
+                let defs = definition_lines(&self.src[base..base + offset], &[]);
+                let blocks = self.committed_sources.len();
+                self.commit_definitions(defs, blocks, &mut differ);
                 self.committed_len = base + offset;
             }
         }
 
-        // One open block: find where the next parse may resume inside it.
-        self.resume = resume.cloned();
-        let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
-        if !only_open_block || open_detail != Some(render::BlockDetail::Paragraph) {
-            // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
-            // text is not a paragraph; a second open block would not be where a paragraph resume splices).
-            self.settle = None;
-            self.candidate = None;
-        }
-        if !only_open_block {
-            return true;
-        }
-        let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
-        let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
-        let kept_before = resume.map_or(0, |r| r.kept);
-        // Definitions the open tail holds before its block must reach parses resumed inside the block.
-        let open_defs = match resume {
-            Some(r) => r.defs.clone(),
-            None => {
-                let before_block = &body[..line_offset(open_start).unwrap_or(0)];
-                if before_block.contains("]:") {
-                    format!("{before_block}\n")
-                } else {
-                    String::new()
-                }
-            }
-        };
-        let next = match detail {
-            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
-                self.open_fence_at_margin = line_offset(open_start)
-                    .is_some_and(|at| body[at..].starts_with(['`', '~']))
-                    || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
-                let context = match resume {
-                    Some(r) => r.context.clone(),
-                    None => {
-                        line_offset(open_start).map(|at| format!("{}\n", first_line(&body[at..]))).unwrap_or_default()
-                    }
-                };
-                let code_text = self.blocks.last().and_then(code_text);
-                Some(Resume {
-                    at: self.src.len(),
-                    defs: open_defs.clone(),
-                    context,
-                    block_tag: "pre",
-                    target: Target::Child(0),
-                    kept: 0,
-                    boundary: code_text,
-                    drop_first: 0,
-                    tight: None,
-                })
-            }
-            render::BlockDetail::List { tight, marker, item_lines } => {
-                // Resume at the last item that started on a complete line; the items before it are final.
-                let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match items.iter().rposition(|&line| complete(line)) {
-                    Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
-                        let indented = body[at..].starts_with([' ', '\t']);
-                        (tight || !indented).then(|| Resume {
-                            at: base + at,
-                            defs: open_defs.clone(),
-                            context: if tight { String::new() } else { loose_list_context(marker) },
-                            block_tag: self.blocks.last().map_or("ul", mounted_tag),
-                            target: Target::Block,
-                            kept: kept_before + n,
-                            boundary: None,
-                            drop_first: usize::from(!tight),
-                            tight: Some(tight),
-                        })
-                    }),
-                    _ => None,
-                }
-            }
-            render::BlockDetail::Table { row_lines } => {
-                let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match rows.iter().rposition(|&line| complete(line)) {
-                    Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
-                        let context = match resume {
-                            Some(r) => r.context.clone(),
-                            None => {
-                                let header = line_offset(open_start).unwrap_or(0);
-                                let header_line = first_line(&body[header..]);
-                                let after_header = body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                format!("{header_line}\n{}\n", first_line(after_header))
-                            }
-                        };
-                        Resume {
-                            at: base + at,
-                            defs: open_defs.clone(),
-                            context,
-                            block_tag: "table",
-                            target: Target::Child(1),
-                            kept: kept_before + n,
-                            boundary: None,
-                            drop_first: 0,
-                            tight: None,
-                        }
-                    }),
-                    _ => None,
-                }
-            }
-            render::BlockDetail::Paragraph if !speculated => {
-                let start = line_offset(open_start).map(|at| base + at);
-                self.paragraph_candidate(resume.is_some(), start, open_defs);
-                None
-            }
-            _ => None,
-        };
-        if let Some(next) = next {
-            if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
-                self.resume = Some(next);
-            }
-        }
         true
+    }
+
+    /// At the end of a line inside block quotes whose last block is a settled paragraph (`> > text`), the next line
+    /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
+    fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
+        if let Some(start) = start {
+            if self.settle.as_ref().is_none_or(|s| s.start != start) {
+                let state = settle::InlineSettle::default();
+                self.settle = Some(ParagraphSettle { start, defs, scanned: start, has_pipe: false, state });
+            }
+        }
+        let scan = self.settle.as_mut()?;
+        let new_text = &self.src[scan.scanned..];
+        scan.has_pipe |= self.opts.gfm && new_text.contains('|');
+        scan.state.feed(new_text);
+        scan.scanned = self.src.len();
+        if scan.has_pipe || !scan.state.is_settled() {
+            return None;
+        }
+        let defs = scan.defs.clone();
+        let mut path = Vec::new();
+        let mut level = self.blocks.last()?;
+        loop {
+            let MountedKind::Element { children, .. } = &level.kind else { return None };
+            let index = children.len().checked_sub(1)?;
+            let last = &children[index];
+            path.push(index);
+            match mounted_tag(last) {
+                "blockquote" => level = last,
+                "p" => {
+                    let MountedKind::Element { children, .. } = &last.kind else { return None };
+                    let (kept, boundary) = match children.last() {
+                        Some(Mounted { kind: MountedKind::Text(text), .. }) => {
+                            (children.len() - 1, format!("{text}\n"))
+                        }
+                        _ => (children.len(), "\n".to_owned()),
+                    };
+                    return Some(Resume {
+                        at: self.src.len(),
+                        defs,
+                        context: String::new(),
+                        block_tag: "blockquote",
+                        target: Target::Spine(path),
+                        kept,
+                        boundary: Some(boundary),
+                        drop_first: 0,
+                        tight: None,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
+    /// blocks among the first `blocks` that used them before they arrived.
+    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) {
+        let mut new_labels = Vec::new();
+        if !defs.links.is_empty() {
+            let mut link_defs = (*self.link_defs).clone();
+            for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
+                let key = normalize_label(&label);
+                if !link_defs.contains_key(&key) {
+                    new_labels.push(label.to_lowercase());
+                    link_defs.insert(key, (url, title));
+                }
+            }
+            self.link_defs = Arc::new(link_defs);
+        }
+        for (label, text) in defs.footnotes {
+            new_labels.push(format!("^{}", label.to_lowercase()));
+            self.footnote_defs.entry(label).or_insert(text);
+        }
+        if !new_labels.is_empty() {
+            self.patch_late_definitions(&new_labels, blocks, differ);
+        }
+    }
+
+    /// Resolves references to committed definitions in a parse of the open tail.
+    fn definitions_callback(&self) -> Option<Arc<dyn comrak::options::BrokenLinkCallback>> {
+        if self.link_defs.is_empty() {
+            return None;
+        }
+        let defs = Arc::clone(&self.link_defs);
+        Some(Arc::new(move |reference: comrak::options::BrokenLinkReference| {
+            defs.get(&normalize_label(reference.normalized))
+                .map(|(url, title)| comrak::ResolvedReference { url: url.clone(), title: title.clone() })
+        }))
     }
 
     /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
@@ -405,7 +533,7 @@ impl IncrementalMarkdown {
             if !labels.iter().any(|label| lower.contains(&format!("[{label}]"))) {
                 continue;
             }
-            let mut text = self.defs_prefix.clone();
+            let mut text = String::new();
             for label in footnote_references(source) {
                 if let Some(definition) = self.footnote_defs.get(label) {
                     text.push_str(definition);
@@ -415,7 +543,7 @@ impl IncrementalMarkdown {
             text.push_str(source);
             self.stats.bytes_parsed += text.len() as u64;
             self.stats.parses += 1;
-            let doc = render::render(&text, &self.opts);
+            let doc = render::render_with(&text, &self.opts, self.definitions_callback());
             if let (Some(block), Some(mounted)) = (doc.blocks.into_iter().next(), self.blocks.get_mut(index)) {
                 differ.update(mounted, &block.node);
                 self.stats.late_definition_patches += 1;
@@ -735,18 +863,23 @@ struct Resume {
 }
 
 /// The element of the open block that a resumed parse fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     /// The block element itself (paragraph, list).
     Block,
-    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`).
+    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`); the context reproduces the children
+    /// before it, so the parse has it at the same index.
     Child(usize),
+    /// A paragraph at the end of nested containers (`> > text`): at each level, the mounted child at this index
+    /// continues as the parse's first child, and the parse's later children follow it as new siblings.
+    Spine(Vec<usize>),
 }
 
 impl Target {
-    fn find(self, node: &Node) -> Option<&[Node]> {
+    fn find<'n>(&self, node: &'n Node) -> Option<&'n [Node]> {
         let Node::Element(el) = node else { return None };
-        match self {
+        match *self {
+            Target::Spine(_) => None,
             Target::Block => Some(&el.children),
             Target::Child(index) => match el.children.get(index) {
                 Some(Node::Element(child)) => Some(&child.children),
@@ -755,10 +888,11 @@ impl Target {
         }
     }
 
-    fn find_mut(self, mounted: &mut Mounted) -> Option<(NodeId, &mut Vec<Mounted>)> {
+    fn find_mut<'m>(&self, mounted: &'m mut Mounted) -> Option<(NodeId, &'m mut Vec<Mounted>)> {
         let id = mounted.id;
         let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
-        match self {
+        match *self {
+            Target::Spine(_) => None,
             Target::Block => Some((id, children)),
             Target::Child(index) => {
                 let child = children.get_mut(index)?;
@@ -805,20 +939,62 @@ fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Op
             resume.target.find(&block.node)?
         }
     };
-    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
+    Some(join_boundary(resume.boundary.as_deref(), parsed.get(resume.drop_first..).unwrap_or(&[])))
+}
+
+/// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
+fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
     let mut spliced = Vec::with_capacity(parsed.len() + 1);
     let mut rest = parsed.iter();
-    if let Some(boundary) = &resume.boundary {
+    if let Some(boundary) = boundary {
         match parsed.first() {
             Some(Node::Text(first)) => {
                 rest.next();
                 spliced.push(Node::Text(format!("{boundary}{first}")));
             }
-            _ => spliced.push(Node::Text(boundary.clone())),
+            _ => spliced.push(Node::Text(boundary.to_owned())),
         }
     }
     spliced.extend(rest.cloned());
-    Some(spliced)
+    spliced
+}
+
+/// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
+fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usize) -> bool {
+    let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
+    if *tag != parsed.tag {
+        return false;
+    }
+    match path.split_first() {
+        None => children.len() >= kept,
+        Some((&index, rest)) => match (children.get(index), parsed.children.first()) {
+            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
+            _ => false,
+        },
+    }
+}
+
+/// Splices a resumed parse along a spine checked by [`spine_matches`].
+fn splice_spine(differ: &mut Differ<'_>, mounted: &mut Mounted, parsed: &Element, path: &[usize], resume: &Resume) {
+    let id = mounted.id;
+    let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
+    match path.split_first() {
+        None => {
+            let spliced = join_boundary(resume.boundary.as_deref(), &parsed.children);
+            let mut open = children.split_off(resume.kept.min(children.len()));
+            differ.sync_children(id, &mut open, &spliced, None);
+            children.append(&mut open);
+        }
+        Some((&index, rest)) => {
+            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), parsed.children.first()) {
+                splice_spine(differ, next, parsed_next, rest, resume);
+            }
+            // The parse's later children are new siblings after the continued one.
+            let mut after = children.split_off((index + 1).min(children.len()));
+            differ.sync_children(id, &mut after, parsed.children.get(1..).unwrap_or(&[]), None);
+            children.append(&mut after);
+        }
+    }
 }
 
 /// The text of a mounted `<pre><code>`, if it has any.
@@ -952,14 +1128,7 @@ fn starts_plainly(rest: &str) -> Option<bool> {
     }
 }
 
-/// The lowercased labels of link reference definition lines (`[label]: …`).
-fn link_labels(definitions: &str) -> Vec<String> {
-    definitions
-        .lines()
-        .filter_map(|line| {
-            let rest = line.trim_start_matches(' ').strip_prefix('[')?;
-            let close = rest.find("]:")?;
-            Some(rest[..close].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
-        })
-        .collect()
+/// A label as CommonMark matches it: case-folded (approximated by lowercasing), inner whitespace collapsed.
+fn normalize_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

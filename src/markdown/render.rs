@@ -182,8 +182,47 @@ pub fn render_with(
 
 /// Renders an open tail rewritten by [`super::speculate::speculate`]: links and images pointing to
 /// [`PENDING_URL`] become pending spans and placeholders. Never used for a final render.
-pub fn render_speculative(text: &str, opts: &RenderOptions) -> RenderedDoc {
-    convert_document(text, opts, None, true)
+pub fn render_speculative(
+    text: &str,
+    opts: &RenderOptions,
+    broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
+) -> RenderedDoc {
+    convert_document(text, opts, broken_link_callback, true)
+}
+
+/// Reads link reference definitions: `(label as written, url, title)` for each definition line of `definitions`
+/// (comrak parses them, with a reference to each label after them, so escapes, entities and titles read exactly
+/// as in the document).
+pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String, String, String)> {
+    let labels: Vec<&str> = definitions
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start_matches(' ').strip_prefix('[')?;
+            let close = rest.find("]:")?;
+            Some(&rest[..close])
+        })
+        .filter(|label| !label.starts_with('^') && !label.contains(['[', ']']))
+        .collect();
+    let mut probe = format!("{definitions}\n\n");
+    for label in &labels {
+        probe.push_str(&format!("[{label}]\n\n"));
+    }
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, &probe, &comrak_options(opts));
+    let links = root.children().map(|paragraph| {
+        paragraph.first_child().and_then(|first| match &first.data().value {
+            NodeValue::Link(link) => Some((link.url.clone(), link.title.clone())),
+            _ => None,
+        })
+    });
+    let links: Vec<_> = links.collect();
+    // The probes are the last paragraphs, one per label.
+    let probes = links.len().saturating_sub(labels.len());
+    labels
+        .into_iter()
+        .zip(links.into_iter().skip(probes))
+        .filter_map(|(label, link)| link.map(|(url, title)| (label.to_owned(), url, title)))
+        .collect()
 }
 
 fn convert_document(

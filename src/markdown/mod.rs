@@ -494,10 +494,9 @@ impl IncrementalMarkdown {
         if !defs.links.is_empty() {
             let mut link_defs = (*self.link_defs).clone();
             for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
-                let key = normalize_label(&label);
-                if !link_defs.contains_key(&key) {
+                if let std::collections::hash_map::Entry::Vacant(entry) = link_defs.entry(normalize_label(&label)) {
                     new_labels.push(label.to_lowercase());
-                    link_defs.insert(key, (url, title));
+                    entry.insert((url, title));
                 }
             }
             self.link_defs = Arc::new(link_defs);

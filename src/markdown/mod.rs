@@ -91,6 +91,8 @@ pub struct IncrementalMarkdown {
     settle: Option<ParagraphSettle>,
     /// `src.len()` at the last render.
     rendered_len: usize,
+    /// The text the last resumed parse read (a parse of the same text again would change nothing).
+    last_parse_text: String,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
     /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
@@ -119,6 +121,7 @@ impl IncrementalMarkdown {
             candidate: None,
             settle: None,
             rendered_len: 0,
+            last_parse_text: String::new(),
             exact: false,
             open_fence_at_margin: false,
             dirty: false,
@@ -197,6 +200,12 @@ impl IncrementalMarkdown {
         }
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
+        if resume.is_some() && parse_text == self.last_parse_text {
+            // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
+            self.resume = resume.cloned();
+            return true;
+        }
+        self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
@@ -221,11 +230,14 @@ impl IncrementalMarkdown {
                 let first = blocks.next();
                 let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
                 if let Target::Spine(path) = &resume.target {
-                    let Some(Node::Element(parsed)) = first.as_ref().map(|b| &b.node) else { return false };
-                    if !spine_matches(open_block, parsed, path, resume.kept) {
-                        return false;
+                    match first.as_ref().map(|b| &b.node) {
+                        // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
+                        None => {}
+                        Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
+                            splice_spine(&mut differ, open_block, parsed, path, resume);
+                        }
+                        Some(_) => return false,
                     }
-                    splice_spine(&mut differ, open_block, parsed, path, resume);
                 } else {
                     let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
                     let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };

@@ -398,11 +398,11 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             Some(None) => return finish_stream(inner, cancel),
             Some(Some(Err(error))) => return fail(inner, Some(cancel), error),
             Some(Some(Ok(bytes))) => {
-                let ended = {
+                let (ended, backlog) = {
                     let mut state = inner.state.borrow_mut();
                     let Some(pipeline) = state.pipeline.as_mut() else { return };
                     pipeline.feed(&bytes);
-                    pipeline.is_ended()
+                    (pipeline.is_ended(), pipeline.backlog())
                 };
                 dispatch_events(inner);
                 if ended {
@@ -410,9 +410,28 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
                     return finish_stream(inner, cancel);
                 }
                 request_frame(inner);
+                if backlog > MAX_BACKLOG {
+                    // Rendering lags behind the network: stop pulling (backpressure reaches the socket) until the
+                    // next frame has rendered what arrived, so memory stays bounded and frames stay short.
+                    if cancel.guard(next_frame()).await.is_none() {
+                        return;
+                    }
+                }
             }
         }
     }
+}
+
+/// How many unrendered bytes may pile up before reading pauses for a frame.
+const MAX_BACKLOG: usize = 64 * 1024;
+
+/// Resolves at the next animation frame (at once without a window).
+async fn next_frame() {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window.request_animation_frame(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.

@@ -211,6 +211,16 @@ e2e_tests() {
   rm -rf "$SCRATCH"
 }
 
+# --- npm package consumer tests (tests/consumers/; owned with the package: scripts/package.mjs, npm/, css/) ---------
+# npm pack output, tsc against the .d.ts, the tarball in a scratch Vite 7 app (build + dev server) and in a plain page,
+# streamed in headless Chromium. Needs pkg/ (run after the release build) and network or a warm npm cache.
+consumer_tests() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    node --test --test-concurrency=1 --test-reporter=spec tests/consumers/
+  rm -rf "$SCRATCH"
+}
+
 cmd_test() {
   trap print_summary EXIT
   run_step "setup" cmd_setup
@@ -218,6 +228,7 @@ cmd_test() {
   run_step "wasm tests (node + chromium)" wasm_tests
   run_step "release build" cmd_build
   run_step "browser e2e (playwright)" e2e_tests
+  run_step "npm package consumers" consumer_tests
 }
 
 cmd_demo() {

@@ -207,7 +207,9 @@ struct Inner {
     frame_callback: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
-/// Renders streamed markdown into a container element.
+/// Renders one answer (streamed or written) as markdown into a container element. Create a new one per answer.
+///
+/// Call `init()` (the package's default export) once before constructing one.
 #[wasm_bindgen]
 pub struct Renderer {
     inner: Rc<Inner>,
@@ -215,7 +217,8 @@ pub struct Renderer {
 
 #[wasm_bindgen]
 impl Renderer {
-    /// Renders into `container` (its existing children are left alone; rendered blocks are appended).
+    /// Renders into `container` (its existing children are left alone; rendered blocks are appended). Throws for an
+    /// option of the wrong type or value.
     #[wasm_bindgen(constructor)]
     pub fn new(
         container: Element,
@@ -238,7 +241,8 @@ impl Renderer {
         Ok(Renderer { inner })
     }
 
-    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`).
+    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`). Throws after `finish()`,
+    /// or on a renderer that is streaming or has streamed.
     pub fn write(&self, text: &str) -> Result<(), JsError> {
         {
             let mut state = self.inner.state.borrow_mut();
@@ -266,7 +270,9 @@ impl Renderer {
         render_now(&self.inner);
     }
 
-    /// Ends written input: the final DOM equals the one-shot render of everything written.
+    /// Ends written input: the final DOM equals the one-shot render of everything written. Returns the outcome
+    /// (`status: "done"`); the existing outcome if the answer already ended; `undefined` if nothing was written (or a
+    /// stream is still running).
     #[wasm_bindgen(unchecked_return_type = "Outcome | undefined")]
     pub fn finish(&self) -> JsValue {
         let outcome = {
@@ -285,7 +291,8 @@ impl Renderer {
     }
 
     /// `fetch(url, init)` and render the streamed response. Resolves with the outcome; never rejects for stream
-    /// failures (those are `{ status: "error" }`), only for misuse.
+    /// failures (HTTP, provider, network errors are `{ status: "error" }`), only for misuse (a second stream, a
+    /// renderer that was written to). `init.signal` is replaced by the renderer's own: use `cancel()` to stop.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn fetch(
         &self,
@@ -319,7 +326,8 @@ impl Renderer {
         })
     }
 
-    /// Render a `Response` or a `ReadableStream` (of bytes, or of strings) the host already has.
+    /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
+    /// or strings the host already has. `options.dialect` overrides the renderer's. Resolves like `fetch`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn stream(
         &self,

@@ -32,7 +32,7 @@ export const PUBLIC_EXPORTS = [
   "Renderer", "RendererOptions", "ImagePolicy", "Dialect", "StreamOptions", "StreamSource", "OutcomeStats",
   "DoneOutcome", "IncompleteOutcome", "ErrorOutcome", "AbortedOutcome", "Outcome", "StreamError",
   "TextStreamEvent", "ReasoningStreamEvent", "ToolCallStreamEvent", "UsageStreamEvent", "FinishStreamEvent",
-  "ErrorStreamEvent", "UnknownStreamEvent", "MalformedStreamEvent", "StreamEvent", "RendererStatus",
+  "ErrorStreamEvent", "UnknownStreamEvent", "MalformedStreamEvent", "StreamEvent", "RendererStatus", "PatchOp",
   // wasm-bindgen --target web: the initialisers
   "InitInput", "InitOutput", "SyncInitInput", "initSync", "default",
 ];

@@ -11,6 +11,7 @@ export async function mistakes(el: HTMLElement, outcome: Outcome, event: StreamE
   new Renderer(el, { onEvent: (e: string) => e }); // error TS2322
   new Renderer(el, { sanitize: true }); // error TS2353
   new Renderer("#answer"); // error TS2345
+  new Renderer(null, { onPatch: (ops) => ops.forEach((op) => op.tag.toLowerCase()) }); // error TS2339
   const r = new Renderer(el);
   r.write(42); // error TS2345
   await r.stream("data: [DONE]\n\n"); // error TS2345

@@ -6,6 +6,7 @@ import init, {
   type ImagePolicy,
   type InitOutput,
   type Outcome,
+  type PatchOp,
   type RendererOptions,
   type RendererStatus,
   type StreamError,
@@ -65,6 +66,36 @@ export async function main(container: HTMLElement, wasm: BufferSource): Promise<
       }
     },
   };
+
+  // Headless mode: no container, the ops go to the host.
+  const nodes = new Map<number, Node>([[0, container]]);
+  const headless = new Renderer(null, {
+    onPatch(ops: PatchOp[]) {
+      for (const op of ops) {
+        switch (op.op) {
+          case "createElement": nodes.set(op.id, document.createElement(op.tag)); break;
+          case "createText": nodes.set(op.id, document.createTextNode(op.text)); break;
+          case "createRawHtml": nodes.set(op.id, document.createElement("div")); break;
+          case "setAttribute": (nodes.get(op.id) as Element).setAttribute(op.name, op.value); break;
+          case "removeAttribute": (nodes.get(op.id) as Element).removeAttribute(op.name); break;
+          case "appendText": (nodes.get(op.id) as Text).appendData(op.text); break;
+          case "replaceText": (nodes.get(op.id) as Text).replaceData(op.start, op.delete, op.text); break;
+          case "append": nodes.get(op.parent)?.appendChild(nodes.get(op.child)!); break;
+          case "prepend": nodes.get(op.parent)?.insertBefore(nodes.get(op.child)!, nodes.get(op.parent)!.firstChild); break;
+          case "insertBefore": nodes.get(op.parent)?.insertBefore(nodes.get(op.child)!, nodes.get(op.before)!); break;
+          case "replace": (nodes.get(op.old) as ChildNode).replaceWith(nodes.get(op.new)!); break;
+          case "remove": (nodes.get(op.id) as ChildNode).remove(); break;
+          case "release": nodes.delete(op.id); break;
+          default: {
+            const never: never = op;
+            throw new Error(String(never));
+          }
+        }
+      }
+    },
+  });
+  headless.write("*headless*");
+  headless.finish();
 
   // Options are optional everywhere.
   new Renderer(container);

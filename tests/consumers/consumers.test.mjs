@@ -19,7 +19,7 @@ import {
 } from "./helpers.mjs";
 
 // Budgets with ~10% headroom over the sizes measured when they were set (bytes).
-const BUDGET = { tarball: 255_000, wasmGzip: 225_000, jsGzip: 9_000, css: 11_000, dts: 12_000 };
+const BUDGET = { tarball: 265_000, wasmGzip: 240_000, jsGzip: 9_500, css: 11_000, dts: 15_000 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));

@@ -159,41 +159,17 @@ check_build_tools() {
   [[ "$have" == "$want" ]] || die "wasm-bindgen CLI is $have but Cargo.lock has wasm-bindgen $want. Run ./build.sh setup."
 }
 
+# The publishable package: public .d.ts, package.json (version from Cargo.toml), npm README, licences, rillmark.css.
+# scripts/package.mjs says what it does and why the .d.ts needs a post-processing step.
 write_pkg_json() {
-  local version="$1" side_effects="false" files='"rillmark_bg.wasm", "rillmark_bg.wasm.d.ts", "rillmark.js", "rillmark.d.ts"'
-  # wasm-bindgen puts inline_js / module snippets in pkg/snippets/; those run code at import time.
-  if [[ -d pkg/snippets ]]; then side_effects='["./snippets/*"]'; files="$files, \"snippets/\""; fi
-  for extra in README.md LICENSE-MIT LICENSE-APACHE LICENSE; do
-    if [[ -f "$extra" ]]; then cp "$extra" pkg/; files="$files, \"$extra\""; fi
-  done
-  cat >pkg/package.json <<EOF
-{
-  "name": "$CRATE",
-  "version": "$version",
-  "description": "Streams an LLM's HTTP response into safe, incrementally rendered markdown in the browser",
-  "license": "MIT OR Apache-2.0",
-  "repository": { "type": "git", "url": "https://github.com/rillmark/rillmark" },
-  "keywords": ["markdown", "streaming", "llm", "wasm", "sse"],
-  "type": "module",
-  "main": "rillmark.js",
-  "module": "rillmark.js",
-  "types": "rillmark.d.ts",
-  "exports": {
-    ".": { "types": "./rillmark.d.ts", "default": "./rillmark.js" },
-    "./rillmark_bg.wasm": "./rillmark_bg.wasm",
-    "./package.json": "./package.json"
-  },
-  "files": [$files],
-  "sideEffects": $side_effects
-}
-EOF
-  node -e 'JSON.parse(require("fs").readFileSync("pkg/package.json", "utf8"))' || die "pkg/package.json is not valid JSON"
+  need node "Install Node.js >= 20."
+  node scripts/package.mjs pkg
 }
 
 print_sizes() {
   local f
   printf '  %-22s %10s %12s\n' "file" "raw bytes" "gzip -9"
-  for f in pkg/rillmark_bg.wasm pkg/rillmark.js; do
+  for f in pkg/rillmark_bg.wasm pkg/rillmark.js pkg/rillmark.css; do
     printf '  %-22s %10s %12s\n' "${f#pkg/}" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
 }
@@ -207,7 +183,7 @@ cmd_build() {
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
   rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
-  write_pkg_json "$(crate_version)"
+  write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
   print_sizes
 }
@@ -235,6 +211,16 @@ e2e_tests() {
   rm -rf "$SCRATCH"
 }
 
+# --- npm package consumer tests (tests/consumers/; owned with the package: scripts/package.mjs, npm/, css/) ---------
+# npm pack output, tsc against the .d.ts, the tarball in a scratch Vite 7 app (build + dev server) and in a plain page,
+# streamed in headless Chromium. Needs pkg/ (run after the release build) and network or a warm npm cache.
+consumer_tests() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    node --test --test-concurrency=1 --test-reporter=spec tests/consumers/
+  rm -rf "$SCRATCH"
+}
+
 cmd_test() {
   trap print_summary EXIT
   run_step "setup" cmd_setup
@@ -242,6 +228,7 @@ cmd_test() {
   run_step "wasm tests (node + chromium)" wasm_tests
   run_step "release build" cmd_build
   run_step "browser e2e (playwright)" e2e_tests
+  run_step "npm package consumers" consumer_tests
 }
 
 cmd_demo() {

@@ -25,30 +25,110 @@ use crate::pipeline::{DialectChoice, Outcome, Pipeline, ResponseHeaders, StreamS
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** Options of `new Renderer(container, options)`. Every field is optional. */
+/**
+ * Options of `new Renderer(container, options)`. Every field is optional; an unknown value of a known field throws
+ * from the constructor.
+ */
 export interface RendererOptions {
-  /** GFM extensions: tables, strikethrough, autolink literals, task lists, footnotes (default `true`). */
+  /**
+   * GFM extensions: tables, strikethrough, autolink literals, task lists, footnotes and the tag filter
+   * (default `true`). `false` renders pure CommonMark.
+   */
   gfm?: boolean;
-  /** Trusted content: raw HTML passes through, no URL or image policy (default `false`). */
+  /**
+   * Declares the content trusted (default `false`): raw HTML passes through and no URL or image policy applies.
+   * Leave it off for model output.
+   */
   unsafe?: boolean;
-  /** External images: `"block"` (default: a placeholder, nothing is fetched), `"allow"`, or allowed origins. */
-  images?: "block" | "allow" | string[];
-  /** `"new-tab"` adds `target="_blank"` to links (they always get `rel="noopener noreferrer"`). */
+  /**
+   * External images: `"block"` (default: a `<span class="rillmark-image">` placeholder, nothing is fetched),
+   * `"allow"`, or the origins allowed to load, e.g. `["https://cdn.example.com"]`.
+   */
+  images?: ImagePolicy;
+  /** `"same-tab"` (default) or `"new-tab"` (adds `target="_blank"`); links always get `rel="noopener noreferrer"`. */
   links?: "same-tab" | "new-tab";
-  /** Wire format for `fetch`/`stream` (default `"auto"`: from the content type and the first frame). */
+  /** Wire format of `fetch`/`stream` bodies (default `"auto"`: from the content type and the first frame). */
   dialect?: Dialect;
-  /** Receives every stream event (text and reasoning deltas, tool calls, usage, finish, error). */
+  /** Receives every stream event, in order; an exception it throws is ignored (rendering goes on). */
   onEvent?: (event: StreamEvent) => void;
+  /**
+   * Headless mode: receives the DOM patch ops as plain objects, in order, a batch per render (once per animation
+   * frame while streaming), for hosts that own their DOM (React, Vue, Svelte, a worker). With a `null` container the
+   * ops go only here; with a container they are applied to it and also handed here. An exception it throws is
+   * ignored.
+   */
+  onPatch?: (ops: PatchOp[]) => void;
 }
 
-export type Dialect = "auto" | "openai" | "openai-responses" | "anthropic" | "gemini" | "ollama" | "vercel" | "plain";
+/**
+ * A DOM patch op of headless mode (`onPatch`). Nodes are named by small integer ids; id `0` is the container. An id
+ * is never reused before a `release` op for it. Apply them in order:
+ */
+export type PatchOp =
+  /** Create a detached element (tag names come from a fixed allowlist). */
+  | { op: "createElement"; id: number; tag: string }
+  /** Create a detached text node. */
+  | { op: "createText"; id: number; text: string }
+  /** Create detached nodes from trusted raw HTML: only with `unsafe: true`. */
+  | { op: "createRawHtml"; id: number; html: string }
+  /** `setAttribute(name, value)` (names come from a fixed allowlist; URLs are already checked). */
+  | { op: "setAttribute"; id: number; name: string; value: string }
+  | { op: "removeAttribute"; id: number; name: string }
+  /** Extend a text node (`appendData`): the node stays, so a selection in it survives. */
+  | { op: "appendText"; id: number; text: string }
+  /** `replaceData(start, delete, text)` on a text node; offsets in UTF-16 code units. */
+  | { op: "replaceText"; id: number; start: number; delete: number; text: string }
+  /** Append `child` as the last child of `parent`. */
+  | { op: "append"; parent: number; child: number }
+  /** Insert `child` as the first child of `parent`. */
+  | { op: "prepend"; parent: number; child: number }
+  /** Insert `child` into `parent` just before its child `before`. */
+  | { op: "insertBefore"; parent: number; child: number; before: number }
+  /** Put `new` where `old` is; `old` is detached. */
+  | { op: "replace"; old: number; new: number }
+  /** Detach a node from its parent. */
+  | { op: "remove"; id: number }
+  /** Forget an id: its node is detached and never referenced again; the id may be reused afterwards. */
+  | { op: "release"; id: number };
+
+/** Which external images may load: all, none (placeholder), or those from the listed origins. */
+export type ImagePolicy = "block" | "allow" | readonly string[];
+
+/**
+ * Wire formats. `"auto"` detects from the content type and the first frame. Also accepted as aliases:
+ * `"openai-chat"`, `"responses"`, `"ai-sdk"`, `"llama.cpp"`, `"text"`.
+ */
+export type Dialect =
+  | "auto"
+  /** OpenAI chat completions SSE (and compatible servers). */
+  | "openai"
+  /** OpenAI Responses API SSE. */
+  | "openai-responses"
+  /** Anthropic Messages SSE. */
+  | "anthropic"
+  /** Gemini `streamGenerateContent?alt=sse`. */
+  | "gemini"
+  /** Ollama NDJSON (`/api/chat`, `/api/generate`). */
+  | "ollama"
+  /** Vercel AI SDK UI message stream (SSE). */
+  | "vercel"
+  /** Vercel AI SDK 4 data stream (`0:"text"` lines). */
+  | "vercel-legacy"
+  /** llama.cpp server `/completion` SSE. */
+  | "llamacpp"
+  /** The body is the markdown itself. */
+  | "plain";
 
 /** Options of `stream(source, options)`. */
 export interface StreamOptions {
+  /** Overrides the renderer's `dialect` option for this stream. */
   dialect?: Dialect;
 }
 
-/** Counters shared by every outcome. */
+/** What `stream()` reads: a `Response`, or a `ReadableStream` of bytes (UTF-8) or of strings. */
+export type StreamSource = Response | ReadableStream<Uint8Array | ArrayBuffer | string>;
+
+/** Counters and text shared by every outcome. */
 export interface OutcomeStats {
   /** Body bytes received. */
   bytes: number;
@@ -56,37 +136,84 @@ export interface OutcomeStats {
   frames: number;
   /** Frames that could not be read (counted; the stream went on). */
   malformed: number;
-  /** Frames of a type the dialect does not know. */
+  /** Frames of a type the dialect does not know (counted; the stream went on). */
   unknown: number;
-  /** The answer's markdown source received so far. */
+  /** The answer's markdown source received. */
   text: string;
 }
 
-/** How a stream ended: exactly one per stream. */
-export type Outcome =
-  | ({ status: "done"; reason: string | null } & OutcomeStats)
-  | ({ status: "incomplete" } & OutcomeStats)
-  | ({ status: "error"; error: StreamError } & OutcomeStats)
-  | ({ status: "aborted" } & OutcomeStats);
+/** The dialect's terminal marker arrived: the answer is complete. */
+export interface DoneOutcome extends OutcomeStats {
+  status: "done";
+  /** The provider's finish reason (`"stop"`, `"end_turn"`, `"length"`, …), or `null` when it gave none. */
+  reason: string | null;
+}
 
+/** The body ended without the dialect's terminal marker: the answer may be cut off. */
+export interface IncompleteOutcome extends OutcomeStats {
+  status: "incomplete";
+}
+
+/** HTTP error, provider error in the stream, network failure, overflow or misuse. What arrived stays rendered. */
+export interface ErrorOutcome extends OutcomeStats {
+  status: "error";
+  error: StreamError;
+}
+
+/** `cancel()` was called (or the host aborted the request). What arrived stays rendered. */
+export interface AbortedOutcome extends OutcomeStats {
+  status: "aborted";
+}
+
+/** How a stream or written answer ended: exactly one per renderer. Switch on `status`. */
+export type Outcome = DoneOutcome | IncompleteOutcome | ErrorOutcome | AbortedOutcome;
+
+/** Why a stream failed. */
 export interface StreamError {
+  /**
+   * `"http"`: a non-2xx response; `"provider"`: an error event inside the stream; `"network"`: the request or the
+   * body read failed; `"overflow"`: a line or frame exceeded the size limit; `"usage"`: the API was misused (e.g.
+   * `stream()` given something that is neither a `Response` nor a `ReadableStream`).
+   */
   kind: "http" | "provider" | "network" | "overflow" | "usage";
+  /** Human-readable; for HTTP errors, the provider's message from the body when it has one. */
   message: string;
-  /** HTTP status, for `kind: "http"`. */
+  /** The HTTP status, for `kind: "http"`. */
   status?: number;
-  /** The provider's error type or code, when it gave one. */
+  /** The provider's error type or code (e.g. `"rate_limit_error"`), when it gave one. */
   code?: string;
 }
 
+/** A piece of the answer text (markdown). */
+export interface TextStreamEvent { type: "text"; text: string }
+/** A piece of reasoning ("thinking") text; rendered in `<details class="rillmark-reasoning">`. */
+export interface ReasoningStreamEvent { type: "reasoning"; text: string }
+/** A piece of a tool call: `arguments` is a delta of its JSON arguments text; `id`/`name` come with the first piece. */
+export interface ToolCallStreamEvent { type: "toolCall"; index: number; id?: string; name?: string; arguments: string }
+/** Token usage as the provider reported it (cumulative where the provider's is). */
+export interface UsageStreamEvent { type: "usage"; inputTokens?: number; outputTokens?: number }
+/** The terminal marker, with the provider's finish reason. */
+export interface FinishStreamEvent { type: "finish"; reason: string | null }
+/** An error reported by the provider inside the stream (terminal). */
+export interface ErrorStreamEvent { type: "error"; message: string; code?: string }
+/** A frame of a kind the dialect does not know; `name` is its event type. */
+export interface UnknownStreamEvent { type: "unknown"; name: string }
+/** A frame that could not be read (bad JSON, wrong shape); `detail` says why. */
+export interface MalformedStreamEvent { type: "malformed"; detail: string }
+
+/** Everything `onEvent` receives. Switch on `type`. */
 export type StreamEvent =
-  | { type: "text"; text: string }
-  | { type: "reasoning"; text: string }
-  | { type: "toolCall"; index: number; id?: string; name?: string; arguments: string }
-  | { type: "usage"; inputTokens?: number; outputTokens?: number }
-  | { type: "finish"; reason: string | null }
-  | { type: "error"; message: string; code?: string }
-  | { type: "unknown"; name: string }
-  | { type: "malformed"; detail: string };
+  | TextStreamEvent
+  | ReasoningStreamEvent
+  | ToolCallStreamEvent
+  | UsageStreamEvent
+  | FinishStreamEvent
+  | ErrorStreamEvent
+  | UnknownStreamEvent
+  | MalformedStreamEvent;
+
+/** `Renderer.status`: before, during, or (the outcome's status) after the answer. */
+export type RendererStatus = "idle" | "writing" | "streaming" | Outcome["status"];
 "#;
 
 /// Where a renderer is in its life. A renderer draws one answer: written or streamed, then ended.
@@ -121,7 +248,9 @@ struct Inner {
     frame_callback: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
-/// Renders streamed markdown into a container element.
+/// Renders one answer (streamed or written) as markdown into a container element. Create a new one per answer.
+///
+/// Call `init()` (the package's default export) once before constructing one.
 #[wasm_bindgen]
 pub struct Renderer {
     inner: Rc<Inner>,
@@ -131,10 +260,11 @@ pub struct Renderer {
 impl Renderer {
     /// Renders into `container` (its existing children are left alone; rendered blocks are appended). With
     /// `onPatch` in the options, `container` may be `null`: the patch ops go to the host instead (headless mode).
+    /// Throws for an option of the wrong type or value, or a `null` container without `onPatch`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Element | null")] container: Option<Element>,
-        #[wasm_bindgen(unchecked_param_type = "RendererOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RendererOptions")] options: JsValue,
     ) -> Result<Renderer, JsError> {
         let parsed = parse_options(&options)?;
         let dom = match &container {
@@ -167,7 +297,8 @@ impl Renderer {
         Ok(Renderer { inner })
     }
 
-    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`).
+    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`). Throws after `finish()`,
+    /// or on a renderer that is streaming or has streamed.
     pub fn write(&self, text: &str) -> Result<(), JsError> {
         {
             let mut state = self.inner.state.borrow_mut();
@@ -195,7 +326,9 @@ impl Renderer {
         render_now(&self.inner);
     }
 
-    /// Ends written input: the final DOM equals the one-shot render of everything written.
+    /// Ends written input: the final DOM equals the one-shot render of everything written. Returns the outcome
+    /// (`status: "done"`); the existing outcome if the answer already ended; `undefined` if nothing was written (or a
+    /// stream is still running).
     #[wasm_bindgen(unchecked_return_type = "Outcome | undefined")]
     pub fn finish(&self) -> JsValue {
         let outcome = {
@@ -214,12 +347,13 @@ impl Renderer {
     }
 
     /// `fetch(url, init)` and render the streamed response. Resolves with the outcome; never rejects for stream
-    /// failures (those are `{ status: "error" }`), only for misuse.
+    /// failures (HTTP, provider, network errors are `{ status: "error" }`), only for misuse (a second stream, a
+    /// renderer that was written to). `init.signal` is replaced by the renderer's own: use `cancel()` to stop.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn fetch(
         &self,
         url: String,
-        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
     ) -> js_sys::Promise {
         // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the
         // same task as this call aborts the stream instead of finding the renderer idle.
@@ -248,12 +382,13 @@ impl Renderer {
         })
     }
 
-    /// Render a `Response` or a `ReadableStream` (of bytes, or of strings) the host already has.
+    /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
+    /// or strings the host already has. `options.dialect` overrides the renderer's. Resolves like `fetch`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn stream(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Response | ReadableStream")] source: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "StreamOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StreamSource")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StreamOptions")] options: JsValue,
     ) -> js_sys::Promise {
         let dialect = match get(&options, "dialect").as_string().map(|name| parse_dialect(&name)).transpose() {
             Ok(dialect) => dialect,
@@ -318,7 +453,7 @@ impl Renderer {
     }
 
     /// The status so far: `"idle"`, `"writing"`, `"streaming"` or the final outcome's status.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "RendererStatus")]
     pub fn status(&self) -> String {
         let state = self.inner.state.borrow();
         match (state.lifecycle, &state.outcome) {

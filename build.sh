@@ -169,6 +169,19 @@ setup_firefox() {
   fi
 }
 
+# WebKit is opt-in (RILLMARK_WEBKIT=1 ./build.sh setup): Debian's webkit2gtk-driver (WebKitWebDriver + MiniBrowser,
+# about 150 MB with its libraries) and Xvfb, since WebKitGTK's MiniBrowser cannot run headless.
+setup_webkit() {
+  if [[ "${RILLMARK_WEBKIT:-0}" != 1 ]]; then return; fi
+  if [[ -x /usr/bin/WebKitWebDriver ]] && command -v xvfb-run >/dev/null 2>&1; then
+    skip "webkit2gtk-driver + xvfb"
+  else
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth
+    did "installed webkit2gtk-driver + xvfb"
+  fi
+}
+
 cmd_setup() {
   step "setup"
   need cargo "Install Rust with rustup (https://rustup.rs) first."
@@ -177,6 +190,7 @@ cmd_setup() {
   setup_npm
   setup_chromium
   setup_firefox
+  setup_webkit
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -285,6 +299,15 @@ e2e_tests() {
   rm -rf "$SCRATCH"
 }
 
+# The WebDriver flows of tests/e2e/firefox.test.mjs in WebKitGTK, under Xvfb (only when both are installed).
+e2e_webkit() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    RILLMARK_E2E_FIREFOX=0 RILLMARK_E2E_WEBKIT=1 \
+    xvfb-run -a node --test --test-concurrency=1 --test-reporter=spec tests/e2e/firefox.test.mjs
+  rm -rf "$SCRATCH"
+}
+
 cmd_test() {
   trap print_summary EXIT
   run_step "setup" cmd_setup
@@ -294,6 +317,11 @@ cmd_test() {
   run_step "release build" cmd_build
   run_step "browser e2e (chromium)" e2e_tests chromium
   run_step "browser e2e (firefox)" e2e_tests firefox
+  if [[ -x /usr/bin/WebKitWebDriver ]] && command -v xvfb-run >/dev/null 2>&1; then
+    run_step "browser e2e (webkit, xvfb)" e2e_webkit
+  else
+    skip "browser e2e (webkit): needs webkit2gtk-driver and xvfb (RILLMARK_WEBKIT=1 ./build.sh setup)"
+  fi
 }
 
 cmd_demo() {

@@ -107,9 +107,9 @@ fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_
         "{name}: ops should be valid: {:?}",
         streamed.recorder.violations()
     );
-    // Footnotes and late definitions are settled by the final reconcile by design; everything else must already
-    // be right when committed.
-    if !matches!(name, "footnotes" | "refs") {
+    // Footnote numbering across the commit point is settled by the final reconcile by design; everything else —
+    // late link definitions included — must already be right when committed.
+    if name != "footnotes" {
         assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
     }
 }
@@ -219,4 +219,36 @@ fn text_node_count_stays_close_to_one_shot() {
         streamed_nodes as f64 <= one_shot_nodes as f64 * 1.2,
         "char-by-char streaming should leave at most 1.2x the text nodes of one-shot ({streamed_nodes} vs {one_shot_nodes})"
     );
+}
+
+#[test]
+fn a_definition_after_its_use_patches_the_earlier_block_in_place() {
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts, ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    for piece in ["See [late] here.\n\n", "More text.\n\n", "[late]: https://late.example\n\n"] {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+    }
+    assert!(!recorder.html().contains("<a"), "before its definition, `[late]` should be text: {}", recorder.html());
+    engine.push("End.\n");
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    assert!(
+        recorder
+            .html()
+            .starts_with("<p>See <a href=\"https://late.example\" rel=\"noopener noreferrer\">late</a> here.</p>"),
+        "the definition should turn the earlier text into a link while streaming: {}",
+        recorder.html()
+    );
+    assert!(
+        !ops.iter().any(|op| matches!(op, PatchOp::Replace { .. } | PatchOp::Remove { .. })),
+        "the earlier paragraph should be patched in place, not replaced: {ops:?}"
+    );
+    assert_eq!(engine.stats().late_definition_patches, 1, "exactly the one block that uses it should be re-rendered");
+    ops.clear();
+    engine.finish(&mut ids, &mut ops);
+    assert_eq!(engine.stats().reconcile_ops_on_committed, 0, "the final reconcile should find nothing left to fix");
 }

@@ -220,9 +220,17 @@ fn convert_document(
         let start_line = start.max(1);
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
-        if let Some(node) = single(nodes) {
+        if let Some(mut node) = single(nodes) {
+            if opts.trusted && holds_inline_html(child) {
+                // Inline raw HTML is tags, not elements: `<b>` and `</b>` come as separate nodes around text. Only the
+                // browser's parser can build the element they form, so the whole block goes to it as one piece.
+                node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
+            }
             doc.blocks.push(RenderedBlock { node, start_line, end_line, detail });
         }
+    }
+    if opts.trusted {
+        doc.blocks = join_open_html_blocks(std::mem::take(&mut doc.blocks));
     }
     if !footnote_items.is_empty() {
         let list = Element { tag: "ol", attrs: Vec::new(), children: footnote_items };
@@ -231,6 +239,75 @@ fn convert_document(
         doc.footnotes = Some(Node::Element(section));
     }
     doc
+}
+
+/// In trusted mode an HTML block may open an element that later blocks fill (`<details>` … markdown … `</details>`):
+/// the browser nests them, so from such a block until the element closes, the blocks go to the parser as one piece.
+fn join_open_html_blocks(blocks: Vec<RenderedBlock>) -> Vec<RenderedBlock> {
+    let mut joined: Vec<RenderedBlock> = Vec::with_capacity(blocks.len());
+    let mut open: Vec<String> = Vec::new();
+    for block in blocks {
+        let html = match &block.node {
+            Node::RawHtml(html) => html.clone(),
+            other => crate::patch::html::to_html(std::slice::from_ref(other)),
+        };
+        match joined.last_mut() {
+            Some(last) if !open.is_empty() => {
+                if let Node::RawHtml(previous) = &mut last.node {
+                    previous.push_str(&html);
+                }
+                last.end_line = block.end_line;
+                last.detail = BlockDetail::Other;
+                track_open_tags(&html, &mut open);
+            }
+            _ => {
+                if let Node::RawHtml(raw) = &block.node {
+                    track_open_tags(raw, &mut open);
+                }
+                joined.push(block);
+            }
+        }
+    }
+    joined
+}
+
+/// Follows the elements `html` opens and closes (void elements, self-closing tags and comments aside).
+fn track_open_tags(html: &str, open: &mut Vec<String>) {
+    // Void elements never close; `<p>` is closed implicitly by the parser, so it never holds later blocks open.
+    const UNTRACKED: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p"];
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name: String = rest[name_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let self_closing = rest[..tag_end].ends_with('/');
+        if closing {
+            if let Some(pos) = open.iter().rposition(|tag| *tag == name) {
+                open.truncate(pos);
+            }
+        } else if !self_closing && !UNTRACKED.contains(&name.as_str()) {
+            open.push(name);
+        }
+    }
+}
+
+/// Whether any inline raw HTML is inside `block`.
+fn holds_inline_html<'a>(block: &'a AstNode<'a>) -> bool {
+    block.descendants().any(|node| matches!(node.data().value, NodeValue::HtmlInline(_)))
 }
 
 fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {

@@ -17,10 +17,11 @@ use web_sys::{AbortController, Element, Response};
 
 use super::apply::DomApplier;
 use super::source::{is_abort_error, js_error_message, BodyReader, CancelSignal};
-use crate::dialect::StreamEvent;
+use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
 use crate::options::{ImagePolicy, RenderOptions};
-use crate::pipeline::{DialectChoice, Outcome, Pipeline, StreamStats};
+use crate::patch::{PatchOp, PatchSink};
+use crate::pipeline::{DialectChoice, Outcome, Pipeline, ResponseHeaders, StreamStats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -100,7 +101,7 @@ enum Lifecycle {
 struct State {
     lifecycle: Lifecycle,
     pipeline: Option<Pipeline>,
-    applier: DomApplier,
+    applier: Sink,
     /// The handle of the requested animation frame, if one is pending.
     frame_request: Option<i32>,
     /// The running stream's cancel signal and fetch controller.
@@ -113,6 +114,8 @@ struct Inner {
     opts: RenderOptions,
     dialect: DialectChoice,
     on_event: Option<Function>,
+    /// Headless mode: receives the patch ops instead of (or as well as) the DOM.
+    on_patch: Option<Function>,
     state: RefCell<State>,
     /// Created once; holds only a `Weak` back to `Inner`, so no cycle keeps a dropped renderer alive.
     frame_callback: RefCell<Option<Closure<dyn FnMut()>>>,
@@ -126,26 +129,41 @@ pub struct Renderer {
 
 #[wasm_bindgen]
 impl Renderer {
-    /// Renders into `container` (its existing children are left alone; rendered blocks are appended).
+    /// Renders into `container` (its existing children are left alone; rendered blocks are appended). With
+    /// `onPatch` in the options, `container` may be `null`: the patch ops go to the host instead (headless mode).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        container: Element,
+        #[wasm_bindgen(unchecked_param_type = "Element | null")] container: Option<Element>,
         #[wasm_bindgen(unchecked_param_type = "RendererOptions | undefined")] options: JsValue,
     ) -> Result<Renderer, JsError> {
-        let (opts, dialect, on_event) = parse_options(&options)?;
-        let document = container.owner_document().ok_or_else(|| JsError::new("the container has no document"))?;
-        let applier = DomApplier::new(document, &container, opts.trusted);
+        let parsed = parse_options(&options)?;
+        let dom = match &container {
+            Some(container) => {
+                let document =
+                    container.owner_document().ok_or_else(|| JsError::new("the container has no document"))?;
+                Some(DomApplier::new(document, container, parsed.opts.trusted))
+            }
+            None if parsed.on_patch.is_some() => None,
+            None => return Err(JsError::new("new Renderer() needs a container element, or onPatch for headless mode")),
+        };
+        let host = parsed.on_patch.is_some().then(Vec::new);
         let state = State {
             lifecycle: Lifecycle::Idle,
             pipeline: None,
-            applier,
+            applier: Sink { dom, host, host_ops: 0 },
             frame_request: None,
             cancel: None,
             controller: None,
             outcome: None,
         };
-        let inner =
-            Rc::new(Inner { opts, dialect, on_event, state: RefCell::new(state), frame_callback: RefCell::new(None) });
+        let inner = Rc::new(Inner {
+            opts: parsed.opts,
+            dialect: parsed.dialect,
+            on_event: parsed.on_event,
+            on_patch: parsed.on_patch,
+            state: RefCell::new(state),
+            frame_callback: RefCell::new(None),
+        });
         Ok(Renderer { inner })
     }
 
@@ -252,7 +270,7 @@ impl Renderer {
             if source.is_instance_of::<Response>() {
                 read_response_as(&inner, &cancel, source.unchecked_into(), dialect).await;
             } else if source.is_instance_of::<web_sys::ReadableStream>() {
-                start_pipeline(&inner, dialect, None);
+                start_pipeline(&inner, dialect, ResponseHeaders::default());
                 read_body(&inner, &cancel, source.unchecked_into()).await;
             } else {
                 let error = StreamError::new(ErrorKind::Usage, "stream() takes a Response or a ReadableStream");
@@ -328,8 +346,8 @@ fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
     Ok(cancel)
 }
 
-fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, content_type: Option<&str>) {
-    let mut pipeline = Pipeline::new(inner.opts.clone(), dialect.unwrap_or(inner.dialect), content_type);
+fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: ResponseHeaders) {
+    let mut pipeline = Pipeline::with_headers(inner.opts.clone(), dialect.unwrap_or(inner.dialect), headers);
     pipeline.keep_events(inner.on_event.is_some());
     inner.state.borrow_mut().pipeline = Some(pipeline);
 }
@@ -344,8 +362,13 @@ async fn read_response_as(
     response: Response,
     dialect: Option<DialectChoice>,
 ) {
-    let content_type = response.headers().get("content-type").ok().flatten();
-    start_pipeline(inner, dialect, content_type.as_deref());
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let headers = ResponseHeaders {
+        content_type: header("content-type"),
+        vercel_data_stream: header("x-vercel-ai-data-stream"),
+        vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
+    };
+    start_pipeline(inner, dialect, headers);
     if !response.ok() {
         let body = match response.text() {
             Ok(text) => match cancel.guard(JsFuture::from(text)).await {
@@ -487,6 +510,7 @@ fn request_frame(inner: &Rc<Inner>) {
 
 /// Hands collected stream events to the host's `onEvent`, outside any borrow of the state.
 fn dispatch_events(inner: &Inner) {
+    dispatch_patches(inner);
     let Some(callback) = &inner.on_event else { return };
     let events: Vec<JsValue> = {
         let mut state = inner.state.borrow_mut();
@@ -496,6 +520,45 @@ fn dispatch_events(inner: &Inner) {
     for event in events {
         // A throwing host callback must not break rendering.
         let _ = callback.call1(&JsValue::NULL, &event);
+    }
+}
+
+/// Hands the ops applied since the last call to the host's `onPatch`, outside any borrow of the state.
+fn dispatch_patches(inner: &Inner) {
+    let Some(callback) = &inner.on_patch else { return };
+    let ops = {
+        let mut state = inner.state.borrow_mut();
+        match state.applier.host.as_mut() {
+            Some(ops) if !ops.is_empty() => std::mem::take(ops),
+            _ => return,
+        }
+    };
+    let _ = callback.call1(&JsValue::NULL, &super::headless::ops_to_js(&ops));
+}
+
+/// Where a renderer's patch ops go: the DOM, the host's `onPatch`, or both.
+struct Sink {
+    dom: Option<DomApplier>,
+    /// Ops waiting to be handed to `onPatch`.
+    host: Option<Vec<PatchOp>>,
+    host_ops: u64,
+}
+
+impl Sink {
+    fn mutations(&self) -> u64 {
+        self.dom.as_ref().map_or(self.host_ops, DomApplier::mutations)
+    }
+}
+
+impl PatchSink for Sink {
+    fn apply(&mut self, ops: &[PatchOp]) {
+        if let Some(dom) = self.dom.as_mut() {
+            dom.apply(ops);
+        }
+        if let Some(host) = self.host.as_mut() {
+            host.extend_from_slice(ops);
+            self.host_ops += ops.iter().filter(|op| !matches!(op, PatchOp::Release { .. })).count() as u64;
+        }
     }
 }
 
@@ -611,13 +674,17 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
-        JsError::new(&format!(
-            "unknown dialect {name:?}: use \"auto\", \"openai\", \"openai-responses\", \"anthropic\", \"gemini\", \"ollama\", \"vercel\" or \"plain\""
-        ))
+        let known: Vec<String> = DialectKind::ALL.iter().map(|kind| format!("{:?}", kind.name())).collect();
+        JsError::new(&format!("unknown dialect {name:?}: use \"auto\" or one of {}", known.join(", ")))
     })
 }
 
-type ParsedOptions = (RenderOptions, DialectChoice, Option<Function>);
+struct ParsedOptions {
+    opts: RenderOptions,
+    dialect: DialectChoice,
+    on_event: Option<Function>,
+    on_patch: Option<Function>,
+}
 
 fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
     let mut opts = RenderOptions::default();
@@ -656,11 +723,10 @@ fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
         Some(name) => parse_dialect(&name)?,
         None => DialectChoice::Auto,
     };
-    let on_event = get(options, "onEvent");
-    let on_event = match on_event.dyn_into::<Function>() {
-        Ok(function) => Some(function),
-        Err(value) if value.is_undefined() || value.is_null() => None,
-        Err(_) => return Err(JsError::new("option onEvent must be a function")),
+    let callback = |name: &str| match get(options, name).dyn_into::<Function>() {
+        Ok(function) => Ok(Some(function)),
+        Err(value) if value.is_undefined() || value.is_null() => Ok(None),
+        Err(_) => Err(JsError::new(&format!("option {name} must be a function"))),
     };
-    Ok((opts, dialect, on_event))
+    Ok(ParsedOptions { opts, dialect, on_event: callback("onEvent")?, on_patch: callback("onPatch")? })
 }

@@ -73,8 +73,8 @@ impl DomApplier {
             PatchOp::AppendText { id, text } => {
                 self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.append_data(text).ok()?;
             }
-            PatchOp::SetText { id, text } => {
-                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.set_data(text);
+            PatchOp::ReplaceText { id, start, delete, text } => {
+                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.replace_data(*start, *delete, text).ok()?;
             }
             PatchOp::Append { parent, child } => {
                 self.get(*parent)?.append_child(self.get(*child)?).ok()?;

@@ -272,13 +272,19 @@ wasm_tests() {
 
 # The same wasm-bindgen-test browser suite (tests/web.rs) in headless Firefox: the runner picks geckodriver when
 # GECKODRIVER is set (it checks GECKODRIVER before CHROMEDRIVER) and adds -headless; prefs from webdriver.json.
+# Only the test files that run in a browser (wasm_bindgen_test_configure!(run_in_browser)); the Node ones ran above.
 wasm_tests_firefox() {
   mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  local tests=() f
+  for f in $(grep -l 'wasm_bindgen_test_configure!(run_in_browser)' tests/*.rs); do
+    tests+=(--test "$(basename "$f" .rs)")
+  done
+  [[ ${#tests[@]} -gt 0 ]] || die "no browser test files (run_in_browser) in tests/"
   TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     GECKODRIVER="$(geckodriver_bin)" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
-    cargo test --target "$WASM_TARGET" --locked --test web
+    cargo test --target "$WASM_TARGET" --locked "${tests[@]}"
   rm -rf "$SCRATCH"
 }
 

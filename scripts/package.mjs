@@ -29,7 +29,7 @@ const PRIVATE_TYPES = ["ReadableStreamType"];
 /** Every name the public .d.ts may export; anything else fails the build. */
 export const PUBLIC_EXPORTS = [
   // src/web/api.rs: the Renderer class and its typescript_custom_section
-  "Renderer", "RendererOptions", "ImagePolicy", "Dialect", "StreamOptions", "StreamSource", "OutcomeStats",
+  "Renderer", "RendererOptions", "ImagePolicy", "Dialect", "StreamOptions", "StreamSource", "LiveStats", "OutcomeStats",
   "DoneOutcome", "IncompleteOutcome", "ErrorOutcome", "AbortedOutcome", "Outcome", "StreamError",
   "TextStreamEvent", "ReasoningStreamEvent", "ToolCallStreamEvent", "UsageStreamEvent", "FinishStreamEvent",
   "ErrorStreamEvent", "UnknownStreamEvent", "MalformedStreamEvent", "StreamEvent", "RendererStatus", "PatchOp",

@@ -548,3 +548,16 @@ fn has_nested_footnote_definition(md: &str) -> bool {
                 || n.next_sibling().is_some_and(|s| !matches!(s.data().value, FootnoteDefinition(_))))
     })
 }
+
+#[test]
+fn dollar_math_renders_as_elements_a_math_renderer_can_find() {
+    let out = html("Euler: $e^{i\\pi}+1=0$ and\n\n$$\\int_0^1 x\\,dx$$\n\nCosts $5 and $10.\n", &safe());
+    assert!(
+        out.contains("<span data-math-style=\"inline\">e^{i\\pi}+1=0</span>"),
+        "inline math should be a span holding the TeX source: {out}"
+    );
+    assert!(out.contains("<span data-math-style=\"display\">\\int_0^1 x\\,dx</span>"), "display math: {out}");
+    assert!(out.contains("Costs $5 and $10."), "prices should stay text: {out}");
+    let commonmark = html("$x$\n", &RenderOptions { gfm: false, ..safe() });
+    assert_eq!(commonmark, "<p>$x$</p>\n", "pure CommonMark should leave dollars alone");
+}

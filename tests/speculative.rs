@@ -176,3 +176,12 @@ fn every_intermediate_state_is_safe() {
     assert_safe(&recorder.root_nodes(), "at the end");
     assert!(recorder.html().contains("&lt;script&gt;"), "raw HTML should be shown as text");
 }
+
+#[test]
+fn open_math_never_swallows_later_blocks() {
+    let steps = frames(&["Here: $$\\int_0^1", " x\\,dx\n\n", "Next paragraph.\n\n- item\n"], &RenderOptions::default());
+    assert!(steps[2].contains("<p>Next paragraph.</p>"), "a block after open math should render: {}", steps[2]);
+    assert!(steps[2].contains("<li>item</li>"), "a list after open math should render: {}", steps[2]);
+    let done = frames(&["Euler $e^{i\\pi}=-1$ done.\n"], &RenderOptions::default()).pop().unwrap_or_default();
+    assert!(done.contains("data-math-style=\"inline\""), "closed math should be a math element: {done}");
+}

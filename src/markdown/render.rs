@@ -159,6 +159,10 @@ pub fn comrak_options(opts: &RenderOptions) -> Options<'static> {
         o.extension.tasklist = true;
         o.extension.footnotes = true;
     }
+    // Math is part of the extended (GFM) mode: pure CommonMark leaves `$` alone.
+    if opts.gfm && opts.math {
+        o.extension.math_dollars = true;
+    }
     // The conversion below never uses comrak's HTML renderer; this makes `markdown_to_html` with these options the
     // reference for trusted mode.
     o.render.r#unsafe = opts.trusted;
@@ -522,6 +526,14 @@ impl Converter<'_> {
                 let mut code = Element::new("code");
                 push_text(&mut code.children, &c.literal);
                 out.push(Node::Element(code));
+            }
+            NodeValue::Math(math) => {
+                // As comrak prints it: the TeX source in an element a math renderer can find.
+                let style = if math.display_math { "display" } else { "inline" };
+                let tag = if math.dollar_math { "span" } else { "code" };
+                let mut e = Element::new(tag).attr("data-math-style", style);
+                push_text(&mut e.children, &math.literal);
+                out.push(Node::Element(e));
             }
             NodeValue::Emph => out.push(el("em")),
             NodeValue::Strong => out.push(el("strong")),

@@ -36,6 +36,11 @@ export interface RendererOptions {
    */
   gfm?: boolean;
   /**
+   * `$…$` and `$$…$$` math (default `true`; only with `gfm`): rendered as `<span data-math-style="inline|display">` holding
+   * the TeX source, for KaTeX or MathJax to render.
+   */
+  math?: boolean;
+  /**
    * Declares the content trusted (default `false`): raw HTML passes through and no URL or image policy applies.
    * Leave it off for model output.
    */
@@ -129,6 +134,18 @@ export interface StreamOptions {
 export type StreamSource = Response | ReadableStream<Uint8Array | ArrayBuffer | string>;
 
 /** Counters and text shared by every outcome. */
+/** Live counters of a stream (`renderer.stats`). */
+export interface LiveStats {
+  /** Body bytes received. */
+  bytes: number;
+  /** Frames (SSE events, NDJSON lines, text runs) received. */
+  frames: number;
+  /** Frames that could not be read (counted; the stream went on). */
+  malformed: number;
+  /** Frames of a type the dialect does not know. */
+  unknown: number;
+}
+
 export interface OutcomeStats {
   /** Body bytes received. */
   bytes: number;
@@ -444,6 +461,19 @@ impl Renderer {
     pub fn text(&self) -> String {
         let state = self.inner.state.borrow();
         state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
+    }
+
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown }`.
+    #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
+    pub fn stats(&self) -> JsValue {
+        let state = self.inner.state.borrow();
+        let stats = state.pipeline.as_ref().map(Pipeline::stats).unwrap_or_default();
+        let object = Object::new();
+        set(&object, "bytes", stats.bytes as f64);
+        set(&object, "frames", stats.frames as f64);
+        set(&object, "malformed", stats.malformed as f64);
+        set(&object, "unknown", stats.unknown as f64);
+        object.into()
     }
 
     /// DOM mutations made so far (creations, insertions, text and attribute changes).
@@ -850,6 +880,7 @@ fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
         value.as_bool().ok_or_else(|| JsError::new(&format!("option {name} must be a boolean")))
     };
     opts.gfm = flag("gfm", true)?;
+    opts.math = flag("math", true)?;
     opts.trusted = flag("unsafe", false)?;
     let images = get(options, "images");
     opts.images = if images.is_undefined() {

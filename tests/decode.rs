@@ -1,4 +1,6 @@
 //! Stage ①: incremental UTF-8 decoding, checked against `String::from_utf8_lossy` on the whole input.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::decode::Utf8Decoder;
 

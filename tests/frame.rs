@@ -1,4 +1,6 @@
 //! Stage ②: framing (SSE, NDJSON, plain), fed whole, byte by byte and at seeded random splits.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::decode::Utf8Decoder;
 use rillmark::frame::ndjson::NdjsonFramer;

@@ -1,4 +1,6 @@
 //! Stage ④: the incremental markdown engine, fed in every chunking, against comrak's one-shot render.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::markdown::render::render;
 use rillmark::markdown::IncrementalMarkdown;

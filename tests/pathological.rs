@@ -1,6 +1,8 @@
 //! Linear work for every block shape: streaming a document made of one huge block, token by token with a render after
 //! every token, parses a number of bytes proportional to the document (asserted on the engine's counter, never the
 //! clock). Doubling the document must not double the work per byte.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::markdown::render::render;
 use rillmark::markdown::IncrementalMarkdown;

@@ -1,5 +1,7 @@
 //! The one-shot renderer: trusted mode prints exactly what comrak prints, safe mode keeps every policy rule of
 //! DESIGN.md §2.5, blocks carry their source lines, and no input makes it panic.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
 use std::sync::Arc;

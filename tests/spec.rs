@@ -3,6 +3,8 @@
 //!
 //! The examples are data in `tests/data/` (see `tests/data/README-spec.md`; regenerate with `tests/spec/regenerate.mjs`).
 //! A failure names the example number and section. Set `RILLMARK_SPEC_VERBOSE=1` to print every failing example.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 

@@ -1,5 +1,7 @@
 //! What the reader sees mid-stream: the intermediate DOM after each prefix of the answer (README "Speculative
 //! rendering"), and safety at every intermediate state.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::markdown::render::{SAFE_ATTRS, SAFE_TAGS};
 use rillmark::markdown::IncrementalMarkdown;

@@ -27,6 +27,7 @@ const CORPUS: &[(&str, &str)] = &[
     ("no-final-newline", "# H\n\npara without newline"),
     ("crlf", "# H\r\n\r\npara\r\nline\r\n\r\n- a\r\n- b\r\n"),
     ("images", "![alt](https://example.com/a.png) and ![x](javascript:alert(1))\n"),
+    ("math", "Relates $a_0$ and $b_{0}$ here:\n\n$$\n\\sum_{k=0} a_k^2 = \\frac{1 * b_k}{c_k}\n$$\n\nCosts $5 and $10 today.\n"),
 ];
 
 fn options() -> Vec<(&'static str, RenderOptions)> {

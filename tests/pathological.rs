@@ -30,6 +30,14 @@ fn shapes(n: usize) -> Vec<(&'static str, String)> {
         ("quotes", (0..n).map(|i| format!("> > quoted line {i} with `code`\n")).collect()),
         ("footnotes", (0..n).map(|i| format!("Claim {i}.[^{i}]\n\n[^{i}]: Source {i}.\n\n")).collect()),
         (
+            "late-footnotes",
+            format!(
+                "{}{}",
+                (0..n).map(|i| format!("Claim {i} cites a note.[^n{i}]\n\n")).collect::<String>(),
+                (0..n).map(|i| format!("[^n{i}]: Footnote {i} with *text*.\n\n")).collect::<String>()
+            ),
+        ),
+        (
             "late-refs",
             format!(
                 "{}\n{}",

@@ -275,7 +275,7 @@ impl IncrementalMarkdown {
         // every block before it just the same (and ends the definitions before it).
         let last_end = end_lines.last().copied().unwrap_or(0);
         let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
-        if resume.is_none() || block_count > 1 {
+        if resume.is_none() || block_count > 0 {
             let definition_start = (last_end + 1..complete_lines)
                 .rev()
                 .find(|&line| line_offset(line).is_some_and(|at| body[at..].trim_start_matches(' ').starts_with('[')));

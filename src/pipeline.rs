@@ -192,6 +192,22 @@ impl Pipeline {
         self.end.is_some() || self.finished
     }
 
+    /// Drops what only rendering needed (mounted trees, scratch buffers) once the stream has ended; the text and
+    /// the counters stay.
+    pub fn release_render_state(&mut self) {
+        if !self.finished {
+            return;
+        }
+        self.answer.release_render_state();
+        if let Some(reasoning) = self.reasoning.as_mut() {
+            reasoning.markdown.release_render_state();
+        }
+        self.ops = Vec::new();
+        self.scratch_text = String::new();
+        self.scratch_frames = Vec::new();
+        self.scratch_events = Vec::new();
+    }
+
     /// Bytes fed since the last render (the host pauses reading while this backlog is large).
     pub fn backlog(&self) -> usize {
         self.backlog

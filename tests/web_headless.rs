@@ -14,6 +14,10 @@ extern "C" {
     fn make_applier(container: &web_sys::Element) -> Function;
     #[wasm_bindgen(js_name = collectInto)]
     fn collect_into(list: &Array) -> Function;
+    #[wasm_bindgen(js_name = watchErrors)]
+    fn watch_errors() -> Array;
+    #[wasm_bindgen(js_name = afterFrames)]
+    fn after_frames(n: u32) -> js_sys::Promise;
 }
 
 fn div() -> web_sys::Element {
@@ -74,4 +78,17 @@ fn ops_are_plain_objects_with_an_op_name() {
 #[wasm_bindgen_test]
 fn a_renderer_needs_a_container_or_on_patch() {
     assert!(Renderer::new(None, JsValue::UNDEFINED).is_err(), "no container and no onPatch should be an error");
+}
+
+#[wasm_bindgen_test]
+async fn freeing_a_renderer_right_after_finish_leaves_no_frame_behind() {
+    let errors = watch_errors();
+    for _ in 0..5 {
+        let renderer = Renderer::new(Some(div()), JsValue::UNDEFINED).expect("renderer");
+        renderer.write("# Done\n\nText that would render on the next frame").expect("write");
+        renderer.finish();
+        drop(renderer); // what `free()` does from JavaScript
+    }
+    wasm_bindgen_futures::JsFuture::from(after_frames(3)).await.expect("frames");
+    assert_eq!(errors.length(), 0, "no queued frame should call a freed renderer: {:?}", errors.to_vec());
 }

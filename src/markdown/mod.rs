@@ -139,6 +139,20 @@ impl IncrementalMarkdown {
         self.dirty = true;
     }
 
+    /// After [`finish`](Self::finish): drops the mounted trees and parse state (nothing renders any more); the text
+    /// and the counters stay.
+    pub fn release_render_state(&mut self) {
+        if !self.finished {
+            return;
+        }
+        self.blocks = Vec::new();
+        self.footnotes = None;
+        self.committed_sources = Vec::new();
+        self.footnote_defs = HashMap::new();
+        self.link_defs = Arc::default();
+        self.last_parse_text = String::new();
+    }
+
     /// All text received so far.
     pub fn text(&self) -> &str {
         &self.src

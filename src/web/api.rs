@@ -254,6 +254,36 @@ struct State {
     outcome: Option<Outcome>,
 }
 
+impl State {
+    /// The answer ended: no frame may run after this (the host may `free()` the renderer at once), and what only
+    /// rendering needed is dropped so a finished renderer holds little more than its text.
+    fn end(&mut self) {
+        self.lifecycle = Lifecycle::Ended;
+        if let Some(handle) = self.frame_request.take() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.cancel_animation_frame(handle);
+            }
+        }
+        if let Some(pipeline) = self.pipeline.as_mut() {
+            pipeline.release_render_state();
+        }
+        if let Some(dom) = self.applier.dom.as_mut() {
+            dom.forget_nodes();
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A frame still queued would call the closure this drop frees.
+        if let Some(handle) = self.state.get_mut().frame_request.take() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.cancel_animation_frame(handle);
+            }
+        }
+    }
+}
+
 struct Inner {
     opts: RenderOptions,
     dialect: DialectChoice,
@@ -355,7 +385,7 @@ impl Renderer {
             }
             let state = &mut *state;
             let outcome = state.pipeline.as_mut().map(|p| p.finish(&mut state.applier));
-            state.lifecycle = Lifecycle::Ended;
+            state.end();
             state.outcome = outcome;
             state_outcome_js(state)
         };
@@ -444,7 +474,7 @@ impl Renderer {
             let state = &mut *state;
             let outcome = state.pipeline.as_mut().map(|p| p.abort(&mut state.applier)).unwrap_or(Outcome::Aborted);
             state.outcome = Some(outcome);
-            state.lifecycle = Lifecycle::Ended;
+            state.end();
             (state.cancel.take(), state.controller.take())
         };
         if let Some(controller) = controller {
@@ -608,7 +638,7 @@ fn finish_stream(inner: &Inner, cancel: &CancelSignal) {
         let mut state = inner.state.borrow_mut();
         let state = &mut *state;
         state.outcome = state.pipeline.as_mut().map(|p| p.finish(&mut state.applier));
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     dispatch_events(inner);
 }
@@ -625,7 +655,7 @@ fn fail(inner: &Inner, cancel: Option<&CancelSignal>, error: StreamError) {
             Some(pipeline) => pipeline.fail(error, &mut state.applier),
             None => Outcome::Error(error),
         });
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     dispatch_events(inner);
 }
@@ -638,7 +668,7 @@ fn abort(inner: &Inner) {
     }
     let state = &mut *state;
     state.outcome = Some(state.pipeline.as_mut().map(|p| p.abort(&mut state.applier)).unwrap_or(Outcome::Aborted));
-    state.lifecycle = Lifecycle::Ended;
+    state.end();
 }
 
 /// The promise's value: the settled outcome.
@@ -649,7 +679,7 @@ fn end_stream(inner: &Inner) -> JsValue {
     if state.lifecycle != Lifecycle::Ended {
         // Every path above settles the outcome; this keeps "exactly one outcome" true even if one did not.
         state.outcome.get_or_insert(Outcome::Incomplete);
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     state_outcome_js(&state)
 }

@@ -21,6 +21,12 @@ impl DomApplier {
         DomApplier { document, nodes: vec![Some(container.clone().into())], mutations: 0, trusted }
     }
 
+    /// Drops the id table once no more ops will come (the DOM nodes stay in the page).
+    pub fn forget_nodes(&mut self) {
+        self.nodes.truncate(1);
+        self.nodes.shrink_to_fit();
+    }
+
     pub fn mutations(&self) -> u64 {
         self.mutations
     }

@@ -26,3 +26,17 @@ export function makeApplier(container) {
 export function collectInto(list) {
   return (ops) => { for (const op of ops) list.push(op); };
 }
+
+// Records uncaught errors from now on (e.g. a queued animation frame calling a freed closure).
+export function watchErrors() {
+  const errors = [];
+  window.addEventListener("error", (event) => errors.push(String(event.message)));
+  return errors;
+}
+
+export function afterFrames(n) {
+  return new Promise((resolve) => {
+    const step = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  });
+}

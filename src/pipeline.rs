@@ -6,13 +6,33 @@
 //! collapsible `<details>` element, inserted above the answer the first time reasoning arrives.
 
 use crate::decode::Utf8Decoder;
-use crate::dialect::{Dialect, DialectKind, StreamEvent, DETECT_WINDOW};
+use crate::dialect::{Dialect, DialectKind, Hints, StreamEvent, DETECT_WINDOW};
 use crate::error::{ErrorKind, StreamError};
 use crate::frame::{Frame, Framer};
 use crate::markdown::IncrementalMarkdown;
 use crate::options::RenderOptions;
 use crate::patch::diff::IdAllocator;
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
+
+/// The response headers that tell which dialect a body speaks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseHeaders {
+    pub content_type: Option<String>,
+    /// `x-vercel-ai-data-stream` (AI SDK 3–4 data streams).
+    pub vercel_data_stream: Option<String>,
+    /// `x-vercel-ai-ui-message-stream` (AI SDK 5 UI message streams).
+    pub vercel_ui_message_stream: Option<String>,
+}
+
+impl ResponseHeaders {
+    fn hints(&self) -> Hints<'_> {
+        Hints {
+            content_type: self.content_type.as_deref(),
+            vercel_data_stream: self.vercel_data_stream.as_deref(),
+            vercel_ui_message_stream: self.vercel_ui_message_stream.as_deref(),
+        }
+    }
+}
 
 /// Which dialect to read: a fixed one, or decided from the content type and the first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +95,7 @@ pub struct StreamStats {
 
 /// The dialect in use, or the bytes held back until `Auto` can decide.
 enum Reader {
-    Undecided { content_type: Option<String>, pending: String },
+    Undecided { headers: ResponseHeaders, pending: String },
     Ready { framer: Box<dyn Framer>, dialect: Box<dyn Dialect> },
 }
 
@@ -111,11 +131,15 @@ pub struct Pipeline {
 impl Pipeline {
     /// A pipeline reading `dialect`. `content_type` (the response's) helps `Auto` decide.
     pub fn new(opts: RenderOptions, dialect: DialectChoice, content_type: Option<&str>) -> Pipeline {
+        let headers = ResponseHeaders { content_type: content_type.map(str::to_owned), ..ResponseHeaders::default() };
+        Pipeline::with_headers(opts, dialect, headers)
+    }
+
+    /// A pipeline reading `dialect`, with the response headers that help `Auto` decide.
+    pub fn with_headers(opts: RenderOptions, dialect: DialectChoice, headers: ResponseHeaders) -> Pipeline {
         let reader = match dialect {
             DialectChoice::Fixed(kind) => ready(kind),
-            DialectChoice::Auto => {
-                Reader::Undecided { content_type: content_type.map(str::to_owned), pending: String::new() }
-            }
+            DialectChoice::Auto => Reader::Undecided { headers, pending: String::new() },
         };
         Pipeline {
             answer: IncrementalMarkdown::new(opts.clone(), ROOT),
@@ -188,13 +212,13 @@ impl Pipeline {
         if self.is_ended() || text.is_empty() {
             return;
         }
-        if let Reader::Undecided { content_type, pending } = &mut self.reader {
+        if let Reader::Undecided { headers, pending } = &mut self.reader {
             pending.push_str(text);
             if !first_frame_complete(pending) {
                 return;
             }
             let pending = std::mem::take(pending);
-            self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
+            self.reader = ready(DialectKind::detect_with(headers.hints(), &pending));
             return self.feed_text(&pending);
         }
         let Reader::Ready { framer, .. } = &mut self.reader else { return };
@@ -255,9 +279,9 @@ impl Pipeline {
     /// `Auto` holds the body back until its first frame is complete; when the stream ends sooner, decide from what
     /// arrived and feed it, so nothing received is lost.
     fn decide_dialect_now(&mut self) {
-        if let Reader::Undecided { content_type, pending } = &mut self.reader {
+        if let Reader::Undecided { headers, pending } = &mut self.reader {
             let pending = std::mem::take(pending);
-            self.reader = ready(DialectKind::detect(content_type.as_deref(), &pending));
+            self.reader = ready(DialectKind::detect_with(headers.hints(), &pending));
             self.feed_text(&pending);
         }
     }

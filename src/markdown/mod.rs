@@ -42,6 +42,8 @@ pub struct MarkdownStats {
     pub reconcile_ops_on_committed: u64,
     /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
     pub resumes_abandoned: u64,
+    /// Renders that appended plain text to a text node without parsing.
+    pub appended_in_place: u64,
 }
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
@@ -55,6 +57,8 @@ pub struct IncrementalMarkdown {
     committed_len: usize,
     /// Link reference definition lines found in committed text, prepended to each tail parse.
     defs_prefix: String,
+    /// Footnote definitions found in committed text, by label.
+    footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
     blocks: Vec<Mounted>,
     committed_blocks: usize,
@@ -66,6 +70,12 @@ pub struct IncrementalMarkdown {
     candidate: Option<Resume>,
     /// Settledness of the open paragraph's inline text.
     settle: Option<ParagraphSettle>,
+    /// `src.len()` at the last render.
+    rendered_len: usize,
+    /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
+    exact: bool,
+    /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
+    open_fence_at_margin: bool,
     /// Text arrived since the last render.
     dirty: bool,
     finished: bool,
@@ -81,12 +91,16 @@ impl IncrementalMarkdown {
             src: String::new(),
             committed_len: 0,
             defs_prefix: String::new(),
+            footnote_defs: std::collections::HashMap::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
             resume: None,
             candidate: None,
             settle: None,
+            rendered_len: 0,
+            exact: false,
+            open_fence_at_margin: false,
             dirty: false,
             finished: false,
             stats: MarkdownStats::default(),
@@ -122,6 +136,12 @@ impl IncrementalMarkdown {
             return;
         }
         self.dirty = false;
+        if self.append_in_place(ops) {
+            self.rendered_len = self.src.len();
+            return;
+        }
+        self.rendered_len = self.src.len();
+        self.open_fence_at_margin = false;
         self.promote_candidate();
         if let Some(resume) = self.resume.take() {
             if self.render_pass(Some(&resume), ids, ops) {
@@ -145,13 +165,22 @@ impl IncrementalMarkdown {
         let with_context = format!("{context}{body}");
         let shown = speculate::speculate(&with_context, self.opts.gfm);
         let speculated = shown.as_ref() != with_context.as_str();
-        let parse_text = format!("{}{shown}", self.defs_prefix);
+        self.exact = !speculated;
+        // Committed footnote definitions go along only when this text references them (there may be many).
+        let mut prefix = self.defs_prefix.clone();
+        for label in footnote_references(&shown) {
+            if let Some(definition) = self.footnote_defs.get(label) {
+                prefix.push_str(definition);
+                prefix.push('\n');
+            }
+        }
+        let parse_text = format!("{prefix}{shown}");
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts);
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
-        let skip_lines = (line_starts(&self.defs_prefix).len() - 1 + line_starts(context).len() - 1) as isize;
+        let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
         let to_body_line = |line: usize| line as isize - skip_lines;
         let body_lines = line_starts(body);
         let incomplete_last_line =
@@ -206,7 +235,10 @@ impl IncrementalMarkdown {
                 .map(|i| (if i == 0 { 0 } else { offset_or_end(start_lines[i]) }, offset_or_end(end_lines[i] + 1)))
                 .collect();
             let defs = definition_lines(&body[..commit_offset], &covered);
-            self.defs_prefix.push_str(&defs);
+            self.defs_prefix.push_str(&defs.links);
+            for (label, text) in defs.footnotes {
+                self.footnote_defs.entry(label).or_insert(text);
+            }
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -219,14 +251,23 @@ impl IncrementalMarkdown {
         // One open block: find where the next parse may resume inside it.
         self.resume = resume.cloned();
         let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
-        if !only_open_block || speculated {
+        if !only_open_block || open_detail != Some(render::BlockDetail::Paragraph) {
+            // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
+            // text is not a paragraph; a second open block would not be where a paragraph resume splices).
+            self.settle = None;
+            self.candidate = None;
+        }
+        if !only_open_block {
             return true;
         }
         let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
         let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
         let kept_before = resume.map_or(0, |r| r.kept);
         let next = match detail {
-            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() => {
+            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
+                self.open_fence_at_margin = line_offset(open_start)
+                    .is_some_and(|at| body[at..].starts_with(['`', '~']))
+                    || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
                 let context = match resume {
                     Some(r) => r.context.clone(),
                     None => {
@@ -246,16 +287,17 @@ impl IncrementalMarkdown {
                 })
             }
             render::BlockDetail::List { tight, marker, item_lines } => {
+                // Resume at the last item that started on a complete line; the items before it are final.
                 let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match (items.len(), items.last()) {
-                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).and_then(|at| {
+                match items.iter().rposition(|&line| complete(line)) {
+                    Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
                         let indented = body[at..].starts_with([' ', '\t']);
                         (tight || !indented).then(|| Resume {
                             at: base + at,
                             context: if tight { String::new() } else { loose_list_context(marker) },
                             block_tag: self.blocks.last().map_or("ul", mounted_tag),
                             target: Target::Block,
-                            kept: kept_before + n - 1,
+                            kept: kept_before + n,
                             boundary: None,
                             drop_first: usize::from(!tight),
                             tight: Some(tight),
@@ -266,8 +308,8 @@ impl IncrementalMarkdown {
             }
             render::BlockDetail::Table { row_lines } => {
                 let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match (rows.len(), rows.last()) {
-                    (n, Some(&last)) if n >= 2 && complete(last) => line_offset(last).map(|at| {
+                match rows.iter().rposition(|&line| complete(line)) {
+                    Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
                         let context = match resume {
                             Some(r) => r.context.clone(),
                             None => {
@@ -282,7 +324,7 @@ impl IncrementalMarkdown {
                             context,
                             block_tag: "table",
                             target: Target::Child(1),
-                            kept: kept_before + n - 1,
+                            kept: kept_before + n,
                             boundary: None,
                             drop_first: 0,
                             tight: None,
@@ -291,7 +333,7 @@ impl IncrementalMarkdown {
                     _ => None,
                 }
             }
-            render::BlockDetail::Paragraph => {
+            render::BlockDetail::Paragraph if !speculated => {
                 let start = line_offset(open_start).map(|at| base + at);
                 self.paragraph_candidate(resume.is_some(), start);
                 None
@@ -332,20 +374,20 @@ impl IncrementalMarkdown {
         if scan.has_pipe {
             return;
         }
-        let ends_with_one_space =
-            self.src.ends_with(' ') && !self.src[..self.src.len() - 1].ends_with(char::is_whitespace);
-        if !scan.state.is_settled() || !ends_with_one_space {
+        if !scan.state.is_settled() {
             return;
         }
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
-        let (kept, boundary) = match children.last() {
-            Some(Mounted { kind: MountedKind::Text(text), .. }) => (children.len() - 1, format!("{text} ")),
-            _ => (children.len(), " ".to_owned()),
+        let last_text = match children.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
+            _ => None,
         };
-        self.candidate = Some(Resume {
-            at: self.src.len(),
+        let src = self.src.as_str();
+        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
+            at,
             context: String::new(),
             block_tag: "p",
             target: Target::Block,
@@ -353,18 +395,95 @@ impl IncrementalMarkdown {
             boundary: Some(boundary),
             drop_first: 0,
             tight: None,
-        });
+        };
+        if single_space_at(src.len()) {
+            // The next character decides whether the rest can be parsed alone (see `promote_candidate`).
+            let (kept, boundary) = match last_text {
+                Some(text) => (children.len() - 1, format!("{text} ")),
+                None => (children.len(), " ".to_owned()),
+            };
+            self.candidate = Some(resume_at(src.len(), kept, boundary));
+            return;
+        }
+        // Resume at the start of the last word when it is plain text that ends the last text node.
+        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
+        let word = &src[word_at..];
+        let Some(text) = last_text else { return };
+        if word_at < 2
+            || !single_space_at(word_at)
+            || !word.chars().all(is_plain)
+            || starts_plainly(word) != Some(true)
+            || !text.ends_with(word)
+            || self.resume.as_ref().is_some_and(|r| r.at >= word_at)
+        {
+            return;
+        }
+        let boundary = text[..text.len() - word.len()].to_owned();
+        self.resume = Some(resume_at(word_at, children.len() - 1, boundary));
+        self.candidate = None;
+    }
+
+    /// The cheapest render: when the last render was exact and the new text is plain (it cannot start, end or change
+    /// any construct), it is appended to the text node that ends the open block — no parse at all. Code in a fence
+    /// takes any text whose lines cannot close the fence; inline text takes letters, digits, spaces and harmless
+    /// punctuation, with trailing spaces held back (a paragraph's trailing spaces are not shown).
+    fn append_in_place(&mut self, ops: &mut Vec<PatchOp>) -> bool {
+        if !self.exact || self.rendered_len >= self.src.len() || self.blocks.len() <= self.committed_blocks {
+            return false;
+        }
+        let shown = &self.src[..self.rendered_len];
+        let new_text = &self.src[self.rendered_len..];
+        let fence_at_margin = self.open_fence_at_margin;
+        let Some((leaf, text_node)) = self.blocks.last_mut().and_then(leaf_text) else { return false };
+        let MountedKind::Text(current) = &mut text_node.kind else { return false };
+        // The text node must end where the source ends (it does not after a setext underline, an entity, …).
+        let tail_of_node = last_chars(current, 48);
+        let append = match leaf {
+            Leaf::Code => {
+                let lines_ok = new_text.split('\n').skip(1).all(|line| !line.trim_start().starts_with(['`', '~']));
+                let plain = !new_text.contains(['\r', '\0']) && (!new_text.contains('\n') || fence_at_margin);
+                if !plain || !lines_ok || !shown.ends_with(tail_of_node) {
+                    return false;
+                }
+                new_text.to_owned()
+            }
+            Leaf::Inline => {
+                let before = shown.trim_end_matches(' ');
+                let held = &shown[before.len()..];
+                let last_shown = before.chars().next_back();
+                if !new_text.chars().all(is_plain)
+                    || !last_shown.is_some_and(is_plain)
+                    || !before.ends_with(tail_of_node)
+                {
+                    return false;
+                }
+                let word_start = self.src.rfind(char::is_whitespace).map_or(0, |at| at + 1);
+                if self.src[word_start..].to_ascii_lowercase().contains("www.") {
+                    return false; // may become an autolink
+                }
+                format!("{held}{new_text}").trim_end_matches(' ').to_owned()
+            }
+        };
+        if !append.is_empty() {
+            ops.push(PatchOp::AppendText { id: text_node.id, text: append.clone() });
+            current.push_str(&append);
+        }
+        self.stats.appended_in_place += 1;
+        if leaf == Leaf::Inline {
+            self.rendered_len = self.src.len();
+            self.paragraph_candidate(true, None);
+        }
+        true
     }
 
     /// A paragraph candidate becomes the resume point once the text after it starts plainly: a letter or an opening
     /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
     fn promote_candidate(&mut self) {
         let Some(candidate) = &self.candidate else { return };
-        let Some(next) = self.src[candidate.at..].chars().next() else { return };
-        if next.is_alphabetic() || matches!(next, '(' | '"' | '\'' | '“' | '‘') {
-            self.resume = self.candidate.take();
-        } else {
-            self.candidate = None;
+        match starts_plainly(&self.src[candidate.at..]) {
+            Some(true) => self.resume = self.candidate.take(),
+            Some(false) => self.candidate = None,
+            None => {} // too little text after the candidate to tell yet
         }
     }
 
@@ -379,6 +498,7 @@ impl IncrementalMarkdown {
         self.resume = None;
         self.candidate = None;
         self.settle = None;
+        self.exact = false;
         let doc = parse(&self.opts, &mut self.stats, &self.src);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
 
@@ -446,21 +566,64 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
-fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> String {
-    let mut defs = String::new();
+fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> Definitions {
+    let mut defs = Definitions::default();
     let starts = line_starts(committed);
+    let mut footnote: Option<(String, String)> = None;
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
         let line = &committed[start..end];
         let inside_block = covered.iter().any(|&(from, to)| start >= from && start < to);
-        if !inside_block && !line.trim().is_empty() {
-            defs.push_str(line);
+        if inside_block || line.trim().is_empty() {
+            defs.footnotes.extend(footnote.take());
+            continue;
+        }
+        if let Some(label) = footnote_label(line) {
+            defs.footnotes.extend(footnote.take());
+            footnote = Some((label.to_owned(), line.to_owned()));
+        } else if let Some((_, text)) = footnote.as_mut() {
+            text.push_str(line); // a continuation line of the footnote definition
+        } else {
+            defs.links.push_str(line);
         }
     }
-    if !defs.is_empty() {
-        defs.push('\n');
+    defs.footnotes.extend(footnote);
+    if !defs.links.is_empty() {
+        defs.links.push('\n');
     }
     defs
+}
+
+/// Definitions found in committed text.
+#[derive(Debug, Default)]
+struct Definitions {
+    /// Link reference definition lines (all of them are prepended to every tail parse).
+    links: String,
+    /// Footnote definitions by label (prepended only to tail parses that reference them).
+    footnotes: Vec<(String, String)>,
+}
+
+/// The label of a footnote definition line (`[^label]: …`).
+fn footnote_label(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(' ').strip_prefix("[^")?;
+    let close = rest.find(']')?;
+    rest[close + 1..].starts_with(':').then(|| &rest[..close])
+}
+
+/// The footnote labels `text` references (`[^label]`), in order, without repeats.
+fn footnote_references(text: &str) -> Vec<&str> {
+    let mut labels: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices("[^") {
+        let rest = &text[at + 2..];
+        if let Some(label) =
+            rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']')).map(|close| &rest[..close])
+        {
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+    }
+    labels
 }
 
 /// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its
@@ -601,4 +764,101 @@ fn loose_list_context(marker: u8) -> String {
 /// The first line of `text`, without its ending.
 fn first_line(text: &str) -> &str {
     text.split(['\n', '\r']).next().unwrap_or("")
+}
+
+/// What kind of text ends the open block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    /// Inline text of a paragraph, heading or tight list item.
+    Inline,
+    /// The text of a fenced code block.
+    Code,
+}
+
+/// The text node that ends a mounted block, descending through lists, items and quotes to the last leaf block.
+fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
+    let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
+    match *tag {
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
+        "pre" => {
+            let code = children.first_mut()?;
+            let MountedKind::Element { tag: "code", children, .. } = &mut code.kind else { return None };
+            last_text(children).map(|t| (Leaf::Code, t))
+        }
+        "ul" | "ol" | "blockquote" => leaf_text(children.last_mut()?),
+        "li" => {
+            let last_is_block = matches!(
+                children.last().map(|c| &c.kind),
+                Some(MountedKind::Element {
+                    tag: "p" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6",
+                    ..
+                })
+            );
+            if last_is_block {
+                leaf_text(children.last_mut()?)
+            } else {
+                last_text(children).map(|t| (Leaf::Inline, t))
+            }
+        }
+        _ => None,
+    }
+}
+
+fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
+    children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
+}
+
+/// At most the last `n` bytes of `text`, on a character boundary.
+fn last_chars(text: &str, n: usize) -> &str {
+    let mut start = text.len().saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+/// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
+fn is_plain(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
+}
+
+/// Whether paragraph text resumed at the start of `rest` parses alone as it does in place: `Some(true)` when its
+/// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
+/// `Some(false)` when it may, `None` when too little has arrived to tell.
+fn starts_plainly(rest: &str) -> Option<bool> {
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let complete = line.len() < rest.len();
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };
+    let run = 1 + chars.clone().take_while(|&c| c == first).count();
+    let after_run = line.chars().nth(run);
+    let decide = |ok: bool| Some(ok);
+    let need = |next: Option<char>| if next.is_none() && !complete { None } else { Some(next) };
+    match first {
+        c if c.is_alphabetic() => decide(true),
+        ' ' | '\t' | '>' | '<' | '|' => decide(false),
+        '0'..='9' => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            match need(line.chars().nth(digits))? {
+                Some('.' | ')') => decide(!matches!(need(line.chars().nth(digits + 1))?, None | Some(' ' | '\t'))),
+                _ => decide(true),
+            }
+        }
+        '*' | '_' | '~' | '`' | '-' | '+' | '#' => {
+            let next = need(after_run)?;
+            let block_marker = match first {
+                '*' | '-' | '+' => run >= 2 || matches!(next, None | Some(' ' | '\t')),
+                '#' => run <= 6 && matches!(next, None | Some(' ' | '\t')),
+                _ => run >= 3 || (first == '_' && next.is_none()),
+            };
+            decide(!block_marker)
+        }
+        '[' => match line.find(']') {
+            // `[label]:` at the start of a paragraph is a link reference definition.
+            Some(close) => decide(need(line[close + 1..].chars().next())? != Some(':')),
+            None if line.len() > 200 || complete => decide(false),
+            None => None,
+        },
+        _ => decide(true),
+    }
 }

@@ -17,10 +17,10 @@ use web_sys::{AbortController, Element, Response};
 
 use super::apply::DomApplier;
 use super::source::{is_abort_error, js_error_message, BodyReader, CancelSignal};
-use crate::dialect::StreamEvent;
+use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
 use crate::options::{ImagePolicy, RenderOptions};
-use crate::pipeline::{DialectChoice, Outcome, Pipeline, StreamStats};
+use crate::pipeline::{DialectChoice, Outcome, Pipeline, ResponseHeaders, StreamStats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -252,7 +252,7 @@ impl Renderer {
             if source.is_instance_of::<Response>() {
                 read_response_as(&inner, &cancel, source.unchecked_into(), dialect).await;
             } else if source.is_instance_of::<web_sys::ReadableStream>() {
-                start_pipeline(&inner, dialect, None);
+                start_pipeline(&inner, dialect, ResponseHeaders::default());
                 read_body(&inner, &cancel, source.unchecked_into()).await;
             } else {
                 let error = StreamError::new(ErrorKind::Usage, "stream() takes a Response or a ReadableStream");
@@ -328,8 +328,8 @@ fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
     Ok(cancel)
 }
 
-fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, content_type: Option<&str>) {
-    let mut pipeline = Pipeline::new(inner.opts.clone(), dialect.unwrap_or(inner.dialect), content_type);
+fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: ResponseHeaders) {
+    let mut pipeline = Pipeline::with_headers(inner.opts.clone(), dialect.unwrap_or(inner.dialect), headers);
     pipeline.keep_events(inner.on_event.is_some());
     inner.state.borrow_mut().pipeline = Some(pipeline);
 }
@@ -344,8 +344,13 @@ async fn read_response_as(
     response: Response,
     dialect: Option<DialectChoice>,
 ) {
-    let content_type = response.headers().get("content-type").ok().flatten();
-    start_pipeline(inner, dialect, content_type.as_deref());
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let headers = ResponseHeaders {
+        content_type: header("content-type"),
+        vercel_data_stream: header("x-vercel-ai-data-stream"),
+        vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
+    };
+    start_pipeline(inner, dialect, headers);
     if !response.ok() {
         let body = match response.text() {
             Ok(text) => match cancel.guard(JsFuture::from(text)).await {
@@ -611,9 +616,8 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
-        JsError::new(&format!(
-            "unknown dialect {name:?}: use \"auto\", \"openai\", \"openai-responses\", \"anthropic\", \"gemini\", \"ollama\", \"vercel\" or \"plain\""
-        ))
+        let known: Vec<String> = DialectKind::ALL.iter().map(|kind| format!("{:?}", kind.name())).collect();
+        JsError::new(&format!("unknown dialect {name:?}: use \"auto\" or one of {}", known.join(", ")))
     })
 }
 

@@ -1,7 +1,8 @@
 //! Native throughput of stages ①–⑤, with comrak's one-shot parse + render as the physical reference.
 //!
 //! `cargo bench --bench pipeline` (release profile; a plain `harness = false` main, no bench crates). Filters:
-//! `cargo bench --bench pipeline -- markdown` runs only rows whose name contains "markdown".
+//! `cargo bench --bench pipeline -- markdown` runs only rows whose name contains "markdown";
+//! `cargo bench --bench pipeline -- markdown path/to/doc.md …` runs the document rows on those files instead.
 //!
 //! - ①–③ run over every recorded provider stream in `tests/fixtures/real-streams/` (1.4 MB), fed in 256-byte network
 //!   chunks; throughput is wire bytes per second.
@@ -17,7 +18,7 @@
 //! Each row is the median of 5 timed repetitions after one warm-up.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rillmark::decode::Utf8Decoder;
@@ -135,7 +136,13 @@ fn kind_of(fixture: &Fixture, text: &str) -> DialectKind {
 }
 
 fn main() {
-    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let filter = args.iter().find(|a| !a.ends_with(".md")).cloned().unwrap_or_default();
+    let doc_files: Vec<(String, String)> = args
+        .iter()
+        .filter(|a| a.ends_with(".md"))
+        .map(|path| (path.clone(), std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))))
+        .collect();
     let wanted = |name: &str| filter.is_empty() || name.contains(&filter);
     let opts = RenderOptions::default();
     let fixtures = fixtures();
@@ -243,7 +250,7 @@ fn main() {
         });
     }
 
-    for (name, doc) in docs() {
+    for (name, doc) in if doc_files.is_empty() { docs() } else { doc_files } {
         let chunks = token_chunks(&doc);
         if wanted(&format!("④ markdown {name}")) {
             let mut stats = None;
@@ -321,5 +328,4 @@ fn main() {
             row.note
         );
     }
-    let _ = Path::new("");
 }

@@ -266,13 +266,30 @@ async function firstToken({ reps = 20 }) {
 }
 
 /** A document streamed through `stream()` in 16 KB enqueues: the longest main-thread block, seen as frame gaps. */
-async function burstStream({ doc: name, reps = 3 }) {
+async function burstStream({ doc: name, reps = 3, adapter = "rillmark" }) {
   const text = await doc(name);
   const chunks = chunk(text, "burst");
   const out = [];
   for (let rep = 0; rep < reps; rep++) {
     const el = fresh();
-    const r = new Renderer(el);
+    // smd has no stream(): the same ReadableStream is read with a reader loop into parser_write.
+    const r =
+      adapter === "rillmark"
+        ? new Renderer(el)
+        : {
+            async stream(rs) {
+              const p = smd.parser(smd.default_renderer(el));
+              const reader = rs.getReader();
+              for (;;) {
+                const { done, value } = await reader.read();
+                if (done) break;
+                smd.parser_write(p, value);
+              }
+              smd.parser_end(p);
+              return { status: "done" };
+            },
+            free() {},
+          };
     const gaps = [];
     let last = now();
     let running = true;
@@ -303,7 +320,7 @@ async function burstStream({ doc: name, reps = 3 }) {
     po.disconnect();
     r.free();
     el.remove();
-    out.push({ ms, status: outcome.status, maxFrameGapMs: Math.max(...gaps), longTasksMs: longTasks });
+    out.push({ adapter, ms, status: outcome.status, maxFrameGapMs: Math.max(...gaps), longTasksMs: longTasks });
   }
   return out;
 }
@@ -329,19 +346,25 @@ function readable(text, chunking, { delayMs = 0 } = {}) {
 }
 
 /** 1,000 sequential streams on one page, then 50 concurrent ones; heap and wasm memory at checkpoints. */
-async function memory({ sequential = 1000, concurrent = 50, free = true, docName = "answer-2k" }) {
+/** `free`: "now" (free() right after the outcome), "after-frame" (free() one animation frame later), "never" (leave it
+ *  to the FinalizationRegistry). */
+async function memory({ sequential = 1000, concurrent = 50, free = "after-frame", docName = "answer-2k" }) {
   const text = await doc(docName);
   const points = [];
   const mark = async (label) => {
     await settle();
     points.push({ label, heap: heap(), wasm: wasmBytes(), nodes: document.getElementsByTagName("*").length });
   };
+  const release = async (r) => {
+    if (free === "after-frame") await frame();
+    if (free !== "never") r.free();
+  };
   const one = async (chunking) => {
     const el = fresh();
     const r = new Renderer(el);
     const outcome = await r.stream(readable(text, chunking), { dialect: "plain" });
     if (outcome.status !== "incomplete" && outcome.status !== "done") throw new Error(`status ${outcome.status}`);
-    if (free) r.free();
+    await release(r);
     el.remove();
   };
   await mark("start");
@@ -358,12 +381,14 @@ async function memory({ sequential = 1000, concurrent = 50, free = true, docName
       const el = fresh();
       const r = new Renderer(el);
       await r.stream(readable(text, "token", { delayMs: 1 }), { dialect: "plain" });
-      if (free) r.free();
+      await release(r);
       el.remove();
     }),
   );
   const concurrentMs = now() - t0;
   await mark(`after ${concurrent} concurrent`);
+  for (let i = 0; i < sequential; i++) await one("64");
+  await mark(`after ${sequential} more sequential`);
   // A cancelled stream and one through `write` too: their paths own other resources (abort, frame callback).
   for (let i = 0; i < 200; i++) {
     const el = fresh();
@@ -374,10 +399,8 @@ async function memory({ sequential = 1000, concurrent = 50, free = true, docName
     await p;
     const w = new Renderer(fresh());
     w.write(text.slice(0, 500));
-    if (free) {
-      r.free();
-      w.free();
-    }
+    await release(r);
+    await release(w);
     el.remove();
     document.querySelectorAll(".out").forEach((n) => n.remove());
   }
@@ -395,5 +418,6 @@ window.bench = {
   memory,
   crossOriginIsolated: globalThis.crossOriginIsolated,
   userAgent: navigator.userAgent,
+  wasmBytes,
 };
 document.title = "ready";

@@ -176,12 +176,15 @@ for (const doc of DOCS) {
 if (ADAPTERS.includes("rillmark") && !quick) {
   const page = await openPage();
   raw.firstToken = await page.evaluate(() => window.bench.firstToken({ reps: 20 }));
-  raw.burst = await page.evaluate(() => window.bench.burstStream({ doc: "answer-100k", reps: 3 }));
+  raw.burst = [];
+  for (const adapter of ["rillmark", "smd", "rillmark", "smd"]) {
+    raw.burst.push(...(await page.evaluate((a) => window.bench.burstStream({ doc: "answer-100k", reps: 2, adapter: a }), adapter)));
+  }
   await page.close();
   console.log(`[${elapsed()}] first token and burst done`);
 }
 if (MEMORY) {
-  for (const free of [true, false]) {
+  for (const free of ["after-frame", "now", "never"]) {
     const page = await openPage();
     raw.memory.push(await page.evaluate((f) => window.bench.memory({ free: f }), free));
     await page.close();
@@ -315,12 +318,13 @@ if (raw.firstToken) {
   out(`First token (enqueue → text in the DOM, ${ms.length} reps): median ${f(median(ms))} ms, max ${f(Math.max(...ms))} ms;`);
   out(`animation frames started meanwhile: median ${median(fr)}, max ${Math.max(...fr)}.`);
   for (const b of raw.burst ?? []) {
-    out(`answer-100k as 16 KB enqueues: ${f(b.ms, 1)} ms to outcome ${b.status}; longest frame gap ${f(b.maxFrameGapMs, 1)} ms; long tasks [${b.longTasksMs.map((x) => f(x, 0)).join(", ")}] ms.`);
+    out(`${b.adapter}: answer-100k as 16 KB enqueues: ${f(b.ms, 1)} ms to outcome ${b.status}; longest gap between animation frames ${f(b.maxFrameGapMs, 1)} ms.`);
   }
 }
 for (const m of raw.memory) {
   out();
-  out(`## Memory: ${m.free ? "with" : "without"} \`free()\` (relying on FinalizationRegistry)`);
+  const how = { "after-frame": "`free()` one animation frame after the outcome", now: "`free()` right after the outcome", never: "no `free()` (FinalizationRegistry only)" };
+  out(`## Memory: 1,000 sequential + 50 concurrent streams of answer-2k, ${how[m.free]}`);
   out();
   out("| checkpoint | JS heap | wasm memory | elements in page |");
   out("|---|---|---|---|");

@@ -81,9 +81,18 @@ fn docs() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Token-like chunks: 1–6 characters, cycling (deterministic), never splitting a code point.
+/// Token-like chunks: 1–6 characters, cycling (deterministic), never splitting a code point. With
+/// `RILLMARK_BENCH_CHUNK=char`, one character per chunk instead.
 fn token_chunks(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    if std::env::var("RILLMARK_BENCH_CHUNK").as_deref() == Ok("char") {
+        let mut at = 0;
+        for c in text.chars() {
+            out.push(&text[at..at + c.len_utf8()]);
+            at += c.len_utf8();
+        }
+        return out;
+    }
     let (mut at, mut n) = (0, 0usize);
     while at < text.len() {
         let mut end = (at + 1 + (n * 7 + 3) % 6).min(text.len());

@@ -11,10 +11,11 @@
 // Every page first runs each adapter once on answer-2k (discarded) so JIT tiers settle.
 // Subsampling, to keep a full run near 20 minutes on 2 cores:
 // - the re-render-everything adapters (`--capped`, default marked,markdown-it: quadratic) stop after `--cap` ms
-//   (default 4000) of streaming; the total is extrapolated linearly by chunks and reported as a floor ("≥"), and a
+//   (default 2000) of streaming; the total is extrapolated linearly by chunks and reported as a floor ("≥"), and a
 //   capped adapter is not repeated;
 // - a run with more than `--big` chunks (default 30000: char chunking of the ≥ 36 KB documents) is done once, not
-//   `--reps` times. rillmark and smd always run to the end.
+//   `--reps` times. rillmark and smd always run to the end;
+// - char chunking runs only on documents of at most `--char-max` bytes (default 30000).
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -40,7 +41,10 @@ const DOCS = opt("docs", quick ? "answer-2k,answer-20k" : [...ANSWERS, ...PATHOL
 const CHUNKINGS = opt("chunkings", quick ? "token" : "char,token,64,burst").split(",");
 const ADAPTERS = opt("adapters", "rillmark,smd,marked,markdown-it").split(",");
 const REPS = Number(opt("reps", quick ? 1 : 3));
-const CAP_MS = Number(opt("cap", 4000));
+const CAP_MS = Number(opt("cap", 2000));
+// One-character chunking only on documents up to this size (bytes): on the big ones a run takes minutes (see the
+// report's note on text node growth).
+const CHAR_MAX = Number(opt("char-max", 30000));
 // Incremental renderers (linear) always run to the end; the re-render-everything ones are capped.
 const CAPPED = new Set(opt("capped", "marked,markdown-it").split(","));
 // Runs with more chunks than this are done once instead of `reps` times (char chunking of the big documents).
@@ -147,6 +151,7 @@ for (const doc of DOCS) {
     await page.close();
   }
   for (const chunking of CHUNKINGS) {
+    if (chunking === "char" && readFileSync(join(ROOT, "benches", "docs", `${doc}.md`)).length > CHAR_MAX) continue;
     const page = await openPage();
     const capped = new Set();
     const reps = (await page.evaluate((a) => window.bench.chunkCount(a), { doc, chunking })) > BIG_RUN_CHUNKS ? 1 : REPS;
@@ -171,6 +176,8 @@ for (const doc of DOCS) {
     }
     await page.close();
   }
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "raw-partial.json"), JSON.stringify(raw) + "\n");
 }
 
 if (ADAPTERS.includes("rillmark") && !quick) {
@@ -240,7 +247,8 @@ out("# rillmark browser benchmark");
 out();
 out(`${machine.date} · commit ${machine.commit} · ${machine.cpu} (${machine.cores} cores, shared) · ${machine.chromium} ·`);
 out(`node ${machine.node} · cross-origin isolated: ${machine.crossOriginIsolated} · wasm ${machine.wasmBytes} B raw,`);
-out(`${machine.wasmGzipBytes} B gzip -9 · reps ${REPS} (median; 1 for runs over ${BIG_RUN_CHUNKS} chunks) · cap ${CAP_MS} ms per run of ${[...CAPPED].join(", ")}`);
+out(`${machine.wasmGzipBytes} B gzip -9 · reps ${REPS} (median; 1 for runs over ${BIG_RUN_CHUNKS} chunks) · cap ${CAP_MS} ms per run of ${[...CAPPED].join(", ")} ·`);
+out(`char chunking only on documents ≤ ${CHAR_MAX} B`);
 out();
 out("Command: `./build.sh build && node benches/run.mjs`. Each chunk = `write + flush` + a forced layout read; totals");
 out("include `end()`. Ratios are adapter total / smd total in the same page (lower is better). `≥` marks a run capped");

@@ -233,6 +233,13 @@ cmd_build() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Formatting and lints, native and wasm32, warnings as errors (the project's standard).
+lint() {
+  cargo fmt --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
+}
+
 native_tests() { cargo test --locked; }
 
 wasm_tests() {
@@ -303,6 +310,7 @@ e2e_webkit() {
 cmd_test() {
   trap print_summary EXIT
   run_step "setup" cmd_setup
+  run_step "lint (fmt, clippy native + wasm32)" lint
   run_step "native tests (cargo test)" native_tests
   run_step "wasm tests (node + chromium)" wasm_tests
   run_step "wasm tests (firefox)" wasm_tests_firefox

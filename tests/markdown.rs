@@ -2,6 +2,10 @@
 // Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
+use support::Rng;
+
 use rillmark::markdown::render::render;
 use rillmark::markdown::IncrementalMarkdown;
 use rillmark::options::RenderOptions;
@@ -36,26 +40,6 @@ fn options() -> Vec<(&'static str, RenderOptions)> {
         ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() }),
         ("commonmark", RenderOptions { gfm: false, trusted: true, ..RenderOptions::default() }),
     ]
-}
-
-/// A seeded splitmix64, overridable with `RILLMARK_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn from_env() -> Rng {
-        let seed = std::env::var("RILLMARK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_1234);
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Splits text at char boundaries into pieces of 1..=max chars.

@@ -831,7 +831,7 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> Definitions 
 /// Definitions found in committed text.
 #[derive(Debug, Default)]
 struct Definitions {
-    /// Link reference definition lines (all of them are prepended to every tail parse).
+    /// Link reference definition lines (read once; later parses resolve them through the broken-link callback).
     links: String,
     /// Footnote definitions by label (prepended only to tail parses that reference them).
     footnotes: Vec<(String, String)>,

@@ -10,6 +10,14 @@ CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
+FIREFOX=/usr/bin/firefox-esr
+GECKODRIVER_VERSION=0.37.1 # crates.io; GitHub release binaries are unreachable here
+geckodriver_bin() {
+  if [[ -n "${GECKODRIVER:-}" ]]; then echo "$GECKODRIVER"
+  elif command -v geckodriver >/dev/null 2>&1; then command -v geckodriver
+  else echo "${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver"
+  fi
+}
 SCRATCH="$ROOT/.tmp"
 NPM_STAMP="node_modules/.rillmark-lock-stamp"
 
@@ -140,6 +148,40 @@ setup_chromium() {
   fi
 }
 
+setup_firefox() {
+  if [[ -x "$FIREFOX" ]]; then
+    skip "firefox-esr ($("$FIREFOX" --version 2>/dev/null | head -n1 || echo '?'))"
+  else
+    need apt-get "Install Firefox ESR at $FIREFOX by hand."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+    did "installed firefox-esr"
+  fi
+  local bin have=""
+  bin="$(geckodriver_bin)"
+  if [[ -x "$bin" ]]; then have="$("$bin" --version 2>/dev/null | head -n1 | awk '{print $2}')"; fi
+  if [[ "$have" == "$GECKODRIVER_VERSION" ]]; then
+    skip "geckodriver $GECKODRIVER_VERSION"
+  else
+    echo "  geckodriver ${have:-(none)} found, want $GECKODRIVER_VERSION: installing with cargo (about 2 minutes on 2 cores)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+    did "installed geckodriver $GECKODRIVER_VERSION"
+  fi
+}
+
+# WebKit is opt-in (RILLMARK_WEBKIT=1 ./build.sh setup): Debian's webkit2gtk-driver (WebKitWebDriver + MiniBrowser,
+# about 150 MB with its libraries) and Xvfb, since WebKitGTK's MiniBrowser cannot run headless.
+setup_webkit() {
+  if [[ "${RILLMARK_WEBKIT:-0}" != 1 ]]; then return; fi
+  if [[ -x /usr/bin/WebKitWebDriver ]] && command -v xvfb-run >/dev/null 2>&1; then
+    skip "webkit2gtk-driver + xvfb"
+  else
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth
+    did "installed webkit2gtk-driver + xvfb"
+  fi
+}
+
 cmd_setup() {
   step "setup"
   need cargo "Install Rust with rustup (https://rustup.rs) first."
@@ -147,6 +189,8 @@ cmd_setup() {
   setup_wasm_bindgen
   setup_npm
   setup_chromium
+  setup_firefox
+  setup_webkit
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -159,41 +203,17 @@ check_build_tools() {
   [[ "$have" == "$want" ]] || die "wasm-bindgen CLI is $have but Cargo.lock has wasm-bindgen $want. Run ./build.sh setup."
 }
 
+# The publishable package: public .d.ts, package.json (version from Cargo.toml), npm README, licences, rillmark.css.
+# scripts/package.mjs says what it does and why the .d.ts needs a post-processing step.
 write_pkg_json() {
-  local version="$1" side_effects="false" files='"rillmark_bg.wasm", "rillmark_bg.wasm.d.ts", "rillmark.js", "rillmark.d.ts"'
-  # wasm-bindgen puts inline_js / module snippets in pkg/snippets/; those run code at import time.
-  if [[ -d pkg/snippets ]]; then side_effects='["./snippets/*"]'; files="$files, \"snippets/\""; fi
-  for extra in README.md LICENSE-MIT LICENSE-APACHE LICENSE; do
-    if [[ -f "$extra" ]]; then cp "$extra" pkg/; files="$files, \"$extra\""; fi
-  done
-  cat >pkg/package.json <<EOF
-{
-  "name": "$CRATE",
-  "version": "$version",
-  "description": "Streams an LLM's HTTP response into safe, incrementally rendered markdown in the browser",
-  "license": "MIT OR Apache-2.0",
-  "repository": { "type": "git", "url": "https://github.com/rillmark/rillmark" },
-  "keywords": ["markdown", "streaming", "llm", "wasm", "sse"],
-  "type": "module",
-  "main": "rillmark.js",
-  "module": "rillmark.js",
-  "types": "rillmark.d.ts",
-  "exports": {
-    ".": { "types": "./rillmark.d.ts", "default": "./rillmark.js" },
-    "./rillmark_bg.wasm": "./rillmark_bg.wasm",
-    "./package.json": "./package.json"
-  },
-  "files": [$files],
-  "sideEffects": $side_effects
-}
-EOF
-  node -e 'JSON.parse(require("fs").readFileSync("pkg/package.json", "utf8"))' || die "pkg/package.json is not valid JSON"
+  need node "Install Node.js >= 20."
+  node scripts/package.mjs pkg
 }
 
 print_sizes() {
   local f
   printf '  %-22s %10s %12s\n' "file" "raw bytes" "gzip -9"
-  for f in pkg/rillmark_bg.wasm pkg/rillmark.js; do
+  for f in pkg/rillmark_bg.wasm pkg/rillmark.js pkg/rillmark.css; do
     printf '  %-22s %10s %12s\n' "${f#pkg/}" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
 }
@@ -207,12 +227,19 @@ cmd_build() {
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
   rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
-  write_pkg_json "$(crate_version)"
+  write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
   print_sizes
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Formatting and lints, native and wasm32, warnings as errors (the project's standard).
+lint() {
+  cargo fmt --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
+}
+
 native_tests() { cargo test --locked; }
 
 wasm_tests() {
@@ -226,22 +253,76 @@ wasm_tests() {
   rm -rf "$SCRATCH"
 }
 
+# The same wasm-bindgen-test browser suite (tests/web.rs) in headless Firefox: the runner picks geckodriver when
+# GECKODRIVER is set (it checks GECKODRIVER before CHROMEDRIVER) and adds -headless; prefs from webdriver.json.
+# Only the test files that run in a browser (wasm_bindgen_test_configure!(run_in_browser)); the Node ones ran above.
+wasm_tests_firefox() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  local tests=() f
+  for f in $(grep -l 'wasm_bindgen_test_configure!(run_in_browser)' tests/*.rs); do
+    tests+=(--test "$(basename "$f" .rs)")
+  done
+  [[ ${#tests[@]} -gt 0 ]] || die "no browser test files (run_in_browser) in tests/"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    GECKODRIVER="$(geckodriver_bin)" \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
+    cargo test --target "$WASM_TARGET" --locked "${tests[@]}"
+  rm -rf "$SCRATCH"
+}
+
+# Browser end-to-end tests: every tests/e2e/*.test.mjs but firefox.test.mjs (playwright-core + Chromium), or only
+# that one (Firefox through WebDriver) with `e2e_tests firefox`.
 e2e_tests() {
   mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
-  local files=(tests/e2e/*.test.mjs)
-  [[ -e "${files[0]}" ]] || die "no tests/e2e/*.test.mjs files"
+  local files=() f
+  for f in tests/e2e/*.test.mjs; do
+    if [[ "${1:-chromium}" == firefox ]]; then [[ "$f" == */firefox.test.mjs ]] && files+=("$f")
+    else [[ "$f" != */firefox.test.mjs ]] && files+=("$f")
+    fi
+  done
+  [[ ${#files[@]} -gt 0 ]] || die "no tests/e2e/*.test.mjs files"
   TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    GECKODRIVER="$(geckodriver_bin)" FIREFOX_BIN="$FIREFOX" \
     node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+  rm -rf "$SCRATCH"
+}
+
+# --- npm package consumer tests (tests/consumers/; owned with the package: scripts/package.mjs, npm/, css/) ---------
+# npm pack output, tsc against the .d.ts, the tarball in a scratch Vite 7 app (build + dev server) and in a plain page,
+# streamed in headless Chromium. Needs pkg/ (run after the release build) and network or a warm npm cache.
+consumer_tests() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    node --test --test-concurrency=1 --test-reporter=spec tests/consumers/
+  rm -rf "$SCRATCH"
+}
+
+# The WebDriver flows of tests/e2e/firefox.test.mjs in WebKitGTK, under Xvfb (only when both are installed).
+e2e_webkit() {
+  mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
+  TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \
+    RILLMARK_E2E_FIREFOX=0 RILLMARK_E2E_WEBKIT=1 \
+    xvfb-run -a node --test --test-concurrency=1 --test-reporter=spec tests/e2e/firefox.test.mjs
   rm -rf "$SCRATCH"
 }
 
 cmd_test() {
   trap print_summary EXIT
   run_step "setup" cmd_setup
+  run_step "lint (fmt, clippy native + wasm32)" lint
   run_step "native tests (cargo test)" native_tests
   run_step "wasm tests (node + chromium)" wasm_tests
+  run_step "wasm tests (firefox)" wasm_tests_firefox
   run_step "release build" cmd_build
-  run_step "browser e2e (playwright)" e2e_tests
+  run_step "browser e2e (chromium)" e2e_tests chromium
+  run_step "browser e2e (firefox)" e2e_tests firefox
+  if [[ -x /usr/bin/WebKitWebDriver ]] && command -v xvfb-run >/dev/null 2>&1; then
+    run_step "browser e2e (webkit, xvfb)" e2e_webkit
+  else
+    skip "browser e2e (webkit): needs webkit2gtk-driver and xvfb (RILLMARK_WEBKIT=1 ./build.sh setup)"
+  fi
+  run_step "npm package consumers" consumer_tests
 }
 
 cmd_demo() {
@@ -257,15 +338,19 @@ usage() {
 usage: ./build.sh <command>
 
   setup   install what the build and tests need, skipping what is present: rust target $WASM_TARGET,
-          wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver (apt-get)
+          wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver and firefox-esr (apt-get),
+          geckodriver $GECKODRIVER_VERSION (cargo install)
   build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web into pkg/, with pkg/package.json;
           prints the raw and gzip size of the wasm
-  test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium), build, browser e2e tests;
-          stops at the first failure and prints a summary
+  test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium, then headless Firefox), build,
+          browser e2e tests (Chromium via playwright-core, Firefox via WebDriver); stops at the first failure and
+          prints a summary
   demo    build, then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
   help    this text
 
-Environment: CARGO_TARGET_DIR (respected), PORT (demo), CI=true (no colour, no prompts), NO_COLOR.
+Environment: CARGO_TARGET_DIR (respected), PORT (demo), CI=true (no colour, no prompts), NO_COLOR,
+GECKODRIVER (path; default: on PATH, else ~/.cargo/bin/geckodriver), RILLMARK_UPSTREAM_* (demo pass-through to a
+real model: see the header of www/server.mjs).
 EOF
 }
 

@@ -186,7 +186,13 @@ fn main() {
             }
             total
         });
-        rows.push(Row { stage: "① decode".into(), input: all.clone(), bytes: wire_bytes, time: t, note: "256 B chunks".into() });
+        rows.push(Row {
+            stage: "① decode".into(),
+            input: all.clone(),
+            bytes: wire_bytes,
+            time: t,
+            note: "256 B chunks".into(),
+        });
     }
     if wanted("② frame") {
         let t = time(|| {
@@ -209,7 +215,13 @@ fn main() {
             }
             n
         });
-        rows.push(Row { stage: "② frame".into(), input: all.clone(), bytes: wire_bytes, time: t, note: "256 B chunks".into() });
+        rows.push(Row {
+            stage: "② frame".into(),
+            input: all.clone(),
+            bytes: wire_bytes,
+            time: t,
+            note: "256 B chunks".into(),
+        });
     }
     if wanted("③ dialect") {
         let frame_count: usize = frames.iter().map(Vec::len).sum();
@@ -293,7 +305,13 @@ fn main() {
         }
         if wanted(&format!("④ one-shot {name}")) {
             let t = time(|| render::render(&doc, &opts).blocks.len());
-            rows.push(Row { stage: "④ one-shot".into(), input: name.clone(), bytes: doc.len(), time: t, note: "parse + safe trees".into() });
+            rows.push(Row {
+                stage: "④ one-shot".into(),
+                input: name.clone(),
+                bytes: doc.len(),
+                time: t,
+                note: "parse + safe trees".into(),
+            });
         }
         if wanted(&format!("⑤ patch {name}")) {
             let rendered = render::render(&doc, &opts);
@@ -320,7 +338,13 @@ fn main() {
         if wanted(&format!("comrak {name}")) {
             let options = render::comrak_options(&opts);
             let t = time(|| comrak::markdown_to_html(&doc, &options).len());
-            rows.push(Row { stage: "comrak one-shot".into(), input: name.clone(), bytes: doc.len(), time: t, note: "markdown_to_html".into() });
+            rows.push(Row {
+                stage: "comrak one-shot".into(),
+                input: name.clone(),
+                bytes: doc.len(),
+                time: t,
+                note: "markdown_to_html".into(),
+            });
         }
     }
 

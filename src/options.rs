@@ -18,6 +18,9 @@ pub enum ImagePolicy {
 pub struct RenderOptions {
     /// GFM extensions: tables, strikethrough, autolink literals, task lists, footnotes, tag filter.
     pub gfm: bool,
+    /// `$…$` and `$$…$$` math (comrak's dollar-math extension), rendered as `<span data-math-style="inline|display">`
+    /// elements holding the TeX source, for a host to hand to KaTeX or MathJax. Only with `gfm`.
+    pub math: bool,
     /// Trusted content: raw HTML passes through and no URL or image policy applies (comrak's `render.unsafe_`).
     pub trusted: bool,
     /// Image policy (ignored when `trusted`).
@@ -28,6 +31,6 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { gfm: true, trusted: false, images: ImagePolicy::Block, links_new_tab: false }
+        RenderOptions { gfm: true, math: true, trusted: false, images: ImagePolicy::Block, links_new_tab: false }
     }
 }

@@ -120,6 +120,8 @@ pub struct Pipeline {
     end: Option<Outcome>,
     finished: bool,
     stats: StreamStats,
+    /// Bytes fed since the last render.
+    backlog: usize,
     /// Events kept for the host, when it asked for them.
     keep_events: bool,
     events: Vec<StreamEvent>,
@@ -152,6 +154,7 @@ impl Pipeline {
             end: None,
             finished: false,
             stats: StreamStats::default(),
+            backlog: 0,
             keep_events: false,
             events: Vec::new(),
             scratch_text: String::new(),
@@ -189,6 +192,27 @@ impl Pipeline {
         self.end.is_some() || self.finished
     }
 
+    /// Drops what only rendering needed (mounted trees, scratch buffers) once the stream has ended; the text and
+    /// the counters stay.
+    pub fn release_render_state(&mut self) {
+        if !self.finished {
+            return;
+        }
+        self.answer.release_render_state();
+        if let Some(reasoning) = self.reasoning.as_mut() {
+            reasoning.markdown.release_render_state();
+        }
+        self.ops = Vec::new();
+        self.scratch_text = String::new();
+        self.scratch_frames = Vec::new();
+        self.scratch_events = Vec::new();
+    }
+
+    /// Bytes fed since the last render (the host pauses reading while this backlog is large).
+    pub fn backlog(&self) -> usize {
+        self.backlog
+    }
+
     /// Whether text arrived that the DOM does not show yet.
     pub fn needs_render(&self) -> bool {
         self.answer.is_dirty() || self.reasoning.as_ref().is_some_and(|r| r.markdown.is_dirty())
@@ -200,6 +224,7 @@ impl Pipeline {
             return;
         }
         self.stats.bytes += bytes.len() as u64;
+        self.backlog += bytes.len();
         let mut text = std::mem::take(&mut self.scratch_text);
         text.clear();
         self.decoder.push(bytes, &mut text);
@@ -233,6 +258,7 @@ impl Pipeline {
 
     /// Renders what arrived since the last call into `sink` (the host calls this once per animation frame).
     pub fn render(&mut self, sink: &mut impl PatchSink) {
+        self.backlog = 0;
         let answer_started = self.answer.is_dirty() && !self.answer.text().is_empty();
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.render(&mut self.ids, &mut self.ops);

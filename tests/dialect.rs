@@ -1,6 +1,8 @@
 //! Stage ③: dialects. Unit tests on hand-built frames, one module per dialect, then every recorded stream of a
 //! supported dialect through decode → frame → dialect, whole, byte by byte and at seeded random splits
 //! (`RILLMARK_SEED=<n>` replays a run).
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 

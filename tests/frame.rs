@@ -1,4 +1,10 @@
 //! Stage ②: framing (SSE, NDJSON, plain), fed whole, byte by byte and at seeded random splits.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use support::Rng;
 
 use rillmark::decode::Utf8Decoder;
 use rillmark::frame::ndjson::NdjsonFramer;
@@ -6,26 +12,6 @@ use rillmark::frame::plain::PlainFramer;
 use rillmark::frame::sse::SseFramer;
 use rillmark::frame::{framer_for, Frame, FrameError, Framer, Framing, SseEvent};
 use serde_json::Value;
-
-/// A tiny seeded PRNG (splitmix64); `RILLMARK_SEED` overrides the seed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn from_env() -> Self {
-        let seed = std::env::var("RILLMARK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5EED_2026_u64);
-        SplitMix(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Outcome of one run: the frames, then the first error (if any).
 type Run = (Vec<Frame>, Option<FrameError>);
@@ -42,7 +28,7 @@ fn run(framer: &mut dyn Framer, pieces: &[&str]) -> Run {
 }
 
 /// Splits text at char boundaries: whole, char by char, and `n` seeded random splittings.
-fn splittings<'t>(text: &'t str, rng: &mut SplitMix, n: usize) -> Vec<Vec<&'t str>> {
+fn splittings<'t>(text: &'t str, rng: &mut Rng, n: usize) -> Vec<Vec<&'t str>> {
     let mut all = vec![vec![text]];
     let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
     let mut by_char = Vec::new();
@@ -73,7 +59,7 @@ fn splittings<'t>(text: &'t str, rng: &mut SplitMix, n: usize) -> Vec<Vec<&'t st
 /// Runs `text` under every splitting; asserts they agree and returns the common outcome.
 #[track_caller]
 fn run_all(make: impl Fn() -> Box<dyn Framer>, text: &str) -> Run {
-    let mut rng = SplitMix::from_env();
+    let mut rng = Rng::from_env();
     let whole = run(make().as_mut(), &[text]);
     for pieces in splittings(text, &mut rng, 50) {
         let got = run(make().as_mut(), &pieces);
@@ -455,7 +441,7 @@ fn should_pass_every_conformance_vector_under_every_split() {
     let mut vectors = load("sse-vectors.json", include_str!("data/sse-vectors.json"));
     vectors.extend(load("wpt-eventsource-vectors.json", include_str!("data/wpt-eventsource-vectors.json")));
     assert!(vectors.len() >= 48, "should load all 36 sse-parse and 12 WPT vectors, got {}", vectors.len());
-    let mut rng = SplitMix::from_env();
+    let mut rng = Rng::from_env();
     let mut failures = Vec::new();
     for v in &vectors {
         let mut splits: Vec<(String, Vec<&[u8]>)> = vec![
@@ -516,7 +502,7 @@ fn should_pass_every_conformance_vector_under_every_split() {
 
 #[test]
 fn should_agree_across_splits_on_random_streams() {
-    let mut rng = SplitMix::from_env();
+    let mut rng = Rng::from_env();
     let atoms = [
         "data",
         "data:",

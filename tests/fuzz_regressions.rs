@@ -3,6 +3,8 @@
 //! vocabulary (`RILLMARK_SEED=<n>` replays a run; `RILLMARK_FUZZ_ROUNDS=<n>` runs longer).
 //!
 //! The real fuzzing is `cargo +nightly fuzz run wire` / `markdown` in `fuzz/` (see its README).
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "../fuzz/src/properties.rs"]
 mod properties;

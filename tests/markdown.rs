@@ -1,4 +1,10 @@
 //! Stage ④: the incremental markdown engine, fed in every chunking, against comrak's one-shot render.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use support::Rng;
 
 use rillmark::markdown::render::render;
 use rillmark::markdown::IncrementalMarkdown;
@@ -25,6 +31,7 @@ const CORPUS: &[(&str, &str)] = &[
     ("no-final-newline", "# H\n\npara without newline"),
     ("crlf", "# H\r\n\r\npara\r\nline\r\n\r\n- a\r\n- b\r\n"),
     ("images", "![alt](https://example.com/a.png) and ![x](javascript:alert(1))\n"),
+    ("math", "Relates $a_0$ and $b_{0}$ here:\n\n$$\n\\sum_{k=0} a_k^2 = \\frac{1 * b_k}{c_k}\n$$\n\nCosts $5 and $10 today.\n"),
 ];
 
 fn options() -> Vec<(&'static str, RenderOptions)> {
@@ -33,26 +40,6 @@ fn options() -> Vec<(&'static str, RenderOptions)> {
         ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() }),
         ("commonmark", RenderOptions { gfm: false, trusted: true, ..RenderOptions::default() }),
     ]
-}
-
-/// A seeded splitmix64, overridable with `RILLMARK_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn from_env() -> Rng {
-        let seed = std::env::var("RILLMARK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_1234);
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Splits text at char boundaries into pieces of 1..=max chars.
@@ -107,9 +94,9 @@ fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_
         "{name}: ops should be valid: {:?}",
         streamed.recorder.violations()
     );
-    // Footnotes and late definitions are settled by the final reconcile by design; everything else must already
-    // be right when committed.
-    if !matches!(name, "footnotes" | "refs") {
+    // Footnote numbering across the commit point is settled by the final reconcile by design; everything else —
+    // late link definitions included — must already be right when committed.
+    if name != "footnotes" {
         assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
     }
 }
@@ -219,4 +206,36 @@ fn text_node_count_stays_close_to_one_shot() {
         streamed_nodes as f64 <= one_shot_nodes as f64 * 1.2,
         "char-by-char streaming should leave at most 1.2x the text nodes of one-shot ({streamed_nodes} vs {one_shot_nodes})"
     );
+}
+
+#[test]
+fn a_definition_after_its_use_patches_the_earlier_block_in_place() {
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts, ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    for piece in ["See [late] here.\n\n", "More text.\n\n", "[late]: https://late.example\n\n"] {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+    }
+    assert!(!recorder.html().contains("<a"), "before its definition, `[late]` should be text: {}", recorder.html());
+    engine.push("End.\n");
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    assert!(
+        recorder
+            .html()
+            .starts_with("<p>See <a href=\"https://late.example\" rel=\"noopener noreferrer\">late</a> here.</p>"),
+        "the definition should turn the earlier text into a link while streaming: {}",
+        recorder.html()
+    );
+    assert!(
+        !ops.iter().any(|op| matches!(op, PatchOp::Replace { .. } | PatchOp::Remove { .. })),
+        "the earlier paragraph should be patched in place, not replaced: {ops:?}"
+    );
+    assert_eq!(engine.stats().late_definition_patches, 1, "exactly the one block that uses it should be re-rendered");
+    ops.clear();
+    engine.finish(&mut ids, &mut ops);
+    assert_eq!(engine.stats().reconcile_ops_on_committed, 0, "the final reconcile should find nothing left to fix");
 }

@@ -2,6 +2,8 @@
 //! seeded random splits (`RILLMARK_SEED=<n>` replays other splits), with a `render` after every chunk as the browser
 //! does once per frame; then the outcome semantics of DESIGN.md §2.6 and §2.7 on hand-built streams, and `auto`
 //! dialect detection.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 

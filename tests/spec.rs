@@ -3,86 +3,14 @@
 //!
 //! The examples are data in `tests/data/` (see `tests/data/README-spec.md`; regenerate with `tests/spec/regenerate.mjs`).
 //! A failure names the example number and section. Set `RILLMARK_SPEC_VERBOSE=1` to print every failing example.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
-use std::path::Path;
+mod support;
 
 use rillmark::markdown::render::render;
 use rillmark::options::RenderOptions;
-
-struct Example {
-    number: u64,
-    section: String,
-    markdown: String,
-    html: String,
-}
-
-#[track_caller]
-fn load(file: &str) -> Vec<Example> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("should read {}: {e}", path.display()));
-    let json: serde_json::Value = serde_json::from_str(&text).expect("should parse the spec examples as JSON");
-    let field = |v: &serde_json::Value, k: &str| v[k].as_str().map(str::to_owned);
-    json.as_array()
-        .expect("should hold an array of examples")
-        .iter()
-        .map(|v| Example {
-            number: v["example"].as_u64().expect("should have an example number"),
-            section: field(v, "section").expect("should have a section"),
-            markdown: field(v, "markdown").expect("should have markdown"),
-            html: field(v, "html").expect("should have html"),
-        })
-        .collect()
-}
-
-/// Sorts the attributes inside every tag and drops the `/` of self-closing tags (`<input ... />` and `<input ...>` are
-/// the same element in HTML), for the comparison that tolerates those differences: the GFM task-list examples print
-/// sorted attributes without the slash; comrak (and cmark-gfm) print them in another order, with it.
-fn normalise_attributes(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('>') else {
-            break;
-        };
-        let tag = &rest[start..start + len + 1];
-        rest = &rest[start + len + 1..];
-        let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim_end();
-        let mut parts = split_attributes(inner);
-        if parts.len() > 2 {
-            parts[1..].sort();
-        }
-        out.push('<');
-        out.push_str(&parts.join(" "));
-        out.push('>');
-    }
-    out.push_str(rest);
-    out
-}
-
-fn split_attributes(inner: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in inner.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            ' ' if !quoted => {
-                if !current.is_empty() {
-                    parts.push(std::mem::take(&mut current));
-                }
-            }
-            _ => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        parts.push(current);
-    }
-    parts
-}
+use support::{normalise_attributes, spec_examples as load, SpecExample as Example};
 
 struct Tally {
     exact: usize,

@@ -8,6 +8,8 @@
 //!
 //! A failure names the example number, its section and the chunking. `RILLMARK_SEED=<n>` replays other random splits;
 //! `RILLMARK_SPEC_VERBOSE=1` prints every failing example even when the test passes.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 

@@ -1,5 +1,7 @@
 //! What the reader sees mid-stream: the intermediate DOM after each prefix of the answer (README "Speculative
 //! rendering"), and safety at every intermediate state.
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::markdown::render::{SAFE_ATTRS, SAFE_TAGS};
 use rillmark::markdown::IncrementalMarkdown;
@@ -175,4 +177,13 @@ fn every_intermediate_state_is_safe() {
     recorder.apply(&ops);
     assert_safe(&recorder.root_nodes(), "at the end");
     assert!(recorder.html().contains("&lt;script&gt;"), "raw HTML should be shown as text");
+}
+
+#[test]
+fn open_math_never_swallows_later_blocks() {
+    let steps = frames(&["Here: $$\\int_0^1", " x\\,dx\n\n", "Next paragraph.\n\n- item\n"], &RenderOptions::default());
+    assert!(steps[2].contains("<p>Next paragraph.</p>"), "a block after open math should render: {}", steps[2]);
+    assert!(steps[2].contains("<li>item</li>"), "a list after open math should render: {}", steps[2]);
+    let done = frames(&["Euler $e^{i\\pi}=-1$ done.\n"], &RenderOptions::default()).pop().unwrap_or_default();
+    assert!(done.contains("data-math-style=\"inline\""), "closed math should be a math element: {done}");
 }

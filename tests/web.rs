@@ -204,7 +204,7 @@ fn chunks_js(chunks: &[Vec<u8>]) -> Array {
 
 /// `new Renderer(container, options)`, which should succeed.
 fn new_renderer(container: &Element, options: JsValue) -> Renderer {
-    Renderer::new(container.clone(), options)
+    Renderer::new(Some(container.clone()), options)
         .unwrap_or_else(|error| panic!("new Renderer() should succeed, got {:?}", js_error_message(error)))
 }
 
@@ -810,7 +810,7 @@ async fn an_unknown_dialect_rejects_or_throws() {
     assert_rejected_with(&settled, "unknown dialect", "stream() with an unknown dialect");
     assert_eq!(prop_str(&r, "status").as_deref(), Some("idle"), "a rejected stream() should leave the renderer idle");
 
-    match Renderer::new(container.clone(), dialect("klingon")) {
+    match Renderer::new(Some(container.clone()), dialect("klingon")) {
         Ok(_) => panic!("new Renderer(el, {{ dialect: \"klingon\" }}) should fail"),
         Err(error) => {
             let message = js_error_message(error);
@@ -825,7 +825,10 @@ async fn an_unknown_dialect_rejects_or_throws() {
         ("gfm: \"yes\"", object(&[("gfm", "yes")])),
     ];
     for (name, options) in bad_options {
-        assert!(Renderer::new(container.clone(), options).is_err(), "option {name} should be rejected with an error");
+        assert!(
+            Renderer::new(Some(container.clone()), options).is_err(),
+            "option {name} should be rejected with an error"
+        );
     }
 }
 

@@ -363,3 +363,28 @@ pub(crate) fn error_event(data: &str) -> ProviderError {
         Err(_) => ProviderError { code: None, message: data.trim().to_owned() },
     }
 }
+
+/// Tool calls identified by string ids (Vercel streams), numbered in order of first sight; remembers which ones
+/// streamed their input as deltas (so a later complete copy is not announced twice).
+#[derive(Debug, Default)]
+pub(crate) struct ToolIds(Vec<(String, bool)>);
+
+impl ToolIds {
+    /// The index of `id`, registering it on first sight; `streamed` marks that its input arrives as deltas.
+    pub(crate) fn index(&mut self, id: &str, streamed: bool) -> u32 {
+        let slot = match self.0.iter().position(|(known, _)| known == id) {
+            Some(slot) => slot,
+            None => {
+                self.0.push((id.to_owned(), streamed));
+                self.0.len() - 1
+            }
+        };
+        self.0[slot].1 |= streamed;
+        u32::try_from(slot).unwrap_or(u32::MAX)
+    }
+
+    /// Whether `id` streamed its input as deltas.
+    pub(crate) fn was_streamed(&self, id: &str) -> bool {
+        self.0.iter().any(|(known, streamed)| known == id && *streamed)
+    }
+}

@@ -18,6 +18,7 @@
 //! the terminal marker and a `finish` part followed by EOF also finishes. Parts that only structure the message
 //! (`start`, `*-start`/`*-end`, steps, sources, files, tool outputs, metadata, `data-*`, `custom`) are ignored.
 
+use crate::dialect::ToolIds;
 use serde_json::Value;
 
 use super::{parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
@@ -30,7 +31,7 @@ pub struct Vercel {
     finish_reason: Option<String>,
     /// `toolCallId`s in order of first appearance (their position is the tool-call index), and whether their
     /// input was streamed (then `tool-input-available` repeats it and is skipped).
-    tools: Vec<(String, bool)>,
+    tools: ToolIds,
     saw_finish_part: bool,
     ended: bool,
 }
@@ -102,7 +103,7 @@ impl Dialect for Vercel {
             }
             "tool-input-available" => {
                 let id = take_str(&mut part, "toolCallId").unwrap_or_default();
-                if self.tools.iter().any(|(known, streamed)| *known == id && *streamed) {
+                if self.tools.was_streamed(&id) {
                     return;
                 }
                 let index = self.tool_index(&id, false);
@@ -152,17 +153,8 @@ impl Dialect for Vercel {
 }
 
 impl Vercel {
-    /// The index of `id`, registering it on first sight; `streamed` marks that its input arrives as deltas.
     fn tool_index(&mut self, id: &str, streamed: bool) -> u32 {
-        let slot = match self.tools.iter().position(|(known, _)| known == id) {
-            Some(slot) => slot,
-            None => {
-                self.tools.push((id.to_owned(), streamed));
-                self.tools.len() - 1
-            }
-        };
-        self.tools[slot].1 |= streamed;
-        u32::try_from(slot).unwrap_or(u32::MAX)
+        self.tools.index(id, streamed)
     }
 
     fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {

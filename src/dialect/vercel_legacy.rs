@@ -26,6 +26,7 @@
 //! The lines come from the NDJSON framing (which trims spaces and tabs and skips blank lines); a line is not JSON
 //! itself, so splitting off the type id is this dialect's job.
 
+use crate::dialect::ToolIds;
 use serde_json::Value;
 
 use super::{get_u64, parse_json, push_nonempty, quote, take_str, wrong_framing};
@@ -39,7 +40,7 @@ pub struct VercelLegacy {
     step_finish: Option<Option<String>>,
     /// `toolCallId`s in order of first appearance (the position is the tool-call index), and whether their arguments
     /// were streamed (then the complete `9:` part repeats them and is skipped).
-    tools: Vec<(String, bool)>,
+    tools: ToolIds,
     /// A terminal event (`Finish` or `Error`) was emitted; later frames are ignored.
     ended: bool,
 }
@@ -90,7 +91,7 @@ impl Dialect for VercelLegacy {
             }
             '9' => {
                 let id = take_str(&mut value, "toolCallId").unwrap_or_default();
-                if self.tools.iter().any(|(known, streamed)| *known == id && *streamed) {
+                if self.tools.was_streamed(&id) {
                     return;
                 }
                 let index = self.tool_index(&id, false);
@@ -130,17 +131,8 @@ impl Dialect for VercelLegacy {
 }
 
 impl VercelLegacy {
-    /// The index of `id`, registering it on first sight; `streamed` marks that its arguments arrive as deltas.
     fn tool_index(&mut self, id: &str, streamed: bool) -> u32 {
-        let slot = match self.tools.iter().position(|(known, _)| known == id) {
-            Some(slot) => slot,
-            None => {
-                self.tools.push((id.to_owned(), streamed));
-                self.tools.len() - 1
-            }
-        };
-        self.tools[slot].1 |= streamed;
-        u32::try_from(slot).unwrap_or(u32::MAX)
+        self.tools.index(id, streamed)
     }
 
     fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {

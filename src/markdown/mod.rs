@@ -10,12 +10,24 @@
 //! top-level block is final as soon as a later top-level block has started on a *complete* line: a partial last line
 //! such as `#` might still turn out to be `#hashtag` continuing the paragraph above.
 //!
+//! # Work proportional to new text
+//! Re-parsing a whole open block per chunk would be quadratic for long blocks. Three fast paths keep the work per
+//! chunk proportional to the new text:
+//! - **Append in place**: plain text (letters, digits, spaces, harmless punctuation) continuing a paragraph, heading,
+//!   list item or code fence is appended to the existing text node with no parse at all.
+//! - **Resume inside the open block** ([`Resume`]): the next parse starts after the last settled word of a paragraph
+//!   (see [`settle`]), after the last complete line of a fence (with the opening fence line as context), at the last
+//!   item of a list, at the last row of a table (with the header rows as context), or at the next line of a quoted
+//!   paragraph; its result is spliced into the open block after the nodes that are final.
+//! - **Commit** as above, so finished blocks are never parsed again.
+//!
 //! # What crosses the commit point
 //! Link reference definitions are document-wide. The source lines of committed text that no block covers are the
-//! definitions; they are kept and prepended to every tail parse, so links in the tail resolve (and the first
-//! definition still wins). Anything the incremental path cannot see — a definition arriving after its use, footnotes
-//! referenced across the commit point — is settled by [`IncrementalMarkdown::finish`], which reconciles the DOM with a
-//! one-shot parse of the whole text: the final DOM always equals the one-shot render.
+//! definitions; they are read once and resolved for later parses through comrak's broken-link callback. Footnote
+//! definitions are prepended to the parses that reference them. A definition that arrives after its use re-renders
+//! just the committed blocks that mention it, patched in place. Footnote numbering across the commit point is
+//! settled by [`IncrementalMarkdown::finish`], which reconciles the DOM with a one-shot parse of the whole text: the
+//! final DOM always equals the one-shot render.
 //!
 //! [`render`]: IncrementalMarkdown::render
 
@@ -26,8 +38,10 @@ pub mod url;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
-use crate::patch::{Node, NodeId, PatchOp};
+use crate::patch::{Element, Node, NodeId, PatchOp};
 use render::RenderedDoc;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Counters that make the engine's work visible to tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,6 +56,8 @@ pub struct MarkdownStats {
     pub reconcile_ops_on_committed: u64,
     /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
     pub resumes_abandoned: u64,
+    /// Committed blocks re-rendered because a definition they use arrived after them.
+    pub late_definition_patches: u64,
     /// Renders that appended plain text to a text node without parsing.
     pub appended_in_place: u64,
 }
@@ -55,8 +71,11 @@ pub struct IncrementalMarkdown {
     src: String,
     /// `src[..committed_len]` holds only final blocks.
     committed_len: usize,
-    /// Link reference definition lines found in committed text, prepended to each tail parse.
-    defs_prefix: String,
+    /// Link reference definitions from committed text, by normalised label: resolved through comrak's broken-link
+    /// callback, so that a long run of definitions is not parsed again with every chunk.
+    link_defs: Arc<HashMap<String, (String, String)>>,
+    /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
+    committed_sources: Vec<std::ops::Range<usize>>,
     /// Footnote definitions found in committed text, by label.
     footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
@@ -72,6 +91,8 @@ pub struct IncrementalMarkdown {
     settle: Option<ParagraphSettle>,
     /// `src.len()` at the last render.
     rendered_len: usize,
+    /// The text the last resumed parse read (a parse of the same text again would change nothing).
+    last_parse_text: String,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
     /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
@@ -90,8 +111,9 @@ impl IncrementalMarkdown {
             root,
             src: String::new(),
             committed_len: 0,
-            defs_prefix: String::new(),
+            link_defs: Arc::default(),
             footnote_defs: std::collections::HashMap::new(),
+            committed_sources: Vec::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
@@ -99,6 +121,7 @@ impl IncrementalMarkdown {
             candidate: None,
             settle: None,
             rendered_len: 0,
+            last_parse_text: String::new(),
             exact: false,
             open_fence_at_margin: false,
             dirty: false,
@@ -114,6 +137,20 @@ impl IncrementalMarkdown {
         }
         self.src.push_str(text);
         self.dirty = true;
+    }
+
+    /// After [`finish`](Self::finish): drops the mounted trees and parse state (nothing renders any more); the text
+    /// and the counters stay.
+    pub fn release_render_state(&mut self) {
+        if !self.finished {
+            return;
+        }
+        self.blocks = Vec::new();
+        self.footnotes = None;
+        self.committed_sources = Vec::new();
+        self.footnote_defs = HashMap::new();
+        self.link_defs = Arc::default();
+        self.last_parse_text = String::new();
     }
 
     /// All text received so far.
@@ -161,23 +198,31 @@ impl IncrementalMarkdown {
     fn render_pass(&mut self, resume: Option<&Resume>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
         let base = resume.map_or(self.committed_len, |r| r.at);
         let context = resume.map_or("", |r| r.context.as_str());
+        let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
         let with_context = format!("{context}{body}");
         let shown = speculate::speculate(&with_context, self.opts.gfm);
         let speculated = shown.as_ref() != with_context.as_str();
         self.exact = !speculated;
         // Committed footnote definitions go along only when this text references them (there may be many).
-        let mut prefix = self.defs_prefix.clone();
+        let mut prefix = String::new();
         for label in footnote_references(&shown) {
             if let Some(definition) = self.footnote_defs.get(label) {
                 prefix.push_str(definition);
                 prefix.push('\n');
             }
         }
+        prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
+        if resume.is_some() && parse_text == self.last_parse_text {
+            // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
+            self.resume = resume.cloned();
+            return true;
+        }
+        self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
-        let doc = render::render_speculative(&parse_text, &self.opts);
+        let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
         let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
@@ -197,15 +242,26 @@ impl IncrementalMarkdown {
             Some(resume) => {
                 let mut blocks = doc.blocks.into_iter();
                 let first = blocks.next();
-                let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
                 let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
-                let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
-                if target_children.len() < resume.kept {
-                    return false;
+                if let Target::Spine(path) = &resume.target {
+                    match first.as_ref().map(|b| &b.node) {
+                        // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
+                        None => {}
+                        Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
+                            splice_spine(&mut differ, open_block, parsed, path, resume);
+                        }
+                        Some(_) => return false,
+                    }
+                } else {
+                    let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
+                    let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
+                    if target_children.len() < resume.kept {
+                        return false;
+                    }
+                    let mut open_part = target_children.split_off(resume.kept);
+                    differ.sync_children(target_id, &mut open_part, &spliced, None);
+                    target_children.append(&mut open_part);
                 }
-                let mut open_part = target_children.split_off(resume.kept);
-                differ.sync_children(target_id, &mut open_part, &spliced, None);
-                target_children.append(&mut open_part);
                 let rest: Vec<Node> = blocks.map(|b| b.node).collect();
                 let mut after = self.blocks.split_off(self.committed_blocks + 1);
                 differ.sync_children(self.root, &mut after, &rest, before);
@@ -228,17 +284,34 @@ impl IncrementalMarkdown {
             }
         }
         let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
-        if final_count > 0 {
-            let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
-            let commit_offset = offset_or_end(start_lines[final_count]);
-            let covered: Vec<(usize, usize)> = (0..final_count)
-                .map(|i| (if i == 0 { 0 } else { offset_or_end(start_lines[i]) }, offset_or_end(end_lines[i] + 1)))
-                .collect();
-            let defs = definition_lines(&body[..commit_offset], &covered);
-            self.defs_prefix.push_str(&defs.links);
-            for (label, text) in defs.footnotes {
-                self.footnote_defs.entry(label).or_insert(text);
+        let mut commit_line = start_lines.get(final_count).copied();
+        // Definitions make no block, but a definition that starts on a complete line after the last block ends
+        // every block before it just the same (and ends the definitions before it).
+        let last_end = end_lines.last().copied().unwrap_or(0);
+        let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
+        if resume.is_none() || block_count > 0 {
+            let definition_start = (last_end + 1..complete_lines)
+                .rev()
+                .find(|&line| line_offset(line).is_some_and(|at| body[at..].trim_start_matches(' ').starts_with('[')));
+            if let Some(line) = definition_start.filter(|&line| line > 1) {
+                final_count = block_count;
+                commit_line = Some(line);
             }
+        }
+        if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
+            let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
+            let commit_offset = offset_or_end(commit_line);
+            // A resumed parse's first block began before `base`, at the commit point.
+            let block_start = |i: usize| if i == 0 && resume.is_some() { 0 } else { offset_or_end(start_lines[i]) };
+            let covered: Vec<(usize, usize)> =
+                (0..final_count).map(|i| (block_start(i), offset_or_end(end_lines[i] + 1))).collect();
+            let defs = definition_lines(&body[..commit_offset], &covered);
+            let earlier_blocks = self.committed_sources.len();
+            for (i, &(from, to)) in covered.iter().enumerate() {
+                let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
+                self.committed_sources.push(from..base + to);
+            }
+            self.commit_definitions(defs, earlier_blocks, &mut differ);
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -248,109 +321,264 @@ impl IncrementalMarkdown {
             return true;
         }
 
-        // One open block: find where the next parse may resume inside it.
-        self.resume = resume.cloned();
-        let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
-        if !only_open_block || open_detail != Some(render::BlockDetail::Paragraph) {
-            // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
-            // text is not a paragraph; a second open block would not be where a paragraph resume splices).
-            self.settle = None;
-            self.candidate = None;
-        }
-        if !only_open_block {
-            return true;
-        }
-        let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { return true };
-        let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
-        let kept_before = resume.map_or(0, |r| r.kept);
-        let next = match detail {
-            render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
-                self.open_fence_at_margin = line_offset(open_start)
-                    .is_some_and(|at| body[at..].starts_with(['`', '~']))
-                    || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
-                let context = match resume {
-                    Some(r) => r.context.clone(),
-                    None => {
-                        line_offset(open_start).map(|at| format!("{}\n", first_line(&body[at..]))).unwrap_or_default()
+        'candidates: {
+            // One open block: find where the next parse may resume inside it.
+            self.resume = resume.cloned();
+            let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
+            let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
+            if !only_open_block || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote) {
+                // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
+                // text is not a paragraph; a second open block would not be where a paragraph resume splices).
+                self.settle = None;
+                self.candidate = None;
+            }
+            if !only_open_block {
+                break 'candidates;
+            }
+            let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
+            let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
+            let kept_before = resume.map_or(0, |r| r.kept);
+            // Definitions the open tail holds before its block must reach parses resumed inside the block.
+            let open_defs = match resume {
+                Some(r) => r.defs.clone(),
+                None => {
+                    let before_block = &body[..line_offset(open_start).unwrap_or(0)];
+                    if before_block.contains("]:") {
+                        format!("{before_block}\n")
+                    } else {
+                        String::new()
                     }
-                };
-                let code_text = self.blocks.last().and_then(code_text);
-                Some(Resume {
-                    at: self.src.len(),
-                    context,
-                    block_tag: "pre",
-                    target: Target::Child(0),
-                    kept: 0,
-                    boundary: code_text,
-                    drop_first: 0,
-                    tight: None,
-                })
-            }
-            render::BlockDetail::List { tight, marker, item_lines } => {
-                // Resume at the last item that started on a complete line; the items before it are final.
-                let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match items.iter().rposition(|&line| complete(line)) {
-                    Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
-                        let indented = body[at..].starts_with([' ', '\t']);
-                        (tight || !indented).then(|| Resume {
-                            at: base + at,
-                            context: if tight { String::new() } else { loose_list_context(marker) },
-                            block_tag: self.blocks.last().map_or("ul", mounted_tag),
-                            target: Target::Block,
-                            kept: kept_before + n,
-                            boundary: None,
-                            drop_first: usize::from(!tight),
-                            tight: Some(tight),
-                        })
-                    }),
-                    _ => None,
                 }
-            }
-            render::BlockDetail::Table { row_lines } => {
-                let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                match rows.iter().rposition(|&line| complete(line)) {
-                    Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
-                        let context = match resume {
-                            Some(r) => r.context.clone(),
-                            None => {
-                                let header = line_offset(open_start).unwrap_or(0);
-                                let header_line = first_line(&body[header..]);
-                                let after_header = body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                format!("{header_line}\n{}\n", first_line(after_header))
+            };
+            let next = match detail {
+                render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
+                    self.open_fence_at_margin = line_offset(open_start)
+                        .is_some_and(|at| body[at..].starts_with(['`', '~']))
+                        || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
+                    let context = match resume {
+                        Some(r) => r.context.clone(),
+                        None => line_offset(open_start)
+                            .map(|at| format!("{}\n", first_line(&body[at..])))
+                            .unwrap_or_default(),
+                    };
+                    let code_text = self.blocks.last().and_then(code_text);
+                    Some(Resume {
+                        at: self.src.len(),
+                        defs: open_defs.clone(),
+                        context,
+                        block_tag: "pre",
+                        target: Target::Child(0),
+                        kept: 0,
+                        boundary: code_text,
+                        drop_first: 0,
+                        tight: None,
+                    })
+                }
+                render::BlockDetail::List { tight, marker, item_lines } => {
+                    // Resume at the last item that started on a complete line; the items before it are final.
+                    let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                    match items.iter().rposition(|&line| complete(line)) {
+                        Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
+                            let indented = body[at..].starts_with([' ', '\t']);
+                            (tight || !indented).then(|| Resume {
+                                at: base + at,
+                                defs: open_defs.clone(),
+                                context: if tight { String::new() } else { loose_list_context(marker) },
+                                block_tag: self.blocks.last().map_or("ul", mounted_tag),
+                                target: Target::Block,
+                                kept: kept_before + n,
+                                boundary: None,
+                                drop_first: usize::from(!tight),
+                                tight: Some(tight),
+                            })
+                        }),
+                        _ => None,
+                    }
+                }
+                render::BlockDetail::Table { row_lines } => {
+                    let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
+                    match rows.iter().rposition(|&line| complete(line)) {
+                        Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
+                            let context = match resume {
+                                Some(r) => r.context.clone(),
+                                None => {
+                                    let header = line_offset(open_start).unwrap_or(0);
+                                    let header_line = first_line(&body[header..]);
+                                    let after_header =
+                                        body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
+                                    format!("{header_line}\n{}\n", first_line(after_header))
+                                }
+                            };
+                            Resume {
+                                at: base + at,
+                                defs: open_defs.clone(),
+                                context,
+                                block_tag: "table",
+                                target: Target::Child(1),
+                                kept: kept_before + n,
+                                boundary: None,
+                                drop_first: 0,
+                                tight: None,
                             }
-                        };
-                        Resume {
-                            at: base + at,
-                            context,
-                            block_tag: "table",
-                            target: Target::Child(1),
-                            kept: kept_before + n,
-                            boundary: None,
-                            drop_first: 0,
-                            tight: None,
-                        }
-                    }),
-                    _ => None,
+                        }),
+                        _ => None,
+                    }
                 }
-            }
-            render::BlockDetail::Paragraph if !speculated => {
-                let start = line_offset(open_start).map(|at| base + at);
-                self.paragraph_candidate(resume.is_some(), start);
-                None
-            }
-            _ => None,
-        };
-        if let Some(next) = next {
-            if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
-                self.resume = Some(next);
+                render::BlockDetail::Other
+                    if incomplete_last_line.is_none()
+                        && !speculated
+                        && self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote") =>
+                {
+                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
+                    self.quote_candidate(start, open_defs)
+                }
+                render::BlockDetail::Paragraph if !speculated => {
+                    let start = line_offset(open_start).map(|at| base + at);
+                    self.paragraph_candidate(resume.is_some(), start, open_defs);
+                    None
+                }
+                _ => None,
+            };
+            if let Some(next) = next {
+                if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
+                    self.resume = Some(next);
+                }
             }
         }
+
+        // Definitions before the first open block are final once that block has started on a complete line: commit
+        // them (no block) so that parses resumed inside the block still see them.
+        if let (None, Some(&first)) = (resume, start_lines.first()) {
+            if first > 1 && Some(first) != incomplete_last_line {
+                let offset = line_offset(first).unwrap_or(0);
+                let defs = definition_lines(&self.src[base..base + offset], &[]);
+                let blocks = self.committed_sources.len();
+                self.commit_definitions(defs, blocks, &mut differ);
+                self.committed_len = base + offset;
+            }
+        }
+
         true
+    }
+
+    /// At the end of a line inside block quotes whose last block is a settled paragraph (`> > text`), the next line
+    /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
+    fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
+        if let Some(start) = start {
+            if self.settle.as_ref().is_none_or(|s| s.start != start) {
+                let state = settle::InlineSettle::default();
+                self.settle = Some(ParagraphSettle { start, defs, scanned: start, has_pipe: false, state });
+            }
+        }
+        let scan = self.settle.as_mut()?;
+        let new_text = &self.src[scan.scanned..];
+        scan.has_pipe |= self.opts.gfm && new_text.contains('|');
+        scan.state.feed(new_text);
+        scan.scanned = self.src.len();
+        if scan.has_pipe || !scan.state.is_settled() {
+            return None;
+        }
+        let defs = scan.defs.clone();
+        let mut path = Vec::new();
+        let mut level = self.blocks.last()?;
+        loop {
+            let MountedKind::Element { children, .. } = &level.kind else { return None };
+            let index = children.len().checked_sub(1)?;
+            let last = &children[index];
+            path.push(index);
+            match mounted_tag(last) {
+                "blockquote" => level = last,
+                "p" => {
+                    let MountedKind::Element { children, .. } = &last.kind else { return None };
+                    let (kept, boundary) = match children.last() {
+                        Some(Mounted { kind: MountedKind::Text(text), .. }) => {
+                            (children.len() - 1, format!("{text}\n"))
+                        }
+                        _ => (children.len(), "\n".to_owned()),
+                    };
+                    return Some(Resume {
+                        at: self.src.len(),
+                        defs,
+                        context: String::new(),
+                        block_tag: "blockquote",
+                        target: Target::Spine(path),
+                        kept,
+                        boundary: Some(boundary),
+                        drop_first: 0,
+                        tight: None,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
+    /// blocks among the first `blocks` that used them before they arrived.
+    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) {
+        let mut new_labels = Vec::new();
+        if !defs.links.is_empty() {
+            let mut link_defs = (*self.link_defs).clone();
+            for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
+                if let std::collections::hash_map::Entry::Vacant(entry) = link_defs.entry(normalize_label(&label)) {
+                    new_labels.push(label.to_lowercase());
+                    entry.insert((url, title));
+                }
+            }
+            self.link_defs = Arc::new(link_defs);
+        }
+        for (label, text) in defs.footnotes {
+            new_labels.push(format!("^{}", label.to_lowercase()));
+            self.footnote_defs.entry(label).or_insert(text);
+        }
+        if !new_labels.is_empty() {
+            self.patch_late_definitions(&new_labels, blocks, differ);
+        }
+    }
+
+    /// Resolves references to committed definitions in a parse of the open tail.
+    fn definitions_callback(&self) -> Option<Arc<dyn comrak::options::BrokenLinkCallback>> {
+        if self.link_defs.is_empty() {
+            return None;
+        }
+        let defs = Arc::clone(&self.link_defs);
+        Some(Arc::new(move |reference: comrak::options::BrokenLinkReference| {
+            defs.get(&normalize_label(reference.normalized))
+                .map(|(url, title)| comrak::ResolvedReference { url: url.clone(), title: title.clone() })
+        }))
+    }
+
+    /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
+    /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
+    fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
+        for index in 0..blocks.min(self.committed_sources.len()) {
+            let range = self.committed_sources[index].clone();
+            let Some(source) = self.src.get(range) else { continue };
+            let lower = source.to_lowercase();
+            if !labels.iter().any(|label| lower.contains(&format!("[{label}]"))) {
+                continue;
+            }
+            let mut text = String::new();
+            for label in footnote_references(source) {
+                if let Some(definition) = self.footnote_defs.get(label) {
+                    text.push_str(definition);
+                    text.push('\n');
+                }
+            }
+            text.push_str(source);
+            self.stats.bytes_parsed += text.len() as u64;
+            self.stats.parses += 1;
+            let doc = render::render_with(&text, &self.opts, self.definitions_callback());
+            if let (Some(block), Some(mounted)) = (doc.blocks.into_iter().next(), self.blocks.get_mut(index)) {
+                differ.update(mounted, &block.node);
+                self.stats.late_definition_patches += 1;
+            }
+        }
     }
 
     /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
     /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
-    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>) {
+    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>, defs: String) {
         // A resumed parse starts mid-paragraph: the scan keeps the paragraph's real start.
         let start = match (&self.settle, resumed, start) {
             (Some(settle), true, _) => settle.start,
@@ -360,6 +588,7 @@ impl IncrementalMarkdown {
         if self.settle.as_ref().is_none_or(|s| s.start != start) {
             self.settle = Some(ParagraphSettle {
                 start,
+                defs,
                 scanned: start,
                 has_pipe: false,
                 state: settle::InlineSettle::default(),
@@ -380,14 +609,19 @@ impl IncrementalMarkdown {
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
+        if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) {
+            return; // may still turn out to be a link reference definition, which parses only as a whole
+        }
         let last_text = match children.last() {
             Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
             _ => None,
         };
         let src = self.src.as_str();
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        let defs = scan.defs.clone();
         let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
+            defs: defs.clone(),
             context: String::new(),
             block_tag: "p",
             target: Target::Block,
@@ -471,7 +705,7 @@ impl IncrementalMarkdown {
         self.stats.appended_in_place += 1;
         if leaf == Leaf::Inline {
             self.rendered_len = self.src.len();
-            self.paragraph_candidate(true, None);
+            self.paragraph_candidate(true, None, String::new());
         }
         true
     }
@@ -634,6 +868,8 @@ fn footnote_references(text: &str) -> Vec<&str> {
 struct Resume {
     /// Source offset the parse starts at.
     at: usize,
+    /// Uncommitted link definitions before the open block (the open tail's own), kept for resumed parses.
+    defs: String,
     /// Text put before `src[at..]` so the isolated parse reads it as it reads in place: the fence's opening line, the
     /// table's header and delimiter rows, a dummy item that keeps a loose list loose.
     context: String,
@@ -652,18 +888,23 @@ struct Resume {
 }
 
 /// The element of the open block that a resumed parse fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     /// The block element itself (paragraph, list).
     Block,
-    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`).
+    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`); the context reproduces the children
+    /// before it, so the parse has it at the same index.
     Child(usize),
+    /// A paragraph at the end of nested containers (`> > text`): at each level, the mounted child at this index
+    /// continues as the parse's first child, and the parse's later children follow it as new siblings.
+    Spine(Vec<usize>),
 }
 
 impl Target {
-    fn find(self, node: &Node) -> Option<&[Node]> {
+    fn find<'n>(&self, node: &'n Node) -> Option<&'n [Node]> {
         let Node::Element(el) = node else { return None };
-        match self {
+        match *self {
+            Target::Spine(_) => None,
             Target::Block => Some(&el.children),
             Target::Child(index) => match el.children.get(index) {
                 Some(Node::Element(child)) => Some(&child.children),
@@ -672,10 +913,11 @@ impl Target {
         }
     }
 
-    fn find_mut(self, mounted: &mut Mounted) -> Option<(NodeId, &mut Vec<Mounted>)> {
+    fn find_mut<'m>(&self, mounted: &'m mut Mounted) -> Option<(NodeId, &'m mut Vec<Mounted>)> {
         let id = mounted.id;
         let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
-        match self {
+        match *self {
+            Target::Spine(_) => None,
             Target::Block => Some((id, children)),
             Target::Child(index) => {
                 let child = children.get_mut(index)?;
@@ -693,6 +935,8 @@ impl Target {
 #[derive(Debug, Clone)]
 struct ParagraphSettle {
     start: usize,
+    /// The open tail's own definitions before the paragraph (see [`Resume::defs`]).
+    defs: String,
     scanned: usize,
     /// The paragraph has a `|`: it never resumes mid-line (see `paragraph_candidate`).
     has_pipe: bool,
@@ -720,20 +964,62 @@ fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Op
             resume.target.find(&block.node)?
         }
     };
-    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
+    Some(join_boundary(resume.boundary.as_deref(), parsed.get(resume.drop_first..).unwrap_or(&[])))
+}
+
+/// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
+fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
     let mut spliced = Vec::with_capacity(parsed.len() + 1);
     let mut rest = parsed.iter();
-    if let Some(boundary) = &resume.boundary {
+    if let Some(boundary) = boundary {
         match parsed.first() {
             Some(Node::Text(first)) => {
                 rest.next();
                 spliced.push(Node::Text(format!("{boundary}{first}")));
             }
-            _ => spliced.push(Node::Text(boundary.clone())),
+            _ => spliced.push(Node::Text(boundary.to_owned())),
         }
     }
     spliced.extend(rest.cloned());
-    Some(spliced)
+    spliced
+}
+
+/// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
+fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usize) -> bool {
+    let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
+    if *tag != parsed.tag {
+        return false;
+    }
+    match path.split_first() {
+        None => children.len() >= kept,
+        Some((&index, rest)) => match (children.get(index), parsed.children.first()) {
+            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
+            _ => false,
+        },
+    }
+}
+
+/// Splices a resumed parse along a spine checked by [`spine_matches`].
+fn splice_spine(differ: &mut Differ<'_>, mounted: &mut Mounted, parsed: &Element, path: &[usize], resume: &Resume) {
+    let id = mounted.id;
+    let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
+    match path.split_first() {
+        None => {
+            let spliced = join_boundary(resume.boundary.as_deref(), &parsed.children);
+            let mut open = children.split_off(resume.kept.min(children.len()));
+            differ.sync_children(id, &mut open, &spliced, None);
+            children.append(&mut open);
+        }
+        Some((&index, rest)) => {
+            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), parsed.children.first()) {
+                splice_spine(differ, next, parsed_next, rest, resume);
+            }
+            // The parse's later children are new siblings after the continued one.
+            let mut after = children.split_off((index + 1).min(children.len()));
+            differ.sync_children(id, &mut after, parsed.children.get(1..).unwrap_or(&[]), None);
+            children.append(&mut after);
+        }
+    }
 }
 
 /// The text of a mounted `<pre><code>`, if it has any.
@@ -779,6 +1065,10 @@ enum Leaf {
 fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
     let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
     match *tag {
+        // A paragraph that starts with `[` may still become a link reference definition (it then shows nothing).
+        "p" if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) => {
+            None
+        }
         "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
         "pre" => {
             let code = children.first_mut()?;
@@ -861,4 +1151,9 @@ fn starts_plainly(rest: &str) -> Option<bool> {
         },
         _ => decide(true),
     }
+}
+
+/// A label as CommonMark matches it: case-folded (approximated by lowercasing), inner whitespace collapsed.
+fn normalize_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

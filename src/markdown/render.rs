@@ -159,6 +159,10 @@ pub fn comrak_options(opts: &RenderOptions) -> Options<'static> {
         o.extension.tasklist = true;
         o.extension.footnotes = true;
     }
+    // Math is part of the extended (GFM) mode: pure CommonMark leaves `$` alone.
+    if opts.gfm && opts.math {
+        o.extension.math_dollars = true;
+    }
     // The conversion below never uses comrak's HTML renderer; this makes `markdown_to_html` with these options the
     // reference for trusted mode.
     o.render.r#unsafe = opts.trusted;
@@ -182,8 +186,47 @@ pub fn render_with(
 
 /// Renders an open tail rewritten by [`super::speculate::speculate`]: links and images pointing to
 /// [`PENDING_URL`] become pending spans and placeholders. Never used for a final render.
-pub fn render_speculative(text: &str, opts: &RenderOptions) -> RenderedDoc {
-    convert_document(text, opts, None, true)
+pub fn render_speculative(
+    text: &str,
+    opts: &RenderOptions,
+    broken_link_callback: Option<Arc<dyn BrokenLinkCallback>>,
+) -> RenderedDoc {
+    convert_document(text, opts, broken_link_callback, true)
+}
+
+/// Reads link reference definitions: `(label as written, url, title)` for each definition line of `definitions`
+/// (comrak parses them, with a reference to each label after them, so escapes, entities and titles read exactly
+/// as in the document).
+pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String, String, String)> {
+    let labels: Vec<&str> = definitions
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start_matches(' ').strip_prefix('[')?;
+            let close = rest.find("]:")?;
+            Some(&rest[..close])
+        })
+        .filter(|label| !label.starts_with('^') && !label.contains(['[', ']']))
+        .collect();
+    let mut probe = format!("{definitions}\n\n");
+    for label in &labels {
+        probe.push_str(&format!("[{label}]\n\n"));
+    }
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, &probe, &comrak_options(opts));
+    let links = root.children().map(|paragraph| {
+        paragraph.first_child().and_then(|first| match &first.data().value {
+            NodeValue::Link(link) => Some((link.url.clone(), link.title.clone())),
+            _ => None,
+        })
+    });
+    let links: Vec<_> = links.collect();
+    // The probes are the last paragraphs, one per label.
+    let probes = links.len().saturating_sub(labels.len());
+    labels
+        .into_iter()
+        .zip(links.into_iter().skip(probes))
+        .filter_map(|(label, link)| link.map(|(url, title)| (label.to_owned(), url, title)))
+        .collect()
 }
 
 fn convert_document(
@@ -220,9 +263,17 @@ fn convert_document(
         let start_line = start.max(1);
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
-        if let Some(node) = single(nodes) {
+        if let Some(mut node) = single(nodes) {
+            if opts.trusted && holds_inline_html(child) {
+                // Inline raw HTML is tags, not elements: `<b>` and `</b>` come as separate nodes around text. Only the
+                // browser's parser can build the element they form, so the whole block goes to it as one piece.
+                node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
+            }
             doc.blocks.push(RenderedBlock { node, start_line, end_line, detail });
         }
+    }
+    if opts.trusted {
+        doc.blocks = join_open_html_blocks(std::mem::take(&mut doc.blocks));
     }
     if !footnote_items.is_empty() {
         let list = Element { tag: "ol", attrs: Vec::new(), children: footnote_items };
@@ -231,6 +282,75 @@ fn convert_document(
         doc.footnotes = Some(Node::Element(section));
     }
     doc
+}
+
+/// In trusted mode an HTML block may open an element that later blocks fill (`<details>` … markdown … `</details>`):
+/// the browser nests them, so from such a block until the element closes, the blocks go to the parser as one piece.
+fn join_open_html_blocks(blocks: Vec<RenderedBlock>) -> Vec<RenderedBlock> {
+    let mut joined: Vec<RenderedBlock> = Vec::with_capacity(blocks.len());
+    let mut open: Vec<String> = Vec::new();
+    for block in blocks {
+        let html = match &block.node {
+            Node::RawHtml(html) => html.clone(),
+            other => crate::patch::html::to_html(std::slice::from_ref(other)),
+        };
+        match joined.last_mut() {
+            Some(last) if !open.is_empty() => {
+                if let Node::RawHtml(previous) = &mut last.node {
+                    previous.push_str(&html);
+                }
+                last.end_line = block.end_line;
+                last.detail = BlockDetail::Other;
+                track_open_tags(&html, &mut open);
+            }
+            _ => {
+                if let Node::RawHtml(raw) = &block.node {
+                    track_open_tags(raw, &mut open);
+                }
+                joined.push(block);
+            }
+        }
+    }
+    joined
+}
+
+/// Follows the elements `html` opens and closes (void elements, self-closing tags and comments aside).
+fn track_open_tags(html: &str, open: &mut Vec<String>) {
+    // Void elements never close; `<p>` is closed implicitly by the parser, so it never holds later blocks open.
+    const UNTRACKED: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p"];
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name: String = rest[name_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let self_closing = rest[..tag_end].ends_with('/');
+        if closing {
+            if let Some(pos) = open.iter().rposition(|tag| *tag == name) {
+                open.truncate(pos);
+            }
+        } else if !self_closing && !UNTRACKED.contains(&name.as_str()) {
+            open.push(name);
+        }
+    }
+}
+
+/// Whether any inline raw HTML is inside `block`.
+fn holds_inline_html<'a>(block: &'a AstNode<'a>) -> bool {
+    block.descendants().any(|node| matches!(node.data().value, NodeValue::HtmlInline(_)))
 }
 
 fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {
@@ -406,6 +526,14 @@ impl Converter<'_> {
                 let mut code = Element::new("code");
                 push_text(&mut code.children, &c.literal);
                 out.push(Node::Element(code));
+            }
+            NodeValue::Math(math) => {
+                // As comrak prints it: the TeX source in an element a math renderer can find.
+                let style = if math.display_math { "display" } else { "inline" };
+                let tag = if math.dollar_math { "span" } else { "code" };
+                let mut e = Element::new(tag).attr("data-math-style", style);
+                push_text(&mut e.children, &math.literal);
+                out.push(Node::Element(e));
             }
             NodeValue::Emph => out.push(el("em")),
             NodeValue::Strong => out.push(el("strong")),

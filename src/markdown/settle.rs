@@ -35,6 +35,8 @@ pub struct InlineSettle {
     brackets: Vec<Bracket>,
     /// Length of the backtick run that opened an unclosed code span.
     code: Option<usize>,
+    /// Length of the `$` run that opened unclosed math.
+    math: Option<usize>,
     /// Inside `<…>` (a possible autolink or HTML tag).
     angle: bool,
     /// A run of `*`, `_`, `~` or `` ` `` whose end (and so whose flanking) is not known yet: (byte, length, class
@@ -78,6 +80,7 @@ impl InlineSettle {
         self.openers.is_empty()
             && self.brackets.is_empty()
             && self.code.is_none()
+            && self.math.is_none()
             && !self.angle
             && self.run.is_none()
             && !self.escape
@@ -111,9 +114,12 @@ impl InlineSettle {
                 self.brackets.pop();
             }
         }
-        let code_or_angle = self.code.is_some() || self.angle;
+        let code_or_angle = self.code.is_some() || self.math.is_some() || self.angle;
         match c {
             '`' => self.run = Some((b'`', 1, self.prev)),
+            // `$` and `$$` delimit math like backticks delimit code (with math on; without, a stray `$` only costs a
+            // resume point).
+            '$' if self.code.is_none() => self.run = Some((b'$', 1, self.prev)),
             _ if self.code.is_some() => {}
             '>' if self.angle => self.angle = false,
             _ if code_or_angle => {}
@@ -147,6 +153,16 @@ impl InlineSettle {
     }
 
     fn end_run(&mut self, ch: u8, len: usize, before: Class, after: Class) {
+        if ch == b'$' {
+            match self.math {
+                Some(open) if open == len => self.math = None,
+                Some(_) => {}
+                None if !self.angle => self.math = Some(len),
+                None => {}
+            }
+            self.prev = Class::Punct;
+            return;
+        }
         if ch == b'`' {
             match self.code {
                 Some(open) if open == len => self.code = None,
@@ -213,7 +229,8 @@ mod tests {
 
     #[test]
     fn open_constructs_are_not_settled() {
-        for text in ["a **b ", "a `b ", "a [b ", "a [b](c ", "a <span ", "x *", "a \\", "a ~~b "] {
+        for text in ["a **b ", "a `b ", "a [b ", "a [b](c ", "a <span ", "x *", "a \\", "a ~~b ", "a $x ", "$$\n\\sum "]
+        {
             assert!(!settled(text), "{text:?} should not be settled");
         }
     }

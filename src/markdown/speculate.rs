@@ -51,6 +51,10 @@ pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
         if context.in_table && !ends_with_newline {
             return Cow::Borrowed(&tail[..last_start]);
         }
+        if !ends_with_newline && strip_containers(partial).starts_with('|') {
+            // A row of pipes being typed is a table header until its line (and the delimiter row) says otherwise.
+            return Cow::Borrowed(&tail[..last_start]);
+        }
     }
     if ends_with_newline {
         return Cow::Borrowed(tail);
@@ -209,6 +213,9 @@ enum Open {
 /// Closes what the partial line leaves open; `None` when nothing is open.
 fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
     let body_start = partial.len() - strip_line_markers(partial).len();
+    if partial[body_start..].starts_with('[') && partial.contains("]:") {
+        return None; // a link reference definition being typed: it shows nothing, speculation must not make it text
+    }
     let bytes = partial.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
     let mut cut = partial.len(); // text from `cut` on is dropped
@@ -488,6 +495,7 @@ mod tests {
         shows("Title\n==", "Title\n");
         shows("a `", "a ");
         shows("| a | b |\n", "");
+        shows("Intro.\n\n| col a | col", "Intro.\n\n");
         shows("| a | b |\n|--", "");
         shows("| a | b |\n|---|---|\n| 1 | 2", "| a | b |\n|---|---|\n");
         shows("```\ncode\n``", "```\ncode\n");

@@ -121,7 +121,7 @@ impl Differ<'_> {
                     let id = mounted.id;
                     match new.strip_prefix(old.as_str()) {
                         Some(suffix) => self.ops.push(PatchOp::AppendText { id, text: suffix.to_owned() }),
-                        None => self.ops.push(PatchOp::SetText { id, text: new.clone() }),
+                        None => self.ops.push(text_edit(id, old, new)),
                     }
                     old.clone_from(new);
                 }
@@ -178,5 +178,42 @@ impl Differ<'_> {
             });
             old.push(mounted);
         }
+    }
+}
+
+/// The smallest `ReplaceText` that turns `old` into `new`: keep their common prefix and suffix.
+fn text_edit(id: NodeId, old: &str, new: &str) -> PatchOp {
+    let prefix: usize = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let suffix: usize =
+        old_rest.chars().rev().zip(new_rest.chars().rev()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
+    let utf16 = |text: &str| text.encode_utf16().count() as u32;
+    PatchOp::ReplaceText {
+        id,
+        start: utf16(&old[..prefix]),
+        delete: utf16(&old_rest[..old_rest.len() - suffix]),
+        text: new_rest[..new_rest.len() - suffix].to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn edit(old: &str, new: &str) -> (u32, u32, String) {
+        match text_edit(7, old, new) {
+            PatchOp::ReplaceText { start, delete, text, .. } => (start, delete, text),
+            other => panic!("should be a text edit: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_edits_touch_only_what_changed() {
+        assert_eq!(edit("See the [docs] for more.", "See the "), (8, 16, String::new()));
+        assert_eq!(edit("abcXdef", "abcYdef"), (3, 1, "Y".into()));
+        assert_eq!(edit("aaa", "aa"), (2, 1, String::new()));
+        // Offsets count UTF-16 code units, as the DOM does: 😀 is two.
+        assert_eq!(edit("😀 x", "😀 y"), (3, 1, "y".into()));
     }
 }

@@ -78,9 +78,12 @@ pub enum PatchOp {
         id: NodeId,
         text: String,
     },
-    /// Replace the whole content of a text node.
-    SetText {
+    /// Replace `delete` UTF-16 code units at UTF-16 offset `start` of a text node with `text` (the DOM's
+    /// `replaceData`): only the part that changed, so a selection in the unchanged part survives.
+    ReplaceText {
         id: NodeId,
+        start: u32,
+        delete: u32,
         text: String,
     },
     /// Append `child` as the last child of `parent`.

@@ -173,7 +173,30 @@ impl PatchSink for HtmlRecorder {
                 }
                 PatchOp::RemoveAttribute { id, name } => self.with_attrs(*id, |attrs| attrs.retain(|(n, _)| n != name)),
                 PatchOp::AppendText { id, text } => self.with_text(*id, |t| t.push_str(text)),
-                PatchOp::SetText { id, text } => self.with_text(*id, |t| t.clone_from(text)),
+                PatchOp::ReplaceText { id, start, delete, text } => {
+                    let (start, delete) = (*start as usize, *delete as usize);
+                    let mut fits = true;
+                    self.with_text(*id, |t| {
+                        // Offsets are UTF-16 code units, as in the DOM.
+                        let byte_at = |units: usize| {
+                            let mut seen = 0;
+                            for (at, c) in t.char_indices() {
+                                if seen >= units {
+                                    return (seen == units).then_some(at);
+                                }
+                                seen += c.len_utf16();
+                            }
+                            (seen == units).then_some(t.len())
+                        };
+                        match (byte_at(start), byte_at(start + delete)) {
+                            (Some(from), Some(to)) => t.replace_range(from..to, text),
+                            _ => fits = false,
+                        }
+                    });
+                    if !fits {
+                        self.violations.push(format!("text edit of {id} outside its text"));
+                    }
+                }
                 PatchOp::Append { parent, child } => self.attach(*parent, *child, |children| Some(children.len())),
                 PatchOp::Prepend { parent, child } => self.attach(*parent, *child, |_| Some(0)),
                 PatchOp::InsertBefore { parent, child, before } => {

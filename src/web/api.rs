@@ -20,35 +20,122 @@ use super::source::{is_abort_error, js_error_message, BodyReader, CancelSignal};
 use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
 use crate::options::{ImagePolicy, RenderOptions};
+use crate::patch::{PatchOp, PatchSink};
 use crate::pipeline::{DialectChoice, Outcome, Pipeline, ResponseHeaders, StreamStats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** Options of `new Renderer(container, options)`. Every field is optional. */
+/**
+ * Options of `new Renderer(container, options)`. Every field is optional; an unknown value of a known field throws
+ * from the constructor.
+ */
 export interface RendererOptions {
-  /** GFM extensions: tables, strikethrough, autolink literals, task lists, footnotes (default `true`). */
+  /**
+   * GFM extensions: tables, strikethrough, autolink literals, task lists, footnotes and the tag filter
+   * (default `true`). `false` renders pure CommonMark.
+   */
   gfm?: boolean;
-  /** Trusted content: raw HTML passes through, no URL or image policy (default `false`). */
+  /**
+   * `$…$` and `$$…$$` math (default `true`; only with `gfm`): rendered as `<span data-math-style="inline|display">` holding
+   * the TeX source, for KaTeX or MathJax to render.
+   */
+  math?: boolean;
+  /**
+   * Declares the content trusted (default `false`): raw HTML passes through and no URL or image policy applies.
+   * Leave it off for model output.
+   */
   unsafe?: boolean;
-  /** External images: `"block"` (default: a placeholder, nothing is fetched), `"allow"`, or allowed origins. */
-  images?: "block" | "allow" | string[];
-  /** `"new-tab"` adds `target="_blank"` to links (they always get `rel="noopener noreferrer"`). */
+  /**
+   * External images: `"block"` (default: a `<span class="rillmark-image">` placeholder, nothing is fetched),
+   * `"allow"`, or the origins allowed to load, e.g. `["https://cdn.example.com"]`.
+   */
+  images?: ImagePolicy;
+  /** `"same-tab"` (default) or `"new-tab"` (adds `target="_blank"`); links always get `rel="noopener noreferrer"`. */
   links?: "same-tab" | "new-tab";
-  /** Wire format for `fetch`/`stream` (default `"auto"`: from the content type and the first frame). */
+  /** Wire format of `fetch`/`stream` bodies (default `"auto"`: from the content type and the first frame). */
   dialect?: Dialect;
-  /** Receives every stream event (text and reasoning deltas, tool calls, usage, finish, error). */
+  /** Receives every stream event, in order; an exception it throws is ignored (rendering goes on). */
   onEvent?: (event: StreamEvent) => void;
+  /**
+   * Headless mode: receives the DOM patch ops as plain objects, in order, a batch per render (once per animation
+   * frame while streaming), for hosts that own their DOM (React, Vue, Svelte, a worker). With a `null` container the
+   * ops go only here; with a container they are applied to it and also handed here. An exception it throws is
+   * ignored.
+   */
+  onPatch?: (ops: PatchOp[]) => void;
 }
 
-export type Dialect = "auto" | "openai" | "openai-responses" | "anthropic" | "gemini" | "ollama" | "vercel" | "plain";
+/**
+ * A DOM patch op of headless mode (`onPatch`). Nodes are named by small integer ids; id `0` is the container. An id
+ * is never reused before a `release` op for it. Apply them in order:
+ */
+export type PatchOp =
+  /** Create a detached element (tag names come from a fixed allowlist). */
+  | { op: "createElement"; id: number; tag: string }
+  /** Create a detached text node. */
+  | { op: "createText"; id: number; text: string }
+  /** Create detached nodes from trusted raw HTML: only with `unsafe: true`. */
+  | { op: "createRawHtml"; id: number; html: string }
+  /** `setAttribute(name, value)` (names come from a fixed allowlist; URLs are already checked). */
+  | { op: "setAttribute"; id: number; name: string; value: string }
+  | { op: "removeAttribute"; id: number; name: string }
+  /** Extend a text node (`appendData`): the node stays, so a selection in it survives. */
+  | { op: "appendText"; id: number; text: string }
+  /** `replaceData(start, delete, text)` on a text node; offsets in UTF-16 code units. */
+  | { op: "replaceText"; id: number; start: number; delete: number; text: string }
+  /** Append `child` as the last child of `parent`. */
+  | { op: "append"; parent: number; child: number }
+  /** Insert `child` as the first child of `parent`. */
+  | { op: "prepend"; parent: number; child: number }
+  /** Insert `child` into `parent` just before its child `before`. */
+  | { op: "insertBefore"; parent: number; child: number; before: number }
+  /** Put `new` where `old` is; `old` is detached. */
+  | { op: "replace"; old: number; new: number }
+  /** Detach a node from its parent. */
+  | { op: "remove"; id: number }
+  /** Forget an id: its node is detached and never referenced again; the id may be reused afterwards. */
+  | { op: "release"; id: number };
+
+/** Which external images may load: all, none (placeholder), or those from the listed origins. */
+export type ImagePolicy = "block" | "allow" | readonly string[];
+
+/**
+ * Wire formats. `"auto"` detects from the content type and the first frame. Also accepted as aliases:
+ * `"openai-chat"`, `"responses"`, `"ai-sdk"`, `"llama.cpp"`, `"text"`.
+ */
+export type Dialect =
+  | "auto"
+  /** OpenAI chat completions SSE (and compatible servers). */
+  | "openai"
+  /** OpenAI Responses API SSE. */
+  | "openai-responses"
+  /** Anthropic Messages SSE. */
+  | "anthropic"
+  /** Gemini `streamGenerateContent?alt=sse`. */
+  | "gemini"
+  /** Ollama NDJSON (`/api/chat`, `/api/generate`). */
+  | "ollama"
+  /** Vercel AI SDK UI message stream (SSE). */
+  | "vercel"
+  /** Vercel AI SDK 4 data stream (`0:"text"` lines). */
+  | "vercel-legacy"
+  /** llama.cpp server `/completion` SSE. */
+  | "llamacpp"
+  /** The body is the markdown itself. */
+  | "plain";
 
 /** Options of `stream(source, options)`. */
 export interface StreamOptions {
+  /** Overrides the renderer's `dialect` option for this stream. */
   dialect?: Dialect;
 }
 
-/** Counters shared by every outcome. */
-export interface OutcomeStats {
+/** What `stream()` reads: a `Response`, or a `ReadableStream` of bytes (UTF-8) or of strings. */
+export type StreamSource = Response | ReadableStream<Uint8Array | ArrayBuffer | string>;
+
+/** Counters and text shared by every outcome. */
+/** Live counters of a stream (`renderer.stats`). */
+export interface LiveStats {
   /** Body bytes received. */
   bytes: number;
   /** Frames (SSE events, NDJSON lines, text runs) received. */
@@ -57,35 +144,93 @@ export interface OutcomeStats {
   malformed: number;
   /** Frames of a type the dialect does not know. */
   unknown: number;
-  /** The answer's markdown source received so far. */
+}
+
+export interface OutcomeStats {
+  /** Body bytes received. */
+  bytes: number;
+  /** Frames (SSE events, NDJSON lines, text runs) received. */
+  frames: number;
+  /** Frames that could not be read (counted; the stream went on). */
+  malformed: number;
+  /** Frames of a type the dialect does not know (counted; the stream went on). */
+  unknown: number;
+  /** The answer's markdown source received. */
   text: string;
 }
 
-/** How a stream ended: exactly one per stream. */
-export type Outcome =
-  | ({ status: "done"; reason: string | null } & OutcomeStats)
-  | ({ status: "incomplete" } & OutcomeStats)
-  | ({ status: "error"; error: StreamError } & OutcomeStats)
-  | ({ status: "aborted" } & OutcomeStats);
+/** The dialect's terminal marker arrived: the answer is complete. */
+export interface DoneOutcome extends OutcomeStats {
+  status: "done";
+  /** The provider's finish reason (`"stop"`, `"end_turn"`, `"length"`, …), or `null` when it gave none. */
+  reason: string | null;
+}
 
+/** The body ended without the dialect's terminal marker: the answer may be cut off. */
+export interface IncompleteOutcome extends OutcomeStats {
+  status: "incomplete";
+}
+
+/** HTTP error, provider error in the stream, network failure, overflow or misuse. What arrived stays rendered. */
+export interface ErrorOutcome extends OutcomeStats {
+  status: "error";
+  error: StreamError;
+}
+
+/** `cancel()` was called (or the host aborted the request). What arrived stays rendered. */
+export interface AbortedOutcome extends OutcomeStats {
+  status: "aborted";
+}
+
+/** How a stream or written answer ended: exactly one per renderer. Switch on `status`. */
+export type Outcome = DoneOutcome | IncompleteOutcome | ErrorOutcome | AbortedOutcome;
+
+/** Why a stream failed. */
 export interface StreamError {
+  /**
+   * `"http"`: a non-2xx response; `"provider"`: an error event inside the stream; `"network"`: the request or the
+   * body read failed; `"overflow"`: a line or frame exceeded the size limit; `"usage"`: the API was misused (e.g.
+   * `stream()` given something that is neither a `Response` nor a `ReadableStream`).
+   */
   kind: "http" | "provider" | "network" | "overflow" | "usage";
+  /** Human-readable; for HTTP errors, the provider's message from the body when it has one. */
   message: string;
-  /** HTTP status, for `kind: "http"`. */
+  /** The HTTP status, for `kind: "http"`. */
   status?: number;
-  /** The provider's error type or code, when it gave one. */
+  /** The provider's error type or code (e.g. `"rate_limit_error"`), when it gave one. */
   code?: string;
 }
 
+/** A piece of the answer text (markdown). */
+export interface TextStreamEvent { type: "text"; text: string }
+/** A piece of reasoning ("thinking") text; rendered in `<details class="rillmark-reasoning">`. */
+export interface ReasoningStreamEvent { type: "reasoning"; text: string }
+/** A piece of a tool call: `arguments` is a delta of its JSON arguments text; `id`/`name` come with the first piece. */
+export interface ToolCallStreamEvent { type: "toolCall"; index: number; id?: string; name?: string; arguments: string }
+/** Token usage as the provider reported it (cumulative where the provider's is). */
+export interface UsageStreamEvent { type: "usage"; inputTokens?: number; outputTokens?: number }
+/** The terminal marker, with the provider's finish reason. */
+export interface FinishStreamEvent { type: "finish"; reason: string | null }
+/** An error reported by the provider inside the stream (terminal). */
+export interface ErrorStreamEvent { type: "error"; message: string; code?: string }
+/** A frame of a kind the dialect does not know; `name` is its event type. */
+export interface UnknownStreamEvent { type: "unknown"; name: string }
+/** A frame that could not be read (bad JSON, wrong shape); `detail` says why. */
+export interface MalformedStreamEvent { type: "malformed"; detail: string }
+
+/** Everything `onEvent` receives. Switch on `type`. */
 export type StreamEvent =
-  | { type: "text"; text: string }
-  | { type: "reasoning"; text: string }
-  | { type: "toolCall"; index: number; id?: string; name?: string; arguments: string }
-  | { type: "usage"; inputTokens?: number; outputTokens?: number }
-  | { type: "finish"; reason: string | null }
-  | { type: "error"; message: string; code?: string }
-  | { type: "unknown"; name: string }
-  | { type: "malformed"; detail: string };
+  | TextStreamEvent
+  | ReasoningStreamEvent
+  | ToolCallStreamEvent
+  | UsageStreamEvent
+  | FinishStreamEvent
+  | ErrorStreamEvent
+  | UnknownStreamEvent
+  | MalformedStreamEvent;
+
+/** `Renderer.status`: before, during, or (the outcome's status) after the answer. */
+export type RendererStatus = "idle" | "writing" | "streaming" | Outcome["status"];
 "#;
 
 /// Where a renderer is in its life. A renderer draws one answer: written or streamed, then ended.
@@ -100,7 +245,7 @@ enum Lifecycle {
 struct State {
     lifecycle: Lifecycle,
     pipeline: Option<Pipeline>,
-    applier: DomApplier,
+    applier: Sink,
     /// The handle of the requested animation frame, if one is pending.
     frame_request: Option<i32>,
     /// The running stream's cancel signal and fetch controller.
@@ -109,16 +254,50 @@ struct State {
     outcome: Option<Outcome>,
 }
 
+impl State {
+    /// The answer ended: no frame may run after this (the host may `free()` the renderer at once), and what only
+    /// rendering needed is dropped so a finished renderer holds little more than its text.
+    fn end(&mut self) {
+        self.lifecycle = Lifecycle::Ended;
+        if let Some(handle) = self.frame_request.take() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.cancel_animation_frame(handle);
+            }
+        }
+        if let Some(pipeline) = self.pipeline.as_mut() {
+            pipeline.release_render_state();
+        }
+        if let Some(dom) = self.applier.dom.as_mut() {
+            dom.forget_nodes();
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A frame still queued would call the closure this drop frees.
+        if let Some(handle) = self.state.get_mut().frame_request.take() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.cancel_animation_frame(handle);
+            }
+        }
+    }
+}
+
 struct Inner {
     opts: RenderOptions,
     dialect: DialectChoice,
     on_event: Option<Function>,
+    /// Headless mode: receives the patch ops instead of (or as well as) the DOM.
+    on_patch: Option<Function>,
     state: RefCell<State>,
     /// Created once; holds only a `Weak` back to `Inner`, so no cycle keeps a dropped renderer alive.
     frame_callback: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
-/// Renders streamed markdown into a container element.
+/// Renders one answer (streamed or written) as markdown into a container element. Create a new one per answer.
+///
+/// Call `init()` (the package's default export) once before constructing one.
 #[wasm_bindgen]
 pub struct Renderer {
     inner: Rc<Inner>,
@@ -126,30 +305,47 @@ pub struct Renderer {
 
 #[wasm_bindgen]
 impl Renderer {
-    /// Renders into `container` (its existing children are left alone; rendered blocks are appended).
+    /// Renders into `container` (its existing children are left alone; rendered blocks are appended). With
+    /// `onPatch` in the options, `container` may be `null`: the patch ops go to the host instead (headless mode).
+    /// Throws for an option of the wrong type or value, or a `null` container without `onPatch`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        container: Element,
-        #[wasm_bindgen(unchecked_param_type = "RendererOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Element | null")] container: Option<Element>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RendererOptions")] options: JsValue,
     ) -> Result<Renderer, JsError> {
-        let (opts, dialect, on_event) = parse_options(&options)?;
-        let document = container.owner_document().ok_or_else(|| JsError::new("the container has no document"))?;
-        let applier = DomApplier::new(document, &container, opts.trusted);
+        let parsed = parse_options(&options)?;
+        let dom = match &container {
+            Some(container) => {
+                let document =
+                    container.owner_document().ok_or_else(|| JsError::new("the container has no document"))?;
+                Some(DomApplier::new(document, container, parsed.opts.trusted))
+            }
+            None if parsed.on_patch.is_some() => None,
+            None => return Err(JsError::new("new Renderer() needs a container element, or onPatch for headless mode")),
+        };
+        let host = parsed.on_patch.is_some().then(Vec::new);
         let state = State {
             lifecycle: Lifecycle::Idle,
             pipeline: None,
-            applier,
+            applier: Sink { dom, host, host_ops: 0 },
             frame_request: None,
             cancel: None,
             controller: None,
             outcome: None,
         };
-        let inner =
-            Rc::new(Inner { opts, dialect, on_event, state: RefCell::new(state), frame_callback: RefCell::new(None) });
+        let inner = Rc::new(Inner {
+            opts: parsed.opts,
+            dialect: parsed.dialect,
+            on_event: parsed.on_event,
+            on_patch: parsed.on_patch,
+            state: RefCell::new(state),
+            frame_callback: RefCell::new(None),
+        });
         Ok(Renderer { inner })
     }
 
-    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`).
+    /// Appends markdown text; it is rendered on the next animation frame (or by `flush()`). Throws after `finish()`,
+    /// or on a renderer that is streaming or has streamed.
     pub fn write(&self, text: &str) -> Result<(), JsError> {
         {
             let mut state = self.inner.state.borrow_mut();
@@ -177,7 +373,9 @@ impl Renderer {
         render_now(&self.inner);
     }
 
-    /// Ends written input: the final DOM equals the one-shot render of everything written.
+    /// Ends written input: the final DOM equals the one-shot render of everything written. Returns the outcome
+    /// (`status: "done"`); the existing outcome if the answer already ended; `undefined` if nothing was written (or a
+    /// stream is still running).
     #[wasm_bindgen(unchecked_return_type = "Outcome | undefined")]
     pub fn finish(&self) -> JsValue {
         let outcome = {
@@ -187,7 +385,7 @@ impl Renderer {
             }
             let state = &mut *state;
             let outcome = state.pipeline.as_mut().map(|p| p.finish(&mut state.applier));
-            state.lifecycle = Lifecycle::Ended;
+            state.end();
             state.outcome = outcome;
             state_outcome_js(state)
         };
@@ -196,12 +394,13 @@ impl Renderer {
     }
 
     /// `fetch(url, init)` and render the streamed response. Resolves with the outcome; never rejects for stream
-    /// failures (those are `{ status: "error" }`), only for misuse.
+    /// failures (HTTP, provider, network errors are `{ status: "error" }`), only for misuse (a second stream, a
+    /// renderer that was written to). `init.signal` is replaced by the renderer's own: use `cancel()` to stop.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn fetch(
         &self,
         url: String,
-        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
     ) -> js_sys::Promise {
         // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the
         // same task as this call aborts the stream instead of finding the renderer idle.
@@ -230,12 +429,13 @@ impl Renderer {
         })
     }
 
-    /// Render a `Response` or a `ReadableStream` (of bytes, or of strings) the host already has.
+    /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
+    /// or strings the host already has. `options.dialect` overrides the renderer's. Resolves like `fetch`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn stream(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Response | ReadableStream")] source: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "StreamOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StreamSource")] source: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StreamOptions")] options: JsValue,
     ) -> js_sys::Promise {
         let dialect = match get(&options, "dialect").as_string().map(|name| parse_dialect(&name)).transpose() {
             Ok(dialect) => dialect,
@@ -274,7 +474,7 @@ impl Renderer {
             let state = &mut *state;
             let outcome = state.pipeline.as_mut().map(|p| p.abort(&mut state.applier)).unwrap_or(Outcome::Aborted);
             state.outcome = Some(outcome);
-            state.lifecycle = Lifecycle::Ended;
+            state.end();
             (state.cancel.take(), state.controller.take())
         };
         if let Some(controller) = controller {
@@ -293,6 +493,19 @@ impl Renderer {
         state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
     }
 
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown }`.
+    #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
+    pub fn stats(&self) -> JsValue {
+        let state = self.inner.state.borrow();
+        let stats = state.pipeline.as_ref().map(Pipeline::stats).unwrap_or_default();
+        let object = Object::new();
+        set(&object, "bytes", stats.bytes as f64);
+        set(&object, "frames", stats.frames as f64);
+        set(&object, "malformed", stats.malformed as f64);
+        set(&object, "unknown", stats.unknown as f64);
+        object.into()
+    }
+
     /// DOM mutations made so far (creations, insertions, text and attribute changes).
     #[wasm_bindgen(getter)]
     pub fn mutations(&self) -> f64 {
@@ -300,7 +513,7 @@ impl Renderer {
     }
 
     /// The status so far: `"idle"`, `"writing"`, `"streaming"` or the final outcome's status.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "RendererStatus")]
     pub fn status(&self) -> String {
         let state = self.inner.state.borrow();
         match (state.lifecycle, &state.outcome) {
@@ -380,11 +593,11 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             Some(None) => return finish_stream(inner, cancel),
             Some(Some(Err(error))) => return fail(inner, Some(cancel), error),
             Some(Some(Ok(bytes))) => {
-                let ended = {
+                let (ended, backlog) = {
                     let mut state = inner.state.borrow_mut();
                     let Some(pipeline) = state.pipeline.as_mut() else { return };
                     pipeline.feed(&bytes);
-                    pipeline.is_ended()
+                    (pipeline.is_ended(), pipeline.backlog())
                 };
                 dispatch_events(inner);
                 if ended {
@@ -392,9 +605,28 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
                     return finish_stream(inner, cancel);
                 }
                 request_frame(inner);
+                if backlog > MAX_BACKLOG {
+                    // Rendering lags behind the network: stop pulling (backpressure reaches the socket) until the
+                    // next frame has rendered what arrived, so memory stays bounded and frames stay short.
+                    if cancel.guard(next_frame()).await.is_none() {
+                        return;
+                    }
+                }
             }
         }
     }
+}
+
+/// How many unrendered bytes may pile up before reading pauses for a frame.
+const MAX_BACKLOG: usize = 64 * 1024;
+
+/// Resolves at the next animation frame (at once without a window).
+async fn next_frame() {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window.request_animation_frame(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.
@@ -406,7 +638,7 @@ fn finish_stream(inner: &Inner, cancel: &CancelSignal) {
         let mut state = inner.state.borrow_mut();
         let state = &mut *state;
         state.outcome = state.pipeline.as_mut().map(|p| p.finish(&mut state.applier));
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     dispatch_events(inner);
 }
@@ -423,7 +655,7 @@ fn fail(inner: &Inner, cancel: Option<&CancelSignal>, error: StreamError) {
             Some(pipeline) => pipeline.fail(error, &mut state.applier),
             None => Outcome::Error(error),
         });
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     dispatch_events(inner);
 }
@@ -436,7 +668,7 @@ fn abort(inner: &Inner) {
     }
     let state = &mut *state;
     state.outcome = Some(state.pipeline.as_mut().map(|p| p.abort(&mut state.applier)).unwrap_or(Outcome::Aborted));
-    state.lifecycle = Lifecycle::Ended;
+    state.end();
 }
 
 /// The promise's value: the settled outcome.
@@ -447,7 +679,7 @@ fn end_stream(inner: &Inner) -> JsValue {
     if state.lifecycle != Lifecycle::Ended {
         // Every path above settles the outcome; this keeps "exactly one outcome" true even if one did not.
         state.outcome.get_or_insert(Outcome::Incomplete);
-        state.lifecycle = Lifecycle::Ended;
+        state.end();
     }
     state_outcome_js(&state)
 }
@@ -492,6 +724,7 @@ fn request_frame(inner: &Rc<Inner>) {
 
 /// Hands collected stream events to the host's `onEvent`, outside any borrow of the state.
 fn dispatch_events(inner: &Inner) {
+    dispatch_patches(inner);
     let Some(callback) = &inner.on_event else { return };
     let events: Vec<JsValue> = {
         let mut state = inner.state.borrow_mut();
@@ -501,6 +734,45 @@ fn dispatch_events(inner: &Inner) {
     for event in events {
         // A throwing host callback must not break rendering.
         let _ = callback.call1(&JsValue::NULL, &event);
+    }
+}
+
+/// Hands the ops applied since the last call to the host's `onPatch`, outside any borrow of the state.
+fn dispatch_patches(inner: &Inner) {
+    let Some(callback) = &inner.on_patch else { return };
+    let ops = {
+        let mut state = inner.state.borrow_mut();
+        match state.applier.host.as_mut() {
+            Some(ops) if !ops.is_empty() => std::mem::take(ops),
+            _ => return,
+        }
+    };
+    let _ = callback.call1(&JsValue::NULL, &super::headless::ops_to_js(&ops));
+}
+
+/// Where a renderer's patch ops go: the DOM, the host's `onPatch`, or both.
+struct Sink {
+    dom: Option<DomApplier>,
+    /// Ops waiting to be handed to `onPatch`.
+    host: Option<Vec<PatchOp>>,
+    host_ops: u64,
+}
+
+impl Sink {
+    fn mutations(&self) -> u64 {
+        self.dom.as_ref().map_or(self.host_ops, DomApplier::mutations)
+    }
+}
+
+impl PatchSink for Sink {
+    fn apply(&mut self, ops: &[PatchOp]) {
+        if let Some(dom) = self.dom.as_mut() {
+            dom.apply(ops);
+        }
+        if let Some(host) = self.host.as_mut() {
+            host.extend_from_slice(ops);
+            self.host_ops += ops.iter().filter(|op| !matches!(op, PatchOp::Release { .. })).count() as u64;
+        }
     }
 }
 
@@ -621,7 +893,12 @@ fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     })
 }
 
-type ParsedOptions = (RenderOptions, DialectChoice, Option<Function>);
+struct ParsedOptions {
+    opts: RenderOptions,
+    dialect: DialectChoice,
+    on_event: Option<Function>,
+    on_patch: Option<Function>,
+}
 
 fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
     let mut opts = RenderOptions::default();
@@ -633,6 +910,7 @@ fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
         value.as_bool().ok_or_else(|| JsError::new(&format!("option {name} must be a boolean")))
     };
     opts.gfm = flag("gfm", true)?;
+    opts.math = flag("math", true)?;
     opts.trusted = flag("unsafe", false)?;
     let images = get(options, "images");
     opts.images = if images.is_undefined() {
@@ -660,11 +938,10 @@ fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
         Some(name) => parse_dialect(&name)?,
         None => DialectChoice::Auto,
     };
-    let on_event = get(options, "onEvent");
-    let on_event = match on_event.dyn_into::<Function>() {
-        Ok(function) => Some(function),
-        Err(value) if value.is_undefined() || value.is_null() => None,
-        Err(_) => return Err(JsError::new("option onEvent must be a function")),
+    let callback = |name: &str| match get(options, name).dyn_into::<Function>() {
+        Ok(function) => Ok(Some(function)),
+        Err(value) if value.is_undefined() || value.is_null() => Ok(None),
+        Err(_) => Err(JsError::new(&format!("option {name} must be a function"))),
     };
-    Ok((opts, dialect, on_event))
+    Ok(ParsedOptions { opts, dialect, on_event: callback("onEvent")?, on_patch: callback("onPatch")? })
 }

@@ -21,6 +21,12 @@ impl DomApplier {
         DomApplier { document, nodes: vec![Some(container.clone().into())], mutations: 0, trusted }
     }
 
+    /// Drops the id table once no more ops will come (the DOM nodes stay in the page).
+    pub fn forget_nodes(&mut self) {
+        self.nodes.truncate(1);
+        self.nodes.shrink_to_fit();
+    }
+
     pub fn mutations(&self) -> u64 {
         self.mutations
     }
@@ -35,6 +41,15 @@ impl DomApplier {
             self.nodes.resize(index + 1, None);
         }
         self.nodes[index] = Some(node);
+    }
+
+    /// Parses `html` in the context of `holder` and appends the result; `None` when the page does not allow it.
+    fn parse_html(&self, holder: &Element, html: &str) -> Option<()> {
+        let range = self.document.create_range().ok()?;
+        range.select_node_contents(holder).ok()?;
+        let fragment = range.create_contextual_fragment(html).ok()?;
+        holder.append_child(&fragment).ok()?;
+        Some(())
     }
 
     /// Applies one op. DOM calls that throw (a broken op stream, a page script that moved our nodes) are skipped:
@@ -52,14 +67,15 @@ impl DomApplier {
             }
             PatchOp::CreateRawHtml { id, html } => {
                 let holder = self.document.create_element("rillmark-html").ok()?;
-                holder.set_attribute("style", "display: contents").ok()?;
-                if self.trusted {
-                    let range = self.document.create_range().ok()?;
-                    range.select_node_contents(&holder).ok()?;
-                    let fragment = range.create_contextual_fragment(html).ok()?;
-                    holder.append_child(&fragment).ok()?;
-                } else {
-                    // Never reached: the renderer emits raw HTML only in trusted mode. Show it as text regardless.
+                // Through the CSSOM, not a `style` attribute: allowed under a strict `style-src`.
+                if let Some(styled) = holder.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = styled.style().set_property("display", "contents");
+                }
+                // Trusted mode parses raw HTML with the browser. Where the page forbids that (Trusted Types), or in
+                // safe mode (never reached: the renderer emits raw HTML only when trusted), it is shown as text:
+                // content never silently disappears.
+                let parsed = self.trusted.then(|| self.parse_html(&holder, html)).flatten();
+                if parsed.is_none() {
                     holder.set_text_content(Some(html));
                 }
                 self.put(*id, holder.into());
@@ -73,8 +89,8 @@ impl DomApplier {
             PatchOp::AppendText { id, text } => {
                 self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.append_data(text).ok()?;
             }
-            PatchOp::SetText { id, text } => {
-                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.set_data(text);
+            PatchOp::ReplaceText { id, start, delete, text } => {
+                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.replace_data(*start, *delete, text).ok()?;
             }
             PatchOp::Append { parent, child } => {
                 self.get(*parent)?.append_child(self.get(*child)?).ok()?;

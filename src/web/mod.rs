@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod apply;
+pub mod headless;
 pub mod source;
 
 pub use api::Renderer;

@@ -37,10 +37,19 @@ export async function setUp() {
  * Opens a page that collects console errors and page errors. `allow` lists regular expressions of console errors a
  * test expects (e.g. Chromium's "Failed to load resource: … status of 500" for an injected HTTP error).
  */
-export async function openPage(browser, { allow = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
+export async function openPage(browser, { allow = [], permissions = [], viewport = { width: 1100, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  if (permissions.length) await context.grantPermissions(permissions);
+  // Unhandled rejections become console errors, which every test fails on.
+  await context.addInitScript(() => addEventListener("unhandledrejection", (event) =>
+    console.error(`unhandledrejection: ${event.reason?.stack ?? event.reason}`)));
   const page = await context.newPage();
   const problems = [];
+  // Nothing may leave the machine: requests to any host but 127.0.0.1 are refused here (a test that wants one
+  // answered routes it on the page first, which takes precedence) and recorded.
+  const external = [];
+  await context.route((url) => !/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(url.href) && /^(https?|wss?):/.test(url.protocol),
+    (route) => { external.push(route.request().url()); return route.abort("blockedbyclient"); });
   let fatal;
   const failed = new Promise((_, reject) => { fatal = reject; });
   failed.catch(() => {});
@@ -57,9 +66,16 @@ export async function openPage(browser, { allow = [] } = {}) {
     problems.push("the page crashed");
     fatal(new Error("the page crashed"));
   });
+  page.on("console", (msg) => {
+    // Unhandled promise rejections surface as console errors in Chromium ("Uncaught (in promise)"): already caught
+    // by the listener above; this one keeps warnings from the page visible in a failure message.
+    if (msg.type() === "warning" && /rillmark|rejected/i.test(msg.text())) problems.push(`console.warn: ${msg.text()}`);
+  });
   return {
     page,
     problems,
+    /** URLs of requests to hosts other than 127.0.0.1 (refused). */
+    external,
     /** Rejects at the first uncaught exception in the page, so a test fails at once instead of timing out. */
     failed,
     close: () => context.close(),
@@ -104,7 +120,9 @@ export async function eventually(check, { timeout = 5000, interval = 50, message
 export async function screenshot(page, name, locator) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);
-  const style = ".composer { display: none !important; }";
+  // The transcript scrolls inside a fixed-height layout; let it grow so the capture holds the whole answer.
+  const style = ".composer { display: none !important; } body { height: auto !important; } " +
+    ".transcript { overflow: visible !important; } .layout { display: block !important; }";
   await (locator ?? page).screenshot({ path: file, style, ...(locator ? {} : { fullPage: true }) });
   return file;
 }

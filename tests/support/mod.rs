@@ -74,6 +74,16 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A generator seeded from [`base_seed`] (`RILLMARK_SEED` replays a run).
+    pub fn from_env() -> Self {
+        Rng(base_seed())
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
     /// A number in `1..=max`.
     pub fn between_1_and(&mut self, max: usize) -> usize {
         1 + (self.next_u64() % max.max(1) as u64) as usize

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Turns wasm-bindgen's output in pkg/ into the publishable npm package:
+//   1. the public rillmark.d.ts: wasm-streams' internal classes and the raw wasm exports removed (see below), then
+//      checked against the list of names the package means to export, and for `any`;
+//   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in;
+//   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, ...).
+// Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
+//
+// Why a post-processing step for the .d.ts: wasm-streams 0.7 declares its JS adapter classes (IntoUnderlyingSource,
+// IntoUnderlyingSink, IntoUnderlyingByteSource) with `#[wasm_bindgen(private)]`, so the JS module does not export
+// them, but wasm-bindgen 0.2.130 still writes `declare class X {...}` plus `export type { X }` for every private
+// class into the .d.ts, by design (wasm-bindgen PR #4788, cli-support js/mod.rs: "For hidden classes, add export type
+// statement"), together with web-sys' `ReadableStreamType` that one of them uses. `skip_typescript` can only be set
+// where a type is defined (in wasm-streams, not here) and wasm-bindgen has no flag for it, so the only places left are
+// this script or a fork of wasm-streams. The script removes exactly the declarations it knows and fails the build if
+// anything else unexpected appears, so a wasm-bindgen upgrade cannot silently widen the public API.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PKG = path.resolve(process.argv[2] ?? path.join(ROOT, "pkg"));
+const NAME = "rillmark";
+
+/** Internal declarations removed from the public .d.ts. */
+const PRIVATE_CLASSES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+const PRIVATE_TYPES = ["ReadableStreamType"];
+
+/** Every name the public .d.ts may export; anything else fails the build. */
+export const PUBLIC_EXPORTS = [
+  // src/web/api.rs: the Renderer class and its typescript_custom_section
+  "Renderer", "RendererOptions", "ImagePolicy", "Dialect", "StreamOptions", "StreamSource", "LiveStats", "OutcomeStats",
+  "DoneOutcome", "IncompleteOutcome", "ErrorOutcome", "AbortedOutcome", "Outcome", "StreamError",
+  "TextStreamEvent", "ReasoningStreamEvent", "ToolCallStreamEvent", "UsageStreamEvent", "FinishStreamEvent",
+  "ErrorStreamEvent", "UnknownStreamEvent", "MalformedStreamEvent", "StreamEvent", "RendererStatus", "PatchOp",
+  // wasm-bindgen --target web: the initialisers
+  "InitInput", "InitOutput", "SyncInitInput", "initSync", "default",
+];
+
+/** The files of the package, besides package.json. */
+export const PACKAGE_FILES = [
+  `${NAME}.js`, `${NAME}.d.ts`, `${NAME}_bg.wasm`, `${NAME}.css`, "README.md", "LICENSE-MIT", "LICENSE-APACHE",
+];
+
+function fail(message) {
+  console.error(`scripts/package.mjs: ${message}`);
+  process.exit(1);
+}
+
+function crateVersion() {
+  const toml = fs.readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
+  const pkg = toml.split(/^\[/m).find((section) => section.startsWith("package]"));
+  const version = pkg?.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
+  if (!version) fail("no [package] version in Cargo.toml");
+  return version;
+}
+
+/** Replaces (by default: removes) one declaration of the generated .d.ts; fails if it is not there. */
+function removeDeclaration(dts, name, pattern, replacement = "") {
+  if (!pattern.test(dts)) fail(`expected ${name} in the generated .d.ts; wasm-bindgen's output changed: review`);
+  return dts.replace(pattern, replacement);
+}
+
+const docComment = String.raw`(?:/\*\*(?:(?!\*/)[\s\S])*\*/\n)?`;
+
+export function publicDts(dts) {
+  for (const name of PRIVATE_CLASSES) {
+    dts = removeDeclaration(dts, name, new RegExp(String.raw`\n${docComment}declare class ${name} \{\n[\s\S]*?\n\}\n`));
+    dts = removeDeclaration(dts, name, new RegExp(String.raw`export type \{ ${name} \};\n`));
+  }
+  for (const name of PRIVATE_TYPES) {
+    dts = removeDeclaration(dts, name, new RegExp(String.raw`${docComment}\n?export type ${name} = [^;]*;\n`));
+  }
+  // `init()` resolves with the wasm instance's exports: raw functions typed with `any` and the internals' shims.
+  // Hosts need at most the memory; the narrower type is a true supertype of what they get.
+  dts = removeDeclaration(dts, "InitOutput", /export interface InitOutput \{\n[\s\S]*?\n\}\n/);
+  dts = dts.replace(
+    /(export type InitInput = [^\n]*\n)/,
+    "$1\n/** What `init()` and `initSync()` resolve with: the module's memory (the other wasm exports are internal). */\n" +
+      "export interface InitOutput {\n    readonly memory: WebAssembly.Memory;\n}\n",
+  );
+  // The default export's local name shows in editors' hovers: `init`, as the docs call it, not `__wbg_init`.
+  dts = removeDeclaration(dts, "__wbg_init", /export default function __wbg_init ?\(/, "export default function init(");
+  dts = dts.replace(/\n{3,}/g, "\n\n").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n\n?/, "");
+  // wasm-bindgen declares `[Symbol.dispose](): void` on Renderer (the runtime adds it where Symbol.dispose exists).
+  // `Symbol.dispose` is typed only in TypeScript's esnext.disposable lib (TS >= 5.2), so a consumer compiling with
+  // `lib: ["es2022", "dom"]` and skipLibCheck off gets TS2550 inside our .d.ts; the lib reference makes it resolve.
+  dts = `/* ${NAME}: TypeScript declarations of the public API. Generated by wasm-bindgen and scripts/package.mjs. */\n` +
+    `/// <reference lib="esnext.disposable" />\n` + dts;
+  checkDts(dts);
+  return dts;
+}
+
+/** The names a .d.ts exports (top-level `export ...` forms wasm-bindgen and the custom section use). */
+export function exportedNames(dts) {
+  const names = new Set();
+  for (const m of dts.matchAll(/^export (?:declare )?(?:class|interface|type|function|const|enum) (\w+)/gm)) names.add(m[1]);
+  for (const m of dts.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) {
+    for (const n of m[1].split(",")) names.add(n.trim().split(/\s+as\s+/).pop());
+  }
+  if (/^export default /m.test(dts)) names.add("default");
+  return names;
+}
+
+function stripComments(text) {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
+}
+
+function checkDts(dts) {
+  const names = exportedNames(dts);
+  const unexpected = [...names].filter((n) => !PUBLIC_EXPORTS.includes(n));
+  const missing = PUBLIC_EXPORTS.filter((n) => !names.has(n));
+  if (unexpected.length) fail(`unexpected exports in the public .d.ts: ${unexpected.join(", ")} (internal? public?)`);
+  if (missing.length) fail(`the public .d.ts lacks: ${missing.join(", ")}`);
+  const code = stripComments(dts);
+  for (const word of [...PRIVATE_CLASSES, ...PRIVATE_TYPES, "any"]) {
+    if (new RegExp(String.raw`\b${word}\b`).test(code)) fail(`the public .d.ts still mentions \`${word}\``);
+  }
+}
+
+function packageJson(version, sideEffects) {
+  return {
+    name: NAME,
+    version,
+    description:
+      "Streams an LLM's HTTP response into safe, incrementally rendered markdown in the browser (Rust → WebAssembly)",
+    keywords: ["markdown", "streaming", "llm", "sse", "wasm", "webassembly", "commonmark", "gfm", "openai", "anthropic"],
+    homepage: "https://github.com/rillmark/rillmark#readme",
+    bugs: { url: "https://github.com/rillmark/rillmark/issues" },
+    repository: { type: "git", url: "git+https://github.com/rillmark/rillmark.git" },
+    license: "MIT OR Apache-2.0",
+    type: "module",
+    main: `./${NAME}.js`,
+    module: `./${NAME}.js`,
+    types: `./${NAME}.d.ts`,
+    exports: {
+      ".": { types: `./${NAME}.d.ts`, default: `./${NAME}.js` },
+      [`./${NAME}_bg.wasm`]: `./${NAME}_bg.wasm`,
+      [`./${NAME}.css`]: `./${NAME}.css`,
+      "./package.json": "./package.json",
+    },
+    files: PACKAGE_FILES,
+    sideEffects,
+  };
+}
+
+function main() {
+  const dtsPath = path.join(PKG, `${NAME}.d.ts`);
+  if (!fs.existsSync(dtsPath)) fail(`${dtsPath} is missing: run wasm-bindgen first`);
+  const dts = fs.readFileSync(dtsPath, "utf8");
+  if (dts.startsWith(`/* ${NAME}: `)) checkDts(dts); // already processed (the script ran twice on one pkg/)
+  else fs.writeFileSync(dtsPath, publicDts(dts));
+  // The raw wasm exports' declarations are internals too; no supported use imports the .wasm as an ES module.
+  fs.rmSync(path.join(PKG, `${NAME}_bg.wasm.d.ts`), { force: true });
+
+  const copies = [
+    ["npm/README.md", "README.md"], ["LICENSE-MIT", "LICENSE-MIT"], ["LICENSE-APACHE", "LICENSE-APACHE"],
+    [`css/${NAME}.css`, `${NAME}.css`],
+  ];
+  for (const [from, to] of copies) fs.copyFileSync(path.join(ROOT, from), path.join(PKG, to));
+
+  // The stylesheet is a side effect when imported (`import "rillmark/rillmark.css"`); so are wasm-bindgen snippets.
+  const sideEffects = [`./${NAME}.css`];
+  const files = [...PACKAGE_FILES];
+  if (fs.existsSync(path.join(PKG, "snippets"))) {
+    sideEffects.push("./snippets/*");
+    files.push("snippets/");
+  }
+  const version = crateVersion();
+  const json = packageJson(version, sideEffects);
+  json.files = files;
+  fs.writeFileSync(path.join(PKG, "package.json"), `${JSON.stringify(json, null, 2)}\n`);
+
+  const present = new Set(fs.readdirSync(PKG));
+  const stray = [...present].filter((f) => f !== "package.json" && !files.includes(f) && !files.includes(`${f}/`));
+  if (stray.length) fail(`files in ${PKG} that the package would not ship: ${stray.join(", ")}`);
+  for (const f of PACKAGE_FILES) if (!present.has(f)) fail(`${f} missing from ${PKG}`);
+  console.log(`  + ${path.relative(process.cwd(), PKG) || "."}/: package.json (${NAME} ${version}), public .d.ts, ` +
+    "README.md, licences, rillmark.css");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

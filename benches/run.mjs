@@ -1,6 +1,6 @@
 // Browser benchmark: rillmark against streaming-markdown (smd), marked and markdown-it in headless Chromium.
 //
-//   ./build.sh build && node benches/run.mjs            full run (~15-25 min on 2 shared cores)
+//   ./build.sh build && node benches/run.mjs            full run (~20 min on 2 shared cores)
 //   node benches/run.mjs --quick                        2 KB + 20 KB answers, token chunking, 1 rep (~1 min)
 //   node benches/run.mjs --docs answer-20k --chunkings token,64 --adapters rillmark,smd --reps 5 --no-memory
 //
@@ -14,8 +14,11 @@
 //   (default 2000) of streaming; the total is extrapolated linearly by chunks and reported as a floor ("≥"), and a
 //   capped adapter is not repeated;
 // - a run with more than `--big` chunks (default 30000: char chunking of the ≥ 36 KB documents) is done once, not
-//   `--reps` times. rillmark and smd always run to the end;
+//   `--reps` times;
+// - rillmark and smd stop after `--cap-all` ms (default 30000), also reported as a floor, and a run slower than
+//   `--slow` ms (default 15000) is not repeated (quadratic layout cases: see results/findings.md);
 // - char chunking runs only on documents of at most `--char-max` bytes (default 30000).
+// `--from a.json,b.json` makes the report from earlier raw files without running (for a run done in parts).
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -47,6 +50,12 @@ const CAP_MS = Number(opt("cap", 2000));
 const CHAR_MAX = Number(opt("char-max", 30000));
 // Incremental renderers (linear) always run to the end; the re-render-everything ones are capped.
 const CAPPED = new Set(opt("capped", "marked,markdown-it").split(","));
+// Every other adapter stops after `--cap-all` ms (default 30000), also reported as a floor; and an adapter whose run
+// took longer than `--slow` ms (default 15000) is not repeated.
+const CAP_ALL_MS = Number(opt("cap-all", 30000));
+const SLOW_MS = Number(opt("slow", 15000));
+// `--from a.json,b.json`: no runs; the report is made from earlier raw files (e.g. a run split in parts).
+const FROM = opt("from", "");
 // Runs with more chunks than this are done once instead of `reps` times (char chunking of the big documents).
 const BIG_RUN_CHUNKS = Number(opt("big", 30000));
 const MEMORY = !flag("no-memory") && !quick;
@@ -137,7 +146,20 @@ const userAgent = await probe.evaluate(() => window.bench.userAgent);
 if (!isolated) console.warn("warning: page is not cross-origin isolated; performance.now() is coarse (100 µs)");
 await probe.close();
 
-for (const doc of DOCS) {
+if (FROM) {
+  for (const file of FROM.split(",")) {
+    const part = JSON.parse(readFileSync(file, "utf8"));
+    raw.streamed.push(...part.streamed);
+    raw.oneShot.push(...part.oneShot);
+    raw.firstToken ??= part.firstToken;
+    raw.burst ??= part.burst;
+    raw.memory.push(...(part.memory ?? []));
+    for (const e of part.machine?.pageErrors ?? []) pageErrors.push(e);
+  }
+  DOCS.splice(0, DOCS.length, ...new Set(raw.streamed.map((r) => r.doc)));
+  CHUNKINGS.splice(0, CHUNKINGS.length, ...["char", "token", "64", "burst"].filter((c) => raw.streamed.some((r) => r.chunking === c)));
+}
+for (const doc of FROM ? [] : DOCS) {
   // One-shot cost: whole document, one write, end, layout; 5 reps, rotating.
   {
     const page = await openPage();
@@ -163,11 +185,11 @@ for (const doc of DOCS) {
           doc,
           adapter,
           chunking,
-          capMs: CAPPED.has(adapter) ? CAP_MS : Infinity,
+          capMs: CAPPED.has(adapter) ? CAP_MS : CAP_ALL_MS,
         });
         r.rep = rep;
         raw.streamed.push(r);
-        if (r.truncated) capped.add(adapter);
+        if (r.truncated || r.totalMs > SLOW_MS) capped.add(adapter);
         console.log(
           `[${elapsed()}] ${doc} ${chunking} ${adapter} rep ${rep}: ${r.totalMs.toFixed(1)} ms` +
             (r.truncated ? ` (capped after ${r.chunksDone}/${r.chunks} chunks)` : ""),
@@ -180,7 +202,7 @@ for (const doc of DOCS) {
   writeFileSync(join(OUT, "raw-partial.json"), JSON.stringify(raw) + "\n");
 }
 
-if (ADAPTERS.includes("rillmark") && !quick) {
+if (ADAPTERS.includes("rillmark") && !quick && !FROM) {
   const page = await openPage();
   raw.firstToken = await page.evaluate(() => window.bench.firstToken({ reps: 20 }));
   raw.burst = [];
@@ -190,7 +212,7 @@ if (ADAPTERS.includes("rillmark") && !quick) {
   await page.close();
   console.log(`[${elapsed()}] first token and burst done`);
 }
-if (MEMORY) {
+if (MEMORY && !FROM) {
   for (const free of ["after-frame", "now", "never"]) {
     const page = await openPage();
     raw.memory.push(await page.evaluate((f) => window.bench.memory({ free: f }), free));
@@ -238,7 +260,11 @@ function agg(doc, chunking, adapter, pick = (r) => r.totalMs) {
 }
 const oneShot = (doc, adapter) => median(raw.oneShot.filter((r) => r.doc === doc && r.adapter === adapter).map((r) => r.ms));
 const f = (x, d = 2) => (x == null || Number.isNaN(x) ? "–" : x.toFixed(d));
-const ratio = (a, b) => (a && b ? `${a.lowerBound || b.lowerBound ? "≥" : ""}${f(a.value / b.value)}` : "–");
+const ratio = (a, b) => {
+  if (!a || !b) return "–";
+  if (a.lowerBound && b.lowerBound) return `≈${f(a.value / b.value)} (both capped: rate per chunk)`;
+  return `${a.lowerBound ? "≥" : b.lowerBound ? "≤" : ""}${f(a.value / b.value)}`;
+};
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 
 const lines = [];
@@ -251,8 +277,9 @@ out(`${machine.wasmGzipBytes} B gzip -9 · reps ${REPS} (median; 1 for runs over
 out(`char chunking only on documents ≤ ${CHAR_MAX} B`);
 out();
 out("Command: `./build.sh build && node benches/run.mjs`. Each chunk = `write + flush` + a forced layout read; totals");
-out("include `end()`. Ratios are adapter total / smd total in the same page (lower is better). `≥` marks a run capped");
-out("after the cap and extrapolated linearly by chunks (a floor: re-rendering everything per chunk is quadratic).");
+out("include `end()`. Ratios are adapter total / smd total in the same page (lower is better). A capped run's total is");
+out("extrapolated linearly by chunks, a floor (the slow cases are quadratic): `≥` when the adapter was capped, `≤` when");
+out("smd was.");
 out("A MutationObserver counts mutations during the timed loop (its bookkeeping is in every adapter's time).");
 out("marked and markdown-it re-render the whole text into `innerHTML` per chunk, unsanitised.");
 out();

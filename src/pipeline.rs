@@ -107,6 +107,16 @@ struct Reasoning {
     open: bool,
 }
 
+impl Reasoning {
+    /// Closes the `<details>` once the answer begins (the reader's attention moves to the answer).
+    fn collapse(&mut self, ops: &mut Vec<PatchOp>) {
+        if self.open {
+            self.open = false;
+            ops.push(PatchOp::RemoveAttribute { id: self.details, name: "open" });
+        }
+    }
+}
+
 /// Response bytes → rendered DOM ops, for one stream (or one written document).
 pub struct Pipeline {
     opts: RenderOptions,
@@ -262,9 +272,8 @@ impl Pipeline {
         let answer_started = self.answer.is_dirty() && !self.answer.text().is_empty();
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.render(&mut self.ids, &mut self.ops);
-            if reasoning.open && answer_started {
-                reasoning.open = false;
-                self.ops.push(PatchOp::RemoveAttribute { id: reasoning.details, name: "open" });
+            if answer_started {
+                reasoning.collapse(&mut self.ops);
             }
         }
         self.answer.render(&mut self.ids, &mut self.ops);
@@ -342,9 +351,8 @@ impl Pipeline {
         self.finished = true;
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.finish(&mut self.ids, &mut self.ops);
-            if reasoning.open && !self.answer.text().is_empty() {
-                reasoning.open = false;
-                self.ops.push(PatchOp::RemoveAttribute { id: reasoning.details, name: "open" });
+            if !self.answer.text().is_empty() {
+                reasoning.collapse(&mut self.ops);
             }
         }
         self.answer.finish(&mut self.ids, &mut self.ops);

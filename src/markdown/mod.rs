@@ -40,6 +40,7 @@ use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use render::RenderedDoc;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -173,11 +174,11 @@ impl IncrementalMarkdown {
             return;
         }
         self.dirty = false;
-        if self.append_in_place(ops) {
-            self.rendered_len = self.src.len();
+        let appended = self.append_in_place(ops);
+        self.rendered_len = self.src.len();
+        if appended {
             return;
         }
-        self.rendered_len = self.src.len();
         self.open_fence_at_margin = false;
         self.promote_candidate();
         if let Some(resume) = self.resume.take() {
@@ -200,9 +201,12 @@ impl IncrementalMarkdown {
         let context = resume.map_or("", |r| r.context.as_str());
         let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
-        let with_context = format!("{context}{body}");
+        // Only a resumed parse has context; the plain open tail is speculated on in place, without a copy.
+        let with_context: Cow<'_, str> =
+            if context.is_empty() { Cow::Borrowed(body) } else { format!("{context}{body}").into() };
         let shown = speculate::speculate(&with_context, self.opts.gfm);
-        let speculated = shown.as_ref() != with_context.as_str();
+        // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
+        let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
         self.exact = !speculated;
         // Committed footnote definitions go along only when this text references them (there may be many).
         let mut prefix = String::new();
@@ -219,7 +223,11 @@ impl IncrementalMarkdown {
             self.resume = resume.cloned();
             return true;
         }
-        self.last_parse_text.clone_from(&parse_text);
+        if resume.is_some() {
+            self.last_parse_text.clone_from(&parse_text);
+        } else {
+            self.last_parse_text.clear();
+        }
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
@@ -433,8 +441,8 @@ impl IncrementalMarkdown {
                     self.quote_candidate(start, open_defs)
                 }
                 render::BlockDetail::Paragraph if !speculated => {
-                    let start = line_offset(open_start).map(|at| base + at);
-                    self.paragraph_candidate(resume.is_some(), start, open_defs);
+                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
+                    self.paragraph_candidate(start, open_defs);
                     None
                 }
                 _ => None,
@@ -461,9 +469,10 @@ impl IncrementalMarkdown {
         true
     }
 
-    /// At the end of a line inside block quotes whose last block is a settled paragraph (`> > text`), the next line
-    /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
-    fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
+    /// Scans the open paragraph's new text for settledness. `start` is where the paragraph starts (a new scan
+    /// begins there unless one for that start exists); `None` continues the current scan (a resumed parse starts
+    /// mid-paragraph). Returns the paragraph's pre-block definitions when everything so far is settled.
+    fn scan_settled(&mut self, start: Option<usize>, defs: String) -> Option<String> {
         if let Some(start) = start {
             if self.settle.as_ref().is_none_or(|s| s.start != start) {
                 let state = settle::InlineSettle::default();
@@ -472,13 +481,17 @@ impl IncrementalMarkdown {
         }
         let scan = self.settle.as_mut()?;
         let new_text = &self.src[scan.scanned..];
+        // A line with a pipe may yet become a table header when a delimiter row follows: that needs the whole line.
         scan.has_pipe |= self.opts.gfm && new_text.contains('|');
         scan.state.feed(new_text);
         scan.scanned = self.src.len();
-        if scan.has_pipe || !scan.state.is_settled() {
-            return None;
-        }
-        let defs = scan.defs.clone();
+        (!scan.has_pipe && scan.state.is_settled()).then(|| scan.defs.clone())
+    }
+
+    /// At the end of a line inside block quotes whose last block is a settled paragraph (`> > text`), the next line
+    /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
+    fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
+        let defs = self.scan_settled(start, defs)?;
         let mut path = Vec::new();
         let mut level = self.blocks.last()?;
         loop {
@@ -578,34 +591,8 @@ impl IncrementalMarkdown {
 
     /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
     /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
-    fn paragraph_candidate(&mut self, resumed: bool, start: Option<usize>, defs: String) {
-        // A resumed parse starts mid-paragraph: the scan keeps the paragraph's real start.
-        let start = match (&self.settle, resumed, start) {
-            (Some(settle), true, _) => settle.start,
-            (_, false, Some(start)) => start,
-            _ => return,
-        };
-        if self.settle.as_ref().is_none_or(|s| s.start != start) {
-            self.settle = Some(ParagraphSettle {
-                start,
-                defs,
-                scanned: start,
-                has_pipe: false,
-                state: settle::InlineSettle::default(),
-            });
-        }
-        let Some(scan) = self.settle.as_mut() else { return };
-        let new_text = &self.src[scan.scanned..];
-        // A line with a pipe may yet become a table header when a delimiter row follows: that needs the whole line.
-        scan.has_pipe |= self.opts.gfm && new_text.contains('|');
-        scan.state.feed(new_text);
-        scan.scanned = self.src.len();
-        if scan.has_pipe {
-            return;
-        }
-        if !scan.state.is_settled() {
-            return;
-        }
+    fn paragraph_candidate(&mut self, start: Option<usize>, defs: String) {
+        let Some(defs) = self.scan_settled(start, defs) else { return };
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
@@ -618,7 +605,6 @@ impl IncrementalMarkdown {
         };
         let src = self.src.as_str();
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
-        let defs = scan.defs.clone();
         let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
             defs: defs.clone(),
@@ -704,8 +690,7 @@ impl IncrementalMarkdown {
         }
         self.stats.appended_in_place += 1;
         if leaf == Leaf::Inline {
-            self.rendered_len = self.src.len();
-            self.paragraph_candidate(true, None, String::new());
+            self.paragraph_candidate(None, String::new());
         }
         true
     }

@@ -47,11 +47,6 @@ impl IdAllocator {
     fn free(&mut self, id: NodeId) {
         self.free.push(id);
     }
-
-    /// How many ids are in use.
-    pub fn live(&self) -> usize {
-        (self.next as usize - 1) - self.free.len()
-    }
 }
 
 impl Default for IdAllocator {

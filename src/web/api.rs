@@ -421,7 +421,7 @@ impl Renderer {
             let request = window.fetch_with_str_and_init(&url, init.unchecked_ref());
             match cancel.guard(JsFuture::from(request)).await {
                 None => {}
-                Some(Ok(response)) => read_response(&inner, &cancel, response.unchecked_into()).await,
+                Some(Ok(response)) => read_response(&inner, &cancel, response.unchecked_into(), None).await,
                 Some(Err(error)) if is_abort_error(&error) => abort(&inner),
                 Some(Err(error)) => fail(&inner, None, StreamError::new(ErrorKind::Network, js_error_message(&error))),
             }
@@ -450,7 +450,7 @@ impl Renderer {
         let inner = self.inner.clone();
         future_to_promise(async move {
             if source.is_instance_of::<Response>() {
-                read_response_as(&inner, &cancel, source.unchecked_into(), dialect).await;
+                read_response(&inner, &cancel, source.unchecked_into(), dialect).await;
             } else if source.is_instance_of::<web_sys::ReadableStream>() {
                 start_pipeline(&inner, dialect, ResponseHeaders::default());
                 read_body(&inner, &cancel, source.unchecked_into()).await;
@@ -547,16 +547,7 @@ fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: Respon
     inner.state.borrow_mut().pipeline = Some(pipeline);
 }
 
-async fn read_response(inner: &Rc<Inner>, cancel: &CancelSignal, response: Response) {
-    read_response_as(inner, cancel, response, None).await
-}
-
-async fn read_response_as(
-    inner: &Rc<Inner>,
-    cancel: &CancelSignal,
-    response: Response,
-    dialect: Option<DialectChoice>,
-) {
+async fn read_response(inner: &Rc<Inner>, cancel: &CancelSignal, response: Response, dialect: Option<DialectChoice>) {
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let headers = ResponseHeaders {
         content_type: header("content-type"),

@@ -100,6 +100,9 @@ pub struct IncrementalMarkdown {
     open_fence_at_margin: bool,
     /// Text arrived since the last render.
     dirty: bool,
+    /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
+    /// one-shot render, so `finish` reconciles with a whole parse.
+    redefined_label: bool,
     finished: bool,
     stats: MarkdownStats,
 }
@@ -126,6 +129,7 @@ impl IncrementalMarkdown {
             exact: false,
             open_fence_at_margin: false,
             dirty: false,
+            redefined_label: false,
             finished: false,
             stats: MarkdownStats::default(),
         }
@@ -173,6 +177,20 @@ impl IncrementalMarkdown {
         if !self.dirty || self.finished {
             return;
         }
+        // New text that ends a line and starts another renders in two steps, the first at the line end: resume
+        // points (next line of a quote, next row, next item…) are found at line ends, and a chunk that carries a
+        // line break past them would otherwise leave the next parse starting lines earlier.
+        let line_end = self.src[self.rendered_len..].rfind('\n').map(|at| self.rendered_len + at + 1);
+        if let Some(cut) = line_end.filter(|&cut| cut < self.src.len() && cut > self.rendered_len) {
+            let rest = self.src.split_off(cut);
+            self.render_step(ids, ops);
+            self.src.push_str(&rest);
+            self.dirty = true;
+        }
+        self.render_step(ids, ops);
+    }
+
+    fn render_step(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         self.dirty = false;
         let appended = self.append_in_place(ops);
         self.rendered_len = self.src.len();
@@ -201,13 +219,49 @@ impl IncrementalMarkdown {
         let context = resume.map_or("", |r| r.context.as_str());
         let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
+        if let Some(resume) = resume.filter(|r| matches!(r.target, Target::Spine(_)) && r.context.is_empty()) {
+            // A quote resumed at a line start: the line must continue the paragraph, as its first characters after
+            // the quote markers tell (a blank line, list marker, `===` underline… would not).
+            let markers = body.len() - body.trim_start_matches(['>', ' ', '\t']).len();
+            match starts_plainly(&body[markers..]) {
+                Some(true) => {}
+                Some(false) => return false,
+                None if self.finished => return false,
+                None => {
+                    self.resume = Some(resume.clone());
+                    self.exact = false; // the line is held back
+                    return true;
+                }
+            }
+        }
         // Only a resumed parse has context; the plain open tail is speculated on in place, without a copy.
         let with_context: Cow<'_, str> =
             if context.is_empty() { Cow::Borrowed(body) } else { format!("{context}{body}").into() };
-        let shown = speculate::speculate(&with_context, self.opts.gfm);
+        // At the end the text is final: nothing is held back or closed early.
+        let shown = if self.finished {
+            Cow::Borrowed(&*with_context)
+        } else {
+            speculate::speculate(&with_context, self.opts.gfm)
+        };
         // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
         let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
         self.exact = !speculated;
+        // How much of `body` the parse sees (speculation may hold back its last lines; a rewrite keeps them all).
+        let shown_body_len =
+            if matches!(shown, Cow::Owned(_)) { body.len() } else { shown.len().saturating_sub(context.len()) };
+        let shortcuts = !self.finished; // the last pass commits every definition it reads
+        if let Some(resume) = resume.filter(|r| shortcuts && shown.len() == context.len() && r.boundary.is_none()) {
+            // Nothing after the resume point is shown yet (a table row being typed): when the DOM shows nothing
+            // there either, there is nothing to parse.
+            let open_block = self.blocks.get_mut(self.committed_blocks);
+            if open_block
+                .and_then(|b| resume.target.find_mut(b))
+                .is_some_and(|(_, children)| children.len() == resume.kept)
+            {
+                self.resume = Some(resume.clone());
+                return true;
+            }
+        }
         // Committed footnote definitions go along only when this text references them (there may be many).
         let mut prefix = String::new();
         for label in footnote_references(&shown) {
@@ -218,7 +272,7 @@ impl IncrementalMarkdown {
         }
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
-        if resume.is_some() && parse_text == self.last_parse_text {
+        if shortcuts && resume.is_some() && parse_text == self.last_parse_text {
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
             return true;
@@ -240,6 +294,7 @@ impl IncrementalMarkdown {
             if body.ends_with(['\n', '\r']) || body.is_empty() { None } else { Some(body_lines.len() as isize) };
         let start_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.start_line)).collect();
         let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
+        let definition_counts: Vec<isize> = doc.blocks.iter().map(|b| b.definition_lines as isize).collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
@@ -293,14 +348,21 @@ impl IncrementalMarkdown {
         }
         let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
         let mut commit_line = start_lines.get(final_count).copied();
+        if self.finished {
+            // The end of input ends every block.
+            final_count = block_count;
+            commit_line = Some(body_lines.len() as isize + 1);
+        }
         // Definitions make no block, but a definition that starts on a complete line after the last block ends
         // every block before it just the same (and ends the definitions before it).
         let last_end = end_lines.last().copied().unwrap_or(0);
         let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
-        if resume.is_none() || block_count > 0 {
-            let definition_start = (last_end + 1..complete_lines)
-                .rev()
-                .find(|&line| line_offset(line).is_some_and(|at| body[at..].trim_start_matches(' ').starts_with('[')));
+        if !self.finished && (resume.is_none() || block_count > 0) {
+            let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
+                // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
+                line_offset(line)
+                    .is_some_and(|at| at < shown_body_len && body[at..].trim_start_matches(' ').starts_with('['))
+            });
             if let Some(line) = definition_start.filter(|&line| line > 1) {
                 final_count = block_count;
                 commit_line = Some(line);
@@ -310,16 +372,36 @@ impl IncrementalMarkdown {
             let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
             let commit_offset = offset_or_end(commit_line);
             // A resumed parse's first block began before `base`, at the commit point.
-            let block_start = |i: usize| if i == 0 && resume.is_some() { 0 } else { offset_or_end(start_lines[i]) };
+            // A paragraph's leading definition lines are definitions, not the block's text.
+            let block_start = |i: usize| {
+                if i == 0 && resume.is_some() {
+                    0
+                } else {
+                    offset_or_end(start_lines[i] + definition_counts[i])
+                }
+            };
             let covered: Vec<(usize, usize)> =
                 (0..final_count).map(|i| (block_start(i), offset_or_end(end_lines[i] + 1))).collect();
-            let defs = definition_lines(&body[..commit_offset], &covered);
+            let mut defs = definition_lines(&body[..commit_offset], &covered, self.opts.gfm);
+            if !open_defs.is_empty() {
+                // The definitions before a resumed block went along with its parses; they are final with it.
+                let mut before = definition_lines(open_defs, &[], self.opts.gfm);
+                before.links.push_str(&defs.links);
+                before.footnotes.append(&mut defs.footnotes);
+                defs = before;
+            }
             let earlier_blocks = self.committed_sources.len();
             for (i, &(from, to)) in covered.iter().enumerate() {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
                 self.committed_sources.push(from..base + to);
             }
-            self.commit_definitions(defs, earlier_blocks, &mut differ);
+            // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
+            // committed blocks before it.
+            self.commit_definitions(
+                defs,
+                earlier_blocks + usize::from(resume.is_some() && final_count > 0),
+                &mut differ,
+            );
             self.committed_len = base + commit_offset;
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -332,7 +414,15 @@ impl IncrementalMarkdown {
         'candidates: {
             // One open block: find where the next parse may resume inside it.
             self.resume = resume.cloned();
-            let only_open_block = self.blocks.len() == self.committed_blocks + 1 && block_count <= 1;
+            // A block that began with definitions never resumes: the last definition may yet take following lines
+            // as its title.
+            // The open block must also reach the end of the text: definition lines after a paragraph are not its
+            // text, and a paragraph resume assumes they are.
+            let last_line = body_lines.len() as isize - isize::from(incomplete_last_line.is_none());
+            let only_open_block = self.blocks.len() == self.committed_blocks + 1
+                && block_count <= 1
+                && definition_counts.first().is_none_or(|&count| count == 0)
+                && end_lines.first().is_none_or(|&end| end >= last_line);
             let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
             if !only_open_block || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote) {
                 // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
@@ -350,7 +440,9 @@ impl IncrementalMarkdown {
             let open_defs = match resume {
                 Some(r) => r.defs.clone(),
                 None => {
-                    let before_block = &body[..line_offset(open_start).unwrap_or(0)];
+                    // With the definitions a paragraph starts with: a resume point lies after them.
+                    let text_start = open_start + definition_counts.first().copied().unwrap_or(0);
+                    let before_block = &body[..line_offset(text_start).unwrap_or(0)];
                     if before_block.contains("]:") {
                         format!("{before_block}\n")
                     } else {
@@ -404,32 +496,35 @@ impl IncrementalMarkdown {
                     }
                 }
                 render::BlockDetail::Table { row_lines } => {
+                    // A body row is its own line, final once the line is complete: resume after the last row shown
+                    // (partial rows are never shown), so each row is parsed once, with a minimal header as context.
                     let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    match rows.iter().rposition(|&line| complete(line)) {
-                        Some(n) if n >= 1 => line_offset(rows[n]).map(|at| {
+                    let after_rows = rows.last().filter(|&&last| complete(last)).map(|&last| last + 1);
+                    match after_rows.and_then(line_offset) {
+                        Some(at) => {
                             let context = match resume {
-                                Some(r) => r.context.clone(),
+                                Some(r) => Some(r.context.clone()),
                                 None => {
                                     let header = line_offset(open_start).unwrap_or(0);
                                     let header_line = first_line(&body[header..]);
                                     let after_header =
                                         body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                    format!("{header_line}\n{}\n", first_line(after_header))
+                                    table_context(first_line(after_header))
                                 }
                             };
-                            Resume {
+                            context.map(|context| Resume {
                                 at: base + at,
                                 defs: open_defs.clone(),
                                 context,
                                 block_tag: "table",
                                 target: Target::Child(1),
-                                kept: kept_before + n,
+                                kept: kept_before + rows.len(),
                                 boundary: None,
                                 drop_first: 0,
                                 tight: None,
-                            }
-                        }),
-                        _ => None,
+                            })
+                        }
+                        None => None,
                     }
                 }
                 render::BlockDetail::Other
@@ -459,7 +554,7 @@ impl IncrementalMarkdown {
         if let (None, Some(&first)) = (resume, start_lines.first()) {
             if first > 1 && Some(first) != incomplete_last_line {
                 let offset = line_offset(first).unwrap_or(0);
-                let defs = definition_lines(&self.src[base..base + offset], &[]);
+                let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
                 let blocks = self.committed_sources.len();
                 self.commit_definitions(defs, blocks, &mut differ);
                 self.committed_len = base + offset;
@@ -492,6 +587,12 @@ impl IncrementalMarkdown {
     /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
     fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
         let defs = self.scan_settled(start, defs)?;
+        // The paragraph must reach the last line: a line of quote markers alone ended it.
+        let complete = self.src.trim_end_matches(['\n', '\r']);
+        let last_line = &complete[complete.rfind(['\n', '\r']).map_or(0, |at| at + 1)..];
+        if last_line.trim_start_matches(['>', ' ', '\t']).is_empty() {
+            return None;
+        }
         let mut path = Vec::new();
         let mut level = self.blocks.last()?;
         loop {
@@ -533,9 +634,13 @@ impl IncrementalMarkdown {
         if !defs.links.is_empty() {
             let mut link_defs = (*self.link_defs).clone();
             for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
-                if let std::collections::hash_map::Entry::Vacant(entry) = link_defs.entry(normalize_label(&label)) {
-                    new_labels.push(label.to_lowercase());
-                    entry.insert((url, title));
+                match link_defs.entry(normalize_label(&label)) {
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        new_labels.push(label.to_lowercase());
+                        entry.insert((url, title));
+                    }
+                    // The earlier definition wins, also for references parsed next to this one (see `finish`).
+                    std::collections::hash_map::Entry::Occupied(_) => self.redefined_label = true,
                 }
             }
             self.link_defs = Arc::new(link_defs);
@@ -596,7 +701,11 @@ impl IncrementalMarkdown {
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
-        if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) {
+        let starts_with_bracket =
+            self.settle.as_ref().is_some_and(|s| self.src[s.start..].trim_start().starts_with('['));
+        if starts_with_bracket
+            || matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('['))
+        {
             return; // may still turn out to be a link reference definition, which parses only as a whole
         }
         let last_text = match children.last() {
@@ -604,6 +713,12 @@ impl IncrementalMarkdown {
             _ => None,
         };
         let src = self.src.as_str();
+        // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
+        let line_start = src.rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let paragraph_start = self.settle.as_ref().map_or(0, |s| s.start);
+        if line_start > paragraph_start && starts_plainly(&src[line_start..]) != Some(true) {
+            return;
+        }
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
@@ -660,8 +775,15 @@ impl IncrementalMarkdown {
         let tail_of_node = last_chars(current, 48);
         let append = match leaf {
             Leaf::Code => {
-                let lines_ok = new_text.split('\n').skip(1).all(|line| !line.trim_start().starts_with(['`', '~']));
-                let plain = !new_text.contains(['\r', '\0']) && (!new_text.contains('\n') || fence_at_margin);
+                // Every line the new text touches, including the one it continues, must not be a possible
+                // closing fence.
+                let line_start = shown.rfind('\n').map_or(0, |at| at + 1);
+                let lines_ok =
+                    self.src[line_start..].split('\n').all(|line| !line.trim_start().starts_with(['`', '~']));
+                // Text on a new line goes in as is only in a fence at the margin (an indented code block ends at a
+                // line that is not indented; a fence's lines lose the fence's indentation).
+                let same_line = !new_text.contains('\n') && !shown.ends_with(['\n', '\r']);
+                let plain = !new_text.contains(['\r', '\0']) && (same_line || fence_at_margin);
                 if !plain || !lines_ok || !shown.ends_with(tail_of_node) {
                     return false;
                 }
@@ -678,8 +800,21 @@ impl IncrementalMarkdown {
                     return false;
                 }
                 let word_start = self.src.rfind(char::is_whitespace).map_or(0, |at| at + 1);
-                if self.src[word_start..].to_ascii_lowercase().contains("www.") {
-                    return false; // may become an autolink
+                // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
+                let line_start = shown.rfind(['\n', '\r']).map_or(0, |at| at + 1).max(self.committed_len);
+                if starts_plainly(&shown[line_start..]).is_none() {
+                    return false;
+                }
+                // A `)` may close a link destination or title opened before it in the open text.
+                if new_text.contains(')') {
+                    let from = self.resume.as_ref().map_or(self.committed_len, |r| r.at.max(self.committed_len));
+                    if self.src[from..].contains("](") {
+                        return false;
+                    }
+                }
+                let word = self.src[word_start..].to_ascii_lowercase();
+                if word.contains("www.") || word.contains("://") || word.contains('@') {
+                    return false; // may become or extend an autolink
                 }
                 format!("{held}{new_text}").trim_end_matches(' ').to_owned()
             }
@@ -706,18 +841,67 @@ impl IncrementalMarkdown {
         }
     }
 
-    /// End of input: reconciles the DOM with a one-shot parse of the whole text, so the final DOM equals the one-shot
-    /// render whatever the chunking was. Nothing is emitted after this.
+    /// End of input. The open tail gets one last parse without speculation (resumed inside the open block when it
+    /// can be) and every block becomes final. Streaming is exact for committed blocks, so that is the one-shot render,
+    /// except where the whole text decides: footnote numbers, and a definition whose label an earlier committed
+    /// definition already took. Those documents are reconciled with a one-shot parse of the whole text, so the final
+    /// DOM always equals the one-shot render, whatever the chunking. Nothing is emitted after this.
     pub fn finish(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         if self.finished {
             return;
         }
+        // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
+        let shown_as_final = self.exact && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
+                // Trailing spaces were held back; at the very end of the text comrak keeps them.
+                && !self.src.ends_with([' ', '\t']);
         self.finished = true;
         self.dirty = false;
-        self.resume = None;
         self.candidate = None;
         self.settle = None;
         self.exact = false;
+        let footnotes = self.opts.gfm && self.src.contains("[^");
+        if !footnotes && shown_as_final && !self.redefined_label && self.definitions_all_known() {
+            self.committed_blocks = self.blocks.len();
+            self.committed_len = self.src.len();
+            return;
+        }
+        if !footnotes {
+            let resume = self.resume.take();
+            let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
+            if !fitted {
+                self.render_pass(None, ids, ops);
+            }
+            if !self.redefined_label && self.definitions_all_known() {
+                self.committed_blocks = self.blocks.len();
+                self.committed_len = self.src.len();
+                return;
+            }
+        }
+        self.resume = None;
+        self.reconcile(ids, ops);
+    }
+
+    /// Whether every `[label]:` in the text is a definition this engine read (then every reference resolved as in a
+    /// one-shot parse). Definitions inside quotes or list items, labels over several lines or with escapes are
+    /// read only by a whole parse.
+    fn definitions_all_known(&self) -> bool {
+        self.src.match_indices("]:").all(|(at, _)| {
+            let line_start = self.src[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let line = &self.src[line_start..at];
+            let Some(label) = line.trim_start_matches(' ').strip_prefix('[') else { return false };
+            line.len() - line.trim_start_matches(' ').len() <= 3
+                && !label.contains(['\\', '[', ']'])
+                && self.link_defs.contains_key(&normalize_label(label))
+        })
+    }
+
+    /// Whether a render happened at all (an engine that never rendered shows nothing yet).
+    fn finished_blocks_known(&self) -> bool {
+        self.rendered_len == self.src.len() && !self.src.is_empty()
+    }
+
+    /// Brings the DOM in line with a one-shot parse of the whole text.
+    fn reconcile(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         let doc = parse(&self.opts, &mut self.stats, &self.src);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
 
@@ -785,7 +969,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
-fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> Definitions {
+fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> Definitions {
     let mut defs = Definitions::default();
     let starts = line_starts(committed);
     let mut footnote: Option<(String, String)> = None;
@@ -797,7 +981,7 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)]) -> Definitions 
             defs.footnotes.extend(footnote.take());
             continue;
         }
-        if let Some(label) = footnote_label(line) {
+        if let Some(label) = footnote_label(line).filter(|_| gfm) {
             defs.footnotes.extend(footnote.take());
             footnote = Some((label.to_owned(), line.to_owned()));
         } else if let Some((_, text)) = footnote.as_mut() {
@@ -893,6 +1077,8 @@ impl Target {
             Target::Block => Some(&el.children),
             Target::Child(index) => match el.children.get(index) {
                 Some(Node::Element(child)) => Some(&child.children),
+                // No such child: nothing parsed into it yet (a table whose body has no rows has no `<tbody>`).
+                None if el.children.len() == index => Some(&[]),
                 _ => None,
             },
         }
@@ -1030,6 +1216,35 @@ fn loose_list_context(marker: u8) -> String {
         b'.' | b')' => format!("1{} x\n\n", marker as char),
         bullet => format!("{} x\n\n", bullet as char),
     }
+}
+
+/// The smallest text a table body row parses after as it does in place: a header of as many cells as the delimiter
+/// row has, and the delimiter row with each cell reduced to its alignment (`-`, `:-`, `-:`, `:-:`). Body cells take
+/// their count and alignment from these two lines and nothing else.
+fn table_context(delimiter_row: &str) -> Option<String> {
+    let cells: Vec<&str> = delimiter_row.trim().split('|').collect();
+    let mut header = Vec::with_capacity(cells.len());
+    let mut delimiter = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.iter().enumerate() {
+        let cell = cell.trim();
+        let outer = i == 0 || i == cells.len() - 1;
+        if cell.is_empty() && outer {
+            header.push("");
+            delimiter.push("");
+            continue;
+        }
+        if cell.is_empty() || !cell.trim_matches(':').chars().all(|c| c == '-') || cell.trim_matches(':').is_empty() {
+            return None; // not a delimiter row as read here: keep resuming at row starts with the real lines
+        }
+        header.push("x");
+        delimiter.push(match (cell.starts_with(':'), cell.ends_with(':') && cell.len() > 1) {
+            (true, true) => ":-:",
+            (true, false) => ":-",
+            (false, true) => "-:",
+            (false, false) => "-",
+        });
+    }
+    Some(format!("{}\n{}\n", header.join("|"), delimiter.join("|")))
 }
 
 /// The first line of `text`, without its ending.

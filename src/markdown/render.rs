@@ -38,6 +38,9 @@ pub struct RenderedBlock {
     pub node: Node,
     pub start_line: usize,
     pub end_line: usize,
+    /// Leading lines that are link reference definitions comrak took out of the paragraph the block began as (they
+    /// count as the block's lines in its source positions, but render nothing).
+    pub definition_lines: usize,
     /// What the incremental engine needs to know about the block's inner structure.
     pub detail: BlockDetail,
 }
@@ -205,7 +208,10 @@ pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String,
             let close = rest.find("]:")?;
             Some(&rest[..close])
         })
-        .filter(|label| !label.starts_with('^') && !label.contains(['[', ']']))
+        .filter(|label| {
+            let footnote = opts.gfm && label.starts_with('^');
+            !footnote && !label.contains(['[', ']'])
+        })
         .collect();
     let mut probe = format!("{definitions}\n\n");
     for label in &labels {
@@ -227,6 +233,27 @@ pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String,
         .zip(links.into_iter().skip(probes))
         .filter_map(|(label, link)| link.map(|(url, title)| (label.to_owned(), url, title)))
         .collect()
+}
+
+/// How many of the lines `start..=end` (1-based) of `text`, a block's, are link reference definitions that comrak
+/// took out of the paragraph the block began as (a paragraph, or a setext heading): the most leading lines that parse
+/// alone to no block at all. comrak's source positions count those lines as the block's.
+fn leading_definition_lines(text: &str, start: usize, end: usize, options: &Options<'_>) -> usize {
+    let lines: Vec<&str> = text.split_inclusive('\n').skip(start.saturating_sub(1)).take(end + 1 - start).collect();
+    let looks_like_definition = lines.first().is_some_and(|line| {
+        let line = line.trim_start_matches(' ');
+        line.starts_with('[') && line.contains("]:")
+    });
+    if !looks_like_definition {
+        return 0;
+    }
+    (1..lines.len())
+        .rev()
+        .find(|&count| {
+            let arena = Arena::new();
+            comrak::parse_document(&arena, &lines[..count].concat(), options).first_child().is_none()
+        })
+        .unwrap_or(0)
 }
 
 fn convert_document(
@@ -261,6 +288,7 @@ fn convert_document(
         let mut nodes = Vec::new();
         conv.convert(child, &mut nodes, 1);
         let start_line = start.max(1);
+        let definition_lines = leading_definition_lines(text, start_line, end, &options);
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
         if let Some(mut node) = single(nodes) {
@@ -269,7 +297,7 @@ fn convert_document(
                 // browser's parser can build the element they form, so the whole block goes to it as one piece.
                 node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
             }
-            doc.blocks.push(RenderedBlock { node, start_line, end_line, detail });
+            doc.blocks.push(RenderedBlock { node, start_line, end_line, definition_lines, detail });
         }
     }
     if opts.trusted {

@@ -542,20 +542,27 @@ impl<'a> Parser<'a> {
         Ok(Json::Num(text))
     }
 
-    /// Four hex digits of a `\u` escape.
+    /// Four hex digits of a `\u` escape. Fewer than four bytes left is the end of input, whatever they are (as in
+    /// serde_json).
     fn hex4(&mut self) -> Result<u32, Error> {
+        let Some(hex) = self.src.as_bytes().get(self.pos..self.pos + 4) else {
+            self.pos = self.src.len();
+            return Err(self.error(Code::EofString));
+        };
         let mut n = 0;
-        for _ in 0..4 {
-            let Some(b) = self.peek() else { return Err(self.error(Code::EofString)) };
+        for &b in hex {
             let digit = match b {
                 b'0'..=b'9' => b - b'0',
                 b'a'..=b'f' => b - b'a' + 10,
                 b'A'..=b'F' => b - b'A' + 10,
-                _ => return Err(self.error(Code::InvalidEscape)),
+                _ => {
+                    self.pos += 4;
+                    return Err(self.error(Code::InvalidEscape));
+                }
             };
-            self.pos += 1;
             n = n * 16 + u32::from(digit);
         }
+        self.pos += 4;
         Ok(n)
     }
 

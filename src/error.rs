@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::json::Json;
+
 /// What kind of failure ended a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -69,20 +71,20 @@ impl std::error::Error for StreamError {}
 /// Finds the human-readable message and code in the JSON error bodies providers send:
 /// `{"error":{"message","type"|"code"}}` (OpenAI, Anthropic, Gemini), `{"error":"…"}` (Ollama), `{"message":"…"}`.
 pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body.trim()) else { return (None, None) };
+    let Ok(value) = Json::parse(body.trim()) else { return (None, None) };
     // Gemini wraps errors in a one-element array when streaming.
     let value = match value {
-        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+        Json::Arr(mut items) if items.len() == 1 => items.remove(0),
         other => other,
     };
-    let text = |v: Option<&serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+    let text = |v: Option<&Json<'_>>| match v {
+        Some(Json::Str(s)) => Some(s.to_string()),
+        Some(n @ Json::Num(_)) => Some(n.to_json()),
         _ => None,
     };
     match value.get("error") {
-        Some(serde_json::Value::String(message)) => (Some(message.clone()), None),
-        Some(error @ serde_json::Value::Object(_)) => {
+        Some(Json::Str(message)) => (Some(message.to_string()), None),
+        Some(error @ Json::Obj(_)) => {
             (text(error.get("message")), text(error.get("type")).or_else(|| text(error.get("code"))))
         }
         _ => (text(value.get("message")), text(value.get("type")).or_else(|| text(value.get("code")))),

@@ -21,7 +21,7 @@
 //! `event:` lines (several do) still send the `type`. Tool calls are numbered by their content-block index, which
 //! is what `input_json_delta` refers to. Anthropic pads some `data` lines with trailing spaces; JSON allows that.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
@@ -51,7 +51,7 @@ impl Dialect for Anthropic {
             return self.fail(error_event(&event.data), out);
         }
         let mut data = match parse_json(&event.data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => {
                 let why = format!("an event is not an object: {}", quote(&event.data));
                 return out.push(StreamEvent::Malformed(why));
@@ -92,7 +92,7 @@ impl Dialect for Anthropic {
                 out.push(StreamEvent::Finish { reason: self.stop_reason.take() });
             }
             "error" => {
-                let error = data.get_mut("error").map(Value::take).unwrap_or(data);
+                let error = data.get_mut("error").map(Json::take).unwrap_or(data);
                 self.fail(provider_error(error), out);
             }
             _ => out.push(StreamEvent::Unknown(kind)),
@@ -108,11 +108,11 @@ impl Anthropic {
 }
 
 /// The block's index, saturated: an index is only a label, and a hostile one must not panic or wrap.
-fn block_index(data: &Value) -> u32 {
-    data.get("index").and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32
+fn block_index(data: &Json<'_>) -> u32 {
+    data.get("index").and_then(Json::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32
 }
 
-fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
+fn on_block_start(data: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
     let index = block_index(data);
     let Some(block) = data.get_mut("content_block") else {
         return out.push(StreamEvent::Malformed("content_block_start without a content_block".into()));
@@ -126,7 +126,7 @@ fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
         "tool_use" | "server_tool_use" | "mcp_tool_use" => {
             // Streaming sends `input: {}` and the arguments as deltas; a non-empty input is the whole call.
             let arguments = match block.get("input") {
-                Some(input) if input.as_object().is_some_and(|m| !m.is_empty()) => input.to_string(),
+                Some(input) if input.as_object().is_some_and(|m| !m.is_empty()) => input.to_json(),
                 _ => String::new(),
             };
             out.push(StreamEvent::ToolCall {
@@ -143,7 +143,7 @@ fn on_block_start(data: &mut Value, out: &mut Vec<StreamEvent>) {
     }
 }
 
-fn on_block_delta(data: &mut Value, out: &mut Vec<StreamEvent>) {
+fn on_block_delta(data: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
     let index = block_index(data);
     let Some(delta) = data.get_mut("delta") else {
         return out.push(StreamEvent::Malformed("content_block_delta without a delta".into()));

@@ -16,7 +16,7 @@
 //! `Finish` — a body cut before any `finishReason` stays incomplete. `thoughtSignature` parts (sometimes with an
 //! empty `text`) carry nothing to render. Only candidate 0 is read.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
@@ -44,23 +44,23 @@ impl Dialect for Gemini {
             return out.push(StreamEvent::Unknown(event.event.clone()));
         }
         let mut chunk = match parse_json(&event.data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             // A proxy may relay the non-SSE form, an array of responses; it is not this dialect's wire format.
             Ok(_) => {
                 return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(&event.data))))
             }
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
-        match chunk.get_mut("error").map(Value::take) {
-            None | Some(Value::Null) => {}
+        match chunk.get_mut("error").map(Json::take) {
+            None | Some(Json::Null) => {}
             Some(error) => return self.fail(provider_error(error), out),
         }
         if let Some(reason) = chunk.get_mut("promptFeedback").and_then(|f| take_str(f, "blockReason")) {
             let message = format!("the prompt was blocked ({reason})");
             return self.fail(ProviderError { code: Some(reason), message }, out);
         }
-        if let Some(Value::Array(candidates)) = chunk.get_mut("candidates") {
-            let first = candidates.iter_mut().find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
+        if let Some(Json::Arr(candidates)) = chunk.get_mut("candidates") {
+            let first = candidates.iter_mut().find(|c| c.get("index").and_then(Json::as_u64).unwrap_or(0) == 0);
             if let Some(candidate) = first {
                 self.on_candidate(candidate, out);
             }
@@ -86,16 +86,16 @@ impl Dialect for Gemini {
 }
 
 impl Gemini {
-    fn on_candidate(&mut self, candidate: &mut Value, out: &mut Vec<StreamEvent>) {
+    fn on_candidate(&mut self, candidate: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
         let parts = candidate.get_mut("content").and_then(|c| c.get_mut("parts"));
-        if let Some(Value::Array(parts)) = parts {
+        if let Some(Json::Arr(parts)) = parts {
             for part in parts {
-                let thought = part.get("thought").and_then(Value::as_bool) == Some(true);
+                let thought = part.get("thought").and_then(Json::as_bool) == Some(true);
                 let make = if thought { StreamEvent::Reasoning } else { StreamEvent::Text };
                 push_nonempty(out, take_str(part, "text"), make);
                 if let Some(call) = part.get_mut("functionCall") {
                     let args = match call.get("args") {
-                        Some(args) if !args.is_null() => args.to_string(),
+                        Some(args) if !args.is_null() => args.to_json(),
                         _ => String::new(),
                     };
                     out.push(StreamEvent::ToolCall {

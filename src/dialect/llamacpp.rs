@@ -30,7 +30,7 @@
 //! that re-serve the chunks as NDJSON. Paired with the SSE framer instead, the dialect reads `message` events the
 //! same way (losing only what that framer drops).
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str};
 use super::{Dialect, ProviderError, StreamEvent};
@@ -90,20 +90,20 @@ impl LlamaCpp {
             return out.push(StreamEvent::Finish { reason: None });
         }
         let mut chunk = match parse_json(data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(data)))),
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
-        match chunk.get_mut("error").map(Value::take) {
-            None | Some(Value::Null) => {}
+        match chunk.get_mut("error").map(Json::take) {
+            None | Some(Json::Null) => {}
             Some(error) => return self.fail(provider_error(error), out),
         }
         // A missing index means a single-prompt request, i.e. prompt 0.
-        if chunk.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
+        if chunk.get("index").and_then(Json::as_u64).unwrap_or(0) != 0 {
             return;
         }
         push_nonempty(out, take_str(&mut chunk, "content"), StreamEvent::Text);
-        if chunk.get("stop").and_then(Value::as_bool) == Some(true) {
+        if chunk.get("stop").and_then(Json::as_bool) == Some(true) {
             let timings = chunk.get("timings");
             let from_timings = |key| timings.and_then(|t| get_u64(t, key));
             let input_tokens = get_u64(&chunk, "tokens_evaluated").or_else(|| from_timings("prompt_n"));
@@ -123,12 +123,12 @@ impl LlamaCpp {
 }
 
 /// The finish reason of a final chunk: `stop_type`, or the older `stopped_*` flags under the same names.
-fn stop_reason(chunk: &mut Value) -> Option<String> {
+fn stop_reason(chunk: &mut Json<'_>) -> Option<String> {
     if let Some(kind) = take_str(chunk, "stop_type").filter(|k| !k.is_empty() && k != "none") {
         return Some(kind);
     }
     [("stopped_eos", "eos"), ("stopped_word", "word"), ("stopped_limit", "limit")]
         .into_iter()
-        .find(|(key, _)| chunk.get(*key).and_then(Value::as_bool) == Some(true))
+        .find(|(key, _)| chunk.get(key).and_then(Json::as_bool) == Some(true))
         .map(|(_, reason)| reason.to_owned())
 }

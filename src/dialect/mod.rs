@@ -14,9 +14,8 @@ pub mod responses;
 pub mod vercel;
 pub mod vercel_legacy;
 
-use serde_json::Value;
-
 use crate::frame::{Frame, Framing};
+use crate::json::Json;
 
 /// What a stream says, independent of who said it.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,11 +256,9 @@ fn looks_like_data_stream_part(line: &str) -> bool {
     if !payload.starts_with(['"', '{', '[']) {
         return false;
     }
-    let mut values = serde_json::Deserializer::from_str(payload).into_iter::<Value>();
-    match values.next() {
-        Some(Ok(_)) => values.next().is_none(),
-        Some(Err(e)) => e.is_eof(),
-        None => false,
+    match Json::parse_prefix(payload) {
+        Ok((_, rest)) => rest.trim_start_matches([' ', '\t', '\n', '\r']).is_empty(),
+        Err(e) => e.is_eof(),
     }
 }
 
@@ -280,16 +277,17 @@ pub trait Dialect {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helpers shared by the JSON dialects. Every dialect owns the `Value` it parsed, so strings are *moved* out of it
-// (`Value::take`) instead of cloned: the per-frame cost is one parse and no copies of the token text.
+// Helpers shared by the JSON dialects. A frame's `Json` borrows its strings from the frame (an escaped one is
+// unescaped into its own buffer) and strings are *moved* out of it (`Json::take`): the per-frame cost is one parse
+// and one copy of the token text, into the event.
 
 /// How much of an unreadable payload a [`StreamEvent::Malformed`] description quotes: enough to recognise it,
 /// never enough to hold a large frame twice.
 const QUOTE_LIMIT: usize = 80;
 
 /// Parses one frame's JSON payload; on failure, describes the frame for [`StreamEvent::Malformed`].
-pub(crate) fn parse_json(payload: &str) -> Result<Value, String> {
-    serde_json::from_str(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
+pub(crate) fn parse_json(payload: &str) -> Result<Json<'_>, String> {
+    Json::parse(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
 }
 
 /// A short, char-boundary-safe excerpt of `text` for diagnostics.
@@ -312,16 +310,16 @@ pub(crate) fn wrong_framing(dialect: &str, frame: &Frame) -> StreamEvent {
 }
 
 /// Moves the string at `key` out of `value`, if it is one.
-pub(crate) fn take_str(value: &mut Value, key: &str) -> Option<String> {
-    match value.get_mut(key).map(Value::take) {
-        Some(Value::String(s)) => Some(s),
+pub(crate) fn take_str(value: &mut Json<'_>, key: &str) -> Option<String> {
+    match value.get_mut(key).map(Json::take) {
+        Some(Json::Str(s)) => Some(s.into_owned()),
         _ => None,
     }
 }
 
 /// The unsigned integer at `key`, if it is one.
-pub(crate) fn get_u64(value: &Value, key: &str) -> Option<u64> {
-    value.get(key).and_then(Value::as_u64)
+pub(crate) fn get_u64(value: &Json<'_>, key: &str) -> Option<u64> {
+    value.get(key).and_then(Json::as_u64)
 }
 
 /// Pushes `Text`/`Reasoning` built by `make`, skipping empty deltas: providers pad streams with `""` content
@@ -334,29 +332,29 @@ pub(crate) fn push_nonempty(out: &mut Vec<StreamEvent>, text: Option<String>, ma
 
 /// Reads a provider's error value, whatever shape it came in: an object with `message` and `code`/`type`
 /// (OpenAI, Anthropic, Groq, OpenRouter), a bare string (Ollama), or anything else (kept verbatim as the message).
-pub(crate) fn provider_error(mut error: Value) -> ProviderError {
+pub(crate) fn provider_error(mut error: Json<'_>) -> ProviderError {
     match error {
-        Value::String(message) => ProviderError { code: None, message },
-        Value::Object(_) => {
+        Json::Str(message) => ProviderError { code: None, message: message.into_owned() },
+        Json::Obj(_) => {
             // A numeric code (OpenRouter sends HTTP statuses) is still a code; `type` is the fallback because
             // Anthropic puts its machine-readable kind there and OpenAI sends both.
             let code = match error.get("code") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => error.get("type").and_then(Value::as_str).map(str::to_owned),
+                Some(Json::Str(s)) => Some(s.to_string()),
+                Some(n @ Json::Num(_)) => Some(n.to_json()),
+                _ => error.get("type").and_then(Json::as_str).map(str::to_owned),
             };
-            let message = take_str(&mut error, "message").unwrap_or_else(|| error.to_string());
+            let message = take_str(&mut error, "message").unwrap_or_else(|| error.to_json());
             ProviderError { code, message }
         }
-        other => ProviderError { code: None, message: other.to_string() },
+        other => ProviderError { code: None, message: other.to_json() },
     }
 }
 
 /// An `event: error` frame: its data is usually JSON (`{"error":{…}}` or `{"type":"error","error":{…}}`), but a
 /// server in trouble may send plain text, which is then the message.
 pub(crate) fn error_event(data: &str) -> ProviderError {
-    match serde_json::from_str::<Value>(data) {
-        Ok(mut v) => match v.get_mut("error").map(Value::take) {
+    match Json::parse(data) {
+        Ok(mut v) => match v.get_mut("error").map(Json::take) {
             Some(inner) if !inner.is_null() => provider_error(inner),
             _ => provider_error(v),
         },

@@ -12,7 +12,7 @@
 //! `ToolCall` with the arguments serialised. Calls are numbered by `function.index` when Ollama gives it and in
 //! arrival order otherwise.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
@@ -37,12 +37,12 @@ impl Dialect for Ollama {
             return;
         };
         let mut chunk = match parse_json(line) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => return out.push(StreamEvent::Malformed(format!("a line is not an object: {}", quote(line)))),
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
-        match chunk.get_mut("error").map(Value::take) {
-            None | Some(Value::Null) => {}
+        match chunk.get_mut("error").map(Json::take) {
+            None | Some(Json::Null) => {}
             Some(error) => {
                 self.ended = true;
                 return out.push(StreamEvent::Error(provider_error(error)));
@@ -51,7 +51,7 @@ impl Dialect for Ollama {
         if let Some(message) = chunk.get_mut("message") {
             push_nonempty(out, take_str(message, "thinking"), StreamEvent::Reasoning);
             push_nonempty(out, take_str(message, "content"), StreamEvent::Text);
-            if let Some(Value::Array(calls)) = message.get_mut("tool_calls") {
+            if let Some(Json::Arr(calls)) = message.get_mut("tool_calls") {
                 for call in calls {
                     self.on_tool_call(call, out);
                 }
@@ -59,7 +59,7 @@ impl Dialect for Ollama {
         }
         push_nonempty(out, take_str(&mut chunk, "thinking"), StreamEvent::Reasoning);
         push_nonempty(out, take_str(&mut chunk, "response"), StreamEvent::Text);
-        if chunk.get("done").and_then(Value::as_bool) == Some(true) {
+        if chunk.get("done").and_then(Json::as_bool) == Some(true) {
             let input_tokens = get_u64(&chunk, "prompt_eval_count");
             let output_tokens = get_u64(&chunk, "eval_count");
             if input_tokens.is_some() || output_tokens.is_some() {
@@ -72,21 +72,21 @@ impl Dialect for Ollama {
 }
 
 impl Ollama {
-    fn on_tool_call(&mut self, call: &mut Value, out: &mut Vec<StreamEvent>) {
+    fn on_tool_call(&mut self, call: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
         let id = take_str(call, "id").filter(|s| !s.is_empty());
         let Some(function) = call.get_mut("function") else {
             return out.push(StreamEvent::Malformed("a tool call without a function".into()));
         };
-        let index = match function.get("index").and_then(Value::as_u64) {
+        let index = match function.get("index").and_then(Json::as_u64) {
             Some(index) => index.min(u64::from(u32::MAX)) as u32,
             None => self.next_tool,
         };
         self.next_tool = index.saturating_add(1);
-        let arguments = match function.get_mut("arguments").map(Value::take) {
+        let arguments = match function.get_mut("arguments").map(Json::take) {
             // Some models put already-serialised JSON here; keep it as is rather than quoting it twice.
-            Some(Value::String(s)) => s,
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
+            Some(Json::Str(s)) => s.into_owned(),
+            Some(Json::Null) | None => String::new(),
+            Some(other) => other.to_json(),
         };
         out.push(StreamEvent::ToolCall { index, id, name: take_str(function, "name"), arguments });
     }

@@ -22,7 +22,7 @@
 //! `[DONE]`; when the stream ends after a `finish_reason` (and no error), the model has said it is done, so
 //! [`Dialect::on_eof`] emits the `Finish` then. EOF with neither is left to the caller as "incomplete".
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{error_event, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
@@ -80,18 +80,18 @@ impl OpenAiChat {
             return;
         }
         let mut chunk = match parse_json(data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(data)))),
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         // An error may ride on an otherwise ordinary chunk (OpenRouter adds `error` next to `choices`); it wins,
         // because it says the answer will not complete.
-        match chunk.get_mut("error").map(Value::take) {
-            None | Some(Value::Null) => {}
+        match chunk.get_mut("error").map(Json::take) {
+            None | Some(Json::Null) => {}
             Some(error) => return self.fail(provider_error(error), out),
         }
-        if let Some(Value::Array(choices)) = chunk.get_mut("choices") {
-            let first = choices.iter_mut().find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0);
+        if let Some(Json::Arr(choices)) = chunk.get_mut("choices") {
+            let first = choices.iter_mut().find(|c| c.get("index").and_then(Json::as_u64).unwrap_or(0) == 0);
             if let Some(choice) = first {
                 self.on_choice(choice, out);
             }
@@ -105,7 +105,7 @@ impl OpenAiChat {
         }
     }
 
-    fn on_choice(&mut self, choice: &mut Value, out: &mut Vec<StreamEvent>) {
+    fn on_choice(&mut self, choice: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
         if let Some(delta) = choice.get_mut("delta") {
             // DeepSeek names it `reasoning_content`, OpenRouter/Groq `reasoning`; a server sending both sends the
             // same text twice, so the first non-empty one is taken.
@@ -115,7 +115,7 @@ impl OpenAiChat {
             push_nonempty(out, take_str(delta, "content"), StreamEvent::Text);
             // A refusal is what the user gets to read instead of an answer.
             push_nonempty(out, take_str(delta, "refusal"), StreamEvent::Text);
-            if let Some(Value::Array(calls)) = delta.get_mut("tool_calls") {
+            if let Some(Json::Arr(calls)) = delta.get_mut("tool_calls") {
                 for (position, call) in calls.iter_mut().enumerate() {
                     self.on_tool_call(position, call, out);
                 }
@@ -128,10 +128,9 @@ impl OpenAiChat {
         }
     }
 
-    fn on_tool_call(&mut self, position: usize, call: &mut Value, out: &mut Vec<StreamEvent>) {
+    fn on_tool_call(&mut self, position: usize, call: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
         // `index` is required by OpenAI; servers that omit it send one whole call per array slot.
-        let index =
-            call.get("index").and_then(Value::as_u64).unwrap_or(position as u64).min(u64::from(u32::MAX)) as u32;
+        let index = call.get("index").and_then(Json::as_u64).unwrap_or(position as u64).min(u64::from(u32::MAX)) as u32;
         let id = take_str(call, "id").filter(|s| !s.is_empty());
         let (name, arguments) = match call.get_mut("function") {
             Some(function) => (

@@ -31,7 +31,7 @@
 //! indices are `output_index` offset past every index of the earlier responses, so calls of different steps never
 //! share an index.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
@@ -96,7 +96,7 @@ impl Dialect for Responses {
             return out.push(StreamEvent::Finish { reason });
         }
         let mut data = match parse_json(&event.data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => {
                 let why = format!("an event is not an object: {}", quote(&event.data));
                 return out.push(StreamEvent::Malformed(why));
@@ -104,7 +104,7 @@ impl Dialect for Responses {
             Err(why) => return out.push(StreamEvent::Malformed(why)),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
-        let output_index = data.get("output_index").and_then(Value::as_u64).unwrap_or(0);
+        let output_index = data.get("output_index").and_then(Json::as_u64).unwrap_or(0);
         let index = self.index_base.saturating_add(output_index.min(u64::from(u32::MAX)) as u32);
         match kind.as_str() {
             "response.created" => {
@@ -137,9 +137,9 @@ impl Dialect for Responses {
             "response.output_item.done" => {
                 // A server-run tool's call is only known once done: its `action` (the query) is the arguments.
                 let item = data.get("item");
-                if item.and_then(|i| i.get("type")).and_then(Value::as_str) == Some("web_search_call") {
+                if item.and_then(|i| i.get("type")).and_then(Json::as_str) == Some("web_search_call") {
                     if let Some(action) = item.and_then(|i| i.get("action")).filter(|a| !a.is_null()) {
-                        out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: action.to_string() });
+                        out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: action.to_json() });
                     }
                 }
             }
@@ -149,7 +149,7 @@ impl Dialect for Responses {
                 }
             }
             "response.completed" | "response.incomplete" => {
-                let mut response = data.get_mut("response").map(Value::take).unwrap_or_default();
+                let mut response = data.get_mut("response").map(Json::take).unwrap_or_default();
                 push_usage(&response, out);
                 let reason = response
                     .get_mut("incomplete_details")
@@ -159,7 +159,7 @@ impl Dialect for Responses {
                 self.completed = Some(reason);
             }
             "response.failed" => {
-                let error = data.get_mut("response").and_then(|r| r.get_mut("error")).map(Value::take);
+                let error = data.get_mut("response").and_then(|r| r.get_mut("error")).map(Json::take);
                 let error = match error {
                     Some(error) if !error.is_null() => provider_error(error),
                     _ => ProviderError { code: None, message: "the response failed".to_owned() },
@@ -167,7 +167,7 @@ impl Dialect for Responses {
                 self.fail(error, out);
             }
             "error" => {
-                let error = match data.get_mut("error").map(Value::take) {
+                let error = match data.get_mut("error").map(Json::take) {
                     Some(error) if !error.is_null() => error,
                     _ => data,
                 };
@@ -194,8 +194,8 @@ impl Responses {
 }
 
 /// Emits the tool call an added item announces; returns whether it was one.
-fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) -> bool {
-    let kind = item.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+fn on_item_added(index: u32, item: &mut Json<'_>, out: &mut Vec<StreamEvent>) -> bool {
+    let kind = item.get("type").and_then(Json::as_str).unwrap_or_default().to_owned();
     let (id, name) = match kind.as_str() {
         "function_call" | "custom_tool_call" => (take_str(item, "call_id"), take_str(item, "name")),
         // Server-run tools are named by their item type.
@@ -213,7 +213,7 @@ fn on_item_added(index: u32, item: &mut Value, out: &mut Vec<StreamEvent>) -> bo
     true
 }
 
-fn push_usage(response: &Value, out: &mut Vec<StreamEvent>) {
+fn push_usage(response: &Json<'_>, out: &mut Vec<StreamEvent>) {
     if let Some(usage) = response.get("usage").filter(|u| u.is_object()) {
         out.push(StreamEvent::Usage {
             input_tokens: get_u64(usage, "input_tokens"),

@@ -19,7 +19,7 @@
 //! (`start`, `*-start`/`*-end`, steps, sources, files, tool outputs, metadata, `data-*`, `custom`) are ignored.
 
 use crate::dialect::ToolIds;
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
@@ -74,7 +74,7 @@ impl Dialect for Vercel {
             return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
         let mut part = match parse_json(&event.data) {
-            Ok(v @ Value::Object(_)) => v,
+            Ok(v @ Json::Obj(_)) => v,
             Ok(_) => {
                 return out.push(StreamEvent::Malformed(format!("a part is not an object: {}", quote(&event.data))))
             }
@@ -108,7 +108,7 @@ impl Dialect for Vercel {
                 }
                 let index = self.tool_index(&id, false);
                 let arguments = match part.get("input") {
-                    Some(input) if !input.is_null() => input.to_string(),
+                    Some(input) if !input.is_null() => input.to_json(),
                     _ => String::new(),
                 };
                 out.push(StreamEvent::ToolCall {
@@ -137,7 +137,7 @@ impl Dialect for Vercel {
             k if IGNORED.contains(&k) || k.starts_with("data-") => {}
             // A part without a `type` may still be a provider error relayed verbatim.
             "" if part.get("error").is_some_and(|e| !e.is_null()) => {
-                let error = part.get_mut("error").map(Value::take).unwrap_or_default();
+                let error = part.get_mut("error").map(Json::take).unwrap_or_default();
                 self.fail(provider_error(error), out);
             }
             _ => out.push(StreamEvent::Unknown(kind)),

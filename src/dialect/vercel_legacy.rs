@@ -27,7 +27,7 @@
 //! itself, so splitting off the type id is this dialect's job.
 
 use crate::dialect::ToolIds;
-use serde_json::Value;
+use crate::json::Json;
 
 use super::{get_u64, parse_json, push_nonempty, quote, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
@@ -64,15 +64,15 @@ impl Dialect for VercelLegacy {
             '0' | 'g' => {
                 let make = if code == '0' { StreamEvent::Text } else { StreamEvent::Reasoning };
                 match value {
-                    Value::String(text) => push_nonempty(out, Some(text), make),
+                    Json::Str(text) => push_nonempty(out, Some(text.into_owned()), make),
                     _ => out.push(StreamEvent::Malformed(format!("a text part is not a string: {}", quote(payload)))),
                 }
             }
             '3' => {
                 // The SDK sends the error's message as a JSON string; anything else is kept verbatim.
                 let message = match value {
-                    Value::String(message) => message,
-                    other => other.to_string(),
+                    Json::Str(message) => message.into_owned(),
+                    other => other.to_json(),
                 };
                 self.fail(ProviderError { code: None, message }, out);
             }
@@ -96,7 +96,7 @@ impl Dialect for VercelLegacy {
                 }
                 let index = self.tool_index(&id, false);
                 let arguments = match value.get("args") {
-                    Some(args) if !args.is_null() => args.to_string(),
+                    Some(args) if !args.is_null() => args.to_json(),
                     _ => String::new(),
                 };
                 let name = take_str(&mut value, "toolName");

@@ -1,0 +1,736 @@
+//! A small, strict JSON reader for the dialects: one frame's payload in, a borrowed [`Json`] tree out.
+//!
+//! Grammar: RFC 8259 exactly — no trailing commas, no comments, no unquoted keys, no leading `+` or zeros, no `NaN`,
+//! whitespace only `' '`, `\t`, `\n`, `\r` (a BOM is not whitespace). Strings stay borrowed from the source unless
+//! they contain an escape; numbers stay as their source text ([`Json::as_u64`], [`Json::as_i64`], [`Json::as_f64`]
+//! read them on demand). The reader never panics, whatever the input, and bounds nesting at [`MAX_DEPTH`] so that
+//! hostile input cannot exhaust the stack.
+//!
+//! It agrees with `serde_json` (which the dialects used before) on what it accepts and on what it re-serialises,
+//! because tool-call arguments and odd error bodies reach the host through [`Json::to_json`]:
+//!
+//! - escapes: `\uD83D\uDE00` pairs decode to one character; a lone or reversed surrogate is an error;
+//! - numbers: one whose magnitude overflows `f64` (`1e400`) is an error, one that underflows reads as zero;
+//! - duplicate keys: the last one wins ([`Json::get`], [`Json::to_json`]);
+//! - [`Json::to_json`] writes compact JSON with object keys sorted by their bytes, strings escaped as `serde_json`
+//!   escapes them, integers as written, and other numbers in `serde_json`'s layout (`1.5`, `100.0`, `-0.0`,
+//!   `0.00001`, `1e-6`, `1e+16`). Digits are copied from the source rather than round-tripped through `f64`, so
+//!   the output differs from `serde_json`'s only for a number written with more than 17 significant digits (which
+//!   `serde_json` rounds) — the value a JSON reader gets from either is the same double.
+//!
+//! ```
+//! use rillmark::json::Json;
+//! let v = Json::parse(r#"{"choices":[{"delta":{"content":"Hi \ud83d\ude00"}}],"n":3}"#).unwrap();
+//! let delta = v.get("choices").and_then(|c| c.at(0)).and_then(|c| c.get("delta"));
+//! assert_eq!(delta.and_then(|d| d.get("content")).and_then(Json::as_str), Some("Hi 😀"));
+//! assert_eq!(v.get("n").and_then(Json::as_u64), Some(3));
+//! assert_eq!(Json::parse(r#"{"b":1e2,"a":[true,null]}"#).unwrap().to_json(), r#"{"a":[true,null],"b":100.0}"#);
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// How deep arrays and objects may nest: the 128th level is an error (as in `serde_json`).
+pub const MAX_DEPTH: u32 = 128;
+
+/// A parsed JSON value, borrowing from the text it was parsed from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Json<'a> {
+    #[default]
+    Null,
+    Bool(bool),
+    /// A number, as its (validated) source text.
+    Num(&'a str),
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    /// Members in source order, duplicates included; lookups see the last of equal keys.
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+/// Why a text is not JSON, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error {
+    code: Code,
+    line: usize,
+    column: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Code {
+    EofList,
+    EofObject,
+    EofString,
+    EofValue,
+    ExpectedColon,
+    ExpectedListCommaOrEnd,
+    ExpectedObjectCommaOrEnd,
+    ExpectedIdent,
+    ExpectedValue,
+    InvalidEscape,
+    InvalidNumber,
+    NumberOutOfRange,
+    ControlCharacter,
+    KeyMustBeAString,
+    LoneSurrogate,
+    UnexpectedEndOfHexEscape,
+    TrailingComma,
+    TrailingCharacters,
+    RecursionLimit,
+}
+
+impl Error {
+    /// Whether the text ended too early: it may be the start of valid JSON.
+    pub fn is_eof(&self) -> bool {
+        matches!(self.code, Code::EofList | Code::EofObject | Code::EofString | Code::EofValue)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.code {
+            Code::EofList => "EOF while parsing a list",
+            Code::EofObject => "EOF while parsing an object",
+            Code::EofString => "EOF while parsing a string",
+            Code::EofValue => "EOF while parsing a value",
+            Code::ExpectedColon => "expected `:`",
+            Code::ExpectedListCommaOrEnd => "expected `,` or `]`",
+            Code::ExpectedObjectCommaOrEnd => "expected `,` or `}`",
+            Code::ExpectedIdent => "expected ident",
+            Code::ExpectedValue => "expected value",
+            Code::InvalidEscape => "invalid escape",
+            Code::InvalidNumber => "invalid number",
+            Code::NumberOutOfRange => "number out of range",
+            Code::ControlCharacter => "control character (\\u0000-\\u001F) found while parsing a string",
+            Code::KeyMustBeAString => "key must be a string",
+            Code::LoneSurrogate => "lone surrogate in hex escape",
+            Code::UnexpectedEndOfHexEscape => "unexpected end of hex escape",
+            Code::TrailingComma => "trailing comma",
+            Code::TrailingCharacters => "trailing characters",
+            Code::RecursionLimit => "recursion limit exceeded",
+        };
+        write!(f, "{what} at line {} column {}", self.line, self.column)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl<'a> Json<'a> {
+    /// Parses `text`, which must hold exactly one JSON value (whitespace around it allowed).
+    pub fn parse(text: &'a str) -> Result<Json<'a>, Error> {
+        let mut parser = Parser { src: text, pos: 0, depth: 0 };
+        let value = parser.value()?;
+        parser.skip_ws();
+        if parser.pos < text.len() {
+            return Err(parser.error(Code::TrailingCharacters));
+        }
+        Ok(value)
+    }
+
+    /// Parses the JSON value at the start of `text`; returns it and the text after it.
+    pub fn parse_prefix(text: &'a str) -> Result<(Json<'a>, &'a str), Error> {
+        let mut parser = Parser { src: text, pos: 0, depth: 0 };
+        let value = parser.value()?;
+        Ok((value, text.get(parser.pos..).unwrap_or_default()))
+    }
+
+    /// The member `key` of an object (the last one, if the key repeats).
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Obj(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `key` of an object, mutably (the last one, if the key repeats).
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json<'a>> {
+        match self {
+            Json::Obj(members) => members.iter_mut().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The element `index` of an array.
+    pub fn at(&self, index: usize) -> Option<&Json<'a>> {
+        match self {
+            Json::Arr(items) => items.get(index),
+            _ => None,
+        }
+    }
+
+    /// Moves the value out, leaving `null` behind.
+    pub fn take(&mut self) -> Json<'a> {
+        std::mem::take(self)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Obj(_))
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, if it is written as an integer (no fraction, no exponent) that fits a `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Json::Num(text) => digits_u64(text),
+            _ => None,
+        }
+    }
+
+    /// The number, if it is written as an integer (no fraction, no exponent) that fits an `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        let Json::Num(text) = self else { return None };
+        match text.strip_prefix('-') {
+            Some(magnitude) => {
+                let m = digits_u64(magnitude)?;
+                if m == 0 {
+                    None // `-0` is a float, as in serde_json
+                } else {
+                    0i64.checked_sub_unsigned(m)
+                }
+            }
+            None => digits_u64(text).and_then(|n| i64::try_from(n).ok()),
+        }
+    }
+
+    /// The number as the nearest `f64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(text) => text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array.
+    pub fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Arr(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The members of an object, in source order (duplicates included).
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
+        match self {
+            Json::Obj(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// Compact JSON text, as `serde_json` writes its `Value` (see the [module documentation](self)).
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(true) => out.push_str("true"),
+            Json::Bool(false) => out.push_str("false"),
+            Json::Num(text) => write_number(text, out),
+            Json::Str(s) => write_string(s, out),
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Obj(members) => {
+                // Sorted by key, the last of equal keys kept: the order and contents of serde_json's `BTreeMap`.
+                let mut order: Vec<(&str, usize)> = members.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
+                order.sort_unstable();
+                out.push('{');
+                let mut first = true;
+                for (n, &(key, i)) in order.iter().enumerate() {
+                    if order.get(n + 1).is_some_and(|next| next.0 == key) {
+                        continue;
+                    }
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    write_string(key, out);
+                    out.push(':');
+                    if let Some((_, value)) = members.get(i) {
+                        value.write(out);
+                    }
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A run of ASCII digits as a `u64`, if it is one and fits.
+fn digits_u64(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+fn write_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(plain..i).unwrap_or_default());
+        plain = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(s.get(plain..).unwrap_or_default());
+    out.push('"');
+}
+
+/// A number's decimal digits and scale: `0.DIGITS × 10^point`, `digits` without leading or trailing zeros (empty
+/// for zero).
+struct Decimal<'t> {
+    negative: bool,
+    int: &'t str,
+    frac: &'t str,
+    /// How many leading zeros of `int` + `frac` to skip, and how many significant digits follow.
+    skip: usize,
+    len: usize,
+    point: i64,
+}
+
+impl<'t> Decimal<'t> {
+    /// Splits a validated JSON number.
+    fn of(text: &'t str) -> Decimal<'t> {
+        let negative = text.starts_with('-');
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (mantissa, exp) = match unsigned.find(['e', 'E']) {
+            Some(at) => (unsigned.get(..at).unwrap_or_default(), unsigned.get(at + 1..).unwrap_or_default()),
+            None => (unsigned, ""),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let exp_negative = exp.starts_with('-');
+        let exp = exp.trim_start_matches(['+', '-']).bytes().fold(0i64, |n, b| {
+            // Saturates far beyond any exponent that matters (and far below overflow of `point` below).
+            (n * 10 + i64::from(b.wrapping_sub(b'0'))).min(1 << 40)
+        });
+        let exp = if exp_negative { -exp } else { exp };
+        let digits = || int.bytes().chain(frac.bytes());
+        let skip = digits().take_while(|&b| b == b'0').count();
+        let total = int.len() + frac.len();
+        let trailing = if skip == total { 0 } else { digits().rev().take_while(|&b| b == b'0').count() };
+        let len = total - skip - trailing;
+        let point = int.len() as i64 - skip as i64 + exp;
+        Decimal { negative, int, frac, skip, len, point }
+    }
+
+    /// The significant digit `i` (`0 <= i < len`).
+    fn digit(&self, i: usize) -> u8 {
+        let i = self.skip + i;
+        let b =
+            if i < self.int.len() { self.int.as_bytes().get(i) } else { self.frac.as_bytes().get(i - self.int.len()) };
+        b.copied().unwrap_or(b'0')
+    }
+
+    /// Whether the value is too large for an `f64`.
+    fn overflows(&self) -> bool {
+        // f64::MAX is 1.7976931348623157e308; from halfway to the next power of two on, a number rounds to infinity.
+        const HALFWAY: &[u8] = b"1797693134862315807937";
+        if self.len == 0 || self.point < 309 {
+            return false;
+        }
+        if self.point > 309 {
+            return true;
+        }
+        (0..self.len).map(|i| self.digit(i)).cmp(HALFWAY.iter().copied()) != std::cmp::Ordering::Less
+    }
+}
+
+/// Writes a validated JSON number as serde_json writes the value it reads from it.
+fn write_number(text: &str, out: &mut String) {
+    // An integer that fits a `u64` or an `i64` (not `-0`, a float to serde_json) is written as it came.
+    if digits_u64(text).is_some() || Json::Num(text).as_i64().is_some() {
+        out.push_str(text);
+        return;
+    }
+    let d = Decimal::of(text);
+    if d.negative {
+        out.push('-');
+    }
+    // Below half the smallest subnormal the value is zero.
+    if d.len == 0 || d.point < -323 {
+        out.push_str("0.0");
+        return;
+    }
+    let digits = (0..d.len).map(|i| char::from(d.digit(i)));
+    let exponent = d.point - 1;
+    if (-5..=15).contains(&exponent) {
+        if d.point <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', d.point.unsigned_abs() as usize));
+            out.extend(digits);
+        } else {
+            let point = d.point as usize;
+            for (i, c) in digits.enumerate() {
+                if i == point {
+                    out.push('.');
+                }
+                out.push(c);
+            }
+            if d.len <= point {
+                out.extend(std::iter::repeat_n('0', point - d.len));
+                out.push_str(".0");
+            }
+        }
+    } else {
+        for (i, c) in digits.enumerate() {
+            if i == 1 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        out.push('e');
+        if exponent > 0 {
+            out.push('+');
+        }
+        out.push_str(&exponent.to_string());
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+    depth: u32,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.src.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// The error `code` at the current position (1-based line and column of the byte there, as serde_json counts).
+    #[cold]
+    fn error(&self, code: Code) -> Error {
+        let before = self.src.as_bytes().get(..self.pos).unwrap_or_default();
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error { code, line, column }
+    }
+
+    fn value(&mut self) -> Result<Json<'a>, Error> {
+        self.skip_ws();
+        let Some(b) = self.peek() else { return Err(self.error(Code::EofValue)) };
+        match b {
+            b'"' => {
+                self.pos += 1;
+                self.string().map(Json::Str)
+            }
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b't' => self.ident("true", Json::Bool(true)),
+            b'f' => self.ident("false", Json::Bool(false)),
+            b'n' => self.ident("null", Json::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(self.error(Code::ExpectedValue)),
+        }
+    }
+
+    fn ident(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, Error> {
+        for expected in word.bytes() {
+            match self.peek() {
+                None => return Err(self.error(Code::EofValue)),
+                Some(b) if b == expected => self.pos += 1,
+                Some(_) => return Err(self.error(Code::ExpectedIdent)),
+            }
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Json<'a>, Error> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            None => return Err(self.error(Code::EofValue)),
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.error(Code::InvalidNumber));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            Some(_) => return Err(self.error(Code::InvalidNumber)),
+        }
+        let int_len = self.pos - start;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error(if self.peek().is_none() { Code::EofValue } else { Code::InvalidNumber }));
+            }
+        }
+        let has_exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if has_exponent {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error(if self.peek().is_none() { Code::EofValue } else { Code::InvalidNumber }));
+            }
+        }
+        let text = self.src.get(start..self.pos).unwrap_or_default();
+        // Only a number with an exponent or a very long integer part can be out of range.
+        if (has_exponent || int_len > 300) && Decimal::of(text).overflows() {
+            return Err(self.error(Code::NumberOutOfRange));
+        }
+        Ok(Json::Num(text))
+    }
+
+    /// Four hex digits of a `\u` escape. Fewer than four bytes left is the end of input, whatever they are (as in
+    /// serde_json).
+    fn hex4(&mut self) -> Result<u32, Error> {
+        let Some(hex) = self.src.as_bytes().get(self.pos..self.pos + 4) else {
+            self.pos = self.src.len();
+            return Err(self.error(Code::EofString));
+        };
+        let mut n = 0;
+        for &b in hex {
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => {
+                    self.pos += 4;
+                    return Err(self.error(Code::InvalidEscape));
+                }
+            };
+            n = n * 16 + u32::from(digit);
+        }
+        self.pos += 4;
+        Ok(n)
+    }
+
+    /// The rest of a string whose opening quote was read.
+    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+        let bytes = self.src.as_bytes();
+        let mut owned: Option<String> = None;
+        let mut run = self.pos;
+        loop {
+            // The run of plain bytes: everything up to a quote, a backslash or a control character.
+            while let Some(&b) = bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // Every delimiter is ASCII, so `run..pos` lies on character boundaries.
+            let plain = self.src.get(run..self.pos).unwrap_or_default();
+            let Some(b) = self.peek() else { return Err(self.error(Code::EofString)) };
+            self.pos += 1;
+            match b {
+                b'"' => {
+                    return Ok(match owned {
+                        None => Cow::Borrowed(plain),
+                        Some(mut s) => {
+                            s.push_str(plain);
+                            Cow::Owned(s)
+                        }
+                    })
+                }
+                b'\\' => {
+                    owned.get_or_insert_with(String::new).push_str(plain);
+                    let Some(e) = self.peek() else { return Err(self.error(Code::EofString)) };
+                    self.pos += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(self.error(Code::InvalidEscape)),
+                    };
+                    if let Some(s) = owned.as_mut() {
+                        s.push(c);
+                    }
+                    run = self.pos;
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.error(Code::ControlCharacter));
+                }
+            }
+        }
+    }
+
+    /// The character of a `\u` escape whose `\u` was read; a surrogate must be a leading one followed by `\u` and a
+    /// trailing one.
+    fn unicode_escape(&mut self) -> Result<char, Error> {
+        let n = self.hex4()?;
+        if (0xDC00..=0xDFFF).contains(&n) {
+            return Err(self.error(Code::LoneSurrogate));
+        }
+        let code = if (0xD800..=0xDBFF).contains(&n) {
+            for expected in [b'\\', b'u'] {
+                match self.peek() {
+                    None => return Err(self.error(Code::EofString)),
+                    Some(b) => {
+                        self.pos += 1;
+                        if b != expected {
+                            return Err(self.error(Code::UnexpectedEndOfHexEscape));
+                        }
+                    }
+                }
+            }
+            let low = self.hex4()?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return Err(self.error(Code::LoneSurrogate));
+            }
+            0x10000 + ((n - 0xD800) << 10) + (low - 0xDC00)
+        } else {
+            n
+        };
+        // Never fails: surrogates were handled above and a pair is at most U+10FFFF.
+        char::from_u32(code).ok_or_else(|| self.error(Code::InvalidEscape))
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(Code::RecursionLimit));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<Json<'a>, Error> {
+        self.enter()?;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Json::Arr(items));
+        }
+        loop {
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        return Err(self.error(Code::TrailingComma));
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Json::Arr(items));
+                }
+                None => return Err(self.error(Code::EofList)),
+                Some(_) => return Err(self.error(Code::ExpectedListCommaOrEnd)),
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<Json<'a>, Error> {
+        self.enter()?;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Json::Obj(members));
+        }
+        loop {
+            match self.peek() {
+                Some(b'"') => self.pos += 1,
+                Some(b'}') => return Err(self.error(Code::TrailingComma)),
+                None => return Err(self.error(Code::EofObject)),
+                Some(_) => return Err(self.error(Code::KeyMustBeAString)),
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return Err(self.error(Code::EofObject)),
+                Some(_) => return Err(self.error(Code::ExpectedColon)),
+            }
+            members.push((key, self.value()?));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Json::Obj(members));
+                }
+                None => return Err(self.error(Code::EofObject)),
+                Some(_) => return Err(self.error(Code::ExpectedObjectCommaOrEnd)),
+            }
+        }
+    }
+}

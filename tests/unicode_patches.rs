@@ -91,3 +91,82 @@ fn link_labels_match_by_unicode_case_folding_through_comrak() {
     let html = comrak::markdown_to_html("[a]\n\n[b]: /url\n", &options);
     assert!(!html.contains("href"), "[a] should not match the definition [b], got {html}");
 }
+
+mod categories {
+    use finl_unicode::categories::CharacterCategories;
+
+    use super::scalars;
+
+    #[test]
+    fn numbers_are_exactly_what_core_calls_numeric() {
+        // core's `char::is_numeric` is general category N (Nd, Nl, No), from its own tables (Unicode 17 in Rust 1.95).
+        for c in scalars() {
+            assert_eq!(c.is_number(), c.is_numeric(), "U+{:04X} should be N exactly when core says numeric", c as u32);
+        }
+    }
+
+    #[test]
+    fn letters_are_alphabetic_and_categories_do_not_overlap() {
+        for c in scalars() {
+            let (l, m, n, p, s) = (c.is_letter(), c.is_mark(), c.is_number(), c.is_punctuation(), c.is_symbol());
+            let at = c as u32;
+            assert!(!l || c.is_alphabetic(), "letter U+{at:04X} should be Alphabetic to core");
+            assert!([l, m, n, p, s].iter().filter(|&&b| b).count() <= 1, "U+{at:04X} should be in one category");
+            assert!(!c.is_punctuation_connector() || p, "Pc U+{at:04X} should be punctuation");
+            if c.is_alphabetic() && !l {
+                // Alphabetic = L + Nl + Other_Alphabetic (marks, a few symbols and letter-like numbers).
+                assert!(m || n || s, "Alphabetic U+{at:04X} should be L, M, N or S");
+            }
+            if c.is_whitespace() || c.is_control() {
+                assert!(!(l || m || n || p || s), "space or control U+{at:04X} should be in none of L, M, N, P, S");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_punctuation_and_symbols_are_commonmarks_ascii_punctuation() {
+        for c in (0u8..0x80).map(char::from) {
+            assert_eq!(c.is_punctuation() || c.is_symbol(), c.is_ascii_punctuation(), "{c:?}");
+            assert_eq!(c.is_letter(), c.is_ascii_alphabetic(), "{c:?}");
+            assert_eq!(c.is_punctuation_connector(), c == '_', "{c:?}");
+        }
+    }
+
+    #[test]
+    fn known_characters_have_their_categories() {
+        for c in
+            ['¡', '§', '¶', '«', '»', '‐', '—', '‘', '’', '“', '”', '…', '、', '。', '「', '」', '！', '・', '𑁇', '‿']
+        {
+            assert!(c.is_punctuation(), "{c:?} (U+{:04X}) should be punctuation", c as u32);
+        }
+        for c in ['¢', '£', '©', '®', '°', '±', '×', '÷', '€', '→', '∑', '█', '☃', '♥', '〒', '😀', '🫠', '𝈀', '¨']
+        {
+            assert!(c.is_symbol(), "{c:?} (U+{:04X}) should be a symbol", c as u32);
+        }
+        for c in ['é', 'ß', 'Ж', 'ω', 'א', 'ع', 'क', '中', '𠀀', 'ª', 'ǅ', 'ʰ', '𐐀'] {
+            assert!(c.is_letter(), "{c:?} (U+{:04X}) should be a letter", c as u32);
+        }
+        for c in ['\u{300}', '\u{20DD}', '\u{93F}', '\u{E0100}'] {
+            assert!(c.is_mark(), "U+{:04X} should be a mark", c as u32);
+        }
+        for c in ['٣', '½', 'Ⅻ', '①', '𝟚'] {
+            assert!(c.is_number(), "{c:?} should be a number");
+        }
+        for c in ['‿', '⁀', '⁔', '︳', '︴', '﹍', '﹎', '﹏', '＿'] {
+            assert!(c.is_punctuation_connector(), "{c:?} should be connector punctuation");
+        }
+        for c in [' ', '\u{A0}', '\u{3000}', '\u{E000}', '\u{10FFFF}', '\u{378}', '\u{FFFF}'] {
+            assert!(!(c.is_punctuation() || c.is_symbol() || c.is_letter()), "U+{:04X} should be none", c as u32);
+        }
+    }
+
+    #[test]
+    fn unicode_punctuation_flanks_emphasis_through_comrak() {
+        let options = comrak::Options::default();
+        // CommonMark: `*` after a letter and before Unicode punctuation or a symbol is right-flanking only.
+        for (md, want) in [("a*«b»*", "<p>a*«b»*</p>\n"), ("«*b*»", "<p>«<em>b</em>»</p>\n"), ("*€*a", "<p>*€*a</p>\n")]
+        {
+            assert_eq!(comrak::markdown_to_html(md, &options), want, "{md:?}");
+        }
+    }
+}

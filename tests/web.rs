@@ -1022,3 +1022,26 @@ async fn cancel_between_the_slices_of_a_burst_is_final() {
     assert_eq!(prop(&r, "mutations").as_f64(), Some(probe.mutations_at_cancel()), "no mutation after cancel()");
     assert_eq!(source.cancel_calls(), 1, "the source should have been cancelled once");
 }
+
+#[wasm_bindgen_test]
+async fn an_sse_burst_is_sliced_inside_events_and_ends_done_at_its_terminal_marker() {
+    // Slices cut SSE events and UTF-8 sequences anywhere; the terminal marker arrives in the last slice.
+    let text = burst_document(64 * 1024);
+    let deltas: Vec<&str> = text.split_inclusive('\n').collect();
+    let source = BurstSource::new(&openai_body(&deltas), 16 * 1024);
+    let (container, r) = renderer();
+    r.set_frame_budget_ms(0.0);
+    let probe = FrameProbe::new(&container, &source);
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
+    probe.stop();
+    assert_eq!(status(&outcome), "done", "the burst should end done at [DONE], got {outcome:?}");
+    assert_eq!(prop_str(&outcome, "text").as_deref(), Some(text.as_str()), "outcome.text should be every delta");
+    assert!(
+        probe.pieces_followed_by_a_frame(source.piece_count()) >= 2,
+        "frames should have come between the pieces of the body"
+    );
+    let (reference, one_shot) = renderer();
+    one_shot.write(&text).expect("write");
+    one_shot.finish();
+    assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
+}

@@ -601,16 +601,7 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
     loop {
         let bytes = match cancel.guard(reader.next()).await {
             None => return, // cancelled: `cancel()` already settled the outcome; dropping `reader` cancels it
-            Some(None) => {
-                // The final render re-reads the whole answer: give it a frame of its own if this one has work in it.
-                if pacer.worked(inner.frames.get()) {
-                    render_now(inner);
-                    if cancel.guard(yield_to_browser()).await.is_none() {
-                        return;
-                    }
-                }
-                return finish_stream(inner, cancel);
-            }
+            Some(None) => return finish_paced(inner, cancel, &mut pacer).await,
             Some(Some(Err(error))) => return fail(inner, Some(cancel), error),
             Some(Some(Ok(bytes))) => bytes,
         };
@@ -629,7 +620,8 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             dispatch_events(inner);
             if ended {
                 // Terminal marker or provider error: stop reading now rather than wait for the socket.
-                return finish_stream(inner, cancel);
+                pacer.stop(started);
+                return finish_paced(inner, cancel, &mut pacer).await;
             }
             if cancel.is_cancelled() {
                 return;
@@ -652,6 +644,18 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             }
         }
     }
+}
+
+/// [`finish_stream`] for a paced read: the final render re-reads the whole answer, so it gets a frame of its own when
+/// this one already has the reader's work in it.
+async fn finish_paced(inner: &Inner, cancel: &CancelSignal, pacer: &mut Pacer) {
+    if pacer.worked(inner.frames.get()) {
+        render_now(inner);
+        if cancel.guard(yield_to_browser()).await.is_none() {
+            return;
+        }
+    }
+    finish_stream(inner, cancel);
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.

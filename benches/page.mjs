@@ -265,7 +265,11 @@ async function firstToken({ reps = 20 }) {
   return results;
 }
 
-/** A document streamed through `stream()` in 16 KB enqueues: the longest main-thread block, seen as frame gaps. */
+/**
+ * A document streamed through `stream()` in 16 KB enqueues, all queued at once (a fast network or a proxy that
+ * buffers): the longest main-thread block, seen as the longest gap between animation frames and as long tasks, and how
+ * many frames the page drew while the stream was read.
+ */
 async function burstStream({ doc: name, reps = 3, adapter = "rillmark" }) {
   const text = await doc(name);
   const chunks = chunk(text, "burst");
@@ -293,10 +297,13 @@ async function burstStream({ doc: name, reps = 3, adapter = "rillmark" }) {
     const gaps = [];
     let last = now();
     let running = true;
-    const tick = (t) => {
+    let framesDuring = 0;
+    let streaming = false;
+    const tick = () => {
       const n = now();
       gaps.push(n - last);
       last = n;
+      if (streaming) framesDuring++;
       if (running) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -313,14 +320,38 @@ async function burstStream({ doc: name, reps = 3, adapter = "rillmark" }) {
         c.close();
       },
     });
+    streaming = true;
     const outcome = await r.stream(rs, { dialect: "plain" });
+    streaming = false;
     const ms = now() - t0;
     await frame();
+    await frame();
     running = false;
+    longTasks.push(...po.takeRecords().map((e) => e.duration));
     po.disconnect();
+    let sameAsOneShot = null;
+    if (adapter === "rillmark") {
+      const ref = fresh();
+      const one = new Renderer(ref);
+      one.write(text);
+      one.finish();
+      sameAsOneShot = ref.innerHTML === el.innerHTML;
+      one.free();
+      ref.remove();
+    }
     r.free();
     el.remove();
-    out.push({ adapter, ms, status: outcome.status, maxFrameGapMs: Math.max(...gaps), longTasksMs: longTasks });
+    out.push({
+      adapter,
+      doc: name,
+      bytes: new TextEncoder().encode(text).length,
+      ms,
+      status: outcome.status,
+      maxFrameGapMs: Math.max(...gaps),
+      framesDuring,
+      longTasksMs: longTasks,
+      sameAsOneShot,
+    });
   }
   return out;
 }

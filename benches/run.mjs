@@ -19,6 +19,12 @@
 //   `--slow` ms (default 15000) is not repeated (quadratic layout cases: see results/findings.md);
 // - char chunking runs only on documents of at most `--char-max` bytes (default 30000).
 // `--from a.json,b.json` makes the report from earlier raw files without running (for a run done in parts).
+//
+//   node benches/run.mjs --burst [--docs answer-100k,... --reps 3]     only the 16 KB-burst `stream()` figures (~2 min)
+// `--burst` streams each document through `stream()` as 16 KB pieces all enqueued at once, rillmark and smd in turn,
+// and writes report-burst.md and raw-burst.json: the longest gap between animation frames (the longest main-thread
+// block, layout and paint included), the long tasks, the frames drawn while the stream was read, and whether
+// rillmark's final DOM equals its one-shot render.
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -39,8 +45,10 @@ const opt = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const quick = flag("quick");
+const BURST = flag("burst");
+const BURST_DOCS = "answer-20k,answer-100k,list-1000,table-500,footnotes-refs";
 const ANSWERS = ["answer-2k", "answer-20k", "answer-100k"];
-const DOCS = opt("docs", quick ? "answer-2k,answer-20k" : [...ANSWERS, ...PATHOLOGICAL].join(",")).split(",");
+const DOCS = opt("docs", BURST ? BURST_DOCS : quick ? "answer-2k,answer-20k" : [...ANSWERS, ...PATHOLOGICAL].join(",")).split(",");
 const CHUNKINGS = opt("chunkings", quick ? "token" : "char,token,64,burst").split(",");
 const ADAPTERS = opt("adapters", "rillmark,smd,marked,markdown-it").split(",");
 const REPS = Number(opt("reps", quick ? 1 : 3));
@@ -158,6 +166,56 @@ if (FROM) {
   }
   DOCS.splice(0, DOCS.length, ...new Set(raw.streamed.map((r) => r.doc)));
   CHUNKINGS.splice(0, CHUNKINGS.length, ...["char", "token", "64", "burst"].filter((c) => raw.streamed.some((r) => r.chunking === c)));
+}
+if (BURST) {
+  const page = await openPage();
+  const runs = [];
+  for (const doc of DOCS) {
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const adapter of rep % 2 ? ["smd", "rillmark"] : ["rillmark", "smd"]) {
+        const [r] = await page.evaluate((a) => window.bench.burstStream(a), { doc, reps: 1, adapter });
+        runs.push(r);
+        console.log(`[${elapsed()}] ${doc} ${adapter}: longest frame gap ${r.maxFrameGapMs.toFixed(1)} ms, ${r.framesDuring} frames`);
+      }
+    }
+  }
+  await page.close();
+  await browser.close();
+  server.close();
+  const f1 = (x) => x.toFixed(1);
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+  const wasm = statSync(join(ROOT, "pkg", "rillmark_bg.wasm")).size;
+  const lines = [
+    "# 16 KB bursts through `stream()`",
+    "",
+    `${new Date().toISOString()} · commit ${commit} · ${cpus().length} cores (shared) · wasm ${wasm} B · ${REPS} reps per adapter`,
+    "",
+    "Command: `./build.sh build && node benches/run.mjs --burst`. Each document is enqueued as 16 KB pieces at once",
+    "(`dialect: \"plain\"`); smd reads the same stream with a reader loop into `parser_write`. Longest frame gap: the",
+    "longest time between two animation frames from the start of the stream to two frames after its outcome (own work,",
+    "style, layout and paint: the longest the page was unresponsive). Frames: animation frames drawn while the stream was",
+    "read. Median [max] over the reps.",
+    "",
+    "| document | size | adapter | longest frame gap ms | longest long task ms | frames during the stream | stream ms | final DOM = one-shot |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const doc of DOCS) {
+    for (const adapter of ["rillmark", "smd"]) {
+      const rs = runs.filter((r) => r.doc === doc && r.adapter === adapter);
+      if (!rs.length) continue;
+      const mm = (pick) => `${f1(median(rs.map(pick)))} [${f1(Math.max(...rs.map(pick)))}]`;
+      const same = adapter === "rillmark" ? (rs.every((r) => r.sameAsOneShot) ? "yes" : "NO") : "–";
+      lines.push(
+        `| ${doc} | ${(rs[0].bytes / 1024).toFixed(0)} KB | ${adapter} | ${mm((r) => r.maxFrameGapMs)} | ${mm((r) => Math.max(0, ...r.longTasksMs))} | ${median(rs.map((r) => r.framesDuring))} [${Math.min(...rs.map((r) => r.framesDuring))}–${Math.max(...rs.map((r) => r.framesDuring))}] | ${mm((r) => r.ms)} | ${same} |`,
+      );
+    }
+  }
+  if (pageErrors.length) lines.push("", "Page errors:", ...[...new Set(pageErrors)].map((e) => `- ${e}`));
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "report-burst.md"), lines.join("\n") + "\n");
+  writeFileSync(join(OUT, "raw-burst.json"), JSON.stringify(runs, null, 1) + "\n");
+  console.log(lines.join("\n"));
+  process.exit(0);
 }
 for (const doc of FROM ? [] : DOCS) {
   // One-shot cost: whole document, one write, end, layout; 5 reps, rotating.

@@ -1,19 +1,15 @@
 #!/usr/bin/env node
 // Turns wasm-bindgen's output in pkg/ into the publishable npm package:
-//   1. the public rillmark.d.ts: wasm-streams' internal classes and the raw wasm exports removed (see below), then
-//      checked against the list of names the package means to export, and for `any`;
+//   1. the public rillmark.d.ts: the raw wasm exports removed (see below), then checked against the list of names the
+//      package means to export, and for `any`;
 //   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in;
 //   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, ...).
 // Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
 //
-// Why a post-processing step for the .d.ts: wasm-streams 0.7 declares its JS adapter classes (IntoUnderlyingSource,
-// IntoUnderlyingSink, IntoUnderlyingByteSource) with `#[wasm_bindgen(private)]`, so the JS module does not export
-// them, but wasm-bindgen 0.2.130 still writes `declare class X {...}` plus `export type { X }` for every private
-// class into the .d.ts, by design (wasm-bindgen PR #4788, cli-support js/mod.rs: "For hidden classes, add export type
-// statement"), together with web-sys' `ReadableStreamType` that one of them uses. `skip_typescript` can only be set
-// where a type is defined (in wasm-streams, not here) and wasm-bindgen has no flag for it, so the only places left are
-// this script or a fork of wasm-streams. The script removes exactly the declarations it knows and fails the build if
-// anything else unexpected appears, so a wasm-bindgen upgrade cannot silently widen the public API.
+// The check fails the build if anything unexpected appears, so a wasm-bindgen upgrade or a new dependency cannot
+// silently widen the public API. (wasm-streams, a dependency until the body reader was hand-written, made wasm-bindgen
+// declare its private adapter classes `IntoUnderlying*` and web-sys' `ReadableStreamType` in the .d.ts; the names
+// stay on the list of what must never appear.)
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,9 +18,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PKG = path.resolve(process.argv[2] ?? path.join(ROOT, "pkg"));
 const NAME = "rillmark";
 
-/** Internal declarations removed from the public .d.ts. */
-const PRIVATE_CLASSES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
-const PRIVATE_TYPES = ["ReadableStreamType"];
+/** Internal names the public .d.ts must never mention. */
+const PRIVATE_NAMES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource", "ReadableStreamType"];
 
 /** Every name the public .d.ts may export; anything else fails the build. */
 export const PUBLIC_EXPORTS = [
@@ -61,16 +56,7 @@ function removeDeclaration(dts, name, pattern, replacement = "") {
   return dts.replace(pattern, replacement);
 }
 
-const docComment = String.raw`(?:/\*\*(?:(?!\*/)[\s\S])*\*/\n)?`;
-
 export function publicDts(dts) {
-  for (const name of PRIVATE_CLASSES) {
-    dts = removeDeclaration(dts, name, new RegExp(String.raw`\n${docComment}declare class ${name} \{\n[\s\S]*?\n\}\n`));
-    dts = removeDeclaration(dts, name, new RegExp(String.raw`export type \{ ${name} \};\n`));
-  }
-  for (const name of PRIVATE_TYPES) {
-    dts = removeDeclaration(dts, name, new RegExp(String.raw`${docComment}\n?export type ${name} = [^;]*;\n`));
-  }
   // `init()` resolves with the wasm instance's exports: raw functions typed with `any` and the internals' shims.
   // Hosts need at most the memory; the narrower type is a true supertype of what they get.
   dts = removeDeclaration(dts, "InitOutput", /export interface InitOutput \{\n[\s\S]*?\n\}\n/);
@@ -113,7 +99,7 @@ function checkDts(dts) {
   if (unexpected.length) fail(`unexpected exports in the public .d.ts: ${unexpected.join(", ")} (internal? public?)`);
   if (missing.length) fail(`the public .d.ts lacks: ${missing.join(", ")}`);
   const code = stripComments(dts);
-  for (const word of [...PRIVATE_CLASSES, ...PRIVATE_TYPES, "any"]) {
+  for (const word of [...PRIVATE_NAMES, "any"]) {
     if (new RegExp(String.raw`\b${word}\b`).test(code)) fail(`the public .d.ts still mentions \`${word}\``);
   }
 }

@@ -81,6 +81,38 @@ extern "C" {
     #[wasm_bindgen(js_name = revokedBlobUrl)]
     fn revoked_blob_url() -> String;
 
+    type BurstSource;
+    #[wasm_bindgen(constructor)]
+    fn new(text: &str, piece_bytes: u32) -> BurstSource;
+    #[wasm_bindgen(method, getter)]
+    fn stream(this: &BurstSource) -> ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn pulls(this: &BurstSource) -> u32;
+    #[wasm_bindgen(method, getter, js_name = pieceCount)]
+    fn piece_count(this: &BurstSource) -> u32;
+    #[wasm_bindgen(method, getter, js_name = cancelCalls)]
+    fn cancel_calls(this: &BurstSource) -> u32;
+
+    type FrameProbe;
+    #[wasm_bindgen(constructor)]
+    fn new(container: &Element, source: &BurstSource) -> FrameProbe;
+    #[wasm_bindgen(method)]
+    fn stop(this: &FrameProbe);
+    #[wasm_bindgen(method, js_name = callAtFrame)]
+    fn call_at_frame(this: &FrameProbe, n: u32, target: &JsValue, method: &str);
+    #[wasm_bindgen(method, getter)]
+    fn frames(this: &FrameProbe) -> u32;
+    #[wasm_bindgen(method, js_name = partialFrames)]
+    fn partial_frames(this: &FrameProbe, final_text: u32) -> u32;
+    #[wasm_bindgen(method, js_name = piecesFollowedByAFrame)]
+    fn pieces_followed_by_a_frame(this: &FrameProbe, total: u32) -> u32;
+    #[wasm_bindgen(method, js_name = framesMidBody)]
+    fn frames_mid_body(this: &FrameProbe, total: u32) -> u32;
+    #[wasm_bindgen(method, getter, js_name = textAtCancel)]
+    fn text_at_cancel(this: &FrameProbe) -> i32;
+    #[wasm_bindgen(method, getter, js_name = mutationsAtCancel)]
+    fn mutations_at_cancel(this: &FrameProbe) -> f64;
+
     #[wasm_bindgen(js_name = tryCall)]
     fn try_call(target: &JsValue, method: &str, args: &Array) -> JsValue;
     #[wasm_bindgen(js_name = settle)]
@@ -878,4 +910,138 @@ async fn cancel_right_after_fetch_returns_aborts_it() {
     assert_eq!(status(&outcome), "aborted", "cancel() in the same task as fetch() should abort it, got {outcome:?}");
     settle_frames().await;
     assert_eq!(outline(&container), "", "nothing should render after cancel()");
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// 8. Bursts: a body that arrives faster than it can be rendered is read and rendered in frame-sized slices
+
+/// About `bytes` of varied markdown: headings, paragraphs with inline markup and multi-byte characters (so slice
+/// boundaries fall inside code points), lists, quotes, code fences and tables.
+fn burst_document(bytes: usize) -> String {
+    let mut doc = String::new();
+    let mut section = 0;
+    while doc.len() < bytes {
+        section += 1;
+        doc.push_str(&format!("## Section {section}: café 🦀\n\n"));
+        doc.push_str(&format!(
+            "Paragraph {section} with **bold**, *emphasis*, `code`, a [link](https://example.com/{section}) and \
+             naïve “quotes” — enough words to wrap over a few lines of the container. Ünïcödé 😀 text.\n\n"
+        ));
+        doc.push_str(&format!("- item one of {section}\n- item *two*\n  - nested 🦀\n- item three\n\n"));
+        doc.push_str("> quoted line one\n> quoted *line* two\n\n");
+        doc.push_str(&format!("```rust\nfn section_{section}() -> &'static str {{\n    \"é🦀\"\n}}\n```\n\n"));
+        doc.push_str(&format!("| a | b |\n|---|---|\n| {section} | ü |\n| x | 🦀 |\n\n"));
+    }
+    doc
+}
+
+/// JS `textContent.length` (UTF-16 code units) of the container.
+fn text_length(container: &Element) -> u32 {
+    container.text_content().unwrap_or_default().encode_utf16().count() as u32
+}
+
+#[wasm_bindgen_test]
+async fn a_burst_is_read_and_rendered_across_animation_frames_and_ends_as_the_one_shot_render() {
+    // 256 KB available at once in 16 KB pieces: fed back to back, it would take the main thread for many frames.
+    let text = burst_document(256 * 1024);
+    let source = BurstSource::new(&text, 16 * 1024);
+    let (container, r) = renderer();
+    let probe = FrameProbe::new(&container, &source);
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("plain"))).await;
+    probe.stop();
+    assert_eq!(status(&outcome), "done", "the burst should be read to the end, got {outcome:?}");
+    assert_eq!(prop(&outcome, "bytes").as_f64(), Some(text.len() as f64), "every byte should have been fed");
+
+    let (reference, one_shot) = renderer();
+    one_shot.write(&text).expect("write");
+    one_shot.finish();
+    assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
+
+    assert!(probe.frames() >= 2, "the page should draw frames while the burst is rendered, drew {}", probe.frames());
+    assert!(
+        probe.partial_frames(text_length(&container)) >= 1,
+        "a frame should have shown part of the answer (rendered in slices, not all at the end)"
+    );
+    assert!(
+        probe.frames_mid_body(source.piece_count()) >= 1,
+        "a frame should have come while pieces were still unread (reading pauses while rendering catches up)"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn with_no_budget_the_reader_yields_a_frame_after_every_slice_and_reads_nothing_meanwhile() {
+    // A zero budget makes the pacing independent of the machine's speed: every slice of at most 4 KB is followed by
+    // a wait for an animation frame, so every 16 KB piece is followed by frames before the next one is read.
+    let text = burst_document(100 * 1024);
+    let source = BurstSource::new(&text, 16 * 1024);
+    let (container, r) = renderer();
+    r.set_frame_budget_ms(0.0);
+    let probe = FrameProbe::new(&container, &source);
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("plain"))).await;
+    probe.stop();
+    assert_eq!(status(&outcome), "done", "the burst should be read to the end, got {outcome:?}");
+    let pieces = source.piece_count();
+    assert_eq!(
+        probe.pieces_followed_by_a_frame(pieces),
+        pieces,
+        "after each piece was read, a frame should have run before the next read ({} frames)",
+        probe.frames()
+    );
+    // Not one per slice: the wait for a frame gives up after 100 ms (frames throttled), which a loaded machine may hit.
+    assert!(
+        probe.partial_frames(text_length(&container)) + 1 >= pieces,
+        "the answer should have grown on screen piece by piece: {} partial frames for {pieces} pieces",
+        probe.partial_frames(text_length(&container))
+    );
+    let (reference, one_shot) = renderer();
+    one_shot.write(&text).expect("write");
+    one_shot.finish();
+    assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_between_the_slices_of_a_burst_is_final() {
+    let text = burst_document(256 * 1024);
+    let source = BurstSource::new(&text, 16 * 1024);
+    let container = make_container();
+    let renderer = new_renderer(&container, JsValue::UNDEFINED);
+    renderer.set_frame_budget_ms(0.0); // one slice per frame: frame 3 comes mid-stream on any machine
+    let r: JsValue = renderer.into();
+    let probe = FrameProbe::new(&container, &source);
+    probe.call_at_frame(3, &r, "cancel");
+    let promise: Promise =
+        prop(&try_call(&r, "stream", &Array::of2(&source.stream().into(), &dialect("plain"))), "value").into();
+    let outcome = outcome_of(&promise).await;
+    settle_frames().await;
+    probe.stop();
+    assert_eq!(status(&outcome), "aborted", "cancel() from an animation frame should abort the burst, got {outcome:?}");
+    assert!(probe.text_at_cancel() > 0, "the answer should have been partly on screen when cancel() ran");
+    let received = prop(&outcome, "bytes").as_f64().unwrap_or(f64::NAN);
+    assert!(received < text.len() as f64, "cancel() should have stopped the burst before its end ({received} bytes)");
+    assert_eq!(text_length(&container), probe.text_at_cancel() as u32, "the DOM should stay as cancel() left it");
+    assert_eq!(prop(&r, "mutations").as_f64(), Some(probe.mutations_at_cancel()), "no mutation after cancel()");
+    assert_eq!(source.cancel_calls(), 1, "the source should have been cancelled once");
+}
+
+#[wasm_bindgen_test]
+async fn an_sse_burst_is_sliced_inside_events_and_ends_done_at_its_terminal_marker() {
+    // Slices cut SSE events and UTF-8 sequences anywhere; the terminal marker arrives in the last slice.
+    let text = burst_document(64 * 1024);
+    let deltas: Vec<&str> = text.split_inclusive('\n').collect();
+    let source = BurstSource::new(&openai_body(&deltas), 16 * 1024);
+    let (container, r) = renderer();
+    r.set_frame_budget_ms(0.0);
+    let probe = FrameProbe::new(&container, &source);
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
+    probe.stop();
+    assert_eq!(status(&outcome), "done", "the burst should end done at [DONE], got {outcome:?}");
+    assert_eq!(prop_str(&outcome, "text").as_deref(), Some(text.as_str()), "outcome.text should be every delta");
+    assert!(
+        probe.pieces_followed_by_a_frame(source.piece_count()) >= 2,
+        "frames should have come between the pieces of the body"
+    );
+    let (reference, one_shot) = renderer();
+    one_shot.write(&text).expect("write");
+    one_shot.finish();
+    assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
 }

@@ -6,7 +6,7 @@
 //! - the `RefCell` of the state is borrowed only between awaits, and never while calling into host JS (events are
 //!   collected first and dispatched after the borrow ends).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Reflect};
@@ -16,6 +16,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, Element, Response};
 
 use super::apply::DomApplier;
+use super::pace::{yield_to_browser, Pacer, BUDGET_MS, SLICE};
 use super::source::{is_abort_error, js_error_message, BodyReader, CancelSignal};
 use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
@@ -293,6 +294,10 @@ struct Inner {
     state: RefCell<State>,
     /// Created once; holds only a `Weak` back to `Inner`, so no cycle keeps a dropped renderer alive.
     frame_callback: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Animation frames rendered so far: the stream reader's [`Pacer`] starts a fresh budget after each.
+    frames: Cell<u32>,
+    /// The stream reader's own work per frame, in ms ([`BUDGET_MS`]; tests lower it).
+    budget_ms: Cell<f64>,
 }
 
 /// Renders one answer (streamed or written) as markdown into a container element. Create a new one per answer.
@@ -340,6 +345,8 @@ impl Renderer {
             on_patch: parsed.on_patch,
             state: RefCell::new(state),
             frame_callback: RefCell::new(None),
+            frames: Cell::new(0),
+            budget_ms: Cell::new(BUDGET_MS),
         });
         Ok(Renderer { inner })
     }
@@ -526,6 +533,16 @@ impl Renderer {
     }
 }
 
+/// Rust-only (not exported to JavaScript).
+impl Renderer {
+    /// Sets the stream reader's budget of own work per animation frame (default [`BUDGET_MS`]); `0.0` makes it yield
+    /// to the browser after every slice, which tests use to make the pacing deterministic.
+    #[doc(hidden)]
+    pub fn set_frame_budget_ms(&self, ms: f64) {
+        self.inner.budget_ms.set(ms);
+    }
+}
+
 /// Moves an idle renderer to streaming; misuse rejects the promise with a clear error.
 fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
     let mut state = inner.state.borrow_mut();
@@ -572,52 +589,73 @@ async fn read_response(inner: &Rc<Inner>, cancel: &CancelSignal, response: Respo
     }
 }
 
-/// Pulls the body chunk by chunk into the pipeline until EOF, the terminal marker, an error or cancel.
+/// Pulls the body chunk by chunk into the pipeline until EOF, the terminal marker, an error or cancel, in slices
+/// paced by a [`Pacer`] (see [`super::pace`]): over the frame's budget, it renders what it has and yields to the
+/// browser before feeding or reading more.
 async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::ReadableStream) {
     let mut reader = match BodyReader::new(body) {
         Ok(reader) => reader,
         Err(error) => return fail(inner, Some(cancel), error),
     };
+    let mut pacer = Pacer::default();
     loop {
-        match cancel.guard(reader.next()).await {
+        let bytes = match cancel.guard(reader.next()).await {
             None => return, // cancelled: `cancel()` already settled the outcome; dropping `reader` cancels it
-            Some(None) => return finish_stream(inner, cancel),
+            Some(None) => return finish_paced(inner, cancel, &mut pacer).await,
             Some(Some(Err(error))) => return fail(inner, Some(cancel), error),
-            Some(Some(Ok(bytes))) => {
-                let (ended, backlog) = {
-                    let mut state = inner.state.borrow_mut();
-                    let Some(pipeline) = state.pipeline.as_mut() else { return };
-                    pipeline.feed(&bytes);
-                    (pipeline.is_ended(), pipeline.backlog())
-                };
-                dispatch_events(inner);
-                if ended {
-                    // Terminal marker or provider error: stop reading now rather than wait for the socket.
-                    return finish_stream(inner, cancel);
-                }
+            Some(Some(Ok(bytes))) => bytes,
+        };
+        // Any split is valid: the decoder carries a code point cut between slices over.
+        for slice in bytes.chunks(SLICE) {
+            if cancel.is_cancelled() {
+                return; // a host callback (`onEvent`, `onPatch`) called `cancel()`
+            }
+            let started = pacer.start(inner.frames.get());
+            let (ended, backlog) = {
+                let mut state = inner.state.borrow_mut();
+                let Some(pipeline) = state.pipeline.as_mut() else { return };
+                pipeline.feed(slice);
+                (pipeline.is_ended(), pipeline.backlog())
+            };
+            dispatch_events(inner);
+            if ended {
+                // Terminal marker or provider error: stop reading now rather than wait for the socket.
+                pacer.stop(started);
+                return finish_paced(inner, cancel, &mut pacer).await;
+            }
+            if cancel.is_cancelled() {
+                return;
+            }
+            if backlog >= SLICE {
+                // Input arrives faster than frames: render in slices rather than all at the next frame.
+                render_now(inner);
+            } else {
                 request_frame(inner);
-                if backlog > MAX_BACKLOG {
-                    // Rendering lags behind the network: stop pulling (backpressure reaches the socket) until the
-                    // next frame has rendered what arrived, so memory stays bounded and frames stay short.
-                    if cancel.guard(next_frame()).await.is_none() {
-                        return;
-                    }
+            }
+            pacer.stop(started);
+            if pacer.over_budget(inner.budget_ms.get()) {
+                // This frame's budget is spent: show what arrived, let the browser draw it and handle input, and
+                // read nothing meanwhile (backpressure).
+                render_now(inner);
+                if cancel.guard(yield_to_browser()).await.is_none() {
+                    return;
                 }
+                pacer.yielded();
             }
         }
     }
 }
 
-/// How many unrendered bytes may pile up before reading pauses for a frame.
-const MAX_BACKLOG: usize = 64 * 1024;
-
-/// Resolves at the next animation frame (at once without a window).
-async fn next_frame() {
-    let Some(window) = web_sys::window() else { return };
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let _ = window.request_animation_frame(&resolve);
-    });
-    let _ = JsFuture::from(promise).await;
+/// [`finish_stream`] for a paced read: the final render re-reads the whole answer, so it gets a frame of its own when
+/// this one already has the reader's work in it.
+async fn finish_paced(inner: &Inner, cancel: &CancelSignal, pacer: &mut Pacer) {
+    if pacer.worked(inner.frames.get()) {
+        render_now(inner);
+        if cancel.guard(yield_to_browser()).await.is_none() {
+            return;
+        }
+    }
+    finish_stream(inner, cancel);
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.
@@ -678,6 +716,9 @@ fn end_stream(inner: &Inner) -> JsValue {
 fn render_now(inner: &Inner) {
     {
         let mut state = inner.state.borrow_mut();
+        if state.lifecycle == Lifecycle::Ended {
+            return; // everything was rendered when it ended; the render state is gone
+        }
         if let Some(handle) = state.frame_request.take() {
             if let Some(window) = web_sys::window() {
                 let _ = window.cancel_animation_frame(handle);
@@ -704,6 +745,7 @@ fn request_frame(inner: &Rc<Inner>) {
         Closure::new(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.state.borrow_mut().frame_request = None;
+                inner.frames.set(inner.frames.get().wrapping_add(1));
                 render_now(&inner);
             }
         })

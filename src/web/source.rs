@@ -1,37 +1,38 @@
 //! Response bodies as chunks of bytes, and the cancel signal that interrupts waiting for them.
 //!
-//! The body is read with wasm-streams' `into_stream()` (pull-based: the next chunk is requested only after the
-//! previous one was fed, which is the backpressure). Dropping the reader cancels the underlying `ReadableStream`,
-//! so the source — or, for `fetch`, the connection — learns the client is gone.
+//! The body is read through a `ReadableStreamDefaultReader` (pull-based: the next chunk is requested only after the
+//! previous one was fed, which is the backpressure). Dropping the reader before the end cancels the underlying
+//! `ReadableStream`, so the source — or, for `fetch`, the connection — learns the client is gone.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Poll, Waker};
 
-use futures::future::{select, Either};
-use futures::StreamExt;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_streams::readable::IntoStream;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
 
 use crate::error::{ErrorKind, StreamError};
 
-/// Set once by `cancel()`; wakes whatever waits on [`CancelSignal::cancelled`].
+/// Set once by `cancel()`; wakes whatever [`CancelSignal::guard`] waits on.
 #[derive(Clone, Default)]
 pub struct CancelSignal(Rc<CancelState>);
 
 #[derive(Default)]
 struct CancelState {
     cancelled: Cell<bool>,
-    // Borrowed only inside `cancel` and `poll`, never across an await.
+    // Borrowed only inside `cancel` and `guard`'s poll, never across an await or a call into JS.
     waker: RefCell<Option<Waker>>,
 }
 
 impl CancelSignal {
     pub fn cancel(&self) {
         self.0.cancelled.set(true);
-        if let Some(waker) = self.0.waker.borrow_mut().take() {
+        let waker = self.0.waker.borrow_mut().take();
+        if let Some(waker) = waker {
             waker.wake();
         }
     }
@@ -40,60 +41,73 @@ impl CancelSignal {
         self.0.cancelled.get()
     }
 
-    /// Completes once [`cancel`](Self::cancel) has been called.
-    pub fn cancelled(&self) -> Cancelled {
-        Cancelled(self.clone())
-    }
-
-    /// Runs `work` until it completes (`Some`) or the signal fires first (`None`; `work` is dropped).
+    /// Runs `work` until it completes (`Some`) or the signal fires first (`None`; `work` is dropped). A cancel that
+    /// happens while `work` is polled (a source's `pull` may call the host, which may call `cancel()`) wins too.
     pub async fn guard<F: Future>(&self, work: F) -> Option<F::Output> {
-        if self.is_cancelled() {
-            return None;
-        }
-        let work = Box::pin(work);
-        match select(work, self.cancelled()).await {
-            Either::Left((output, _)) => Some(output),
-            Either::Right(((), _)) => None,
-        }
-    }
-}
-
-/// The future of [`CancelSignal::cancelled`].
-pub struct Cancelled(CancelSignal);
-
-impl Future for Cancelled {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let state = &(self.0).0;
-        if state.cancelled.get() {
-            return Poll::Ready(());
-        }
-        *state.waker.borrow_mut() = Some(cx.waker().clone());
-        Poll::Pending
+        let mut work = pin!(work);
+        poll_fn(|cx| {
+            // The waker is in place before `work` runs any JS, so a re-entrant `cancel()` wakes this task.
+            *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+            if self.is_cancelled() {
+                return Poll::Ready(None);
+            }
+            let output = ready!(work.as_mut().poll(cx));
+            self.0.waker.borrow_mut().take();
+            Poll::Ready((!self.is_cancelled()).then_some(output))
+        })
+        .await
     }
 }
 
 /// Reads a `ReadableStream` of bytes (or of strings, for host-made streams) chunk by chunk.
 pub struct BodyReader {
-    chunks: IntoStream<'static>,
+    /// `None` once the body ended or failed: nothing left to cancel.
+    reader: Option<ReadableStreamDefaultReader>,
 }
 
 impl BodyReader {
     /// Locks `stream`; a stream another reader holds is a usage error, not a panic.
     pub fn new(stream: web_sys::ReadableStream) -> Result<BodyReader, StreamError> {
-        match wasm_streams::ReadableStream::from_raw(stream).try_into_stream() {
-            Ok(chunks) => Ok(BodyReader { chunks }),
+        match ReadableStreamDefaultReader::new(&stream) {
+            Ok(reader) => Ok(BodyReader { reader: Some(reader) }),
             Err(_) => Err(StreamError::new(ErrorKind::Usage, "the stream is already locked to another reader")),
         }
     }
 
     /// The next chunk, `None` at the end of the body.
     pub async fn next(&mut self) -> Option<Result<Vec<u8>, StreamError>> {
-        Some(match self.chunks.next().await? {
-            Ok(chunk) => Ok(chunk_bytes(chunk)),
-            Err(error) => Err(StreamError::new(ErrorKind::Network, js_error_message(&error))),
-        })
+        let read = JsFuture::from(self.reader.as_ref()?.read()).await;
+        match read {
+            Ok(result) => {
+                let result: ReadableStreamReadResult = result.unchecked_into();
+                if result.get_done().unwrap_or_default() {
+                    self.reader = None;
+                    return None;
+                }
+                Some(Ok(chunk_bytes(result.get_value())))
+            }
+            Err(error) => {
+                self.reader = None;
+                Some(Err(StreamError::new(ErrorKind::Network, js_error_message(&error))))
+            }
+        }
     }
+}
+
+impl Drop for BodyReader {
+    /// Dropped before the end (cancel): cancel the stream so its source stops producing.
+    fn drop(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            IGNORE_REJECTION.with(|ignore| {
+                let _ = reader.cancel().catch(ignore);
+            });
+        }
+    }
+}
+
+thread_local! {
+    /// A rejection handler that does nothing, shared by every cancelled reader (no closure leaked per stream).
+    static IGNORE_REJECTION: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
 }
 
 fn chunk_bytes(chunk: JsValue) -> Vec<u8> {

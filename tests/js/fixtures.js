@@ -328,3 +328,100 @@ export async function waitUntilAtLeast(object, property, value, ms) {
   }
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bursts: a whole body available at once, and what the page saw meanwhile
+
+/**
+ * A pull-based `ReadableStream` of `text` in pieces of `pieceBytes` bytes (UTF-8, cut anywhere, also inside a
+ * character), every piece available at once: each `pull` enqueues the next piece synchronously, so every read
+ * resolves as a microtask, as when a fast network or a buffering proxy delivers a burst. `highWaterMark: 0`: a piece
+ * is enqueued only when the reader asks, so `pulls` says how far the reader has read.
+ */
+export class BurstSource {
+  constructor(text, pieceBytes) {
+    const bytes = new TextEncoder().encode(text);
+    this.pieces = [];
+    for (let i = 0; i < bytes.length; i += pieceBytes) this.pieces.push(bytes.slice(i, i + pieceBytes));
+    this.pulls = 0;
+    this.cancelCalls = 0;
+    const self = this;
+    let next = 0;
+    this.stream = new ReadableStream(
+      {
+        pull(controller) {
+          self.pulls += 1;
+          if (next < self.pieces.length) controller.enqueue(self.pieces[next++]);
+          else controller.close();
+        },
+        cancel() {
+          self.cancelCalls += 1;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  get pieceCount() {
+    return this.pieces.length;
+  }
+}
+
+/**
+ * Records, at every animation frame until `stop()`, the length of `container`'s text and how many pieces `source`
+ * had handed out: what the page could draw while a stream was read. `callAtFrame(n, target, method)` calls
+ * `target[method]()` in the n-th frame (as a stop button would) and records the text length and `target.mutations`
+ * right after it.
+ */
+export class FrameProbe {
+  constructor(container, source) {
+    this.samples = [];
+    this.running = true;
+    this.cancelAtFrame = 0;
+    this.target = null;
+    this.method = null;
+    this.textAtCancel = -1;
+    this.mutationsAtCancel = -1;
+    const tick = () => {
+      if (!this.running) return;
+      this.samples.push({ text: container.textContent.length, pulls: source.pulls });
+      if (this.samples.length === this.cancelAtFrame && this.target) {
+        this.target[this.method]();
+        this.textAtCancel = container.textContent.length;
+        this.mutationsAtCancel = this.target.mutations;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  callAtFrame(n, target, method) {
+    this.cancelAtFrame = n;
+    this.target = target;
+    this.method = method;
+  }
+
+  stop() {
+    this.running = false;
+  }
+
+  /** Frames drawn so far. */
+  get frames() {
+    return this.samples.length;
+  }
+
+  /** Frames at which the container showed some, but less than `finalText`, characters. */
+  partialFrames(finalText) {
+    return this.samples.filter((s) => s.text > 0 && s.text < finalText).length;
+  }
+
+  /** For how many of the `total` pieces a frame came after the reader had pulled it and before it pulled the next. */
+  piecesFollowedByAFrame(total) {
+    return new Set(this.samples.map((s) => s.pulls).filter((p) => p >= 1 && p <= total)).size;
+  }
+
+  /** Frames at which the reader had pulled some, but not all, of the `total` pieces. */
+  framesMidBody(total) {
+    return this.samples.filter((s) => s.pulls > 0 && s.pulls < total).length;
+  }
+}

@@ -25,9 +25,10 @@
 //! Link reference definitions are document-wide. The source lines of committed text that no block covers are the
 //! definitions; they are read once and resolved for later parses through comrak's broken-link callback. Footnote
 //! definitions are prepended to the parses that reference them. A definition that arrives after its use re-renders
-//! just the committed blocks that mention it, patched in place. Footnote numbering across the commit point is
-//! settled by [`IncrementalMarkdown::finish`], which reconciles the DOM with a one-shot parse of the whole text: the
-//! final DOM always equals the one-shot render.
+//! just the committed blocks that mention it, patched in place. [`IncrementalMarkdown::finish`] gives the open block a
+//! last parse without speculation; only footnote numbering and definitions the engine does not read itself (inside
+//! containers, labels over several lines or with escapes, a repeated label) need a reconcile with a one-shot parse of the
+//! whole text. Either way the final DOM equals the one-shot render.
 //!
 //! [`render`]: IncrementalMarkdown::render
 

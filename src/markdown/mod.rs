@@ -297,6 +297,7 @@ impl IncrementalMarkdown {
         let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
         let definition_counts: Vec<isize> = doc.blocks.iter().map(|b| b.definition_lines as isize).collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
 
@@ -348,6 +349,25 @@ impl IncrementalMarkdown {
             }
         }
         let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
+        // A block that nothing after it can change is final too, even while the next block is on a partial line
+        // (a long paragraph after a code fence must not keep the fence in every parse).
+        let blank_after = |line: isize| {
+            Some(line + 1) != incomplete_last_line
+                && line_offset(line + 1)
+                    .is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
+                && line_offset(line + 2).is_some()
+        };
+        while final_count + 1 < block_count {
+            let done = match closes[final_count] {
+                Closing::Closed => true,
+                Closing::ByBlankLine => blank_after(end_lines[final_count]),
+                Closing::Open => false,
+            };
+            if !done {
+                break;
+            }
+            final_count += 1;
+        }
         let mut commit_line = start_lines.get(final_count).copied();
         if self.finished {
             // The end of input ends every block.
@@ -473,6 +493,7 @@ impl IncrementalMarkdown {
                         boundary: code_text,
                         drop_first: 0,
                         tight: None,
+                        lead_word: false,
                     })
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
@@ -491,6 +512,7 @@ impl IncrementalMarkdown {
                                 boundary: None,
                                 drop_first: usize::from(!tight),
                                 tight: Some(tight),
+                                lead_word: false,
                             })
                         }),
                         _ => None,
@@ -523,6 +545,7 @@ impl IncrementalMarkdown {
                                 boundary: None,
                                 drop_first: 0,
                                 tight: None,
+                                lead_word: false,
                             })
                         }
                         None => None,
@@ -621,6 +644,7 @@ impl IncrementalMarkdown {
                         boundary: Some(boundary),
                         drop_first: 0,
                         tight: None,
+                        lead_word: false,
                     });
                 }
                 _ => return None,
@@ -637,7 +661,7 @@ impl IncrementalMarkdown {
             for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
                 match link_defs.entry(normalize_label(&label)) {
                     std::collections::hash_map::Entry::Vacant(entry) => {
-                        new_labels.push(label.to_lowercase());
+                        new_labels.push(fold_case(&label));
                         entry.insert((url, title));
                     }
                     // The earlier definition wins, also for references parsed next to this one (see `finish`).
@@ -647,7 +671,7 @@ impl IncrementalMarkdown {
             self.link_defs = Arc::new(link_defs);
         }
         for (label, text) in defs.footnotes {
-            new_labels.push(format!("^{}", label.to_lowercase()));
+            new_labels.push(format!("^{}", fold_case(&label)));
             self.footnote_defs.entry(label).or_insert(text);
         }
         if !new_labels.is_empty() {
@@ -673,7 +697,7 @@ impl IncrementalMarkdown {
         for index in 0..blocks.min(self.committed_sources.len()) {
             let range = self.committed_sources[index].clone();
             let Some(source) = self.src.get(range) else { continue };
-            let lower = source.to_lowercase();
+            let lower = fold_case(source);
             if !labels.iter().any(|label| lower.contains(&format!("[{label}]"))) {
                 continue;
             }
@@ -731,14 +755,24 @@ impl IncrementalMarkdown {
             boundary: Some(boundary),
             drop_first: 0,
             tight: None,
+            lead_word: false,
         };
         if single_space_at(src.len()) {
-            // The next character decides whether the rest can be parsed alone (see `promote_candidate`).
-            let (kept, boundary) = match last_text {
-                Some(text) => (children.len() - 1, format!("{text} ")),
-                None => (children.len(), " ".to_owned()),
-            };
-            self.candidate = Some(resume_at(src.len(), kept, boundary));
+            // Resume at the space: `x` + the rest parses as it does in place (the dummy word keeps the rest from
+            // starting a block, and the space keeps the flanking of what follows).
+            let at = src.len() - 1;
+            if self.resume.as_ref().is_none_or(|r| r.at < at) {
+                let (kept, boundary) = match last_text {
+                    Some(text) => (children.len() - 1, Some(text.to_owned())),
+                    None => (children.len(), None),
+                };
+                let mut resume = resume_at(at, kept, String::new());
+                resume.boundary = boundary;
+                resume.context = "x".to_owned();
+                resume.lead_word = true;
+                self.resume = Some(resume);
+                self.candidate = None;
+            }
             return;
         }
         // Resume at the start of the last word when it is plain text that ends the last text node.
@@ -1055,6 +1089,9 @@ struct Resume {
     drop_first: usize,
     /// For lists: the looseness the resumed parse must show; a change means the whole list renders again.
     tight: Option<bool>,
+    /// `context` is the dummy word `x`, put before text resumed mid-line so that it never parses as the start of a
+    /// block; it is taken off the first parsed text again.
+    lead_word: bool,
 }
 
 /// The element of the open block that a resumed parse fills.
@@ -1136,7 +1173,19 @@ fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Op
             resume.target.find(&block.node)?
         }
     };
-    Some(join_boundary(resume.boundary.as_deref(), parsed.get(resume.drop_first..).unwrap_or(&[])))
+    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
+    if !resume.lead_word {
+        return Some(join_boundary(resume.boundary.as_deref(), parsed));
+    }
+    // Take the dummy word off again: the parse must begin with it as plain text.
+    let Some(Node::Text(first)) = parsed.first() else { return None };
+    let rest = first.strip_prefix('x')?;
+    let mut without: Vec<Node> = Vec::with_capacity(parsed.len());
+    if !rest.is_empty() {
+        without.push(Node::Text(rest.to_owned()));
+    }
+    without.extend(parsed[1..].iter().cloned());
+    Some(join_boundary(resume.boundary.as_deref(), &without))
 }
 
 /// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
@@ -1216,6 +1265,31 @@ fn loose_list_context(marker: u8) -> String {
     match marker {
         b'.' | b')' => format!("1{} x\n\n", marker as char),
         bullet => format!("{} x\n\n", bullet as char),
+    }
+}
+
+/// When a top-level block can no longer change, whatever follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// Already: a closed fence, an ATX heading, a thematic break.
+    Closed,
+    /// After a blank line: a paragraph, a table, a block quote.
+    ByBlankLine,
+    /// Not by the lines after it alone (lists, indented code, HTML blocks…).
+    Open,
+}
+
+fn closing(block: &render::RenderedBlock) -> Closing {
+    let tag = match &block.node {
+        Node::Element(el) => el.tag,
+        _ => return Closing::Open,
+    };
+    match (&block.detail, tag) {
+        (render::BlockDetail::Fence { closed: true }, _) => Closing::Closed,
+        (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
+        (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
+        (render::BlockDetail::Other, "blockquote") => Closing::ByBlankLine,
+        _ => Closing::Open,
     }
 }
 
@@ -1354,7 +1428,12 @@ fn starts_plainly(rest: &str) -> Option<bool> {
     }
 }
 
-/// A label as CommonMark matches it: case-folded (approximated by lowercasing), inner whitespace collapsed.
+/// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.
 fn normalize_label(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    fold_case(&label.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Unicode full case folding (`ẞ` and `SS` match), as comrak folds labels.
+fn fold_case(text: &str) -> String {
+    caseless::default_case_fold_str(text)
 }

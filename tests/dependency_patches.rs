@@ -96,3 +96,72 @@ fn comrak_through_the_patched_scanner() {
     let html = comrak::markdown_to_html("a\r\nb\rc\n`x` <&> [l](/a b\"c)\n", &comrak::Options::default());
     assert_eq!(html, "<p>a\nb\nc\n<code>x</code> &lt;&amp;&gt; [l](/a b&quot;c)</p>\n");
 }
+
+/// What comrak renders for a paragraph holding only the text `value`.
+fn paragraph(value: &str) -> String {
+    let mut escaped = String::new();
+    for c in value.chars() {
+        match c {
+            '"' => escaped.push_str("&quot;"),
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    format!("<p>{escaped}</p>\n")
+}
+
+/// The named references with a trailing `;` (the ones comrak resolves), as (name, value).
+fn named_references() -> Vec<(&'static str, &'static str)> {
+    let list: Vec<_> = entities::ENTITIES
+        .iter()
+        .filter_map(|e| Some((e.entity.strip_prefix('&')?.strip_suffix(';')?, e.characters)))
+        .collect();
+    assert_eq!(list.len(), 2125, "the WHATWG list has 2125 names with a semicolon");
+    list
+}
+
+/// `crates/phf` + `crates/phf_codegen` (comrak's HTML entity table): every name of the `entities` crate resolves
+/// to its characters, as with the original perfect-hash map built from the same list.
+#[test]
+fn every_named_entity_resolves_to_its_characters() {
+    let options = comrak::Options::default();
+    for (name, value) in named_references() {
+        // In the middle of a word, so a value that is whitespace (&Tab;, &NewLine;) is not trimmed.
+        let html = comrak::markdown_to_html(&format!("a&{name};b"), &options);
+        assert_eq!(html, paragraph(&format!("a{value}b")), "&{name};");
+    }
+}
+
+/// Names that are not in the table stay text: every proper prefix of every name that is not a name itself, every
+/// name with a letter appended or its case changed, names without the `;`, and a few odd ones.
+#[test]
+fn names_not_in_the_table_stay_text() {
+    let options = comrak::Options::default();
+    let references = named_references();
+    let names: std::collections::HashSet<&str> = references.iter().map(|&(name, _)| name).collect();
+    let mut tried = 0;
+    let mut check = |name: &str| {
+        if name.len() >= 2 && !names.contains(name) {
+            let html = comrak::markdown_to_html(&format!("a&{name};b"), &options);
+            assert_eq!(html, paragraph(&format!("a&{name};b")), "&{name};");
+            tried += 1;
+        }
+    };
+    for &(name, _) in &references {
+        for end in 2..name.len() {
+            check(&name[..end]);
+        }
+        check(&format!("{name}x"));
+        check(&format!("{name}Z"));
+        check(&name.to_uppercase());
+        check(&name.to_lowercase());
+    }
+    for odd in ["zz", "zzzz", "AA", "aa", "Ab", "{}", "_amp", "9amp", "amp9x", "é", "aé", "ampé"] {
+        check(odd);
+    }
+    assert!(tried > 10_000, "only {tried} names tried");
+    let html = comrak::markdown_to_html("&amp &lt &copy;&copy", &options);
+    assert_eq!(html, "<p>&amp;amp &amp;lt ©&amp;copy</p>\n");
+}

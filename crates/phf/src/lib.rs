@@ -4,15 +4,16 @@
 //!
 //! A local stand-in wired in with `[patch.crates-io]`, together with `crates/phf_codegen`, to shrink that table in
 //! the wasm: the original is a perfect-hash table of `(&str, &str)` pairs (16 bytes of pointers per entry on wasm32,
-//! plus the strings), this is one string of front-coded records, sorted by key, and a 128-entry index by the key's
-//! first byte. A lookup scans the records of one bucket (at most a few hundred for the entity names); the map is
-//! read only for `&name;` references, so that is cheap enough. `tests/dependency_patches.rs` in the repository checks
-//! every entity through comrak.
+//! plus the strings), this is one string of front-coded records sorted by key, with a restart point every
+//! 16 records (as in LevelDB's blocks; `phf_codegen` chooses the interval). A lookup binary-searches the restart points (~8 key
+//! comparisons for the entity names), then scans at most one group of records. `tests/dependency_patches.rs` in the
+//! repository checks every entity through comrak.
 //!
 //! The packed form, written by `phf_codegen::Map::build`: records sorted by key bytes, each
 //! `[p][suffix];[value]\0`, where `p` (one byte, < 128) is how many leading bytes the key shares with the previous
-//! record's key and `suffix` the rest of the key. Keys hold no `;`, values no NUL, keys start with an ASCII byte
-//! `b`, and `index[b]` is the offset of the first record whose key starts with a byte ≥ `b`.
+//! record's key and `suffix` the rest of the key; keys hold no `;`, values no NUL. Some records, the first among
+//! them, are restart points: its `p` is 0 (its suffix is the whole key), and `restarts` lists the
+//! offsets of those records.
 
 #![no_std]
 
@@ -21,7 +22,7 @@ use core::marker::PhantomData;
 /// A static map from strings to strings in the packed form (module docs); `K` and `V` are `&'static str`.
 pub struct Map<K: 'static, V: 'static> {
     packed: &'static str,
-    index: &'static [u16; 128],
+    restarts: &'static [u16],
     types: PhantomData<fn() -> (K, V)>,
 }
 
@@ -36,9 +37,9 @@ impl<V> Lookup<V> {
 }
 
 impl<K, V> Map<K, V> {
-    /// The map over `packed` and `index` (module docs); called by the code that `phf_codegen` writes.
-    pub const fn from_packed(packed: &'static str, index: &'static [u16; 128]) -> Self {
-        Map { packed, index, types: PhantomData }
+    /// The map over `packed` and `restarts` (module docs); called by the code that `phf_codegen` writes.
+    pub const fn from_packed(packed: &'static str, restarts: &'static [u16]) -> Self {
+        Map { packed, restarts, types: PhantomData }
     }
 }
 
@@ -50,9 +51,15 @@ impl Map<&'static str, &'static str> {
 
     fn find(&self, key: &[u8]) -> Option<&'static str> {
         let bytes = self.packed.as_bytes();
-        let mut at = usize::from(*self.index.get(usize::from(*key.first()?))?);
+        // The last restart point whose key is at most `key`: its whole key follows the one-byte `p` (0).
+        let full_key = |at: usize| {
+            let rest = bytes.get(at + 1..).unwrap_or_default();
+            &rest[..rest.iter().position(|&b| b == b';').unwrap_or(rest.len())]
+        };
+        let group = self.restarts.partition_point(|&at| full_key(usize::from(at)) <= key);
+        let mut at = usize::from(*self.restarts.get(group.checked_sub(1)?)?);
         // How many leading bytes of `key` the previous record's key matched; records are sorted, so a record that
-        // shares fewer bytes with its predecessor than that sorts after `key`.
+        // shares fewer bytes with its predecessor than that sorts after `key` (so does the next restart point).
         let mut matched = 0;
         while at < bytes.len() {
             let shared = usize::from(bytes[at]);

@@ -8,6 +8,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// Every this many records a restart point (a whole key): the most records a lookup scans after its binary search.
+const RESTART_INTERVAL: usize = 16;
+
 /// A map to write as Rust source.
 pub struct Map<'a, K> {
     path: Cow<'a, str>,
@@ -39,27 +42,25 @@ impl<'a, K: AsRef<str>> Map<'a, K> {
     }
 
     /// The map as a Rust expression (its `Display`). Panics on what the packed form cannot hold: a duplicate or
-    /// empty key, a key that starts with a non-ASCII byte, holds a `;` or is 128 bytes or longer, a value that is
-    /// not a plain string literal or holds a NUL, or more than 64 KiB in all.
+    /// empty key, a key that holds a `;` or is 128 bytes or longer, a value that is not a plain string literal or
+    /// holds a NUL, or more than 64 KiB in all.
     pub fn build(&self) -> DisplayMap {
         let mut entries: Vec<(&str, String)> =
             self.entries.iter().map(|(k, v)| (k.as_ref(), unquote(v))).collect();
         entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut packed = String::new();
-        let mut index = [0u16; 128];
-        let mut next_bucket = 0;
+        let mut restarts = Vec::new();
         let mut previous = "";
         for (n, (key, value)) in entries.iter().enumerate() {
             assert!(n == 0 || *key != previous, "phf_codegen: duplicate key {key:?}");
-            let first = *key.as_bytes().first().expect("phf_codegen: empty key");
-            assert!(first < 128 && key.len() < 128 && !key.contains(';'), "phf_codegen: key {key:?}");
+            assert!(!key.is_empty() && key.len() < 128 && !key.contains(';'), "phf_codegen: key {key:?}");
             assert!(!value.contains('\0'), "phf_codegen: NUL in the value of {key:?}");
-            let offset = u16::try_from(packed.len()).expect("phf_codegen: map over 64 KiB");
-            while next_bucket <= usize::from(first) {
-                index[next_bucket] = offset;
-                next_bucket += 1;
-            }
-            let shared = key.bytes().zip(previous.bytes()).take_while(|(a, b)| a == b).count();
+            let shared = if n % RESTART_INTERVAL == 0 {
+                restarts.push(u16::try_from(packed.len()).expect("phf_codegen: map over 64 KiB"));
+                0
+            } else {
+                key.bytes().zip(previous.bytes()).take_while(|(a, b)| a == b).count()
+            };
             packed.push(char::from(shared as u8));
             packed.push_str(&key[shared..]);
             packed.push(';');
@@ -67,9 +68,8 @@ impl<'a, K: AsRef<str>> Map<'a, K> {
             packed.push('\0');
             previous = key;
         }
-        let end = u16::try_from(packed.len()).expect("phf_codegen: map over 64 KiB");
-        index[next_bucket..].fill(end);
-        DisplayMap { path: self.path.to_string(), packed, index }
+        assert!(packed.len() <= usize::from(u16::MAX), "phf_codegen: map over 64 KiB");
+        DisplayMap { path: self.path.to_string(), packed, restarts }
     }
 }
 
@@ -77,12 +77,12 @@ impl<'a, K: AsRef<str>> Map<'a, K> {
 pub struct DisplayMap {
     path: String,
     packed: String,
-    index: [u16; 128],
+    restarts: Vec<u16>,
 }
 
 impl fmt::Display for DisplayMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}::Map::from_packed(\n    {:?},\n    &{:?},\n)", self.path, self.packed, self.index)
+        write!(f, "{}::Map::from_packed(\n    {:?},\n    &{:?},\n)", self.path, self.packed, self.restarts)
     }
 }
 

@@ -274,7 +274,8 @@ impl IncrementalMarkdown {
         }
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
-        if shortcuts && resume.is_some() && parse_text == self.last_parse_text {
+        // (An empty text is no evidence: the text of the last parse is empty after a whole parse too.)
+        if shortcuts && resume.is_some() && !parse_text.is_empty() && parse_text == self.last_parse_text {
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
             return true;
@@ -1358,7 +1359,11 @@ fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usiz
         return false;
     }
     match path.split_first() {
-        None => children.len() >= kept,
+        // The parse's leaf holds inline text only: a block in it (a table header, a nested list…) was text in place.
+        None => {
+            children.len() >= kept
+                && parsed.children.iter().all(|child| !matches!(child, Node::Element(el) if is_block_tag(el.tag)))
+        }
         Some((&index, rest)) => match (children.get(index), parsed.children.first()) {
             (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
             _ => false,

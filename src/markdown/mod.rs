@@ -1540,6 +1540,12 @@ fn starts_plainly(rest: &str) -> Option<bool> {
     match first {
         c if c.is_alphabetic() => decide(true),
         ' ' | '\t' | '>' | '<' | '|' => decide(false),
+        // A line of `=` alone underlines the paragraph above as a heading.
+        '=' => match line[run..].trim_end_matches([' ', '\t']) {
+            "" if complete => decide(false),
+            "" => None,
+            _ => decide(true),
+        },
         '0'..='9' => {
             let digits = line.chars().take_while(char::is_ascii_digit).count();
             match need(line.chars().nth(digits))? {

@@ -18,7 +18,9 @@
 //! - **Resume inside the open block** ([`Resume`]): the next parse starts after the last settled word of a paragraph
 //!   (see [`settle`]), after the last complete line of a fence (with the opening fence line as context), at the last
 //!   item of a list, at the last row of a table (with the header rows as context), or at the next line of a quoted
-//!   paragraph; its result is spliced into the open block after the nodes that are final.
+//!   paragraph; inside the line being typed of a quote or of a tight list's last item, after its last settled word
+//!   (with the line's quote markers or list marker as context); its result is spliced into the open block after the
+//!   nodes that are final.
 //! - **Commit** as above, so finished blocks are never parsed again.
 //!
 //! # What crosses the commit point
@@ -273,7 +275,8 @@ impl IncrementalMarkdown {
         }
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
-        if shortcuts && resume.is_some() && parse_text == self.last_parse_text {
+        // (An empty text is no evidence: the text of the last parse is empty after a whole parse too.)
+        if shortcuts && resume.is_some() && !parse_text.is_empty() && parse_text == self.last_parse_text {
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
             return true;
@@ -309,7 +312,15 @@ impl IncrementalMarkdown {
                 let first = blocks.next();
                 let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
                 if let Target::Spine(path) = &resume.target {
+                    if let (Some(tight), Some(block)) = (resume.tight, first.as_ref()) {
+                        // A list resumed inside its last item must still parse tight (its kept items stay tight).
+                        if !matches!(block.detail, render::BlockDetail::List { tight: parsed, .. } if parsed == tight) {
+                            return false;
+                        }
+                    }
                     match first.as_ref().map(|b| &b.node) {
+                        // Resumed inside a line: the parse always shows the resumed word.
+                        None if !resume.context.is_empty() => return false,
                         // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
                         None => {}
                         Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
@@ -445,7 +456,10 @@ impl IncrementalMarkdown {
                 && definition_counts.first().is_none_or(|&count| count == 0)
                 && end_lines.first().is_none_or(|&end| end >= last_line);
             let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
-            if !only_open_block || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote) {
+            let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
+            if !only_open_block
+                || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
+            {
                 // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
                 // text is not a paragraph; a second open block would not be where a paragraph resume splices).
                 self.settle = None;
@@ -456,7 +470,11 @@ impl IncrementalMarkdown {
             }
             let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
             let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
-            let kept_before = resume.map_or(0, |r| r.kept);
+            // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
+            let kept_before = resume.map_or(0, |r| match &r.target {
+                Target::Spine(path) => path.first().copied().unwrap_or(0),
+                _ => r.kept,
+            });
             // Definitions the open tail holds before its block must reach parses resumed inside the block.
             let open_defs = match resume {
                 Some(r) => r.defs.clone(),
@@ -499,7 +517,10 @@ impl IncrementalMarkdown {
                 render::BlockDetail::List { tight, marker, item_lines } => {
                     // Resume at the last item that started on a complete line; the items before it are final.
                     let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    match items.iter().rposition(|&line| complete(line)) {
+                    // Inside the first line of the last item, being typed: after its last settled word.
+                    let typing_first_line = incomplete_last_line.is_some()
+                        && item_lines.last().map(|&l| to_body_line(l)) == incomplete_last_line;
+                    let item = match items.iter().rposition(|&line| complete(line)) {
                         Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
                             let indented = body[at..].starts_with([' ', '\t']);
                             (tight || !indented).then(|| Resume {
@@ -516,7 +537,12 @@ impl IncrementalMarkdown {
                             })
                         }),
                         _ => None,
+                    };
+                    if tight && !speculated && typing_first_line {
+                        // The item's scan begins at its text (any parse may begin it).
+                        self.nested_candidate(Some(0), open_defs.clone(), true);
                     }
+                    item
                 }
                 render::BlockDetail::Table { row_lines } => {
                     // A body row is its own line, final once the line is complete: resume after the last row shown
@@ -559,6 +585,13 @@ impl IncrementalMarkdown {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
                     self.quote_candidate(start, open_defs)
                 }
+                render::BlockDetail::Other
+                    if !speculated && self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote") =>
+                {
+                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
+                    self.nested_candidate(start, open_defs, false);
+                    None
+                }
                 render::BlockDetail::Paragraph if !speculated => {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
                     self.paragraph_candidate(start, open_defs);
@@ -591,18 +624,56 @@ impl IncrementalMarkdown {
     /// Scans the open paragraph's new text for settledness. `start` is where the paragraph starts (a new scan
     /// begins there unless one for that start exists); `None` continues the current scan (a resumed parse starts
     /// mid-paragraph). Returns the paragraph's pre-block definitions when everything so far is settled.
-    fn scan_settled(&mut self, start: Option<usize>, defs: String) -> Option<String> {
+    fn scan_settled(&mut self, start: Option<usize>, defs: String, quote: bool) -> Option<String> {
         if let Some(start) = start {
-            if self.settle.as_ref().is_none_or(|s| s.start != start) {
+            if self.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
                 let state = settle::InlineSettle::default();
-                self.settle = Some(ParagraphSettle { start, defs, scanned: start, has_pipe: false, state });
+                self.settle = Some(ParagraphSettle {
+                    start,
+                    defs,
+                    scanned: start,
+                    has_pipe: false,
+                    state,
+                    quote,
+                    line_start: true,
+                    line_has_text: false,
+                    after_cr: false,
+                });
             }
         }
         let scan = self.settle.as_mut()?;
         let new_text = &self.src[scan.scanned..];
         // A line with a pipe may yet become a table header when a delimiter row follows: that needs the whole line.
         scan.has_pipe |= self.opts.gfm && new_text.contains('|');
-        scan.state.feed(new_text);
+        if scan.quote {
+            // Quote markers are not inline text (a `>` would end a `<…>` the scan thinks open), and a line of markers
+            // alone ends the paragraph: what follows starts afresh.
+            for c in new_text.chars() {
+                let after_cr = std::mem::replace(&mut scan.after_cr, c == '\r');
+                if c == '\n' && after_cr {
+                    continue; // the second half of a CRLF
+                }
+                if c == '\n' || c == '\r' {
+                    if scan.line_has_text {
+                        scan.state.feed("\n");
+                    } else {
+                        scan.state = settle::InlineSettle::default();
+                    }
+                    scan.line_start = true;
+                    scan.line_has_text = false;
+                    continue;
+                }
+                if scan.line_start && matches!(c, '>' | ' ' | '\t') {
+                    continue;
+                }
+                scan.line_start = false;
+                scan.line_has_text = true;
+                let mut buf = [0u8; 4];
+                scan.state.feed(c.encode_utf8(&mut buf));
+            }
+        } else {
+            scan.state.feed(new_text);
+        }
         scan.scanned = self.src.len();
         (!scan.has_pipe && scan.state.is_settled()).then(|| scan.defs.clone())
     }
@@ -610,7 +681,7 @@ impl IncrementalMarkdown {
     /// At the end of a line inside block quotes whose last block is a settled paragraph (`> > text`), the next line
     /// can be parsed alone: its quote markers rebuild the nesting, and its text continues the paragraph.
     fn quote_candidate(&mut self, start: Option<usize>, defs: String) -> Option<Resume> {
-        let defs = self.scan_settled(start, defs)?;
+        let defs = self.scan_settled(start, defs, true)?;
         // The paragraph must reach the last line: a line of quote markers alone ended it.
         let complete = self.src.trim_end_matches(['\n', '\r']);
         let last_line = &complete[complete.rfind(['\n', '\r']).map_or(0, |at| at + 1)..];
@@ -650,6 +721,118 @@ impl IncrementalMarkdown {
                 _ => return None,
             }
         }
+    }
+
+    /// Inside the line being typed of a block quote's paragraph (`> > text`) or of a tight list's last item (`- text`),
+    /// the rest of the line can be parsed alone after its last settled word, with the line's container markers as
+    /// context: they rebuild the nesting, and the text continues the leaf (the quote's `<p>`, the item's `<li>`).
+    /// `start` begins a quote's scan as in [`Self::quote_candidate`]; a list item's scan begins at its text, and only
+    /// a render that parsed (`start` given) may begin one. Sets the resume point or a candidate, like
+    /// [`Self::paragraph_candidate`].
+    fn nested_candidate(&mut self, start: Option<usize>, defs: String, list: bool) {
+        let line_start = self.src.rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        if line_start < self.committed_len {
+            return;
+        }
+        let line = &self.src[line_start..];
+        let Some((prefix_len, context, depth)) = (if list { list_prefix(line) } else { quote_prefix(line) }) else {
+            return;
+        };
+        let content_start = line_start + prefix_len;
+        if starts_plainly(&self.src[content_start..]) != Some(true) {
+            return;
+        }
+        let scan_start = if list { start.map(|_| content_start) } else { start };
+        let Some(defs) = self.scan_settled(scan_start, defs, !list) else { return };
+        // A list item's text is scanned from its own start: an earlier item's open code span ended with that item.
+        if list && self.settle.as_ref().is_none_or(|s| s.start != content_start || s.quote) {
+            return;
+        }
+        if !list && self.settle.as_ref().is_none_or(|s| !s.quote) {
+            return;
+        }
+        // The spine: through the quotes to their last paragraph, or to the list's last item.
+        let mut path = Vec::new();
+        let Some(mut level) = self.blocks.last() else { return };
+        let block_tag = mounted_tag(level);
+        let mut quotes = 0;
+        let leaf_children = loop {
+            let MountedKind::Element { tag, children, .. } = &level.kind else { return };
+            let wanted = match (list, *tag) {
+                (true, "ul" | "ol") if path.is_empty() => "li",
+                (false, "blockquote") => {
+                    quotes += 1;
+                    "blockquote"
+                }
+                (false, "p") if !path.is_empty() => break children,
+                (true, "li") if path.len() == 1 => break children,
+                _ => return,
+            };
+            let Some(index) = children.len().checked_sub(1) else { return };
+            let last = &children[index];
+            let tag = mounted_tag(last);
+            if tag != wanted && !(wanted == "blockquote" && tag == "p") {
+                return;
+            }
+            path.push(index);
+            level = last;
+        };
+        if !list && quotes != depth {
+            return; // a lazy line, or markers that open a new quote
+        }
+        // A tight item's text is inline: no block in it yet (a nested list, a code block…).
+        let inline_only = leaf_children.iter().all(|child| match &child.kind {
+            MountedKind::Element { tag, .. } => !is_block_tag(tag),
+            _ => true,
+        });
+        if !inline_only {
+            return;
+        }
+        let last_text = match leaf_children.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
+            _ => None,
+        };
+        let count = leaf_children.len();
+        let src = self.src.as_str();
+        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<usize>| Resume {
+            at,
+            defs: defs.clone(),
+            context: context.clone(),
+            block_tag,
+            target: Target::Spine(path),
+            kept,
+            boundary: Some(boundary),
+            drop_first: 0,
+            tight: list.then_some(true),
+            lead_word: false,
+        };
+        if src.len() > content_start + 1 && single_space_at(src.len()) {
+            // The text node must end with the word before the space, as written (a task item's `[ ]` is not text).
+            let before = &src[..src.len() - 1];
+            let word = &before[before.rfind(' ').map_or(0, |at| at + 1).max(content_start)..];
+            if let Some(text) = last_text.filter(|text| {
+                !word.is_empty() && word.chars().all(|c| is_plain(c) && c != ' ') && text.ends_with(word)
+            }) {
+                self.candidate = Some(resume_at(src.len(), count - 1, format!("{text} "), path));
+            }
+            return;
+        }
+        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
+        let word = &src[word_at..];
+        let Some(text) = last_text else { return };
+        if word_at <= content_start + 1
+            || !single_space_at(word_at)
+            || !word.chars().all(is_plain)
+            || !resumes_nested(word)
+            || !text.ends_with(word)
+            || self.resume.as_ref().is_some_and(|r| r.at >= word_at)
+        {
+            return;
+        }
+        let boundary = text[..text.len() - word.len()].to_owned();
+        self.resume = Some(resume_at(word_at, count - 1, boundary, path));
+        self.candidate = None;
     }
 
     /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
@@ -722,7 +905,7 @@ impl IncrementalMarkdown {
     /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
     /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
     fn paragraph_candidate(&mut self, start: Option<usize>, defs: String) {
-        let Some(defs) = self.scan_settled(start, defs) else { return };
+        let Some(defs) = self.scan_settled(start, defs, false) else { return };
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
@@ -830,11 +1013,13 @@ impl IncrementalMarkdown {
                 let last_shown = before.chars().next_back();
                 if !new_text.chars().all(is_plain)
                     || !last_shown.is_some_and(is_plain)
-                    || !before.ends_with(tail_of_node)
+                    || !(before.ends_with(tail_of_node) || quote_line_ends_node(before, current))
                 {
                     return false;
                 }
-                let word_start = self.src.rfind(char::is_whitespace).map_or(0, |at| at + 1);
+                // From the start of the word the new text continues: every word it touches.
+                let word_start =
+                    shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown.rfind(['\n', '\r']).map_or(0, |at| at + 1).max(self.committed_len);
                 if starts_plainly(&shown[line_start..]).is_none() {
@@ -861,6 +1046,11 @@ impl IncrementalMarkdown {
         self.stats.appended_in_place += 1;
         if leaf == Leaf::Inline {
             self.paragraph_candidate(None, String::new());
+            match self.blocks.last().map(mounted_tag) {
+                Some("blockquote") => self.nested_candidate(None, String::new(), false),
+                Some("ul" | "ol") => self.nested_candidate(None, String::new(), true),
+                _ => {}
+            }
         }
         true
     }
@@ -869,7 +1059,9 @@ impl IncrementalMarkdown {
     /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
     fn promote_candidate(&mut self) {
         let Some(candidate) = &self.candidate else { return };
-        match starts_plainly(&self.src[candidate.at..]) {
+        let rest = &self.src[candidate.at..];
+        match starts_plainly(rest) {
+            Some(true) if !candidate.context.is_empty() && !resumes_nested(rest) => self.candidate = None,
             Some(true) => self.resume = self.candidate.take(),
             Some(false) => self.candidate = None,
             None => {} // too little text after the candidate to tell yet
@@ -1150,6 +1342,12 @@ struct ParagraphSettle {
     /// The paragraph has a `|`: it never resumes mid-line (see `paragraph_candidate`).
     has_pipe: bool,
     state: settle::InlineSettle,
+    /// The text is a block quote's: quote markers at line starts are skipped, a line of markers alone resets.
+    quote: bool,
+    /// (Quote scans) at a line start, before its text; the line has text; the last character was a CR.
+    line_start: bool,
+    line_has_text: bool,
+    after_cr: bool,
 }
 
 /// The children a resumed parse puts after the kept ones, or `None` when its first block does not fit the resume.
@@ -1212,7 +1410,11 @@ fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usiz
         return false;
     }
     match path.split_first() {
-        None => children.len() >= kept,
+        // The parse's leaf holds inline text only: a block in it (a table header, a nested list…) was text in place.
+        None => {
+            children.len() >= kept
+                && parsed.children.iter().all(|child| !matches!(child, Node::Element(el) if is_block_tag(el.tag)))
+        }
         Some((&index, rest)) => match (children.get(index), parsed.children.first()) {
             (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
             _ => false,
@@ -1369,6 +1571,18 @@ fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
     }
 }
 
+/// Whether the last line of `shown`, a quote line (`> > text`), holds exactly the text after the last line break of
+/// `node` (the paragraph's text node, whose lines have no quote markers), its start decided.
+fn quote_line_ends_node(shown: &str, node: &str) -> bool {
+    let Some(break_at) = node.rfind('\n') else { return false };
+    let line = &shown[shown.rfind(['\n', '\r']).map_or(0, |at| at + 1)..];
+    let content = line.trim_start_matches(['>', ' ']);
+    line.starts_with('>')
+        && !content.is_empty()
+        && content == &node[break_at + 1..]
+        && starts_plainly(content) == Some(true)
+}
+
 fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
     children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
 }
@@ -1402,6 +1616,12 @@ fn starts_plainly(rest: &str) -> Option<bool> {
     match first {
         c if c.is_alphabetic() => decide(true),
         ' ' | '\t' | '>' | '<' | '|' => decide(false),
+        // A line of `=` alone underlines the paragraph above as a heading.
+        '=' => match line[run..].trim_end_matches([' ', '\t']) {
+            "" if complete => decide(false),
+            "" => None,
+            _ => decide(true),
+        },
         '0'..='9' => {
             let digits = line.chars().take_while(char::is_ascii_digit).count();
             match need(line.chars().nth(digits))? {
@@ -1426,6 +1646,71 @@ fn starts_plainly(rest: &str) -> Option<bool> {
         },
         _ => decide(true),
     }
+}
+
+/// Whether text resumed inside a nested leaf (after container markers as context) parses as it does in place: it
+/// must start plainly, and with a letter or digit (`[ ] x` after a list marker would make a task item).
+fn resumes_nested(rest: &str) -> bool {
+    rest.starts_with(|c: char| c.is_alphanumeric()) && starts_plainly(rest) == Some(true)
+}
+
+/// The quote markers that start `line` (`> > `, at the margin, spaces only): their length, the context that rebuilds
+/// them (`> ` per level) and their count.
+fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
+    if !line.starts_with('>') {
+        return None;
+    }
+    let len = line.len() - line.trim_start_matches(['>', ' ']).len();
+    let depth = line[..len].matches('>').count();
+    Some((len, "> ".repeat(depth), depth))
+}
+
+/// The list marker that starts `line` (`- `, `12. `, with at most 3 spaces before it and 1 to 4 after it): its length
+/// and the context that rebuilds it (the prefix as written).
+fn list_prefix(line: &str) -> Option<(usize, String, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let marker = match rest.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        b'0'..=b'9' => {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 9 || !matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    let spaces = rest[marker..].len() - rest[marker..].trim_start_matches(' ').len();
+    if !(1..=4).contains(&spaces) || rest[marker + spaces..].starts_with('\t') {
+        return None;
+    }
+    let len = indent + marker + spaces;
+    Some((len, line[..len].to_owned(), 0))
+}
+
+/// Tags of block elements (a tight list item holding one is not inline text only).
+fn is_block_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "ul"
+            | "ol"
+            | "li"
+            | "blockquote"
+            | "pre"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "table"
+            | "div"
+    )
 }
 
 /// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.

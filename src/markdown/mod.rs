@@ -89,7 +89,7 @@ pub struct IncrementalMarkdown {
     footnotes: Option<Mounted>,
     /// Where the next parse resumes inside the open block (see [`Resume`]).
     resume: Option<Resume>,
-    /// A paragraph resume point waiting for the next character to confirm it.
+    /// A resume point inside a quote line or list item, waiting for the next character to confirm it.
     candidate: Option<Resume>,
     /// Settledness of the open paragraph's inline text.
     settle: Option<ParagraphSettle>,
@@ -446,10 +446,9 @@ impl IncrementalMarkdown {
         'candidates: {
             // One open block: find where the next parse may resume inside it.
             self.resume = resume.cloned();
-            // A block that began with definitions never resumes: the last definition may yet take following lines
-            // as its title.
-            // The open block must also reach the end of the text: definition lines after a paragraph are not its
-            // text, and a paragraph resume assumes they are.
+            // A block that began with definitions never resumes (the last definition may yet take following lines
+            // as its title), and the open block must reach the end of the text (definition lines after a paragraph
+            // are not its text, and a paragraph resume assumes they are).
             let last_line = body_lines.len() as isize - isize::from(incomplete_last_line.is_none());
             let only_open_block = self.blocks.len() == self.committed_blocks + 1
                 && block_count <= 1
@@ -902,8 +901,9 @@ impl IncrementalMarkdown {
         }
     }
 
-    /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space,
-    /// the end becomes a candidate resume point (promoted once the next character shows it starts plain text).
+    /// Scans the open paragraph's new text; when everything so far is settled and the text ends with one space, the
+    /// next parse resumes at that space (behind a dummy word, so the rest never starts a block), or else at the start
+    /// of a plain last word.
     fn paragraph_candidate(&mut self, start: Option<usize>, defs: String) {
         let Some(defs) = self.scan_settled(start, defs, false) else { return };
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
@@ -1055,16 +1055,15 @@ impl IncrementalMarkdown {
         true
     }
 
-    /// A paragraph candidate becomes the resume point once the text after it starts plainly: a letter or an opening
-    /// quote or parenthesis cannot start a block, so the paragraph's rest parses alone exactly as in place.
+    /// A candidate inside a quote line or list item becomes the resume point once the text after it shows it parses
+    /// after the container markers exactly as in place (see [`resumes_nested`]).
     fn promote_candidate(&mut self) {
         let Some(candidate) = &self.candidate else { return };
         let rest = &self.src[candidate.at..];
         match starts_plainly(rest) {
-            Some(true) if !candidate.context.is_empty() && !resumes_nested(rest) => self.candidate = None,
-            Some(true) => self.resume = self.candidate.take(),
-            Some(false) => self.candidate = None,
             None => {} // too little text after the candidate to tell yet
+            Some(_) if resumes_nested(rest) => self.resume = self.candidate.take(),
+            Some(_) => self.candidate = None,
         }
     }
 

@@ -23,7 +23,7 @@
 
 use std::sync::Arc;
 
-use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
+use comrak::nodes::{AstNode, ListType, NodeHeading, NodeValue, TableAlignment};
 use comrak::options::BrokenLinkCallback;
 use comrak::{Arena, Options};
 
@@ -237,23 +237,33 @@ pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String,
 
 /// How many of the lines `start..=end` (1-based) of `text`, a block's, are link reference definitions that comrak
 /// took out of the paragraph the block began as (a paragraph, or a setext heading): the most leading lines that parse
-/// alone to no block at all. comrak's source positions count those lines as the block's.
-fn leading_definition_lines(text: &str, start: usize, end: usize, options: &Options<'_>) -> usize {
-    let lines: Vec<&str> = text.split_inclusive('\n').skip(start.saturating_sub(1)).take(end + 1 - start).collect();
-    let looks_like_definition = lines.first().is_some_and(|line| {
-        let line = line.trim_start_matches(' ');
-        line.starts_with('[') && line.contains("]:")
-    });
-    if !looks_like_definition {
+/// alone to no block at all. comrak's source positions count those lines as the block's. `line_starts` are the offsets
+/// of `text`'s lines (see `super::line_starts`).
+fn leading_definition_lines(
+    text: &str,
+    line_starts: &[usize],
+    start: usize,
+    end: usize,
+    options: &Options<'_>,
+) -> usize {
+    let line = |n: usize| match (line_starts.get(n - 1), line_starts.get(n)) {
+        (Some(&from), Some(&to)) => &text[from..to],
+        (Some(&from), None) => &text[from..],
+        _ => "",
+    };
+    let first = line(start).trim_start_matches(' ');
+    if !(first.starts_with('[') && first.contains("]:")) {
         return 0;
     }
-    (1..lines.len())
+    let from = line_starts.get(start - 1).copied().unwrap_or(0);
+    (start..end)
         .rev()
-        .find(|&count| {
+        .find(|&last| {
+            let to = line_starts.get(last).copied().unwrap_or(text.len());
             let arena = Arena::new();
-            comrak::parse_document(&arena, &lines[..count].concat(), options).first_child().is_none()
+            comrak::parse_document(&arena, &text[from..to], options).first_child().is_none()
         })
-        .unwrap_or(0)
+        .map_or(0, |last| last + 1 - start)
 }
 
 fn convert_document(
@@ -270,6 +280,7 @@ fn convert_document(
 
     let mut doc = RenderedDoc::default();
     let mut footnote_items = Vec::new();
+    let mut line_starts: Option<Vec<usize>> = None; // made on first need
     for child in root.children() {
         let (value_is_footnote, start, end) = {
             let ast = child.data();
@@ -288,7 +299,14 @@ fn convert_document(
         let mut nodes = Vec::new();
         conv.convert(child, &mut nodes, 1);
         let start_line = start.max(1);
-        let definition_lines = leading_definition_lines(text, start_line, end, &options);
+        // Only paragraphs (and setext headings, which began as paragraphs) can have definitions taken out of them.
+        let definition_lines = match child.data().value {
+            NodeValue::Paragraph | NodeValue::Heading(NodeHeading { setext: true, .. }) => {
+                let starts = line_starts.get_or_insert_with(|| super::line_starts(text));
+                leading_definition_lines(text, starts, start_line, end, &options)
+            }
+            _ => 0,
+        };
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
         if let Some(mut node) = single(nodes) {

@@ -39,6 +39,15 @@ skip() { printf '  %s= %s: present, skipped%s\n' "$C_DIM" "$*" "$C_OFF"; }
 die() { printf '%serror:%s %s\n' "$C_RED$C_BOLD" "$C_OFF" "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH. $2"; }
 
+# The first line a command prints, or "?" when it fails. Never `cmd | head -n1`: head exits after one line, the
+# command's next write fails with EPIPE, a Rust program (geckodriver) panics with exit code 101, and pipefail plus
+# `set -e` turn that race into a failed setup.
+first_line() {
+  local out
+  out="$("$@" 2>/dev/null)" || out="?"
+  printf '%s\n' "${out%%$'\n'*}"
+}
+
 as_root() {
   if [[ "$(id -u)" == 0 ]]; then "$@"
   elif command -v sudo >/dev/null 2>&1; then sudo "$@"
@@ -139,7 +148,7 @@ setup_npm() {
 
 setup_chromium() {
   if [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER_BIN" ]]; then
-    skip "chromium + chromedriver ($("$CHROMIUM" --version 2>/dev/null | head -n1 || echo '?'))"
+    skip "chromium + chromedriver ($(first_line "$CHROMIUM" --version))"
   else
     need apt-get "Install Chromium and ChromeDriver at $CHROMIUM and $CHROMEDRIVER_BIN by hand."
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
@@ -150,7 +159,7 @@ setup_chromium() {
 
 setup_firefox() {
   if [[ -x "$FIREFOX" ]]; then
-    skip "firefox-esr ($("$FIREFOX" --version 2>/dev/null | head -n1 || echo '?'))"
+    skip "firefox-esr ($(first_line "$FIREFOX" --version))"
   else
     need apt-get "Install Firefox ESR at $FIREFOX by hand."
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
@@ -159,7 +168,7 @@ setup_firefox() {
   fi
   local bin have=""
   bin="$(geckodriver_bin)"
-  if [[ -x "$bin" ]]; then have="$("$bin" --version 2>/dev/null | head -n1 | awk '{print $2}')"; fi
+  if [[ -x "$bin" ]]; then have="$(first_line "$bin" --version | awk '{print $2}')"; fi
   if [[ "$have" == "$GECKODRIVER_VERSION" ]]; then
     skip "geckodriver $GECKODRIVER_VERSION"
   else

@@ -213,14 +213,15 @@ fn a_definition_after_its_use_patches_the_earlier_block_in_place() {
     let opts = RenderOptions::default();
     let mut engine = IncrementalMarkdown::new(opts, ROOT);
     let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
-    for piece in ["See [late] here.\n\n", "More text.\n\n", "[late]: https://late.example\n\n"] {
+    // The definition's line ends, but a title may still follow on the next line.
+    for piece in ["See [late] here.\n\n", "More text.\n\n", "[late]: https://late.example\n"] {
         engine.push(piece);
         engine.render(&mut ids, &mut ops);
         recorder.apply(&ops);
         ops.clear();
     }
     assert!(!recorder.html().contains("<a"), "before its definition, `[late]` should be text: {}", recorder.html());
-    engine.push("End.\n");
+    engine.push("\nEnd.\n");
     engine.render(&mut ids, &mut ops);
     recorder.apply(&ops);
     assert!(
@@ -238,4 +239,52 @@ fn a_definition_after_its_use_patches_the_earlier_block_in_place() {
     ops.clear();
     engine.finish(&mut ids, &mut ops);
     assert_eq!(engine.stats().reconcile_ops_on_committed, 0, "the final reconcile should find nothing left to fix");
+}
+
+#[test]
+fn a_definition_line_being_typed_is_parsed_once_and_never_flashes_its_label() {
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts, ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    engine.push("See [r1].\n\n");
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    ops.clear();
+    let before = engine.stats().bytes_parsed;
+    let line = "[r1]: https://example.com/r1\n";
+    for end in 1..line.len() {
+        // (The last character is the line end.)
+        engine.push(&line[end - 1..end]);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+        assert_eq!(recorder.html(), "<p>See [r1].</p>\n", "nothing of {:?} should show yet", &line[..end]);
+    }
+    assert_eq!(engine.stats().bytes_parsed, before, "a definition line should not be parsed before it ends");
+    engine.push("\n");
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    ops.clear();
+    assert_eq!(engine.stats().bytes_parsed, before + line.len() as u64, "once, at its line end");
+    // The next line says no title follows: the definition is final and resolves the earlier reference.
+    engine.push("\n");
+    engine.render(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    assert!(recorder.html().contains("<a href=\"https://example.com/r1\""), "then it resolves: {}", recorder.html());
+}
+
+#[test]
+fn a_blank_line_commits_the_paragraph_it_ends() {
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts, ROOT);
+    let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+    for piece in ["A claim", " with a note.[^1]", "\n", "\n"] {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+    }
+    assert_eq!(engine.stats().blocks_committed, 1, "the blank line should end and commit the paragraph");
+    let parsed = engine.stats().bytes_parsed;
+    engine.push("Next");
+    engine.render(&mut ids, &mut ops);
+    assert_eq!(engine.stats().bytes_parsed - parsed, 4, "the next block should be parsed alone");
 }

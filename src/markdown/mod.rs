@@ -95,8 +95,10 @@ pub struct IncrementalMarkdown {
     settle: Option<ParagraphSettle>,
     /// `src.len()` at the last render.
     rendered_len: usize,
-    /// The text the last resumed parse read (a parse of the same text again would change nothing).
+    /// The text the last parse read, and where it started and whether it resumed inside the open block: a parse of
+    /// the same text from the same place would change nothing (the new text is all in a line speculation holds).
     last_parse_text: String,
+    last_parse_key: Option<(usize, bool)>,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
     /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
@@ -106,6 +108,8 @@ pub struct IncrementalMarkdown {
     /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
     /// one-shot render, so `finish` reconciles with a whole parse.
     redefined_label: bool,
+    /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
+    paragraph_after_commit: Option<usize>,
     finished: bool,
     stats: MarkdownStats,
 }
@@ -129,10 +133,12 @@ impl IncrementalMarkdown {
             settle: None,
             rendered_len: 0,
             last_parse_text: String::new(),
+            last_parse_key: None,
             exact: false,
             open_fence_at_margin: false,
             dirty: false,
             redefined_label: false,
+            paragraph_after_commit: None,
             finished: false,
             stats: MarkdownStats::default(),
         }
@@ -159,6 +165,7 @@ impl IncrementalMarkdown {
         self.footnote_defs = HashMap::new();
         self.link_defs = Arc::default();
         self.last_parse_text = String::new();
+        self.last_parse_key = None;
     }
 
     /// All text received so far.
@@ -275,17 +282,23 @@ impl IncrementalMarkdown {
         }
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
-        // (An empty text is no evidence: the text of the last parse is empty after a whole parse too.)
-        if shortcuts && resume.is_some() && !parse_text.is_empty() && parse_text == self.last_parse_text {
+        let key = Some((base, resume.is_some()));
+        // A line ending after an open paragraph's last line shows nothing until the next line says what it is.
+        let only_line_end = || {
+            let last = self.last_parse_text.as_str();
+            !last.ends_with(['\n', '\r'])
+                && matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n"))
+                && self.blocks.len() == self.committed_blocks + 1
+                && self.blocks.last().is_some_and(|b| mounted_tag(b) == "p")
+        };
+        if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
+            self.last_parse_text = parse_text;
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
             return true;
         }
-        if resume.is_some() {
-            self.last_parse_text.clone_from(&parse_text);
-        } else {
-            self.last_parse_text.clear();
-        }
+        self.last_parse_key = key;
+        self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
@@ -300,6 +313,8 @@ impl IncrementalMarkdown {
         let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
         let definition_counts: Vec<isize> = doc.blocks.iter().map(|b| b.definition_lines as isize).collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
+        self.paragraph_after_commit = None;
         let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
@@ -368,9 +383,10 @@ impl IncrementalMarkdown {
                     .is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
                 && line_offset(line + 2).is_some()
         };
-        while final_count + 1 < block_count {
+        // The last block too, once a blank line ends it: the commit point is then the line after the blank line.
+        while final_count < block_count {
             let done = match closes[final_count] {
-                Closing::Closed => true,
+                Closing::Closed => final_count + 1 < block_count,
                 Closing::ByBlankLine => blank_after(end_lines[final_count]),
                 Closing::Open => false,
             };
@@ -379,7 +395,10 @@ impl IncrementalMarkdown {
             }
             final_count += 1;
         }
-        let mut commit_line = start_lines.get(final_count).copied();
+        let mut commit_line = match final_count.checked_sub(1) {
+            Some(last) if final_count == block_count => Some(end_lines[last] + 2),
+            _ => start_lines.get(final_count).copied(),
+        };
         if self.finished {
             // The end of input ends every block.
             final_count = block_count;
@@ -398,6 +417,19 @@ impl IncrementalMarkdown {
             if let Some(line) = definition_start.filter(|&line| line > 1) {
                 final_count = block_count;
                 commit_line = Some(line);
+            }
+            // A blank line after them ends link definitions too (not footnote definitions: indented lines after
+            // it may still continue one).
+            let blank = (last_end + 1..complete_lines).rev().find(|&line| {
+                line_offset(line).is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
+                    && line_offset(line + 1).is_some()
+            });
+            if let (Some(blank), Some(from)) = (blank, line_offset(last_end + 1)) {
+                let region = &body[from..line_offset(blank).unwrap_or(from)];
+                if region.contains("]:") && !(self.opts.gfm && region.contains("[^")) {
+                    final_count = block_count;
+                    commit_line = Some(blank + 1);
+                }
             }
         }
         if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
@@ -435,6 +467,9 @@ impl IncrementalMarkdown {
                 &mut differ,
             );
             self.committed_len = base + commit_offset;
+            if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
+                self.paragraph_after_commit = Some(self.committed_len);
+            }
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
             self.resume = None;
@@ -608,12 +643,27 @@ impl IncrementalMarkdown {
         // Definitions before the first open block are final once that block has started on a complete line: commit
         // them (no block) so that parses resumed inside the block still see them.
         if let (None, Some(&first)) = (resume, start_lines.first()) {
-            if first > 1 && Some(first) != incomplete_last_line {
+            // A block's partial first line ends them too when a blank line comes before it and it starts at the
+            // margin with no possible title (`"`, `'`, `(`): no definition continues past that.
+            let body = &self.src[base..];
+            let ends_definitions = || {
+                line_offset(first - 1).is_some_and(|at| first_line(&body[at..]).trim().is_empty())
+                    && line_offset(first).is_some_and(|at| !body[at..].starts_with([' ', '\t', '"', '\'', '(']))
+            };
+            if first > 1 && (Some(first) != incomplete_last_line || ends_definitions()) {
                 let offset = line_offset(first).unwrap_or(0);
                 let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
                 let blocks = self.committed_sources.len();
                 self.commit_definitions(defs, blocks, &mut differ);
                 self.committed_len = base + offset;
+                // Committed definitions reach later parses through the committed maps, not as text.
+                for defs in [self.resume.as_mut().map(|r| &mut r.defs), self.candidate.as_mut().map(|r| &mut r.defs)]
+                    .into_iter()
+                    .chain([self.settle.as_mut().map(|s| &mut s.defs)])
+                    .flatten()
+                {
+                    defs.clear();
+                }
             }
         }
 
@@ -1044,8 +1094,11 @@ impl IncrementalMarkdown {
             current.push_str(&append);
         }
         self.stats.appended_in_place += 1;
+        self.last_parse_key = None; // the DOM no longer shows what that parse read
         if leaf == Leaf::Inline {
-            self.paragraph_candidate(None, String::new());
+            // After a commit the open paragraph has no scan yet: it starts at the commit point.
+            let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
+            self.paragraph_candidate(start, String::new());
             match self.blocks.last().map(mounted_tag) {
                 Some("blockquote") => self.nested_candidate(None, String::new(), false),
                 Some("ul" | "ol") => self.nested_candidate(None, String::new(), true),
@@ -1244,9 +1297,11 @@ fn footnote_references(text: &str) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
     for (at, _) in text.match_indices("[^") {
         let rest = &text[at + 2..];
-        if let Some(label) =
-            rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']')).map(|close| &rest[..close])
-        {
+        let label = rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']'));
+        // A label still being typed is shown as a pending link: it references nothing yet.
+        let pending =
+            label.is_some_and(|close| rest[close + 1..].starts_with(&format!("({})", speculate::PENDING_URL)));
+        if let Some(label) = label.filter(|_| !pending).map(|close| &rest[..close]) {
             if !labels.contains(&label) {
                 labels.push(label);
             }

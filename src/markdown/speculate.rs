@@ -16,6 +16,7 @@
 //! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) | hidden until it has text |
 //! | a table header row not yet followed by its delimiter row | hidden until the delimiter row decides |
 //! | a partial table row | hidden until its line ends (rows appear whole, never padded) |
+//! | a partial line that may be a definition (`[label]: …`, `[^note]: …`, `[label`) where one may start | hidden until its line ends |
 //! | inside an open code fence: a partial line that may close it | hidden until its line ends |
 //!
 //! `snake_case_name` never flashes emphasis: `_` between letters cannot open (CommonMark flanking rules), and the
@@ -58,6 +59,9 @@ pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
     }
     if ends_with_newline {
         return Cow::Borrowed(tail);
+    }
+    if may_be_definition(partial) && starts_definitions(tail, &lines[..lines.len() - 1]) {
+        return Cow::Borrowed(&tail[..last_start]);
     }
     if is_block_marker_only(partial) {
         return Cow::Borrowed(&tail[..last_start]);
@@ -199,6 +203,38 @@ fn is_block_marker_only(partial: &str) -> bool {
         return after.is_empty() || after == "." || after == ")";
     }
     rest.bytes().all(|b| matches!(b, b'#' | b'-' | b'=' | b'*' | b'+' | b'_' | b'>' | b'`' | b'~' | b'|' | b':' | b' '))
+}
+
+/// A partial line that may still become a link reference or footnote definition (`[label]: …`, `[^note]: …`): it
+/// waits for its line end. A definition shows nothing where it stands, its label alone would flash as text, and a
+/// held line changes nothing shown, so the engine need not parse again until the line ends.
+fn may_be_definition(partial: &str) -> bool {
+    let indent = partial.len() - partial.trim_start_matches(' ').len();
+    let Some(label) = partial.get(indent..).filter(|_| indent <= 3).and_then(|rest| rest.strip_prefix('[')) else {
+        return false;
+    };
+    let bytes = label.as_bytes();
+    let mut i = 0;
+    // A label is at most 999 characters and holds no unescaped bracket (CommonMark 4.7).
+    while i < bytes.len() && i <= 999 {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' => return false,
+            b']' => return i > 0 && (i + 1 == bytes.len() || bytes[i + 1] == b':'),
+            _ => i += 1,
+        }
+    }
+    i <= 999
+}
+
+/// Whether a definition may start after the complete `lines` of `text`: at the start, after a blank line or after
+/// another definition line (a definition cannot interrupt a paragraph).
+fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
+    lines.last().is_none_or(|&(start, end)| {
+        let line = &text[start..end];
+        let trimmed = line.trim_start_matches(' ');
+        line.trim().is_empty() || (line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && line.contains("]:"))
+    })
 }
 
 /// What an open construct in the partial line is.
@@ -509,6 +545,22 @@ mod tests {
         shows("go to https://exa", "go to [https://exa](rillmark:pending)");
         shows("[0] is fine", "[0] is fine");
         shows("at 4\u{202f}PM see https://exa", "at 4\u{202f}PM see [https://exa](rillmark:pending)");
+        shows("[text](http://exa", "[text](rillmark:pending)");
+    }
+
+    #[test]
+    fn holds_lines_that_may_be_definitions() {
+        shows("[r1]: https://e.c", "");
+        shows("See [r1].\n\n[r2", "See [r1].\n\n");
+        shows("[r1]: /a\n[r2]", "[r1]: /a\n");
+        shows("Text.\n\n[^note]: Foot", "Text.\n\n");
+        shows("   [x]:", "");
+        // Not a definition: a paragraph continuation line, an indented code line, an empty label, a link.
+        shows("See\n[r1]: /a", "See\n[r1]: /a");
+        assert!(speculate("    [r1", true).starts_with("    [r1"));
+        shows("[]: x", "[]: x");
+        shows("[a] b", "[a] b");
+        shows("[a][b", "[a][b](rillmark:pending)");
     }
 
     #[test]

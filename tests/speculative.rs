@@ -187,3 +187,25 @@ fn open_math_never_swallows_later_blocks() {
     let done = frames(&["Euler $e^{i\\pi}=-1$ done.\n"], &RenderOptions::default()).pop().unwrap_or_default();
     assert!(done.contains("data-math-style=\"inline\""), "closed math should be a math element: {done}");
 }
+
+#[test]
+fn display_math_appears_whole_when_it_closes() {
+    let steps = frames(&["Sum:\n\n$$\n\\sum_{k", "=0}^n k\n", "$$\n"], &RenderOptions::default());
+    for (i, step) in steps[..2].iter().enumerate() {
+        assert!(!step.contains("sum") && !step.contains("$$"), "half a formula should not show (step {i}): {step}");
+        assert!(step.contains("<p>Sum:</p>"), "the text before it should (step {i}): {step}");
+    }
+    assert!(steps[2].contains("data-math-style=\"display\""), "closed, it is a math element: {}", steps[2]);
+}
+
+#[test]
+fn footnote_references_and_definition_lines_appear_whole() {
+    let steps = frames(
+        &["A claim.[^no", "te]", " more.\n\n[^no", "te]: The source", ".\n\nNext.\n"],
+        &RenderOptions::default(),
+    );
+    assert!(!steps[0].contains("^no") && !steps[1].contains("note"), "a half reference shows nothing: {steps:?}");
+    assert!(steps[2].contains("A claim.[^note] more."), "whole, before its definition, it is text: {}", steps[2]);
+    assert!(!steps[3].contains("The source") && !steps[3].contains("]:"), "a half definition line: {}", steps[3]);
+    assert!(steps[4].contains("class=\"footnote-ref\""), "then the reference: {}", steps[4]);
+}

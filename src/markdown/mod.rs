@@ -251,7 +251,7 @@ impl IncrementalMarkdown {
         let shown = if self.finished {
             Cow::Borrowed(&*with_context)
         } else {
-            speculate::speculate(&with_context, self.opts.gfm)
+            speculate::speculate(&with_context, self.opts.gfm, self.opts.gfm && self.opts.math)
         };
         // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
         let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
@@ -283,13 +283,22 @@ impl IncrementalMarkdown {
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
-        // A line ending after an open paragraph's last line shows nothing until the next line says what it is.
+        // A line ending shows nothing until the next line says what it is: after an open paragraph's last line,
+        // or after footnote definitions alone (no open block; unless a fence in a footnote may take the blank
+        // line). Not after link definitions: a blank line makes them final, and the parse commits them.
         let only_line_end = || {
             let last = self.last_parse_text.as_str();
-            !last.ends_with(['\n', '\r'])
-                && matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n"))
-                && self.blocks.len() == self.committed_blocks + 1
-                && self.blocks.last().is_some_and(|b| mounted_tag(b) == "p")
+            let open_blocks = &self.blocks[self.committed_blocks..];
+            let after_paragraph = !last.ends_with(['\n', '\r'])
+                && open_blocks.len() == 1
+                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p");
+            let footnotes_only = self.opts.gfm
+                && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
+            let after_definitions =
+                open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
+            matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n"))
+                && !last.ends_with('\r')
+                && (after_paragraph || after_definitions)
         };
         if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
             self.last_parse_text = parse_text;
@@ -301,6 +310,9 @@ impl IncrementalMarkdown {
         self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
+        if std::env::var_os("RILL_PARSES").is_some() {
+            eprintln!("PARSE {:?} resume={}", parse_text, resume.is_some());
+        }
         let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
@@ -418,15 +430,17 @@ impl IncrementalMarkdown {
                 final_count = block_count;
                 commit_line = Some(line);
             }
-            // A blank line after them ends link definitions too (not footnote definitions: indented lines after
-            // it may still continue one).
-            let blank = (last_end + 1..complete_lines).rev().find(|&line| {
+            // A blank line after them ends link definitions too, and footnote definitions once the line after it
+            // starts at the margin (an indented one would continue the footnote; hidden or not, its start is known).
+            let blank = (last_end + 1..body_lines.len() as isize).rev().find(|&line| {
                 line_offset(line).is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
                     && line_offset(line + 1).is_some()
             });
             if let (Some(blank), Some(from)) = (blank, line_offset(last_end + 1)) {
                 let region = &body[from..line_offset(blank).unwrap_or(from)];
-                if region.contains("]:") && !(self.opts.gfm && region.contains("[^")) {
+                let next_at_margin =
+                    line_offset(blank + 1).and_then(|at| body[at..].chars().next()).is_some_and(|c| !c.is_whitespace());
+                if region.contains("]:") && (!(self.opts.gfm && region.contains("[^")) || next_at_margin) {
                     final_count = block_count;
                     commit_line = Some(blank + 1);
                 }

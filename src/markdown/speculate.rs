@@ -11,6 +11,7 @@
 //! | `` `co `` | closed: `co` |
 //! | `Hello **` (an opener with nothing after it yet) | `Hello ` |
 //! | `[text`, `[text]`, `[text](http://exa` | `text` as a pending, non-clickable span |
+//! | `[^no`, `[^note]` (a footnote reference, GFM) | hidden until the character after its `]` |
 //! | `![alt](http://par` | an image placeholder; nothing is fetched |
 //! | `see https://exa`, `www.exa`, `me@exa` | the partial URL as pending text, never an autolink |
 //! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) | hidden until it has text |
@@ -29,8 +30,8 @@ use std::borrow::Cow;
 /// images as placeholders (only in tail renders: the final render never sees it).
 pub const PENDING_URL: &str = "rillmark:pending";
 
-/// The tail as it should be parsed for display right now.
-pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
+/// The tail as it should be parsed for display right now (`math`: `$…$` and `$$…$$` are math).
+pub fn speculate(tail: &str, gfm: bool, math: bool) -> Cow<'_, str> {
     let lines = split_lines(tail);
     let Some(&(last_start, last_end)) = lines.last() else { return Cow::Borrowed(tail) };
     let partial = &tail[last_start..last_end];
@@ -56,6 +57,9 @@ pub fn speculate(tail: &str, gfm: bool) -> Cow<'_, str> {
             // A row of pipes being typed is a table header until its line (and the delimiter row) says otherwise.
             return Cow::Borrowed(&tail[..last_start]);
         }
+    }
+    if let Some(open) = math.then(|| open_display_math(tail, &lines)).flatten() {
+        return Cow::Borrowed(&tail[..open]);
     }
     if ends_with_newline {
         return Cow::Borrowed(tail);
@@ -227,6 +231,27 @@ fn may_be_definition(partial: &str) -> bool {
     i <= 999
 }
 
+/// Where display math (`$$`) opens in the tail's last paragraph without closing yet. Its TeX waits until it closes
+/// (a math renderer cannot typeset half a formula, and a paragraph's math reaches no further than its blank line).
+fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
+    let complete = &lines[..lines.len() - 1];
+    let paragraph = complete.iter().rposition(|&(start, end)| text[start..end].trim().is_empty()).map_or(0, |i| i + 1);
+    let from = lines.get(paragraph)?.0;
+    let bytes = text.as_bytes();
+    let (mut open, mut i) = (None, from);
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'$' if bytes[i + 1] == b'$' => {
+                open = if open.is_some() { None } else { Some(i) };
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    open
+}
+
 /// Whether a definition may start after the complete `lines` of `text`: at the start, after a blank line or after
 /// another definition line (a definition cannot interrupt a paragraph).
 fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
@@ -327,6 +352,10 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
                 stack.push(Open::Bracket { image: true, closed: false, dest_at: None });
                 i += 2;
             }
+            b'[' if gfm && footnote_reference_unfinished(&partial[i..]) => {
+                cut = cut.min(i); // a footnote reference appears whole, as its number
+                i = bytes.len();
+            }
             b'[' => {
                 stack.push(Open::Bracket { image: false, closed: false, dest_at: None });
                 i += 1;
@@ -366,6 +395,15 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
     }
     close_stack(&mut text, &stack, String::new());
     Some(text)
+}
+
+/// `text` starts with a footnote reference still being typed: `[^lab`, or `[^label]` with nothing after it yet.
+fn footnote_reference_unfinished(text: &str) -> bool {
+    let Some(label) = text.strip_prefix("[^") else { return false };
+    match label.find(|c: char| c == ']' || c.is_whitespace()) {
+        None => true,
+        Some(end) => label[end..].starts_with(']') && end + 1 == label.len(),
+    }
 }
 
 /// Appends `first` and then the closers of `stack`, innermost first.
@@ -510,7 +548,7 @@ mod tests {
 
     #[track_caller]
     fn shows(tail: &str, expected: &str) {
-        assert_eq!(speculate(tail, true), expected, "speculating {tail:?}");
+        assert_eq!(speculate(tail, true, true), expected, "speculating {tail:?}");
     }
 
     #[test]
@@ -549,6 +587,33 @@ mod tests {
     }
 
     #[test]
+    fn shows_footnote_references_whole() {
+        shows("a claim[^1", "a claim");
+        shows("a claim[^note]", "a claim");
+        shows("a claim[^note] and", "a claim[^note] and");
+        shows("a claim[^note]. **Bo", "a claim[^note]. **Bo**");
+        shows("an [^ odd", "an [^ odd](rillmark:pending)"); // not a reference: a bracket
+        assert_eq!(
+            speculate("a claim[^1", false, false),
+            "a claim[^1](rillmark:pending)",
+            "CommonMark has no footnotes"
+        );
+    }
+
+    #[test]
+    fn holds_display_math_until_it_closes() {
+        shows("Sum:\n\n$$\n\\sum_{k", "Sum:\n\n");
+        shows("Sum:\n\n$$\n\\sum_k\n", "Sum:\n\n");
+        shows("Sum: $$x", "Sum: ");
+        shows("$$\n\\sum_k\n$$\n", "$$\n\\sum_k\n$$\n");
+        shows("$$x$$ and $y", "$$x$$ and $y");
+        shows("costs \\$$5", "costs \\$$5");
+        // A blank line ends the paragraph and the math with it.
+        shows("$$x\n\nNext", "$$x\n\nNext");
+        assert_eq!(speculate("Sum: $$x", true, false), "Sum: $$x", "without the math option `$$` is text");
+    }
+
+    #[test]
     fn holds_lines_that_may_be_definitions() {
         shows("[r1]: https://e.c", "");
         shows("See [r1].\n\n[r2", "See [r1].\n\n");
@@ -557,7 +622,7 @@ mod tests {
         shows("   [x]:", "");
         // Not a definition: a paragraph continuation line, an indented code line, an empty label, a link.
         shows("See\n[r1]: /a", "See\n[r1]: /a");
-        assert!(speculate("    [r1", true).starts_with("    [r1"));
+        assert!(speculate("    [r1", true, true).starts_with("    [r1"));
         shows("[]: x", "[]: x");
         shows("[a] b", "[a] b");
         shows("[a][b", "[a][b](rillmark:pending)");
@@ -569,8 +634,8 @@ mod tests {
             "# T\u{202f}\n\n- **é `x` [a](http://b) ~~c~~ _d_ ![i](j) <b> \\* 中 www.x.y 😀\n| a | b |\n|-|-|\n| 1 |\n";
         for (end, _) in text.char_indices() {
             for start in (0..end).filter(|&i| text.is_char_boundary(i)) {
-                let _ = speculate(&text[start..end], true);
-                let _ = speculate(&text[start..end], false);
+                let _ = speculate(&text[start..end], true, true);
+                let _ = speculate(&text[start..end], false, false);
             }
         }
     }

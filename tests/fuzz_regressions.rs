@@ -16,8 +16,24 @@ use support::Rng;
 // ------------------------------------------------------------------------------------------------------------
 // Regressions found by fuzzing (each is the minimised input; the split is the one that exposed it)
 //
-// None yet: the first runs (wire: 30,687 inputs in 200 s; markdown: 27,352 inputs in 200 s; seeded from the
-// recorded streams and their answers) found no crash and no mismatch. Add each future find here as its own test.
+// The first cargo-fuzz runs (wire: 30,687 inputs in 200 s; markdown: 27,352 inputs in 200 s; seeded from the
+// recorded streams and their answers) found no crash and no mismatch. Finds of the seeded runs below go here too.
+
+/// Seeded run, seed 1 round 1390 (minimised): a link definition is no paragraph of its own; the line after it
+/// continues the paragraph it is read from, where `2)` starts no list. Committing the definition before that line
+/// was decided rendered a list.
+#[test]
+fn a_definition_is_not_committed_before_a_line_that_would_continue_its_paragraph() {
+    for text in ["[r]: /url \"t\"\n2) x\n", "[r]: /u\n2) x\n\n[r]\n", "[r]: /u\n    code\n"] {
+        for lengths in [vec![], vec![2], vec![3, 1]] {
+            for options in 0..4 {
+                if let Err(why) = check_markdown(text, &lengths, options) {
+                    panic!("{why}");
+                }
+            }
+        }
+    }
+}
 
 // ------------------------------------------------------------------------------------------------------------
 // Seeded random runs

@@ -208,6 +208,7 @@ impl IncrementalMarkdown {
             return;
         }
         self.open_fence_at_margin = false;
+        self.commit_settled_definitions(ids, ops);
         self.promote_candidate();
         if let Some(resume) = self.resume.take() {
             if self.render_pass(Some(&resume), ids, ops) {
@@ -219,6 +220,51 @@ impl IncrementalMarkdown {
             self.candidate = None;
         }
         self.render_pass(None, ids, ops);
+    }
+
+    /// Definitions alone at the start of the open tail (the last parse read them and showed nothing) are final once
+    /// the next line starts where none of them can go on: for link definitions with `[` at the margin, for footnote
+    /// definitions at the margin after a blank line. They are committed without a parse, so the
+    /// next parse (of the line being typed, held until its end) reads only that line.
+    fn commit_settled_definitions(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        if self.finished
+            || self.blocks.len() != self.committed_blocks
+            || self.last_parse_key != Some((self.committed_len, false))
+        {
+            return;
+        }
+        let tail = &self.src[self.committed_len..];
+        let Some(region_end) = tail.rfind('\n').map(|at| at + 1) else { return };
+        let region = &tail[..region_end];
+        let Some(next) = tail[region_end..].chars().next() else { return };
+        if next.is_whitespace() || !self.last_parse_text.ends_with(region) {
+            return;
+        }
+        let mut footnotes = false;
+        for line in region.lines() {
+            let trimmed = line.trim_start_matches(' ');
+            let is_start = line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:");
+            if is_start {
+                footnotes |= self.opts.gfm && footnote_label(line).is_some();
+            } else if !line.trim().is_empty() && !footnotes {
+                return; // a title line or anything else: let the parse decide
+            }
+        }
+        let ends_blank = region.lines().last().is_some_and(|line| line.trim().is_empty());
+        // Without a blank line the next line would continue the paragraph the definitions are read from (`2)` is no
+        // list there), so for link definitions only another `[` line, which reads the same either way, will do.
+        let done = if footnotes { ends_blank } else { next == '[' };
+        if !done {
+            return;
+        }
+        let defs = definition_lines(region, &[], self.opts.gfm);
+        let blocks = self.committed_sources.len();
+        self.commit_definitions(defs, blocks, &mut Differ { ids, ops });
+        self.committed_len += region_end;
+        self.last_parse_key = None;
+        self.resume = None;
+        self.candidate = None;
+        self.settle = None;
     }
 
     /// One parse of the open part of the document and the patch that shows it. With `resume`, the parse starts inside
@@ -310,9 +356,6 @@ impl IncrementalMarkdown {
         self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
-        if std::env::var_os("RILL_PARSES").is_some() {
-            eprintln!("PARSE {:?} resume={}", parse_text, resume.is_some());
-        }
         let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).

@@ -80,6 +80,9 @@ pub struct IncrementalMarkdown {
     link_defs: Arc<HashMap<String, (String, String)>>,
     /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
     committed_sources: Vec<std::ops::Range<usize>>,
+    /// Every `[…]` in the committed blocks' sources (case-folded) → the blocks it is in, so a late definition finds
+    /// the blocks that use it without scanning them all (a run of definitions would be quadratic).
+    bracketed: HashMap<String, Vec<usize>>,
     /// Footnote definitions found in committed text, by label.
     footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
@@ -125,6 +128,7 @@ impl IncrementalMarkdown {
             link_defs: Arc::default(),
             footnote_defs: std::collections::HashMap::new(),
             committed_sources: Vec::new(),
+            bracketed: HashMap::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
@@ -162,6 +166,7 @@ impl IncrementalMarkdown {
         self.blocks = Vec::new();
         self.footnotes = None;
         self.committed_sources = Vec::new();
+        self.bracketed = HashMap::new();
         self.footnote_defs = HashMap::new();
         self.link_defs = Arc::default();
         self.last_parse_text = String::new();
@@ -514,6 +519,7 @@ impl IncrementalMarkdown {
             let earlier_blocks = self.committed_sources.len();
             for (i, &(from, to)) in covered.iter().enumerate() {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
+                self.index_brackets(from..base + to);
                 self.committed_sources.push(from..base + to);
             }
             // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
@@ -946,7 +952,9 @@ impl IncrementalMarkdown {
     fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) {
         let mut new_labels = Vec::new();
         if !defs.links.is_empty() {
-            let mut link_defs = (*self.link_defs).clone();
+            // Shared only while a parse runs: no copy here (a copy per commit would make a run of definitions
+            // quadratic).
+            let link_defs = Arc::make_mut(&mut self.link_defs);
             for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
                 match link_defs.entry(normalize_label(&label)) {
                     std::collections::hash_map::Entry::Vacant(entry) => {
@@ -957,7 +965,6 @@ impl IncrementalMarkdown {
                     std::collections::hash_map::Entry::Occupied(_) => self.redefined_label = true,
                 }
             }
-            self.link_defs = Arc::new(link_defs);
         }
         for (label, text) in defs.footnotes {
             new_labels.push(format!("^{}", fold_case(&label)));
@@ -965,6 +972,21 @@ impl IncrementalMarkdown {
         }
         if !new_labels.is_empty() {
             self.patch_late_definitions(&new_labels, blocks, differ);
+        }
+    }
+
+    /// Adds the `[…]` spans of the block about to be committed with `source` to [`Self::bracketed`].
+    fn index_brackets(&mut self, source: std::ops::Range<usize>) {
+        let index = self.committed_sources.len();
+        let lower = fold_case(&self.src[source]);
+        let mut rest = lower.as_str();
+        while let Some(open) = rest.find('[') {
+            rest = &rest[open + 1..];
+            let Some(close) = rest.find([']', '[']).filter(|&close| rest[close..].starts_with(']')) else { continue };
+            let users = self.bracketed.entry(rest[..close].to_owned()).or_default();
+            if users.last() != Some(&index) {
+                users.push(index);
+            }
         }
     }
 
@@ -983,13 +1005,24 @@ impl IncrementalMarkdown {
     /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
     /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
     fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
-        for index in 0..blocks.min(self.committed_sources.len()) {
+        let blocks = blocks.min(self.committed_sources.len());
+        let mut users: Vec<usize> = Vec::new();
+        for label in labels {
+            if label.contains(['[', ']']) {
+                // Not a key of the index (labels hold no unescaped brackets; an escaped one is rare): scan them all.
+                users.extend((0..blocks).filter(|&index| {
+                    let source = self.src.get(self.committed_sources[index].clone()).unwrap_or_default();
+                    fold_case(source).contains(&format!("[{label}]"))
+                }));
+            } else if let Some(found) = self.bracketed.get(label) {
+                users.extend(found.iter().copied().filter(|&index| index < blocks));
+            }
+        }
+        users.sort_unstable();
+        users.dedup();
+        for index in users {
             let range = self.committed_sources[index].clone();
             let Some(source) = self.src.get(range) else { continue };
-            let lower = fold_case(source);
-            if !labels.iter().any(|label| lower.contains(&format!("[{label}]"))) {
-                continue;
-            }
             let mut text = String::new();
             for label in footnote_references(source) {
                 if let Some(definition) = self.footnote_defs.get(label) {

@@ -94,11 +94,8 @@ fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_
         "{name}: ops should be valid: {:?}",
         streamed.recorder.violations()
     );
-    // Footnote numbering across the commit point is settled by the final reconcile by design; everything else —
-    // late link definitions included — must already be right when committed.
-    if name != "footnotes" {
-        assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
-    }
+    // Everything — footnote numbers and late link definitions included — must already be right when committed.
+    assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
 }
 
 #[test]
@@ -287,4 +284,38 @@ fn a_blank_line_commits_the_paragraph_it_ends() {
     engine.push("Next");
     engine.render(&mut ids, &mut ops);
     assert_eq!(engine.stats().bytes_parsed - parsed, 4, "the next block should be parsed alone");
+}
+
+#[test]
+fn footnotes_are_numbered_across_the_answer_while_it_streams() {
+    let text = "[^a]: Alpha.\n[^b]: Beta.\n\nFirst[^a].\n\nSecond[^b] and first again[^a].\n\nEnd.\n";
+    let opts = RenderOptions::default();
+    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    let mut saw_second_numbered = false;
+    for (at, _) in text.char_indices().skip(1).chain([(text.len(), ' ')]) {
+        engine.push(&text[recorder_len(&engine)..at]);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+        let html = recorder.html();
+        if html.contains("Second<sup") {
+            saw_second_numbered = true;
+            let second = "<a href=\"#fn-b\" id=\"fnref-b\" data-footnote-ref>2</a>";
+            assert!(html.contains(second), "the second footnote is number 2 while streaming: {html}");
+            assert!(html.contains("<li id=\"fn-a\">") && html.contains("<li id=\"fn-b\">"), "both listed: {html}");
+        }
+    }
+    assert!(saw_second_numbered, "the second paragraph should have streamed");
+    let before_finish = engine.stats().bytes_parsed;
+    engine.finish(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    assert_eq!(recorder.html(), render(text, &opts).to_html(), "and end as one-shot");
+    assert_eq!(engine.stats().reconcile_ops_on_committed, 0, "with no fix at the end");
+    let at_finish = engine.stats().bytes_parsed - before_finish;
+    assert!((at_finish as usize) < text.len(), "nor a whole parse at the end ({at_finish} bytes)");
+}
+
+fn recorder_len(engine: &IncrementalMarkdown) -> usize {
+    engine.text().len()
 }

@@ -27,10 +27,11 @@
 //! Link reference definitions are document-wide. The source lines of committed text that no block covers are the
 //! definitions; they are read once and resolved for later parses through comrak's broken-link callback. Footnote
 //! definitions are prepended to the parses that reference them. A definition that arrives after its use re-renders
-//! just the committed blocks that mention it, patched in place. [`IncrementalMarkdown::finish`] gives the open block a
-//! last parse without speculation; only footnote numbering and definitions the engine does not read itself (inside
-//! containers, labels over several lines or with escapes, a repeated label) need a reconcile with a one-shot parse of the
-//! whole text. Either way the final DOM equals the one-shot render.
+//! just the committed blocks that mention it, patched in place. Footnote numbers and the footnotes section are kept
+//! across the answer by the footnote book (`footnotes.rs`). [`IncrementalMarkdown::finish`] gives the open block a last parse
+//! without speculation; only what the engine cannot follow (definitions inside containers, labels over several lines
+//! or with escapes, a repeated label, footnotes whose one-shot order differs from the order they were numbered in)
+//! needs a reconcile with a one-shot parse of the whole text. Either way the final DOM equals the one-shot render.
 //!
 //! [`render`]: IncrementalMarkdown::render
 
@@ -38,6 +39,8 @@ pub mod render;
 pub mod settle;
 pub mod speculate;
 pub mod url;
+
+mod footnotes;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
@@ -90,6 +93,8 @@ pub struct IncrementalMarkdown {
     committed_blocks: usize,
     /// The footnotes section, kept after every block.
     footnotes: Option<Mounted>,
+    /// Footnote numbers across the answer (see `footnotes.rs`).
+    book: footnotes::FootnoteBook,
     /// Where the next parse resumes inside the open block (see [`Resume`]).
     resume: Option<Resume>,
     /// A resume point inside a quote line or list item, waiting for the next character to confirm it.
@@ -132,6 +137,7 @@ impl IncrementalMarkdown {
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
+            book: footnotes::FootnoteBook::default(),
             resume: None,
             candidate: None,
             settle: None,
@@ -165,6 +171,7 @@ impl IncrementalMarkdown {
         }
         self.blocks = Vec::new();
         self.footnotes = None;
+        self.book = footnotes::FootnoteBook::default();
         self.committed_sources = Vec::new();
         self.bracketed = HashMap::new();
         self.footnote_defs = HashMap::new();
@@ -361,7 +368,13 @@ impl IncrementalMarkdown {
         self.last_parse_text.clone_from(&parse_text);
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
-        let doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        let footnotes = self.opts.gfm && (resume.is_none() || parse_text.contains("[^"));
+        if footnotes {
+            let mut nodes: Vec<&mut Node> = doc.blocks.iter_mut().map(|b| &mut b.node).collect();
+            self.book.number_tail(&mut nodes, resume.is_none());
+            self.book.capture(std::mem::take(&mut doc.footnote_items), !speculated);
+        }
 
         // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
         let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
@@ -417,13 +430,18 @@ impl IncrementalMarkdown {
                 let mut after = self.blocks.split_off(self.committed_blocks + 1);
                 differ.sync_children(self.root, &mut after, &rest, before);
                 self.blocks.append(&mut after);
+                if footnotes {
+                    self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
+                }
             }
             None => {
                 let nodes: Vec<Node> = doc.blocks.into_iter().map(|b| b.node).collect();
                 let mut open = self.blocks.split_off(self.committed_blocks);
                 differ.sync_children(self.root, &mut open, &nodes, before);
                 self.blocks.append(&mut open);
-                sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+                if self.opts.gfm {
+                    self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
+                }
             }
         }
 
@@ -469,10 +487,18 @@ impl IncrementalMarkdown {
         let last_end = end_lines.last().copied().unwrap_or(0);
         let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
         if !self.finished && (resume.is_none() || block_count > 0) {
+            let line_text = |line: isize| line_offset(line).map_or("", |at| first_line(&body[at..]));
+            let footnote_start = |line: isize| self.opts.gfm && footnote_label(line_text(line)).is_some();
+            // Under a footnote definition, only another footnote definition or a blank line starts anew: any other
+            // line (a link definition too) continues the footnote's paragraph.
+            let under_footnote = |line: isize| {
+                (last_end + 1..line).rev().take_while(|&l| !line_text(l).trim().is_empty()).any(footnote_start)
+            };
             let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
                 // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
                 line_offset(line)
                     .is_some_and(|at| at < shown_body_len && body[at..].trim_start_matches(' ').starts_with('['))
+                    && (footnote_start(line) || !under_footnote(line))
             });
             if let Some(line) = definition_start.filter(|&line| line > 1) {
                 final_count = block_count;
@@ -532,6 +558,14 @@ impl IncrementalMarkdown {
             self.committed_len = base + commit_offset;
             if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
                 self.paragraph_after_commit = Some(self.committed_len);
+            }
+            if self.opts.gfm {
+                let first = self.committed_blocks;
+                let count = final_count.min(self.blocks.len() - first);
+                let (done, open) = self.blocks[first..].split_at_mut(count);
+                self.book.number_committed(done, first, &mut differ);
+                self.book.recount_tail(open);
+                self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
             }
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -966,9 +1000,23 @@ impl IncrementalMarkdown {
                 }
             }
         }
+        if !new_labels.is_empty() && !self.footnote_defs.is_empty() {
+            // A footnote's content was rendered before this link definition arrived.
+            let in_footnote =
+                |label: &String| self.footnote_defs.values().any(|t| fold_case(t).contains(&format!("[{label}]")));
+            if new_labels.iter().any(in_footnote) {
+                self.book.give_up();
+            }
+        }
         for (label, text) in defs.footnotes {
             new_labels.push(format!("^{}", fold_case(&label)));
-            self.footnote_defs.entry(label).or_insert(text);
+            match self.footnote_defs.entry(label) {
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(text);
+                }
+                // The first definition wins; which one a parse shows depends on what it read.
+                std::collections::hash_map::Entry::Occupied(_) => self.book.give_up(),
+            }
         }
         if !new_labels.is_empty() {
             self.patch_late_definitions(&new_labels, blocks, differ);
@@ -1020,6 +1068,7 @@ impl IncrementalMarkdown {
         }
         users.sort_unstable();
         users.dedup();
+        let mut fresh = Vec::new(); // footnotes these definitions number
         for index in users {
             let range = self.committed_sources[index].clone();
             let Some(source) = self.src.get(range) else { continue };
@@ -1033,11 +1082,21 @@ impl IncrementalMarkdown {
             text.push_str(source);
             self.stats.bytes_parsed += text.len() as u64;
             self.stats.parses += 1;
-            let doc = render::render_with(&text, &self.opts, self.definitions_callback());
+            let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
+            if self.opts.gfm {
+                self.book.capture(std::mem::take(&mut doc.footnote_items), true);
+            }
             if let (Some(block), Some(mounted)) = (doc.blocks.into_iter().next(), self.blocks.get_mut(index)) {
-                differ.update(mounted, &block.node);
+                let mut node = block.node;
+                if self.opts.gfm {
+                    self.book.number_late(&mut node, mounted, index, &mut fresh);
+                }
+                differ.update(mounted, &node);
                 self.stats.late_definition_patches += 1;
             }
+        }
+        if self.opts.gfm {
+            self.book.sync_section(differ, self.root, &mut self.footnotes);
         }
     }
 
@@ -1228,19 +1287,21 @@ impl IncrementalMarkdown {
         self.candidate = None;
         self.settle = None;
         self.exact = false;
+        // Footnotes are numbered as blocks commit: the last pass commits the open block.
         let footnotes = self.opts.gfm && self.src.contains("[^");
         if !footnotes && shown_as_final && !self.redefined_label && self.definitions_all_known() {
             self.committed_blocks = self.blocks.len();
             self.committed_len = self.src.len();
             return;
         }
-        if !footnotes {
+        if !footnotes || self.book.is_exact() {
             let resume = self.resume.take();
             let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
             if !fitted {
                 self.render_pass(None, ids, ops);
             }
-            if !self.redefined_label && self.definitions_all_known() {
+            let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
+            if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
                 self.committed_blocks = self.blocks.len();
                 self.committed_len = self.src.len();
                 return;
@@ -1258,9 +1319,11 @@ impl IncrementalMarkdown {
             let line_start = self.src[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
             let line = &self.src[line_start..at];
             let Some(label) = line.trim_start_matches(' ').strip_prefix('[') else { return false };
-            line.len() - line.trim_start_matches(' ').len() <= 3
-                && !label.contains(['\\', '[', ']'])
-                && self.link_defs.contains_key(&normalize_label(label))
+            let known = match label.strip_prefix('^').filter(|_| self.opts.gfm) {
+                Some(footnote) => self.footnote_defs.contains_key(footnote),
+                None => self.link_defs.contains_key(&normalize_label(label)),
+            };
+            line.len() - line.trim_start_matches(' ').len() <= 3 && !label.contains(['\\', '[', ']']) && known
         })
     }
 
@@ -1286,6 +1349,7 @@ impl IncrementalMarkdown {
         differ.sync_children(self.root, &mut open, &nodes[committed..], before);
         self.blocks.append(&mut open);
         sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+        self.book.forget_section();
         self.committed_blocks = self.blocks.len();
         self.committed_len = self.src.len();
     }
@@ -1340,7 +1404,10 @@ fn line_starts(text: &str) -> Vec<usize> {
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
 fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> Definitions {
     let mut defs = Definitions::default();
-    let starts = line_starts(committed);
+    let mut starts = line_starts(committed);
+    if starts.last().is_some_and(|&last| last < committed.len()) {
+        starts.push(committed.len()); // a last line without its line ending (the end of the text)
+    }
     let mut footnote: Option<(String, String)> = None;
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);

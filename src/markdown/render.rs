@@ -75,6 +75,49 @@ pub struct RenderedDoc {
     pub blocks: Vec<RenderedBlock>,
     /// The footnotes section comrak appends after the blocks, when any footnote is referenced.
     pub footnotes: Option<Node>,
+    /// The section's items without their numbers, for a renderer that numbers footnotes across parses.
+    pub footnote_items: Vec<FootnoteItem>,
+}
+
+/// A footnote of the section before it is numbered: its content, without the links back to its references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FootnoteItem {
+    /// The footnote's name as its ids and links spell it (percent-encoded): `fn-{key}`, `fnref-{key}`.
+    pub key: String,
+    /// `<li id="fn-…">` and the definition's content.
+    pub li: Element,
+    /// The back-references go at the end of the content's last paragraph (else after its last block).
+    pub in_last_paragraph: bool,
+}
+
+impl FootnoteItem {
+    /// The `<li>` as the section shows it when the footnote is number `ix` with `total` references.
+    pub fn render(&self, ix: usize, total: u32) -> Node {
+        let mut li = self.li.clone();
+        match li.children.last_mut() {
+            Some(Node::Element(p)) if self.in_last_paragraph && p.tag == "p" => {
+                push_text(&mut p.children, " ");
+                backrefs(&mut p.children, &self.key, total, ix);
+            }
+            _ => backrefs(&mut li.children, &self.key, total, ix),
+        }
+        Node::Element(li)
+    }
+}
+
+/// The name (percent-encoded) of the footnote a rendered footnote reference (`<a data-footnote-ref href="#fn-…">`)
+/// points to.
+pub fn footnote_reference_key<'a>(a: &'a [(&'static str, String)]) -> Option<&'a str> {
+    if !a.iter().any(|(name, _)| *name == "data-footnote-ref") {
+        return None;
+    }
+    a.iter().find(|(name, _)| *name == "href").and_then(|(_, href)| href.strip_prefix("#fn-"))
+}
+
+/// The attributes of the `n`-th reference (1-based) to the footnote `key`: as [`Converter`] renders them.
+pub fn footnote_reference_attrs(key: &str, n: u32) -> Vec<(&'static str, String)> {
+    let suffix = if n > 1 { format!("-{n}") } else { String::new() };
+    vec![("href", format!("#fn-{key}")), ("id", format!("fnref-{key}{suffix}")), ("data-footnote-ref", String::new())]
 }
 
 impl RenderedDoc {
@@ -290,8 +333,9 @@ fn convert_document(
         if value_is_footnote {
             // comrak moves referenced footnote definitions to the end and drops the others; they form one section.
             let index = footnote_items.len() + 1;
-            if let Some(item) = conv.footnote_item(child, index) {
-                footnote_items.push(item);
+            if let Some((item, total)) = conv.footnote_item(child) {
+                footnote_items.push(item.render(index, total));
+                doc.footnote_items.push(item);
             }
             continue;
         }
@@ -646,12 +690,9 @@ impl Converter<'_> {
                 }
             }
             NodeValue::FootnoteReference(r) => {
-                let suffix = if r.ref_num > 1 { format!("-{}", r.ref_num) } else { String::new() };
-                let a = Element::new("a")
-                    .attr("href", format!("#fn-{}", url::href_encode(&r.name)))
-                    .attr("id", url::href_encode(&format!("fnref-{}{suffix}", r.name)))
-                    .attr("data-footnote-ref", "")
-                    .child(Node::Text(r.ix.to_string()));
+                let key = url::href_encode(&r.name);
+                let mut a = Element::new("a").child(Node::Text(r.ix.to_string()));
+                a.attrs = footnote_reference_attrs(&key, r.ref_num);
                 let sup = Element::new("sup").attr("class", "footnote-ref").child(Node::Element(a));
                 out.push(Node::Element(sup));
             }
@@ -714,25 +755,19 @@ impl Converter<'_> {
         table
     }
 
-    /// One `<li>` of the footnotes section; `index` is its 1-based position there.
-    fn footnote_item<'a>(&self, node: &'a AstNode<'a>, index: usize) -> Option<Node> {
+    /// One item of the footnotes section, unnumbered, and its number of references.
+    fn footnote_item<'a>(&self, node: &'a AstNode<'a>) -> Option<(FootnoteItem, u32)> {
         let NodeValue::FootnoteDefinition(fd) = &node.data().value else {
             return None;
         };
+        let key = url::href_encode(&fd.name);
         // The section is at depth 1, its list at 2, the items at 3.
-        let mut li = Element::new("li").attr("id", format!("fn-{}", url::href_encode(&fd.name)));
+        let mut li = Element::new("li").attr("id", format!("fn-{key}"));
         self.children(node, &mut li.children, 4);
         // The back-references go at the end of the last paragraph when the footnote ends with one, else after its
         // last block.
-        let last_is_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
-        match li.children.last_mut() {
-            Some(Node::Element(p)) if last_is_paragraph && p.tag == "p" => {
-                push_text(&mut p.children, " ");
-                backrefs(&mut p.children, &fd.name, fd.total_references, index);
-            }
-            _ => backrefs(&mut li.children, &fd.name, fd.total_references, index),
-        }
-        Some(Node::Element(li))
+        let in_last_paragraph = node.last_child().is_some_and(|c| matches!(c.data().value, NodeValue::Paragraph));
+        Some((FootnoteItem { key, li, in_last_paragraph }, fd.total_references))
     }
 
     /// Raw HTML as it may reach the DOM in trusted mode: with `gfm`, after the GFM tag filter.
@@ -745,9 +780,8 @@ impl Converter<'_> {
     }
 }
 
-/// The links from a footnote back to each of its references, separated by spaces.
+/// The links from a footnote back to each of its references, separated by spaces; `name` is percent-encoded.
 fn backrefs(out: &mut Vec<Node>, name: &str, total: u32, ix: usize) {
-    let name = url::href_encode(name);
     for n in 1..=total {
         let suffix = if n > 1 { format!("-{n}") } else { String::new() };
         if n > 1 {

@@ -1,0 +1,349 @@
+//! Footnote numbers across the whole answer while it streams.
+//!
+//! comrak numbers footnotes within one parse, but the engine parses the open tail alone: left as they are, the tail's
+//! footnotes would count from 1 and its section would list only them. The book keeps the numbers the one-shot render
+//! gives — in the order of the first reference, counted over the committed blocks — and the section of every
+//! footnote so far. A tail parse is renumbered before it is shown; a block is numbered for good as it commits (an
+//! attribute and a text patch where the tail's numbers were provisional). When the order cannot be the one-shot
+//! order (a definition arrives after a later footnote was numbered, references inside footnotes, raw HTML around a
+//! reference, a footnote whose content was only ever seen speculated), the book says so and `finish` reconciles with
+//! one whole parse as before.
+
+use super::render::{footnote_reference_attrs, footnote_reference_key, FootnoteItem};
+use crate::patch::diff::{Differ, Mounted, MountedKind};
+use crate::patch::{Element, Node, NodeId, PatchOp};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct FootnoteBook {
+    /// Footnote (percent-encoded name) → its number.
+    numbers: HashMap<String, usize>,
+    /// Number − 1 → footnote.
+    order: Vec<String>,
+    /// References to each footnote in committed blocks.
+    committed_refs: HashMap<String, u32>,
+    /// The committed block holding the last-numbered footnote's first reference.
+    last_first_reference: Option<usize>,
+    /// The open tail's footnotes not numbered yet, in order of reference, and the tail's references per footnote
+    /// (as of the last whole parse of the tail).
+    provisional: Vec<String>,
+    tail_refs: HashMap<String, u32>,
+    /// Each footnote's section item, whether it was read from text that is final, and a version for the section's
+    /// patching.
+    items: HashMap<String, (FootnoteItem, bool, u64)>,
+    versions: u64,
+    /// What the section shows: per item, its footnote, number, references and item version.
+    shown: Vec<(String, usize, u32, u64)>,
+    /// The numbers may differ from the one-shot render's: `finish` must reconcile.
+    unordered: bool,
+}
+
+impl FootnoteBook {
+    /// Whether the numbers and the section are the one-shot render's once every block is committed.
+    pub fn is_exact(&self) -> bool {
+        !self.unordered && self.order.iter().all(|key| self.items.get(key).is_some_and(|(_, exact, _)| *exact))
+    }
+
+    /// Something the book cannot follow happened (see the module docs).
+    pub fn give_up(&mut self) {
+        self.unordered = true;
+    }
+
+    /// Numbers the references of a tail parse for display: numbered footnotes keep their number, new ones follow in
+    /// order. A whole parse of the tail (`whole`) also recounts the tail's references.
+    pub fn number_tail(&mut self, nodes: &mut [&mut Node], whole: bool) {
+        if whole {
+            self.provisional.clear();
+            self.tail_refs.clear();
+        }
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let raw = for_each_reference(nodes, |a| {
+            let Some(key) = footnote_reference_key(&a.attrs).map(str::to_owned) else { return };
+            let ix = match self.numbers.get(&key) {
+                Some(&ix) => ix,
+                None => {
+                    let at = match self.provisional.iter().position(|k| *k == key) {
+                        Some(at) => at,
+                        None => {
+                            self.provisional.push(key.clone());
+                            self.provisional.len() - 1
+                        }
+                    };
+                    self.order.len() + 1 + at
+                }
+            };
+            let local = seen.entry(key.clone()).or_default();
+            *local += 1;
+            let n = self.committed_refs.get(&key).copied().unwrap_or(0) + *local;
+            set_reference(a, &key, ix, n);
+            if whole {
+                *self.tail_refs.entry(key).or_default() += 1;
+            }
+        });
+        if raw {
+            self.unordered = true;
+        }
+    }
+
+    /// Keeps the section items a parse rendered; `exact`: the parse read final text (no speculation).
+    pub fn capture(&mut self, items: Vec<FootnoteItem>, exact: bool) {
+        for item in items {
+            if contains_reference(&item.li.children) {
+                self.unordered = true; // references inside footnotes are numbered after the body's
+            }
+            match self.items.get_mut(&item.key) {
+                Some((known, known_exact, _)) if *known == item => *known_exact |= exact,
+                _ => {
+                    self.versions += 1;
+                    self.items.insert(item.key.clone(), (item, exact, self.versions));
+                }
+            }
+        }
+    }
+
+    /// Numbers the references of blocks as they commit (`first` is the index of the first of them among all
+    /// committed blocks), patching those whose provisional numbers differ.
+    pub fn number_committed(&mut self, blocks: &mut [Mounted], first: usize, differ: &mut Differ<'_>) {
+        for (offset, block) in blocks.iter_mut().enumerate() {
+            let index = first + offset;
+            let raw = for_each_mounted_reference(block, &mut |anchor, key| {
+                let ix = match self.numbers.get(key) {
+                    Some(&ix) => ix,
+                    None => self.number(key, index),
+                };
+                let n = self.committed_refs.entry(key.to_owned()).or_default();
+                *n += 1;
+                let n = *n;
+                fix_reference(differ, anchor, key, ix, n);
+            });
+            if raw {
+                self.unordered = true;
+            }
+        }
+        self.provisional.retain(|key| !self.numbers.contains_key(key));
+    }
+
+    /// Numbers a committed block re-rendered because a definition arrived after it (`node`, before it is patched in
+    /// over `old`, block number `index`): references it showed before keep their numbers, the new footnote is
+    /// numbered now. Blocks must come in document order.
+    pub fn number_late(&mut self, node: &mut Node, old: &Mounted, index: usize, fresh: &mut Vec<String>) {
+        let mut before: Vec<ShownReference> = Vec::new();
+        let mut old = old.clone();
+        for_each_mounted_reference(&mut old, &mut |anchor, key| {
+            if let MountedKind::Element { attrs, children, .. } = &anchor.kind {
+                let text = match children.first().map(|c| &c.kind) {
+                    Some(MountedKind::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                before.push(ShownReference { key: key.to_owned(), attrs: attrs.clone(), text });
+            }
+        });
+        let mut next_old = 0;
+        let raw = for_each_reference(&mut [node], |a| {
+            let Some(key) = footnote_reference_key(&a.attrs).map(str::to_owned) else { return };
+            let known = self.numbers.contains_key(&key) && !fresh.contains(&key);
+            if known {
+                // The same reference as before, if the block's references line up; else the order is lost.
+                match before.get(next_old) {
+                    Some(shown) if shown.key == key => {
+                        a.attrs = shown.attrs.clone();
+                        a.children = vec![Node::Text(shown.text.clone())];
+                        next_old += 1;
+                    }
+                    _ => self.unordered = true,
+                }
+                return;
+            }
+            let ix = match self.numbers.get(&key) {
+                Some(&ix) => ix,
+                None => {
+                    fresh.push(key.clone());
+                    self.number(&key, index)
+                }
+            };
+            let n = self.committed_refs.entry(key.clone()).or_default();
+            *n += 1;
+            let n = *n;
+            set_reference(a, &key, ix, n);
+        });
+        if raw || next_old != before.len() {
+            self.unordered = true;
+        }
+        self.provisional.retain(|key| !self.numbers.contains_key(key));
+    }
+
+    /// Gives `key`, first referenced in committed block `index`, the next number.
+    fn number(&mut self, key: &str, index: usize) -> usize {
+        if self.last_first_reference.is_some_and(|last| last >= index) {
+            // A footnote referenced later was numbered first (its definition came earlier): one-shot numbers differ.
+            self.unordered = true;
+        }
+        self.last_first_reference = Some(index);
+        self.order.push(key.to_owned());
+        self.numbers.insert(key.to_owned(), self.order.len());
+        self.order.len()
+    }
+
+    /// Brings the section (the root's last child) in line with the book: items whose number, references or content
+    /// changed are patched, new ones appended, gone ones removed.
+    pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
+        let mut wanted: Vec<(String, usize, u32, u64)> = Vec::new();
+        let numbered = self.order.iter().map(|key| (key, 0u32));
+        let provisional = self.provisional.iter().map(|key| (key, 0u32));
+        for (position, (key, _)) in numbered.chain(provisional).enumerate() {
+            if let Some((_, _, version)) = self.items.get(key) {
+                let total =
+                    self.committed_refs.get(key).copied().unwrap_or(0) + self.tail_refs.get(key).copied().unwrap_or(0);
+                wanted.push((key.clone(), position + 1, total.max(1), *version));
+            }
+        }
+        if wanted == self.shown {
+            return;
+        }
+        if wanted.is_empty() {
+            if let Some(gone) = section.take() {
+                differ.remove(gone);
+            }
+            self.shown.clear();
+            return;
+        }
+        if section.is_none() {
+            let node = Element::new("section")
+                .attr("class", "footnotes")
+                .attr("data-footnotes", "")
+                .child(Node::Element(Element::new("ol")));
+            let created = differ.create(&Node::Element(node));
+            differ.ops.push(PatchOp::Append { parent: root, child: created.id });
+            *section = Some(created);
+            self.shown.clear();
+        }
+        let Some(Mounted { kind: MountedKind::Element { children, .. }, .. }) = section.as_mut() else { return };
+        let Some(Mounted { id: list_id, kind: MountedKind::Element { children: items, .. } }) = children.first_mut()
+        else {
+            return;
+        };
+        let list_id = *list_id;
+        for (position, want) in wanted.iter().enumerate() {
+            if self.shown.get(position) == Some(want) {
+                continue;
+            }
+            let Some((item, _, _)) = self.items.get(&want.0) else { continue };
+            let node = item.render(want.1, want.2);
+            match items.get_mut(position) {
+                Some(mounted) => differ.update(mounted, &node),
+                None => {
+                    let created = differ.create(&node);
+                    differ.ops.push(PatchOp::Append { parent: list_id, child: created.id });
+                    items.push(created);
+                }
+            }
+        }
+        for gone in items.drain(wanted.len().min(items.len())..).collect::<Vec<_>>() {
+            differ.remove(gone);
+        }
+        self.shown = wanted;
+    }
+
+    /// After a commit: the references of the blocks still open (already numbered for display) are the tail's.
+    pub fn recount_tail(&mut self, open: &mut [Mounted]) {
+        self.tail_refs.clear();
+        self.provisional.clear();
+        for block in open {
+            for_each_mounted_reference(block, &mut |_, key| {
+                *self.tail_refs.entry(key.to_owned()).or_default() += 1;
+                if !self.numbers.contains_key(key) && !self.provisional.iter().any(|k| k == key) {
+                    self.provisional.push(key.to_owned());
+                }
+            });
+        }
+    }
+
+    /// The section was replaced by a whole render (the final reconcile): what it shows is no longer known.
+    pub fn forget_section(&mut self) {
+        self.shown.clear();
+    }
+}
+
+/// A footnote reference as a committed block shows it.
+struct ShownReference {
+    key: String,
+    attrs: Vec<(&'static str, String)>,
+    text: String,
+}
+
+/// Sets a rendered reference to footnote `key` to number `ix`, as its `n`-th reference.
+fn set_reference(a: &mut Element, key: &str, ix: usize, n: u32) {
+    a.attrs = footnote_reference_attrs(key, n);
+    a.children = vec![Node::Text(ix.to_string())];
+}
+
+/// Patches a mounted reference to footnote `key` to show number `ix` as its `n`-th reference, if it does not.
+fn fix_reference(differ: &mut Differ<'_>, anchor: &mut Mounted, key: &str, ix: usize, n: u32) {
+    let mut wanted = Element::new("a");
+    set_reference(&mut wanted, key, ix, n);
+    let same = match &anchor.kind {
+        MountedKind::Element { attrs, children, .. } => {
+            *attrs == wanted.attrs
+                && matches!(children.as_slice(), [Mounted { kind: MountedKind::Text(t), .. }] if *t == ix.to_string())
+        }
+        _ => false,
+    };
+    if !same {
+        differ.update(anchor, &Node::Element(wanted));
+    }
+}
+
+/// Calls `f` on every footnote reference (`<a data-footnote-ref>`) in document order; returns whether raw HTML
+/// may hide one.
+fn for_each_reference(nodes: &mut [&mut Node], mut f: impl FnMut(&mut Element)) -> bool {
+    let mut raw = false;
+    let mut stack: Vec<&mut Node> = Vec::new();
+    for node in nodes.iter_mut().rev() {
+        stack.push(&mut **node);
+    }
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Element(el) if el.tag == "a" && footnote_reference_key(&el.attrs).is_some() => f(el),
+            Node::Element(el) => stack.extend(el.children.iter_mut().rev()),
+            Node::RawHtml(html) => raw |= html.contains("data-footnote-ref"),
+            Node::Text(_) => {}
+        }
+    }
+    raw
+}
+
+/// Like [`for_each_reference`], over a mounted tree; `f` gets the anchor and its footnote.
+fn for_each_mounted_reference(block: &mut Mounted, f: &mut impl FnMut(&mut Mounted, &str)) -> bool {
+    let mut raw = false;
+    let mut stack: Vec<&mut Mounted> = vec![block];
+    while let Some(node) = stack.pop() {
+        let key = match &node.kind {
+            MountedKind::Element { tag: "a", attrs, .. } => footnote_reference_key(attrs).map(str::to_owned),
+            _ => None,
+        };
+        if let Some(key) = key {
+            f(node, &key);
+            continue;
+        }
+        match &mut node.kind {
+            MountedKind::Element { children, .. } => stack.extend(children.iter_mut().rev()),
+            MountedKind::RawHtml(html) => raw |= html.contains("data-footnote-ref"),
+            MountedKind::Text(_) => {}
+        }
+    }
+    raw
+}
+
+/// Whether `nodes` hold a footnote reference.
+fn contains_reference(nodes: &[Node]) -> bool {
+    let mut stack: Vec<&Node> = nodes.iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Element(el) if el.tag == "a" && footnote_reference_key(&el.attrs).is_some() => return true,
+            Node::Element(el) => stack.extend(&el.children),
+            Node::RawHtml(html) if html.contains("data-footnote-ref") => return true,
+            _ => {}
+        }
+    }
+    false
+}

@@ -411,8 +411,10 @@ impl IncrementalMarkdown {
                         None if !resume.context.is_empty() => return false,
                         // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
                         None => {}
-                        Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
-                            splice_spine(&mut differ, open_block, parsed, path, resume);
+                        Some(Node::Element(parsed))
+                            if spine_matches(open_block, parsed, path, resume.kept, resume.drop_first) =>
+                        {
+                            splice_spine(&mut differ, open_block, parsed, path, resume, resume.drop_first);
                         }
                         Some(_) => return false,
                     }
@@ -669,7 +671,7 @@ impl IncrementalMarkdown {
                         }),
                         _ => None,
                     };
-                    if tight && !speculated && typing_first_line {
+                    if !speculated && typing_first_line {
                         // The item's scan begins at its text (any parse may begin it).
                         self.nested_candidate(Some(0), open_defs.clone(), true);
                     }
@@ -897,11 +899,13 @@ impl IncrementalMarkdown {
         if !list && self.settle.as_ref().is_none_or(|s| !s.quote) {
             return;
         }
-        // The spine: through the quotes to their last paragraph, or to the list's last item.
+        // The spine: through the quotes to their last paragraph, or to the list's last item (and in a loose list,
+        // its paragraph: the item's first line, so its only child).
         let mut path = Vec::new();
         let Some(mut level) = self.blocks.last() else { return };
         let block_tag = mounted_tag(level);
         let mut quotes = 0;
+        let mut loose = false;
         let leaf_children = loop {
             let MountedKind::Element { tag, children, .. } = &level.kind else { return };
             let wanted = match (list, *tag) {
@@ -911,7 +915,12 @@ impl IncrementalMarkdown {
                     "blockquote"
                 }
                 (false, "p") if !path.is_empty() => break children,
+                (true, "li") if path.len() == 1 && children.len() == 1 && mounted_tag(&children[0]) == "p" => {
+                    loose = true;
+                    "p"
+                }
                 (true, "li") if path.len() == 1 => break children,
+                (true, "p") if path.len() == 2 => break children,
                 _ => return,
             };
             let Some(index) = children.len().checked_sub(1) else { return };
@@ -941,6 +950,11 @@ impl IncrementalMarkdown {
         let count = leaf_children.len();
         let src = self.src.as_str();
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        // A loose item parses after a dummy first item that makes the list loose too.
+        let context = match list_marker(&context).filter(|_| loose) {
+            Some(marker) => format!("{}{context}", loose_list_context(marker)),
+            None => context,
+        };
         let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<usize>| Resume {
             at,
             defs: defs.clone(),
@@ -949,8 +963,8 @@ impl IncrementalMarkdown {
             target: Target::Spine(path),
             kept,
             boundary: Some(boundary),
-            drop_first: 0,
-            tight: list.then_some(true),
+            drop_first: usize::from(loose),
+            tight: list.then_some(!loose),
             lead_word: false,
         };
         if src.len() > content_start + 1 && single_space_at(src.len()) {
@@ -1615,7 +1629,8 @@ fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
 }
 
 /// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
-fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usize) -> bool {
+/// `drop`: the parse's first children at this level are context (a loose list's dummy first item).
+fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usize, drop: usize) -> bool {
     let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
     if *tag != parsed.tag {
         return false;
@@ -1626,15 +1641,22 @@ fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usiz
             children.len() >= kept
                 && parsed.children.iter().all(|child| !matches!(child, Node::Element(el) if is_block_tag(el.tag)))
         }
-        Some((&index, rest)) => match (children.get(index), parsed.children.first()) {
-            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
+        Some((&index, rest)) => match (children.get(index), parsed.children.get(drop)) {
+            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept, 0),
             _ => false,
         },
     }
 }
 
 /// Splices a resumed parse along a spine checked by [`spine_matches`].
-fn splice_spine(differ: &mut Differ<'_>, mounted: &mut Mounted, parsed: &Element, path: &[usize], resume: &Resume) {
+fn splice_spine(
+    differ: &mut Differ<'_>,
+    mounted: &mut Mounted,
+    parsed: &Element,
+    path: &[usize],
+    resume: &Resume,
+    drop: usize,
+) {
     let id = mounted.id;
     let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
     match path.split_first() {
@@ -1645,12 +1667,13 @@ fn splice_spine(differ: &mut Differ<'_>, mounted: &mut Mounted, parsed: &Element
             children.append(&mut open);
         }
         Some((&index, rest)) => {
-            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), parsed.children.first()) {
-                splice_spine(differ, next, parsed_next, rest, resume);
+            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), parsed.children.get(drop))
+            {
+                splice_spine(differ, next, parsed_next, rest, resume, 0);
             }
             // The parse's later children are new siblings after the continued one.
             let mut after = children.split_off((index + 1).min(children.len()));
-            differ.sync_children(id, &mut after, parsed.children.get(1..).unwrap_or(&[]), None);
+            differ.sync_children(id, &mut after, parsed.children.get(drop + 1..).unwrap_or(&[]), None);
             children.append(&mut after);
         }
     }
@@ -1901,6 +1924,12 @@ fn list_prefix(line: &str) -> Option<(usize, String, usize)> {
     }
     let len = indent + marker + spaces;
     Some((len, line[..len].to_owned(), 0))
+}
+
+/// The marker character of a list item's prefix (`-`, `*`, `+`, or `.` / `)` after an ordered item's number).
+fn list_marker(prefix: &str) -> Option<u8> {
+    let rest = prefix.trim_start_matches(' ').trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.bytes().next().filter(|b| matches!(b, b'-' | b'*' | b'+' | b'.' | b')'))
 }
 
 /// Tags of block elements (a tight list item holding one is not inline text only).

@@ -159,8 +159,20 @@ fn committed_blocks_are_never_touched_again() {
     );
     assert!(!ops.iter().any(|op| format!("{op:?}").contains(&format!("id: {heading_id},"))), "the h1 should get no op");
     recorder.apply(&ops);
-    // The list stays open: the partial last line could still become `- c`, a third item.
-    assert_eq!(engine.stats().blocks_committed, 2, "heading and first paragraph should be committed");
+    // The list is final too: after a blank line, a line starting with a letter at the margin is no item of it.
+    assert_eq!(engine.stats().blocks_committed, 3, "heading, first paragraph and list should be committed");
+}
+
+#[test]
+fn a_list_stays_open_while_the_next_line_may_continue_it() {
+    let opts = RenderOptions::default();
+    for (next, committed) in [("- c", 0), ("1. c", 0), ("  c", 0), ("*c", 0), ("Cc", 1)] {
+        let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+        let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+        engine.push(&format!("- a\n- b\n\n{next}"));
+        engine.render(&mut ids, &mut ops);
+        assert_eq!(engine.stats().blocks_committed, committed, "a list before {next:?}");
+    }
 }
 
 #[test]

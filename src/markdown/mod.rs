@@ -468,6 +468,17 @@ impl IncrementalMarkdown {
             let done = match closes[final_count] {
                 Closing::Closed => final_count + 1 < block_count,
                 Closing::ByBlankLine => blank_after(end_lines[final_count]),
+                // Not indented, not a list marker, after a blank line: no item of the list goes on there.
+                Closing::ByUnindentedText => start_lines.get(final_count + 1).is_some_and(|&next| {
+                    next >= 2
+                        && line_offset(next - 1).is_some_and(|at| first_line(&body[at..]).trim().is_empty())
+                        && line_offset(next).is_some_and(|at| {
+                            at < shown_body_len
+                                && body[at..].chars().next().is_some_and(|c| {
+                                    !c.is_whitespace() && !c.is_ascii_digit() && !matches!(c, '-' | '*' | '+')
+                                })
+                        })
+                }),
                 Closing::Open => false,
             };
             if !done {
@@ -1711,7 +1722,9 @@ enum Closing {
     Closed,
     /// After a blank line: a paragraph, a table, a block quote.
     ByBlankLine,
-    /// Not by the lines after it alone (lists, indented code, HTML blocks…).
+    /// When the next block starts after a blank line at the margin with text no list item can take (a list).
+    ByUnindentedText,
+    /// Not by the lines after it alone (indented code, HTML blocks…).
     Open,
 }
 
@@ -1725,6 +1738,7 @@ fn closing(block: &render::RenderedBlock) -> Closing {
         (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
         (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
         (render::BlockDetail::Other, "blockquote") => Closing::ByBlankLine,
+        (render::BlockDetail::List { .. }, _) => Closing::ByUnindentedText,
         _ => Closing::Open,
     }
 }

@@ -35,6 +35,44 @@ fn a_definition_is_not_committed_before_a_line_that_would_continue_its_paragraph
     }
 }
 
+/// Seeded run, seed 1 round 860 (minimised): the `\n` of a fence line's CRLF, arriving alone, was appended to the
+/// code as text.
+#[test]
+fn a_crlf_split_after_a_fence_line_adds_no_code_line() {
+    for text in ["```x\r\nab\n", "```\r\n\r\ncode\r\n```\r\n", "para\r\nmore\r\n"] {
+        for lengths in [vec![], vec![2], vec![3, 1]] {
+            if let Err(why) = check_markdown(text, &lengths, 0) {
+                panic!("{why}");
+            }
+        }
+    }
+}
+
+/// Seeded run, seed 1 round 3774 (minimised): a footnote definition goes on after a blank line with an indented
+/// line; committing it without that line left its section item short once `finish` no longer re-parsed everything.
+#[test]
+fn a_footnote_definition_keeps_its_indented_paragraphs() {
+    for text in ["A[^1]\n\n[^1]: note\n\n    * more\n- b\n", "A[^1]\n\n[^1]: note\n\n    second\n\nEnd\n"] {
+        for lengths in [vec![], vec![4], vec![4, 4, 43, 24]] {
+            if let Err(why) = check_markdown(text, &lengths, 3) {
+                panic!("{why}");
+            }
+        }
+    }
+}
+
+/// Seeded run: a nested list item typed after its parent item (a loose parent list, then a blank line and another
+/// parent item) must leave the parent items loose.
+#[test]
+fn nested_items_resumed_mid_line_keep_their_parents_loose() {
+    let text = "- First parent:\n  - one two three\n  - four five six\n\n- Second parent.\n";
+    for lengths in [vec![], vec![3], vec![1, 2, 3, 4, 5, 6]] {
+        if let Err(why) = check_markdown(text, &lengths, 0) {
+            panic!("{why}");
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // Seeded random runs
 
@@ -111,6 +149,10 @@ const MARKDOWN_PIECES: &[&str] = &[
     "2) ",
     "- [ ] ",
     "- [x] ",
+    "\n  - ",
+    "\n    * ",
+    "\n   2. ",
+    "more plain words ",
     "|",
     "| a | b |\n",
     "|---|:-:|\n",

@@ -209,6 +209,17 @@ impl IncrementalMarkdown {
             self.src.push_str(&rest);
             self.dirty = true;
         }
+        // A last `\r` may be half of a CRLF whose `\n` is in the next chunk: it waits for it (or for `finish`), or
+        // the line would end twice.
+        if self.src.ends_with('\r') {
+            self.src.pop();
+            if self.src.len() > self.rendered_len {
+                self.render_step(ids, ops);
+            }
+            self.src.push('\r');
+            self.dirty = false;
+            return;
+        }
         self.render_step(ids, ops);
     }
 
@@ -411,10 +422,8 @@ impl IncrementalMarkdown {
                         None if !resume.context.is_empty() => return false,
                         // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
                         None => {}
-                        Some(Node::Element(parsed))
-                            if spine_matches(open_block, parsed, path, resume.kept, resume.drop_first) =>
-                        {
-                            splice_spine(&mut differ, open_block, parsed, path, resume, resume.drop_first);
+                        Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
+                            splice_spine(&mut differ, open_block, parsed, path, resume);
                         }
                         Some(_) => return false,
                     }
@@ -616,7 +625,7 @@ impl IncrementalMarkdown {
             let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
             // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
             let kept_before = resume.map_or(0, |r| match &r.target {
-                Target::Spine(path) => path.first().copied().unwrap_or(0),
+                Target::Spine(path) => path.first().map_or(0, |&(index, _)| index),
                 _ => r.kept,
             });
             // Definitions the open tail holds before its block must reach parses resumed inside the block.
@@ -661,9 +670,6 @@ impl IncrementalMarkdown {
                 render::BlockDetail::List { tight, marker, item_lines } => {
                     // Resume at the last item that started on a complete line; the items before it are final.
                     let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    // Inside the first line of the last item, being typed: after its last settled word.
-                    let typing_first_line = incomplete_last_line.is_some()
-                        && item_lines.last().map(|&l| to_body_line(l)) == incomplete_last_line;
                     let item = match items.iter().rposition(|&line| complete(line)) {
                         Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
                             let indented = body[at..].starts_with([' ', '\t']);
@@ -682,8 +688,11 @@ impl IncrementalMarkdown {
                         }),
                         _ => None,
                     };
-                    if !speculated && typing_first_line {
-                        // The item's scan begins at its text (any parse may begin it).
+                    // Inside the first line of the last item (or of an item of its nested list), being typed:
+                    // after its last settled word.
+                    if !speculated && incomplete_last_line.is_some() {
+                        // The item's scan begins at its text (any parse may begin it); the line may start an item of
+                        // the last item's nested list too.
                         self.nested_candidate(Some(0), open_defs.clone(), true);
                     }
                     item
@@ -853,7 +862,7 @@ impl IncrementalMarkdown {
             let MountedKind::Element { children, .. } = &level.kind else { return None };
             let index = children.len().checked_sub(1)?;
             let last = &children[index];
-            path.push(index);
+            path.push((index, 0));
             match mounted_tag(last) {
                 "blockquote" => level = last,
                 "p" => {
@@ -894,7 +903,7 @@ impl IncrementalMarkdown {
             return;
         }
         let line = &self.src[line_start..];
-        let Some((prefix_len, context, depth)) = (if list { list_prefix(line) } else { quote_prefix(line) }) else {
+        let Some((prefix_len, context, depth)) = (if list { item_prefix(line) } else { quote_prefix(line) }) else {
             return;
         };
         let content_start = line_start + prefix_len;
@@ -910,42 +919,89 @@ impl IncrementalMarkdown {
         if !list && self.settle.as_ref().is_none_or(|s| !s.quote) {
             return;
         }
-        // The spine: through the quotes to their last paragraph, or to the list's last item (and in a loose list,
-        // its paragraph: the item's first line, so its only child).
-        let mut path = Vec::new();
+        // The spine: through the quotes to their last paragraph, or to the list's last item — in a loose list its
+        // paragraph (the item's first line, so its only child), in a nested list the last item of the last list.
+        let mut path: Vec<(usize, usize)> = Vec::new();
         let Some(mut level) = self.blocks.last() else { return };
         let block_tag = mounted_tag(level);
         let mut quotes = 0;
         let mut loose = false;
-        let leaf_children = loop {
-            let MountedKind::Element { tag, children, .. } = &level.kind else { return };
-            let wanted = match (list, *tag) {
-                (true, "ul" | "ol") if path.is_empty() => "li",
-                (false, "blockquote") => {
-                    quotes += 1;
-                    "blockquote"
-                }
-                (false, "p") if !path.is_empty() => break children,
-                (true, "li") if path.len() == 1 && children.len() == 1 && mounted_tag(&children[0]) == "p" => {
+        let mut nested = 0;
+        let leaf_children = if list {
+            let MountedKind::Element { tag: "ul" | "ol", children: top, .. } = &level.kind else { return };
+            let mut items = top;
+            loop {
+                let Some(index) = items.len().checked_sub(1) else { return };
+                path.push((index, 0));
+                let MountedKind::Element { tag: "li", children, .. } = &items[index].kind else { return };
+                if nested == 0 && children.len() == 1 && mounted_tag(&children[0]) == "p" {
                     loose = true;
-                    "p"
+                    path[0].1 = 1; // after the dummy first item
+                    path.push((0, 0));
+                    let MountedKind::Element { children: text, .. } = &children[0].kind else { return };
+                    break text;
                 }
-                (true, "li") if path.len() == 1 => break children,
-                (true, "p") if path.len() == 2 => break children,
-                _ => return,
-            };
-            let Some(index) = children.len().checked_sub(1) else { return };
-            let last = &children[index];
-            let tag = mounted_tag(last);
-            if tag != wanted && !(wanted == "blockquote" && tag == "p") {
-                return;
+                match children.last() {
+                    Some(last) if matches!(mounted_tag(last), "ul" | "ol") => {
+                        // The parse's parent item holds its dummy word first, then the list.
+                        path.push((children.len() - 1, 1));
+                        let MountedKind::Element { children: sub, .. } = &last.kind else { return };
+                        items = sub;
+                        nested += 1;
+                    }
+                    _ => break children,
+                }
             }
-            path.push(index);
-            level = last;
+        } else {
+            loop {
+                let MountedKind::Element { tag, children, .. } = &level.kind else { return };
+                let wanted = match *tag {
+                    "blockquote" => {
+                        quotes += 1;
+                        "blockquote"
+                    }
+                    "p" if !path.is_empty() => break children,
+                    _ => return,
+                };
+                let Some(index) = children.len().checked_sub(1) else { return };
+                let last = &children[index];
+                let tag = mounted_tag(last);
+                if tag != wanted && !(wanted == "blockquote" && tag == "p") {
+                    return;
+                }
+                path.push((index, 0));
+                level = last;
+            }
         };
         if !list && quotes != depth {
             return; // a lazy line, or markers that open a new quote
         }
+        // A nested item parses under its parent items' markers, each with a dummy word (from the source: the nearest
+        // item lines above with less indentation); a top-level item's marker starts within 3 columns.
+        let context = if list && nested > 0 {
+            let Some(ancestors) = self.ancestor_items(line_start, depth, nested) else { return };
+            // A loose top-level list parses loose too, after a dummy first item.
+            let top_item = match &level.kind {
+                MountedKind::Element { children, .. } => children.last(),
+                _ => None,
+            };
+            let top_loose = match top_item.map(|item| &item.kind) {
+                Some(MountedKind::Element { children, .. }) => children.first().is_some_and(|c| mounted_tag(c) == "p"),
+                _ => return,
+            };
+            match list_marker(&ancestors).filter(|_| top_loose) {
+                Some(marker) => {
+                    loose = true;
+                    path[0].1 = 1;
+                    format!("{}{ancestors}{context}", loose_list_context(marker))
+                }
+                None => format!("{ancestors}{context}"),
+            }
+        } else if list && depth > 3 {
+            return;
+        } else {
+            context
+        };
         // A tight item's text is inline: no block in it yet (a nested list, a code block…).
         let inline_only = leaf_children.iter().all(|child| match &child.kind {
             MountedKind::Element { tag, .. } => !is_block_tag(tag),
@@ -962,11 +1018,11 @@ impl IncrementalMarkdown {
         let src = self.src.as_str();
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         // A loose item parses after a dummy first item that makes the list loose too.
-        let context = match list_marker(&context).filter(|_| loose) {
+        let context = match list_marker(&context).filter(|_| loose && nested == 0) {
             Some(marker) => format!("{}{context}", loose_list_context(marker)),
             None => context,
         };
-        let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<usize>| Resume {
+        let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<(usize, usize)>| Resume {
             at,
             defs: defs.clone(),
             context: context.clone(),
@@ -974,7 +1030,7 @@ impl IncrementalMarkdown {
             target: Target::Spine(path),
             kept,
             boundary: Some(boundary),
-            drop_first: usize::from(loose),
+            drop_first: 0,
             tight: list.then_some(!loose),
             lead_word: false,
         };
@@ -1004,6 +1060,28 @@ impl IncrementalMarkdown {
         let boundary = text[..text.len() - word.len()].to_owned();
         self.resume = Some(resume_at(word_at, count - 1, boundary, path));
         self.candidate = None;
+    }
+
+    /// The lines of the `count` items a nested item at `indent`, on the line starting at `line_start`, is in, each
+    /// with a dummy word: the nearest item lines above it with less indentation (a few hundred lines at most).
+    fn ancestor_items(&self, line_start: usize, indent: usize, count: usize) -> Option<String> {
+        let mut prefixes = Vec::new();
+        let mut bound = indent;
+        let mut end = line_start;
+        for _ in 0..256 {
+            if prefixes.len() == count || end <= self.committed_len {
+                break;
+            }
+            let above = &self.src[self.committed_len..end - 1];
+            let start = above.rfind('\n').map_or(self.committed_len, |at| self.committed_len + at + 1);
+            let line = self.src[start..end - 1].trim_end_matches('\r');
+            if let Some((_, prefix, at)) = item_prefix(line).filter(|&(_, _, at)| at < bound) {
+                prefixes.push(prefix);
+                bound = at;
+            }
+            end = start;
+        }
+        (prefixes.len() == count && bound <= 3).then(|| prefixes.iter().rev().map(|p| format!("{p}x\n")).collect())
     }
 
     /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
@@ -1306,7 +1384,7 @@ impl IncrementalMarkdown {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
         let shown_as_final = self.exact && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
-                && !self.src.ends_with([' ', '\t']);
+                && !self.src.ends_with([' ', '\t', '\r']);
         self.finished = true;
         self.dirty = false;
         self.candidate = None;
@@ -1434,22 +1512,35 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
         starts.push(committed.len()); // a last line without its line ending (the end of the text)
     }
     let mut footnote: Option<(String, String)> = None;
+    // Blank lines inside a footnote definition: it goes on after them with an indented line.
+    let mut blanks = String::new();
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
         let line = &committed[start..end];
         let inside_block = covered.iter().any(|&(from, to)| start >= from && start < to);
-        if inside_block || line.trim().is_empty() {
+        if inside_block {
             defs.footnotes.extend(footnote.take());
             continue;
         }
+        if line.trim().is_empty() {
+            if footnote.is_some() {
+                blanks.push_str(line);
+            }
+            continue;
+        }
+        let continues = blanks.is_empty() || line.starts_with("    ") || line.starts_with('\t');
         if let Some(label) = footnote_label(line).filter(|_| gfm) {
             defs.footnotes.extend(footnote.take());
             footnote = Some((label.to_owned(), line.to_owned()));
-        } else if let Some((_, text)) = footnote.as_mut() {
-            text.push_str(line); // a continuation line of the footnote definition
+        } else if let Some((_, text)) = footnote.as_mut().filter(|_| continues) {
+            // A continuation line of the footnote definition (lazy, or indented after blank lines).
+            text.push_str(&blanks);
+            text.push_str(line);
         } else {
+            defs.footnotes.extend(footnote.take());
             defs.links.push_str(line);
         }
+        blanks.clear();
     }
     defs.footnotes.extend(footnote);
     if !defs.links.is_empty() {
@@ -1530,9 +1621,11 @@ enum Target {
     /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`); the context reproduces the children
     /// before it, so the parse has it at the same index.
     Child(usize),
-    /// A paragraph at the end of nested containers (`> > text`): at each level, the mounted child at this index
-    /// continues as the parse's first child, and the parse's later children follow it as new siblings.
-    Spine(Vec<usize>),
+    /// Inline text at the end of nested containers (`> > text`, a list's last item, an item of a nested list): at
+    /// each level, the mounted child at the first index continues as the parse's child at the second (the parse's
+    /// children before it are context: a loose list's dummy first item, a parent item's dummy text), and the
+    /// parse's later children follow it as new siblings.
+    Spine(Vec<(usize, usize)>),
 }
 
 impl Target {
@@ -1640,10 +1733,18 @@ fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
 }
 
 /// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
-/// `drop`: the parse's first children at this level are context (a loose list's dummy first item).
-fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usize, drop: usize) -> bool {
+fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[(usize, usize)], kept: usize) -> bool {
     let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
     if *tag != parsed.tag {
+        return false;
+    }
+    // An item of a tight list holds its text, of a loose one paragraphs: a list must not have turned loose.
+    let starts_with_p = |first: Option<&'static str>| first == Some("p");
+    let parsed_first = parsed.children.first().and_then(|c| match c {
+        Node::Element(el) => Some(el.tag),
+        _ => None,
+    });
+    if *tag == "li" && starts_with_p(children.first().map(mounted_tag)) != starts_with_p(parsed_first) {
         return false;
     }
     match path.split_first() {
@@ -1652,8 +1753,8 @@ fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[usize], kept: usiz
             children.len() >= kept
                 && parsed.children.iter().all(|child| !matches!(child, Node::Element(el) if is_block_tag(el.tag)))
         }
-        Some((&index, rest)) => match (children.get(index), parsed.children.get(drop)) {
-            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept, 0),
+        Some((&(index, parsed_index), rest)) => match (children.get(index), parsed.children.get(parsed_index)) {
+            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
             _ => false,
         },
     }
@@ -1664,9 +1765,8 @@ fn splice_spine(
     differ: &mut Differ<'_>,
     mounted: &mut Mounted,
     parsed: &Element,
-    path: &[usize],
+    path: &[(usize, usize)],
     resume: &Resume,
-    drop: usize,
 ) {
     let id = mounted.id;
     let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
@@ -1677,14 +1777,14 @@ fn splice_spine(
             differ.sync_children(id, &mut open, &spliced, None);
             children.append(&mut open);
         }
-        Some((&index, rest)) => {
-            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), parsed.children.get(drop))
-            {
-                splice_spine(differ, next, parsed_next, rest, resume, 0);
+        Some((&(index, parsed_index), rest)) => {
+            let continued = parsed.children.get(parsed_index);
+            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), continued) {
+                splice_spine(differ, next, parsed_next, rest, resume);
             }
             // The parse's later children are new siblings after the continued one.
             let mut after = children.split_off((index + 1).min(children.len()));
-            differ.sync_children(id, &mut after, parsed.children.get(drop + 1..).unwrap_or(&[]), None);
+            differ.sync_children(id, &mut after, parsed.children.get(parsed_index + 1..).unwrap_or(&[]), None);
             children.append(&mut after);
         }
     }
@@ -1915,11 +2015,9 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
 
 /// The list marker that starts `line` (`- `, `12. `, with at most 3 spaces before it and 1 to 4 after it): its length
 /// and the context that rebuilds it (the prefix as written).
-fn list_prefix(line: &str) -> Option<(usize, String, usize)> {
+/// A list item line's marker: its length with the spaces after it, the prefix itself and its indentation.
+fn item_prefix(line: &str) -> Option<(usize, String, usize)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
     let rest = &line[indent..];
     let marker = match rest.as_bytes().first()? {
         b'-' | b'*' | b'+' => 1,
@@ -1937,7 +2035,7 @@ fn list_prefix(line: &str) -> Option<(usize, String, usize)> {
         return None;
     }
     let len = indent + marker + spaces;
-    Some((len, line[..len].to_owned(), 0))
+    Some((len, line[..len].to_owned(), indent))
 }
 
 /// The marker character of a list item's prefix (`-`, `*`, `+`, or `.` / `)` after an ordered item's number).

@@ -155,8 +155,9 @@ impl Pacer {
                     if sample >= self.render_ratio { sample } else { (self.render_ratio + sample) / 2.0 };
             }
         }
-        // Work done outside an animation frame is rendered in the next one, after that frame's work.
-        self.carried = if self.in_frame { 0.0 } else { self.spent };
+        // Work done outside an animation frame is rendered in the next one, after that frame's work; not when no
+        // frame came (a hidden page draws nothing, and the yield resumed at the next macrotask or the timeout).
+        self.carried = if self.in_frame || !seen.framed { 0.0 } else { self.spent };
         self.spent = 0.0;
         self.idle_since = now;
         self.in_frame = seen.framed;

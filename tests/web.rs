@@ -970,7 +970,7 @@ async fn a_burst_is_read_and_rendered_across_animation_frames_and_ends_as_the_on
 
 #[wasm_bindgen_test]
 async fn with_no_budget_the_reader_yields_a_frame_after_every_slice_and_reads_nothing_meanwhile() {
-    // A zero budget makes the pacing independent of the machine's speed: every slice of at most 4 KB is followed by
+    // A zero budget makes the pacing independent of the machine's speed: every slice of at most 1 KB is followed by
     // a wait for an animation frame, so every 16 KB piece is followed by frames before the next one is read.
     let text = burst_document(100 * 1024);
     let source = BurstSource::new(&text, 16 * 1024);

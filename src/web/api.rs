@@ -635,12 +635,13 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             pacer.stop(started);
             if pacer.over_budget(inner.budget_ms.get()) {
                 // This frame's budget is spent: show what arrived, let the browser draw it and handle input, and
-                // read nothing meanwhile (backpressure).
+                // read nothing meanwhile (backpressure). The render is own work: timed, so that what the pacer
+                // sees between its end and the next frame is the browser's.
+                let started = pacer.start(inner.frames.get());
                 render_now(inner);
-                if cancel.guard(yield_to_browser()).await.is_none() {
-                    return;
-                }
-                pacer.yielded();
+                pacer.stop(started);
+                let Some(seen) = cancel.guard(yield_to_browser()).await else { return };
+                pacer.yielded(seen);
             }
         }
     }

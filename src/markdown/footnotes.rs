@@ -14,23 +14,33 @@ use crate::patch::diff::{Differ, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use std::collections::HashMap;
 
+/// What the book knows of one footnote.
+#[derive(Debug, Default)]
+struct Footnote {
+    /// Its number, once a committed block references it.
+    number: Option<usize>,
+    /// References in committed blocks, and in the open tail as of its last whole parse.
+    committed_refs: u32,
+    tail_refs: u32,
+    /// References seen so far in the parse being numbered.
+    seen: u32,
+    /// The section item, whether it was read from text that is final, and its version (for the section's patching).
+    item: Option<FootnoteItem>,
+    exact: bool,
+    version: u64,
+}
+
 #[derive(Debug, Default)]
 pub struct FootnoteBook {
-    /// Footnote (percent-encoded name) → its number.
-    numbers: HashMap<String, usize>,
+    /// Footnote (percent-encoded name) → its entry. (One map type for every footnote field keeps the wasm small.)
+    index: HashMap<String, usize>,
+    entries: Vec<Footnote>,
     /// Number − 1 → footnote.
     order: Vec<String>,
-    /// References to each footnote in committed blocks.
-    committed_refs: HashMap<String, u32>,
     /// The committed block holding the last-numbered footnote's first reference.
     last_first_reference: Option<usize>,
-    /// The open tail's footnotes not numbered yet, in order of reference, and the tail's references per footnote
-    /// (as of the last whole parse of the tail).
+    /// The open tail's footnotes not numbered yet, in order of reference.
     provisional: Vec<String>,
-    tail_refs: HashMap<String, u32>,
-    /// Each footnote's section item, whether it was read from text that is final, and a version for the section's
-    /// patching.
-    items: HashMap<String, (FootnoteItem, bool, u64)>,
     versions: u64,
     /// What the section shows: per item, its footnote, number, references and item version.
     shown: Vec<(String, usize, u32, u64)>,
@@ -41,7 +51,27 @@ pub struct FootnoteBook {
 impl FootnoteBook {
     /// Whether the numbers and the section are the one-shot render's once every block is committed.
     pub fn is_exact(&self) -> bool {
-        !self.unordered && self.order.iter().all(|key| self.items.get(key).is_some_and(|(_, exact, _)| *exact))
+        !self.unordered && self.order.iter().all(|key| self.get(key).is_some_and(|f| f.item.is_some() && f.exact))
+    }
+
+    fn get(&self, key: &str) -> Option<&Footnote> {
+        self.index.get(key).map(|&at| &self.entries[at])
+    }
+
+    fn entry(&mut self, key: &str) -> &mut Footnote {
+        let at = match self.index.get(key) {
+            Some(&at) => at,
+            None => {
+                self.index.insert(key.to_owned(), self.entries.len());
+                self.entries.push(Footnote::default());
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[at]
+    }
+
+    fn number_of(&self, key: &str) -> Option<usize> {
+        self.get(key).and_then(|f| f.number)
     }
 
     /// Something the book cannot follow happened (see the module docs).
@@ -54,13 +84,15 @@ impl FootnoteBook {
     pub fn number_tail(&mut self, nodes: &mut [&mut Node], whole: bool) {
         if whole {
             self.provisional.clear();
-            self.tail_refs.clear();
+            for footnote in &mut self.entries {
+                footnote.tail_refs = 0;
+            }
         }
-        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut touched: Vec<String> = Vec::new();
         let raw = for_each_reference(nodes, |a| {
             let Some(key) = footnote_reference_key(&a.attrs).map(str::to_owned) else { return };
-            let ix = match self.numbers.get(&key) {
-                Some(&ix) => ix,
+            let ix = match self.number_of(&key) {
+                Some(ix) => ix,
                 None => {
                     let at = match self.provisional.iter().position(|k| *k == key) {
                         Some(at) => at,
@@ -72,14 +104,18 @@ impl FootnoteBook {
                     self.order.len() + 1 + at
                 }
             };
-            let local = seen.entry(key.clone()).or_default();
-            *local += 1;
-            let n = self.committed_refs.get(&key).copied().unwrap_or(0) + *local;
-            set_reference(a, &key, ix, n);
+            let footnote = self.entry(&key);
+            footnote.seen += 1;
             if whole {
-                *self.tail_refs.entry(key).or_default() += 1;
+                footnote.tail_refs += 1;
             }
+            let n = footnote.committed_refs + footnote.seen;
+            set_reference(a, &key, ix, n);
+            touched.push(key);
         });
+        for key in touched {
+            self.entry(&key).seen = 0;
+        }
         if raw {
             self.unordered = true;
         }
@@ -91,12 +127,15 @@ impl FootnoteBook {
             if contains_reference(&item.li.children) {
                 self.unordered = true; // references inside footnotes are numbered after the body's
             }
-            match self.items.get_mut(&item.key) {
-                Some((known, known_exact, _)) if *known == item => *known_exact |= exact,
-                _ => {
-                    self.versions += 1;
-                    self.items.insert(item.key.clone(), (item, exact, self.versions));
-                }
+            self.versions += 1;
+            let version = self.versions;
+            let footnote = self.entry(&item.key.clone());
+            if footnote.item.as_ref() == Some(&item) {
+                footnote.exact |= exact;
+            } else {
+                footnote.item = Some(item);
+                footnote.exact = exact;
+                footnote.version = version;
             }
         }
     }
@@ -107,20 +146,20 @@ impl FootnoteBook {
         for (offset, block) in blocks.iter_mut().enumerate() {
             let index = first + offset;
             let raw = for_each_mounted_reference(block, &mut |anchor, key| {
-                let ix = match self.numbers.get(key) {
-                    Some(&ix) => ix,
+                let ix = match self.number_of(key) {
+                    Some(ix) => ix,
                     None => self.number(key, index),
                 };
-                let n = self.committed_refs.entry(key.to_owned()).or_default();
-                *n += 1;
-                let n = *n;
-                fix_reference(differ, anchor, key, ix, n);
+                let footnote = self.entry(key);
+                footnote.committed_refs += 1;
+                fix_reference(differ, anchor, key, ix, footnote.committed_refs);
             });
             if raw {
                 self.unordered = true;
             }
         }
-        self.provisional.retain(|key| !self.numbers.contains_key(key));
+        let provisional = std::mem::take(&mut self.provisional);
+        self.provisional = provisional.into_iter().filter(|key| self.number_of(key).is_none()).collect();
     }
 
     /// Numbers a committed block re-rendered because a definition arrived after it (`node`, before it is patched in
@@ -141,7 +180,7 @@ impl FootnoteBook {
         let mut next_old = 0;
         let raw = for_each_reference(&mut [node], |a| {
             let Some(key) = footnote_reference_key(&a.attrs).map(str::to_owned) else { return };
-            let known = self.numbers.contains_key(&key) && !fresh.contains(&key);
+            let known = self.number_of(&key).is_some() && !fresh.contains(&key);
             if known {
                 // The same reference as before, if the block's references line up; else the order is lost.
                 match before.get(next_old) {
@@ -154,22 +193,23 @@ impl FootnoteBook {
                 }
                 return;
             }
-            let ix = match self.numbers.get(&key) {
-                Some(&ix) => ix,
+            let ix = match self.number_of(&key) {
+                Some(ix) => ix,
                 None => {
                     fresh.push(key.clone());
                     self.number(&key, index)
                 }
             };
-            let n = self.committed_refs.entry(key.clone()).or_default();
-            *n += 1;
-            let n = *n;
+            let footnote = self.entry(&key);
+            footnote.committed_refs += 1;
+            let n = footnote.committed_refs;
             set_reference(a, &key, ix, n);
         });
         if raw || next_old != before.len() {
             self.unordered = true;
         }
-        self.provisional.retain(|key| !self.numbers.contains_key(key));
+        let provisional = std::mem::take(&mut self.provisional);
+        self.provisional = provisional.into_iter().filter(|key| self.number_of(key).is_none()).collect();
     }
 
     /// Gives `key`, first referenced in committed block `index`, the next number.
@@ -180,21 +220,19 @@ impl FootnoteBook {
         }
         self.last_first_reference = Some(index);
         self.order.push(key.to_owned());
-        self.numbers.insert(key.to_owned(), self.order.len());
-        self.order.len()
+        let number = self.order.len();
+        self.entry(key).number = Some(number);
+        number
     }
 
     /// Brings the section (the root's last child) in line with the book: items whose number, references or content
     /// changed are patched, new ones appended, gone ones removed.
     pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
         let mut wanted: Vec<(String, usize, u32, u64)> = Vec::new();
-        let numbered = self.order.iter().map(|key| (key, 0u32));
-        let provisional = self.provisional.iter().map(|key| (key, 0u32));
-        for (position, (key, _)) in numbered.chain(provisional).enumerate() {
-            if let Some((_, _, version)) = self.items.get(key) {
-                let total =
-                    self.committed_refs.get(key).copied().unwrap_or(0) + self.tail_refs.get(key).copied().unwrap_or(0);
-                wanted.push((key.clone(), position + 1, total.max(1), *version));
+        for (position, key) in self.order.iter().chain(&self.provisional).enumerate() {
+            if let Some(footnote) = self.get(key).filter(|f| f.item.is_some()) {
+                let total = footnote.committed_refs + footnote.tail_refs;
+                wanted.push((key.clone(), position + 1, total.max(1), footnote.version));
             }
         }
         if wanted == self.shown {
@@ -227,7 +265,7 @@ impl FootnoteBook {
             if self.shown.get(position) == Some(want) {
                 continue;
             }
-            let Some((item, _, _)) = self.items.get(&want.0) else { continue };
+            let Some(item) = self.get(&want.0).and_then(|f| f.item.as_ref()) else { continue };
             let node = item.render(want.1, want.2);
             match items.get_mut(position) {
                 Some(mounted) => differ.update(mounted, &node),
@@ -246,12 +284,14 @@ impl FootnoteBook {
 
     /// After a commit: the references of the blocks still open (already numbered for display) are the tail's.
     pub fn recount_tail(&mut self, open: &mut [Mounted]) {
-        self.tail_refs.clear();
         self.provisional.clear();
+        for footnote in &mut self.entries {
+            footnote.tail_refs = 0;
+        }
         for block in open {
             for_each_mounted_reference(block, &mut |_, key| {
-                *self.tail_refs.entry(key.to_owned()).or_default() += 1;
-                if !self.numbers.contains_key(key) && !self.provisional.iter().any(|k| k == key) {
+                self.entry(key).tail_refs += 1;
+                if self.number_of(key).is_none() && !self.provisional.iter().any(|k| k == key) {
                     self.provisional.push(key.to_owned());
                 }
             });

@@ -85,7 +85,8 @@ pub struct IncrementalMarkdown {
     committed_sources: Vec<std::ops::Range<usize>>,
     /// Every `[…]` in the committed blocks' sources (case-folded) → the blocks it is in, so a late definition finds
     /// the blocks that use it without scanning them all (a run of definitions would be quadratic).
-    bracketed: HashMap<String, Vec<usize>>,
+    bracketed: HashMap<String, usize>,
+    bracket_users: Vec<Vec<usize>>,
     /// Footnote definitions found in committed text, by label.
     footnote_defs: std::collections::HashMap<String, String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
@@ -134,6 +135,7 @@ impl IncrementalMarkdown {
             footnote_defs: std::collections::HashMap::new(),
             committed_sources: Vec::new(),
             bracketed: HashMap::new(),
+            bracket_users: Vec::new(),
             blocks: Vec::new(),
             committed_blocks: 0,
             footnotes: None,
@@ -174,6 +176,7 @@ impl IncrementalMarkdown {
         self.book = footnotes::FootnoteBook::default();
         self.committed_sources = Vec::new();
         self.bracketed = HashMap::new();
+        self.bracket_users = Vec::new();
         self.footnote_defs = HashMap::new();
         self.link_defs = Arc::default();
         self.last_parse_text = String::new();
@@ -1134,7 +1137,16 @@ impl IncrementalMarkdown {
         while let Some(open) = rest.find('[') {
             rest = &rest[open + 1..];
             let Some(close) = rest.find([']', '[']).filter(|&close| rest[close..].starts_with(']')) else { continue };
-            let users = self.bracketed.entry(rest[..close].to_owned()).or_default();
+            // (A map to positions in a list, not to lists: one map type fewer in the wasm.)
+            let at = match self.bracketed.get(&rest[..close]) {
+                Some(&at) => at,
+                None => {
+                    self.bracketed.insert(rest[..close].to_owned(), self.bracket_users.len());
+                    self.bracket_users.push(Vec::new());
+                    self.bracket_users.len() - 1
+                }
+            };
+            let users = &mut self.bracket_users[at];
             if users.last() != Some(&index) {
                 users.push(index);
             }
@@ -1157,20 +1169,26 @@ impl IncrementalMarkdown {
     /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
     fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
         let blocks = blocks.min(self.committed_sources.len());
+        // The blocks in order, once each (kept sorted by insertion: the few users need no sort routine in the wasm).
         let mut users: Vec<usize> = Vec::new();
+        let mut add = |index: usize| {
+            if let Err(at) = users.binary_search(&index) {
+                users.insert(at, index);
+            }
+        };
         for label in labels {
             if label.contains(['[', ']']) {
                 // Not a key of the index (labels hold no unescaped brackets; an escaped one is rare): scan them all.
-                users.extend((0..blocks).filter(|&index| {
+                for index in 0..blocks {
                     let source = self.src.get(self.committed_sources[index].clone()).unwrap_or_default();
-                    fold_case(source).contains(&format!("[{label}]"))
-                }));
-            } else if let Some(found) = self.bracketed.get(label) {
-                users.extend(found.iter().copied().filter(|&index| index < blocks));
+                    if fold_case(source).contains(&format!("[{label}]")) {
+                        add(index);
+                    }
+                }
+            } else if let Some(&found) = self.bracketed.get(label) {
+                self.bracket_users[found].iter().copied().filter(|&index| index < blocks).for_each(&mut add);
             }
         }
-        users.sort_unstable();
-        users.dedup();
         let mut fresh = Vec::new(); // footnotes these definitions number
         for index in users {
             let range = self.committed_sources[index].clone();

@@ -125,8 +125,9 @@ extern "C" {
 // ----------------------------------------------------------------------------------------------------------------
 // Helpers
 
-/// How long any stream in these tests may take to settle (they are all in-memory).
-const SETTLE_MS: u32 = 5_000;
+/// How long any stream in these tests may take to settle: they are all in-memory, but a paced 256 KB burst renders
+/// in ~1 KB slices over hundreds of frames, seconds on a loaded machine (this bounds a hang; it times nothing).
+const SETTLE_MS: u32 = 30_000;
 
 fn prop(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)

@@ -14,7 +14,7 @@
 //! | `[^no`, `[^note]` (a footnote reference, GFM) | hidden until the character after its `]` |
 //! | `![alt](http://par` | an image placeholder; nothing is fetched |
 //! | `see https://exa`, `www.exa`, `me@exa` | the partial URL as pending text, never an autolink |
-//! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) | hidden until it has text |
+//! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) or indentation | hidden until it has text |
 //! | a table header row not yet followed by its delimiter row | hidden until the delimiter row decides |
 //! | a partial table row | hidden until its line ends (rows appear whole, never padded) |
 //! | a partial line that may be a definition (`[label]: …`, `[^note]: …`, `[label`) where one may start | hidden until its line ends |
@@ -63,6 +63,10 @@ pub fn speculate(tail: &str, gfm: bool, math: bool) -> Cow<'_, str> {
     }
     if ends_with_newline {
         return Cow::Borrowed(tail);
+    }
+    if partial.trim().is_empty() {
+        // Only indentation so far: it shows nothing until the line's text says where it belongs.
+        return Cow::Borrowed(&tail[..last_start]);
     }
     if may_be_definition(partial) && starts_definitions(tail, &lines[..lines.len() - 1]) {
         return Cow::Borrowed(&tail[..last_start]);
@@ -565,6 +569,7 @@ mod tests {
     fn hides_what_is_not_decided() {
         shows("Hello **", "Hello ");
         shows("para\n#", "para\n");
+        shows("- a\n    ", "- a\n");
         shows("Title\n-", "Title\n");
         shows("Title\n==", "Title\n");
         shows("a `", "a ");

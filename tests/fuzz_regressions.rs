@@ -73,6 +73,19 @@ fn nested_items_resumed_mid_line_keep_their_parents_loose() {
     }
 }
 
+/// Known since session 2: a quote line ending in a backslash (or two spaces) breaks the line; the next line, parsed
+/// alone after its quote markers, was joined without the break.
+#[test]
+fn a_hard_break_at_the_end_of_a_quote_line_survives_the_next_line() {
+    for text in ["> a\\\n> b\n", "> a  \n> b\n", "> > a\\\n> > b c d\n"] {
+        for lengths in [vec![], vec![2], vec![5, 1]] {
+            if let Err(why) = check_markdown(text, &lengths, 0) {
+                panic!("{why}");
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // Seeded random runs
 

@@ -859,6 +859,10 @@ impl IncrementalMarkdown {
         if last_line.trim_start_matches(['>', ' ', '\t']).is_empty() {
             return None;
         }
+        // A line ending in a backslash or two spaces breaks the line before the next one: that is no plain join.
+        if last_line.ends_with('\\') || last_line.ends_with("  ") || last_line.ends_with('\t') {
+            return None;
+        }
         let mut path = Vec::new();
         let mut level = self.blocks.last()?;
         loop {
@@ -1768,8 +1772,13 @@ fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[(usize, usize)], k
     match path.split_first() {
         // The parse's leaf holds inline text only: a block in it (a table header, a nested list…) was text in place.
         None => {
+            // (A list item may gain a nested list after its text: the context gave the line its real indentation.)
+            let inline = |child: &Node| !matches!(child, Node::Element(el) if is_block_tag(el.tag));
+            let nested_list = |child: &Node| matches!(child, Node::Element(el) if matches!(el.tag, "ul" | "ol"));
+            let text_end = parsed.children.iter().position(|child| !inline(child)).unwrap_or(parsed.children.len());
             children.len() >= kept
-                && parsed.children.iter().all(|child| !matches!(child, Node::Element(el) if is_block_tag(el.tag)))
+                && (parsed.children[text_end..].is_empty()
+                    || (*tag == "li" && parsed.children[text_end..].iter().all(nested_list)))
         }
         Some((&(index, parsed_index), rest)) => match (children.get(index), parsed.children.get(parsed_index)) {
             (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),

@@ -211,6 +211,7 @@ fn text_node_count_stays_close_to_one_shot() {
     let streamed = stream(&pieces, &opts);
     let one_shot = stream(std::slice::from_ref(&text), &opts);
     let (streamed_nodes, one_shot_nodes) = (streamed.recorder.text_node_count(), one_shot.recorder.text_node_count());
+    eprintln!("text nodes, char by char / one-shot: {streamed_nodes} / {one_shot_nodes}");
     assert!(
         streamed_nodes as f64 <= one_shot_nodes as f64 * 1.2,
         "char-by-char streaming should leave at most 1.2x the text nodes of one-shot ({streamed_nodes} vs {one_shot_nodes})"

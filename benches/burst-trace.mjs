@@ -10,9 +10,8 @@
 // `--console` prints the page's console.
 // Prints, per document, the median over reps of the longest gap and of its parts, and the parts of the `--top`
 // longest gaps of the last rep. Nothing is written to benches/results/.
-import { existsSync, createReadStream, statSync } from "node:fs";
-import { createServer } from "node:http";
-import { dirname, extname, join, normalize } from "node:path";
+import { serveBenchFiles } from "./serve.mjs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -29,30 +28,14 @@ const CSS = argv.includes("--css");
 // Extra CSS for the page (experiments: containment, table layout), e.g. --style ".out > * { contain: content }".
 const STYLE = opt("style", "");
 
-const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-  const file = join(ROOT, path);
-  if (!["/benches/", "/pkg/", "/node_modules/"].some((p) => path.startsWith(p)) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, {
-    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-embedder-policy": "require-corp",
-    "cache-control": "no-store",
-  });
-  createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const { server, base } = await serveBenchFiles(ROOT);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
 });
 const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
 if (argv.includes("--console")) page.on("console", (m) => console.log("  page:", m.text()));
-await page.goto(`http://127.0.0.1:${server.address().port}/benches/page.html`);
+await page.goto(`${base}/benches/page.html`);
 await page.waitForFunction(() => window.bench?.ready === true);
 if (CSS) await page.addStyleTag({ url: "/pkg/rillmark.css" });
 if (STYLE) await page.addStyleTag({ content: STYLE });

@@ -26,10 +26,10 @@
 // block, layout and paint included), the long tasks, the frames drawn while the stream was read, and whether
 // rillmark's final DOM equals its one-shot render.
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { dirname, extname, join, normalize } from "node:path";
+import { serveBenchFiles } from "./serve.mjs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { PATHOLOGICAL } from "./docs.mjs";
@@ -76,32 +76,7 @@ if (!existsSync(join(ROOT, "pkg", "rillmark_bg.wasm"))) {
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Static server for /benches, /pkg and /node_modules, cross-origin isolated.
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".md": "text/markdown; charset=utf-8",
-  ".json": "application/json",
-};
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-  const allowed = ["/benches/", "/pkg/", "/node_modules/"].some((p) => path.startsWith(p));
-  const file = join(ROOT, path);
-  if (!allowed || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, {
-    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-embedder-policy": "require-corp",
-    "cache-control": "no-store",
-  });
-  createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const URL_BASE = `http://127.0.0.1:${server.address().port}`;
+const { server, base: URL_BASE } = await serveBenchFiles(ROOT);
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",

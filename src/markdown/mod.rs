@@ -117,6 +117,8 @@ pub struct IncrementalMarkdown {
     /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
     /// one-shot render, so `finish` reconciles with a whole parse.
     redefined_label: bool,
+    /// The last [`Self::ancestor_items`] answer, by (line start, indentation, depth, commit point).
+    ancestors: std::cell::RefCell<Option<AncestorsAnswer>>,
     /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
     paragraph_after_commit: Option<usize>,
     finished: bool,
@@ -151,6 +153,7 @@ impl IncrementalMarkdown {
             dirty: false,
             redefined_label: false,
             paragraph_after_commit: None,
+            ancestors: std::cell::RefCell::new(None),
             finished: false,
             stats: MarkdownStats::default(),
         }
@@ -1072,6 +1075,13 @@ impl IncrementalMarkdown {
     /// The lines of the `count` items a nested item at `indent`, on the line starting at `line_start`, is in, each
     /// with a dummy word: the nearest item lines above it with less indentation (a few hundred lines at most).
     fn ancestor_items(&self, line_start: usize, indent: usize, count: usize) -> Option<String> {
+        // The same line asks again at every word: its ancestors do not change.
+        let key = (line_start, indent, count, self.committed_len);
+        if let Some((known, ancestors)) = &*self.ancestors.borrow() {
+            if *known == key {
+                return ancestors.clone();
+            }
+        }
         let mut prefixes = Vec::new();
         let mut bound = indent;
         let mut end = line_start;
@@ -1088,7 +1098,10 @@ impl IncrementalMarkdown {
             }
             end = start;
         }
-        (prefixes.len() == count && bound <= 3).then(|| prefixes.iter().rev().map(|p| format!("{p}x\n")).collect())
+        let ancestors: Option<String> =
+            (prefixes.len() == count && bound <= 3).then(|| prefixes.iter().rev().map(|p| format!("{p}x\n")).collect());
+        *self.ancestors.borrow_mut() = Some((key, ancestors.clone()));
+        ancestors
     }
 
     /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
@@ -1604,6 +1617,9 @@ fn footnote_references(text: &str) -> Vec<&str> {
     }
     labels
 }
+
+/// An answer of `ancestor_items` and the question it answered.
+type AncestorsAnswer = ((usize, usize, usize, usize), Option<String>);
 
 /// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its
 /// result joins what is already shown. This keeps the work per chunk proportional to new text for long blocks: a long

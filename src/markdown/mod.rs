@@ -358,8 +358,8 @@ impl IncrementalMarkdown {
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
-        // A line ending shows nothing until the next line says what it is: after an open paragraph's last line,
-        // or after footnote definitions alone (no open block; unless a fence in a footnote may take the blank
+        // A line ending shows nothing until the next line says what it is: after an open paragraph's last line
+        // (or a quote's, or a list item's text), or after footnote definitions alone (no open block; unless a fence in a footnote may take the blank
         // line). Not after link definitions: a blank line makes them final, and the parse commits them.
         let only_line_end = || {
             let last = self.last_parse_text.as_str();
@@ -371,9 +371,13 @@ impl IncrementalMarkdown {
                 && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
             let after_definitions =
                 open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
+            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine).
+            let after_inline_leaf = !last.ends_with(['\n', '\r'])
+                && open_blocks.len() == 1
+                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)));
             matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n"))
                 && !last.ends_with('\r')
-                && (after_paragraph || after_definitions)
+                && (after_paragraph || after_definitions || after_inline_leaf)
         };
         if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
             self.last_parse_text = parse_text;

@@ -63,6 +63,7 @@ impl LineSplitter {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
+        // `split` takes a trait object: one copy for every framer, not one per caller's closure.
         let result = self.split(text, &mut on_line);
         if let Err(error) = &result {
             self.fail(error.clone());
@@ -88,11 +89,7 @@ impl LineSplitter {
         self.pending_cr = false;
     }
 
-    fn split(
-        &mut self,
-        text: &str,
-        on_line: &mut impl FnMut(&str) -> Result<(), FrameError>,
-    ) -> Result<(), FrameError> {
+    fn split(&mut self, text: &str, on_line: &mut dyn FnMut(&str) -> Result<(), FrameError>) -> Result<(), FrameError> {
         let bytes = text.as_bytes();
         let mut start = 0;
         if self.pending_cr && !bytes.is_empty() {

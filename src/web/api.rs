@@ -7,6 +7,8 @@
 //!   collected first and dispatched after the borrow ends).
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Reflect};
@@ -416,7 +418,7 @@ impl Renderer {
             Err(error) => return js_sys::Promise::reject(&error.into()),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             if cancel.is_cancelled() {
                 // Cancelled before the task ran: never send the request.
                 return Ok(end_stream(&inner));
@@ -433,7 +435,7 @@ impl Renderer {
                 Some(Err(error)) => fail(&inner, None, StreamError::new(ErrorKind::Network, js_error_message(&error))),
             }
             Ok(end_stream(&inner))
-        })
+        }))
     }
 
     /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
@@ -455,7 +457,7 @@ impl Renderer {
             Err(error) => return js_sys::Promise::reject(&error.into()),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             if source.is_instance_of::<Response>() {
                 read_response(&inner, &cancel, source.unchecked_into(), dialect).await;
             } else if source.is_instance_of::<web_sys::ReadableStream>() {
@@ -466,7 +468,7 @@ impl Renderer {
                 fail(&inner, None, error);
             }
             Ok(end_stream(&inner))
-        })
+        }))
     }
 
     /// Stops the stream now: aborts the fetch (the server sees the connection close), cancels the body reader,
@@ -544,6 +546,11 @@ impl Renderer {
 }
 
 /// Moves an idle renderer to streaming; misuse rejects the promise with a clear error.
+/// `future_to_promise` behind one trait object, so its wrapper is linked once rather than once per future type.
+fn promise(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+    future_to_promise(task)
+}
+
 fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
     let mut state = inner.state.borrow_mut();
     match state.lifecycle {
@@ -922,8 +929,14 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
-        let known: Vec<String> = DialectKind::ALL.iter().map(|kind| format!("{:?}", kind.name())).collect();
-        JsError::new(&format!("unknown dialect {name:?}: use \"auto\" or one of {}", known.join(", ")))
+        // Built by hand: a `join` over `String`s would link a second copy of the join routine (~1 KB).
+        let mut message = format!("unknown dialect {name:?}: use \"auto\" or one of ");
+        for (i, kind) in DialectKind::ALL.iter().enumerate() {
+            message.push_str(if i == 0 { "\"" } else { ", \"" });
+            message.push_str(kind.name());
+            message.push('"');
+        }
+        JsError::new(&message)
     })
 }
 

@@ -42,10 +42,14 @@ pub struct FootnoteBook {
     /// The open tail's footnotes not numbered yet, in order of reference.
     provisional: Vec<String>,
     versions: u64,
-    /// What the section shows: per item, its footnote, number, references and item version.
-    shown: Vec<(String, usize, u32, u64)>,
+    /// What the section shows: per item, its footnote's entry, number, references and item version.
+    shown: Vec<(usize, usize, u32, u64)>,
+    /// Entries with references in the open tail (so a recount resets only those, not every footnote).
+    tail_keys: Vec<usize>,
     /// The numbers may differ from the one-shot render's: `finish` must reconcile.
     unordered: bool,
+    /// Something the section shows may have changed since it was last brought in line.
+    changed: bool,
 }
 
 impl FootnoteBook {
@@ -83,10 +87,7 @@ impl FootnoteBook {
     /// order. A whole parse of the tail (`whole`) also recounts the tail's references.
     pub fn number_tail(&mut self, nodes: &mut [&mut Node], whole: bool) {
         if whole {
-            self.provisional.clear();
-            for footnote in &mut self.entries {
-                footnote.tail_refs = 0;
-            }
+            self.clear_tail();
         }
         let mut touched: Vec<String> = Vec::new();
         let raw = for_each_reference(nodes, |a| {
@@ -104,15 +105,16 @@ impl FootnoteBook {
                     self.order.len() + 1 + at
                 }
             };
+            if whole {
+                self.count_tail_reference(&key);
+            }
             let footnote = self.entry(&key);
             footnote.seen += 1;
-            if whole {
-                footnote.tail_refs += 1;
-            }
             let n = footnote.committed_refs + footnote.seen;
             set_reference(a, &key, ix, n);
             touched.push(key);
         });
+        self.changed |= !touched.is_empty();
         for key in touched {
             self.entry(&key).seen = 0;
         }
@@ -136,6 +138,7 @@ impl FootnoteBook {
                 footnote.item = Some(item);
                 footnote.exact = exact;
                 footnote.version = version;
+                self.changed = true;
             }
         }
     }
@@ -153,6 +156,7 @@ impl FootnoteBook {
                 let footnote = self.entry(key);
                 footnote.committed_refs += 1;
                 fix_reference(differ, anchor, key, ix, footnote.committed_refs);
+                self.changed = true;
             });
             if raw {
                 self.unordered = true;
@@ -204,6 +208,7 @@ impl FootnoteBook {
             footnote.committed_refs += 1;
             let n = footnote.committed_refs;
             set_reference(a, &key, ix, n);
+            self.changed = true;
         });
         if raw || next_old != before.len() {
             self.unordered = true;
@@ -228,11 +233,16 @@ impl FootnoteBook {
     /// Brings the section (the root's last child) in line with the book: items whose number, references or content
     /// changed are patched, new ones appended, gone ones removed.
     pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
-        let mut wanted: Vec<(String, usize, u32, u64)> = Vec::new();
+        if !std::mem::take(&mut self.changed) {
+            return; // nothing it shows changed: no walk over every footnote per parse
+        }
+        let mut wanted: Vec<(usize, usize, u32, u64)> = Vec::with_capacity(self.shown.len() + 1);
         for (position, key) in self.order.iter().chain(&self.provisional).enumerate() {
-            if let Some(footnote) = self.get(key).filter(|f| f.item.is_some()) {
+            let Some(&at) = self.index.get(key) else { continue };
+            let footnote = &self.entries[at];
+            if footnote.item.is_some() {
                 let total = footnote.committed_refs + footnote.tail_refs;
-                wanted.push((key.clone(), position + 1, total.max(1), footnote.version));
+                wanted.push((at, position + 1, total.max(1), footnote.version));
             }
         }
         if wanted == self.shown {
@@ -265,7 +275,7 @@ impl FootnoteBook {
             if self.shown.get(position) == Some(want) {
                 continue;
             }
-            let Some(item) = self.get(&want.0).and_then(|f| f.item.as_ref()) else { continue };
+            let Some(item) = self.entries[want.0].item.as_ref() else { continue };
             let node = item.render(want.1, want.2);
             match items.get_mut(position) {
                 Some(mounted) => differ.update(mounted, &node),
@@ -284,13 +294,10 @@ impl FootnoteBook {
 
     /// After a commit: the references of the blocks still open (already numbered for display) are the tail's.
     pub fn recount_tail(&mut self, open: &mut [Mounted]) {
-        self.provisional.clear();
-        for footnote in &mut self.entries {
-            footnote.tail_refs = 0;
-        }
+        self.clear_tail();
         for block in open {
             for_each_mounted_reference(block, &mut |_, key| {
-                self.entry(key).tail_refs += 1;
+                self.count_tail_reference(key);
                 if self.number_of(key).is_none() && !self.provisional.iter().any(|k| k == key) {
                     self.provisional.push(key.to_owned());
                 }
@@ -298,9 +305,30 @@ impl FootnoteBook {
         }
     }
 
+    /// Forgets the open tail's references (they are counted again).
+    fn clear_tail(&mut self) {
+        self.changed |= !self.provisional.is_empty() || !self.tail_keys.is_empty();
+        self.provisional.clear();
+        for at in std::mem::take(&mut self.tail_keys) {
+            self.entries[at].tail_refs = 0;
+        }
+    }
+
+    /// One more reference to `key` in the open tail.
+    fn count_tail_reference(&mut self, key: &str) {
+        self.changed = true;
+        let footnote = self.entry(key);
+        footnote.tail_refs += 1;
+        if footnote.tail_refs == 1 {
+            let at = self.index[key];
+            self.tail_keys.push(at);
+        }
+    }
+
     /// The section was replaced by a whole render (the final reconcile): what it shows is no longer known.
     pub fn forget_section(&mut self) {
         self.shown.clear();
+        self.changed = true;
     }
 }
 

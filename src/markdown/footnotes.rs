@@ -24,6 +24,8 @@ struct Footnote {
     tail_refs: u32,
     /// References seen so far in the parse being numbered.
     seen: u32,
+    /// In the book's list of changed entries.
+    dirty: bool,
     /// The section item, whether it was read from text that is final, and its version (for the section's patching).
     item: Option<FootnoteItem>,
     exact: bool,
@@ -46,6 +48,10 @@ pub struct FootnoteBook {
     shown: Vec<(usize, usize, u32, u64)>,
     /// Entries with references in the open tail (so a recount resets only those, not every footnote).
     tail_keys: Vec<usize>,
+    /// Entries changed since the section was last brought in line, and how many leading shown items are the
+    /// numbered footnotes in order.
+    dirty: Vec<usize>,
+    stable: usize,
     /// The numbers may differ from the one-shot render's: `finish` must reconcile.
     unordered: bool,
     /// Something the section shows may have changed since it was last brought in line.
@@ -62,6 +68,7 @@ impl FootnoteBook {
         self.index.get(key).map(|&at| &self.entries[at])
     }
 
+    /// The entry of `key` (made if new), marked as changed.
     fn entry(&mut self, key: &str) -> &mut Footnote {
         let at = match self.index.get(key) {
             Some(&at) => at,
@@ -71,6 +78,14 @@ impl FootnoteBook {
                 self.entries.len() - 1
             }
         };
+        self.touch(at)
+    }
+
+    fn touch(&mut self, at: usize) -> &mut Footnote {
+        if !self.entries[at].dirty {
+            self.entries[at].dirty = true;
+            self.dirty.push(at);
+        }
         &mut self.entries[at]
     }
 
@@ -234,25 +249,43 @@ impl FootnoteBook {
     /// changed are patched, new ones appended, gone ones removed.
     pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
         if !std::mem::take(&mut self.changed) {
-            return; // nothing it shows changed: no walk over every footnote per parse
+            return; // nothing it shows changed
         }
-        let mut wanted: Vec<(usize, usize, u32, u64)> = Vec::with_capacity(self.shown.len() + 1);
-        for (position, key) in self.order.iter().chain(&self.provisional).enumerate() {
-            let Some(&at) = self.index.get(key) else { continue };
-            let footnote = &self.entries[at];
-            if footnote.item.is_some() {
-                let total = footnote.committed_refs + footnote.tail_refs;
-                wanted.push((at, position + 1, total.max(1), footnote.version));
+        // The shown items up to `stable` are the numbered footnotes 1..=stable in order: there only the entries
+        // that changed are looked at; from `stable` on (footnotes numbered since, and the open tail's) all are.
+        let stable = self.stable.min(self.shown.len());
+        let mut updates: Vec<(usize, (usize, usize, u32, u64))> = Vec::new();
+        for at in std::mem::take(&mut self.dirty) {
+            self.entries[at].dirty = false;
+            if let Some(ix) = self.entries[at].number.filter(|&ix| ix <= stable) {
+                let want = self.shown_as(at, ix);
+                if self.shown[ix - 1] != want {
+                    updates.push((ix - 1, want));
+                }
             }
         }
-        if wanted == self.shown {
-            return;
+        let mut region: Vec<(usize, usize, u32, u64)> = Vec::new();
+        let mut placed = stable;
+        let mut contiguous = true;
+        for (offset, key) in self.order[stable..].iter().chain(&self.provisional).enumerate() {
+            let Some(&at) = self.index.get(key) else { continue };
+            if self.entries[at].item.is_none() {
+                contiguous = false; // a numbered footnote whose content is not known yet: nothing to show for it
+                continue;
+            }
+            if contiguous && stable + offset < self.order.len() {
+                placed += 1;
+            } else {
+                contiguous = false;
+            }
+            region.push(self.shown_as(at, stable + offset + 1));
         }
-        if wanted.is_empty() {
+        if stable == 0 && region.is_empty() {
             if let Some(gone) = section.take() {
                 differ.remove(gone);
             }
             self.shown.clear();
+            self.stable = 0;
             return;
         }
         if section.is_none() {
@@ -271,8 +304,11 @@ impl FootnoteBook {
             return;
         };
         let list_id = *list_id;
-        for (position, want) in wanted.iter().enumerate() {
-            if self.shown.get(position) == Some(want) {
+        let wanted = updates.into_iter().chain(region.into_iter().enumerate().map(|(i, want)| (stable + i, want)));
+        let mut end = stable;
+        for (position, want) in wanted {
+            end = end.max(position + 1);
+            if self.shown.get(position) == Some(&want) && position < items.len() {
                 continue;
             }
             let Some(item) = self.entries[want.0].item.as_ref() else { continue };
@@ -285,11 +321,23 @@ impl FootnoteBook {
                     items.push(created);
                 }
             }
+            if position < self.shown.len() {
+                self.shown[position] = want;
+            } else {
+                self.shown.push(want);
+            }
         }
-        for gone in items.drain(wanted.len().min(items.len())..).collect::<Vec<_>>() {
+        for gone in items.drain(end.min(items.len())..).collect::<Vec<_>>() {
             differ.remove(gone);
         }
-        self.shown = wanted;
+        self.shown.truncate(end);
+        self.stable = placed;
+    }
+
+    /// What the section shows for entry `at` as footnote number `ix`.
+    fn shown_as(&self, at: usize, ix: usize) -> (usize, usize, u32, u64) {
+        let footnote = &self.entries[at];
+        (at, ix, (footnote.committed_refs + footnote.tail_refs).max(1), footnote.version)
     }
 
     /// After a commit: the references of the blocks still open (already numbered for display) are the tail's.
@@ -310,7 +358,7 @@ impl FootnoteBook {
         self.changed |= !self.provisional.is_empty() || !self.tail_keys.is_empty();
         self.provisional.clear();
         for at in std::mem::take(&mut self.tail_keys) {
-            self.entries[at].tail_refs = 0;
+            self.touch(at).tail_refs = 0;
         }
     }
 
@@ -328,6 +376,7 @@ impl FootnoteBook {
     /// The section was replaced by a whole render (the final reconcile): what it shows is no longer known.
     pub fn forget_section(&mut self) {
         self.shown.clear();
+        self.stable = 0;
         self.changed = true;
     }
 }

@@ -28,10 +28,11 @@
 //! definitions; they are read once and resolved for later parses through comrak's broken-link callback. Footnote
 //! definitions are prepended to the parses that reference them. A definition that arrives after its use re-renders
 //! just the committed blocks that mention it, patched in place. Footnote numbers and the footnotes section are kept
-//! across the answer by the footnote book (`footnotes.rs`). [`IncrementalMarkdown::finish`] gives the open block a last parse
-//! without speculation; only what the engine cannot follow (definitions inside containers, labels over several lines
-//! or with escapes, a repeated label, footnotes whose one-shot order differs from the order they were numbered in)
-//! needs a reconcile with a one-shot parse of the whole text. Either way the final DOM equals the one-shot render.
+//! across the answer by the footnote book (`footnotes.rs`). [`IncrementalMarkdown::finish`] gives the open block a
+//! last parse without speculation; only what the engine cannot follow (definitions inside containers, labels over
+//! several lines or with escapes, a repeated label, footnotes whose one-shot order differs from the order they were
+//! numbered in) needs a reconcile with a one-shot parse of the whole text. Either way the final DOM equals the
+//! one-shot render.
 //!
 //! [`render`]: IncrementalMarkdown::render
 
@@ -359,8 +360,9 @@ impl IncrementalMarkdown {
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
         // A line ending shows nothing until the next line says what it is: after an open paragraph's last line
-        // (or a quote's, or a list item's text), or after footnote definitions alone (no open block; unless a fence in a footnote may take the blank
-        // line). Not after link definitions: a blank line makes them final, and the parse commits them.
+        // (or a quote's, or a list item's text), or after footnote definitions alone (no open block; unless a
+        // fence in a footnote may take the blank line). Not after link definitions: a blank line makes them final,
+        // and the parse commits them.
         let only_line_end = || {
             let last = self.last_parse_text.as_str();
             let open_blocks = &self.blocks[self.committed_blocks..];

@@ -272,9 +272,7 @@ impl IncrementalMarkdown {
         }
         let mut footnotes = false;
         for line in region.lines() {
-            let trimmed = line.trim_start_matches(' ');
-            let is_start = line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:");
-            if is_start {
+            if starts_definition(line) {
                 footnotes |= self.opts.gfm && footnote_label(line).is_some();
             } else if !line.trim().is_empty() && !footnotes {
                 return; // a title line or anything else: let the parse decide
@@ -365,6 +363,9 @@ impl IncrementalMarkdown {
         // and the parse commits them.
         let only_line_end = || {
             let last = self.last_parse_text.as_str();
+            if !matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n")) || last.ends_with('\r') {
+                return false;
+            }
             let open_blocks = &self.blocks[self.committed_blocks..];
             let after_paragraph = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
@@ -377,9 +378,7 @@ impl IncrementalMarkdown {
             let after_inline_leaf = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
                 && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)));
-            matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n"))
-                && !last.ends_with('\r')
-                && (after_paragraph || after_definitions || after_inline_leaf)
+            after_paragraph || after_definitions || after_inline_leaf
         };
         if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
             self.last_parse_text = parse_text;
@@ -579,7 +578,8 @@ impl IncrementalMarkdown {
             let earlier_blocks = self.committed_sources.len();
             for (i, &(from, to)) in covered.iter().enumerate() {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
-                self.index_brackets(from..base + to);
+                let lower = fold_case(&self.src[from..base + to]);
+                self.index_brackets(&lower, self.committed_sources.len());
                 self.committed_sources.push(from..base + to);
             }
             // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
@@ -1129,22 +1129,21 @@ impl IncrementalMarkdown {
                 }
             }
         }
-        if !new_labels.is_empty() && !self.footnote_defs.is_empty() {
-            // A footnote's content was rendered before this link definition arrived.
-            let in_footnote =
-                |label: &String| self.footnote_defs.values().any(|t| fold_case(t).contains(&format!("[{label}]")));
-            if new_labels.iter().any(in_footnote) {
-                self.book.give_up();
-            }
+        // A footnote's content was rendered before this link definition arrived.
+        let in_footnote = |label: &String| {
+            self.bracketed.get(label).is_some_and(|&at| self.bracket_users[at].contains(&FOOTNOTE_TEXT))
+        };
+        if new_labels.iter().any(in_footnote) {
+            self.book.give_up();
         }
         for (label, text) in defs.footnotes {
             new_labels.push(format!("^{}", fold_case(&label)));
-            match self.footnote_defs.entry(label) {
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(text);
-                }
+            if self.footnote_defs.contains_key(&label) {
                 // The first definition wins; which one a parse shows depends on what it read.
-                std::collections::hash_map::Entry::Occupied(_) => self.book.give_up(),
+                self.book.give_up();
+            } else {
+                self.index_brackets(&fold_case(&text), FOOTNOTE_TEXT);
+                self.footnote_defs.insert(label, text);
             }
         }
         if !new_labels.is_empty() {
@@ -1152,11 +1151,10 @@ impl IncrementalMarkdown {
         }
     }
 
-    /// Adds the `[…]` spans of the block about to be committed with `source` to [`Self::bracketed`].
-    fn index_brackets(&mut self, source: std::ops::Range<usize>) {
-        let index = self.committed_sources.len();
-        let lower = fold_case(&self.src[source]);
-        let mut rest = lower.as_str();
+    /// Adds the `[…]` spans of `lower` (case-folded text) to [`Self::bracketed`], used by `user` (a committed
+    /// block's index, or [`FOOTNOTE_TEXT`]).
+    fn index_brackets(&mut self, lower: &str, user: usize) {
+        let mut rest = lower;
         while let Some(open) = rest.find('[') {
             rest = &rest[open + 1..];
             let Some(close) = rest.find([']', '[']).filter(|&close| rest[close..].starts_with(']')) else { continue };
@@ -1170,8 +1168,8 @@ impl IncrementalMarkdown {
                 }
             };
             let users = &mut self.bracket_users[at];
-            if users.last() != Some(&index) {
-                users.push(index);
+            if users.last() != Some(&user) {
+                users.push(user);
             }
         }
     }
@@ -1623,6 +1621,10 @@ fn footnote_references(text: &str) -> Vec<&str> {
     }
     labels
 }
+
+/// The user a footnote definition's text has in the bracket index (no block has this index, so late definitions never
+/// re-render it; the footnote book re-reads footnotes itself).
+const FOOTNOTE_TEXT: usize = usize::MAX;
 
 /// An answer of `ancestor_items` and the question it answered.
 type AncestorsAnswer = ((usize, usize, usize, usize), Option<String>);
@@ -2085,6 +2087,12 @@ fn item_prefix(line: &str) -> Option<(usize, String, usize)> {
     }
     let len = indent + marker + spaces;
     Some((len, line[..len].to_owned(), indent))
+}
+
+/// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
+fn starts_definition(line: &str) -> bool {
+    let trimmed = line.trim_start_matches(' ');
+    line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
 }
 
 /// The marker character of a list item's prefix (`-`, `*`, `+`, or `.` / `)` after an ordered item's number).

@@ -261,8 +261,7 @@ fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
 fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
     lines.last().is_none_or(|&(start, end)| {
         let line = &text[start..end];
-        let trimmed = line.trim_start_matches(' ');
-        line.trim().is_empty() || (line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && line.contains("]:"))
+        line.trim().is_empty() || super::starts_definition(line)
     })
 }
 

@@ -16,6 +16,8 @@
 use js_sys::{Array, Object, Promise, Reflect};
 use rillmark::markdown::render::comrak_options;
 use rillmark::options::RenderOptions;
+use rillmark::patch::{PatchOp, PatchSink, ROOT};
+use rillmark::web::apply::{DomApplier, SEGMENT_UNITS};
 use rillmark::web::Renderer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -449,24 +451,80 @@ fn plain_words(n: usize) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
-fn a_plain_paragraph_extends_one_text_node_word_by_word() {
+fn a_plain_paragraph_extends_its_text_nodes_word_by_word() {
     let (container, r) = renderer();
     let insertions = TextInsertionLog::new(&container);
     let words = plain_words(300);
     write_flush(&r, &words[0]);
     let node = find_text(&container, "Start").expect("the first word should be on screen");
+    let mut shown = words[0].clone();
     for (index, word) in words.iter().enumerate().skip(1) {
+        // A text node is extended until it holds SEGMENT_UNITS code units; the next word then starts a new one.
+        let segments = (shown.len() as u32).div_ceil(SEGMENT_UNITS).max(1);
         write_flush(&r, word);
-        insertions.take();
-        assert_eq!(count_text_nodes(&container), 1, "one text node should hold the paragraph after word {index}");
-        assert!(node.is_connected(), "the first text node should still be the paragraph's text after word {index}");
+        shown.push_str(word);
+        let nodes = count_text_nodes(&container);
+        assert!(
+            nodes == segments || nodes == segments + 1,
+            "the paragraph should be in {segments} or {} bounded text nodes after word {index}, found {nodes}",
+            segments + 1
+        );
+        let inserted = insertions.take();
+        assert_eq!(inserted, nodes, "after word {index}, text nodes should only ever be added, never recreated");
+        assert!(node.is_connected(), "the first text node should still be the paragraph's start after word {index}");
     }
     r.finish();
-    assert_eq!(count_text_nodes(&container), 1, "one text node after finish()");
+    let nodes = count_text_nodes(&container);
+    assert!(nodes >= 2, "a {}-character paragraph should span more than one text node", shown.len());
     assert!(node.is_connected(), "the original text node should survive finish()");
-    assert_eq!(node.text_content().unwrap_or_default(), words.concat(), "it should hold the whole paragraph");
-    assert_eq!(insertions.take(), 1, "exactly one text node should ever have been inserted");
+    assert_eq!(container.text_content().unwrap_or_default(), shown, "the text nodes should hold the whole paragraph");
+    assert_eq!(insertions.take(), nodes, "finish() should recreate no text node");
     insertions.disconnect();
+}
+
+#[wasm_bindgen_test]
+fn text_edits_reach_across_the_segments_of_a_long_text() {
+    let container = make_container();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let mut applier = DomApplier::new(document, &container, false);
+    let (p, text) = (1, 2);
+    let mut model = String::from("start ");
+    applier.apply(&[
+        PatchOp::CreateElement { id: p, tag: "p" },
+        PatchOp::CreateText { id: text, text: model.clone() },
+        PatchOp::Append { parent: p, child: text },
+        PatchOp::Append { parent: ROOT, child: p },
+    ]);
+    // Words with a two-unit emoji, so offsets count UTF-16 code units as the DOM does.
+    for n in 0..600 {
+        let word = if n % 7 == 0 { "😀 ".to_owned() } else { format!("w{n} ") };
+        model.push_str(&word);
+        applier.apply(&[PatchOp::AppendText { id: text, text: word }]);
+    }
+    assert!(count_text_nodes(&container) >= 3, "{} code units should span several segments", model.len());
+    let utf16 = |s: &str| s.encode_utf16().count() as u32;
+    // Edits that start, end and lie inside segments, and one that spans all of them.
+    for (from_char, chars, with) in
+        [(1020, 10, "[edited]"), (2500, 5, "Y"), (5, 0, "inserted "), (10, 3000, "X"), (0, 4000, "all")]
+    {
+        let from: usize = model.chars().take(from_char).map(char::len_utf8).sum();
+        let to = from + model[from..].chars().take(chars).map(char::len_utf8).sum::<usize>();
+        let (start, delete) = (utf16(&model[..from]), utf16(&model[from..to]));
+        model.replace_range(from..to, with);
+        applier.apply(&[PatchOp::ReplaceText { id: text, start, delete, text: with.to_owned() }]);
+        assert_eq!(container.text_content().unwrap_or_default(), model, "after replacing {chars} chars at {from_char}");
+        applier.apply(&[PatchOp::AppendText { id: text, text: " more".into() }]);
+        model.push_str(" more");
+        assert_eq!(container.text_content().unwrap_or_default(), model, "after appending to the edited text");
+    }
+    // Replacing or removing the text takes all its segments with it.
+    applier.apply(&[
+        PatchOp::CreateText { id: 3, text: "new".into() },
+        PatchOp::Replace { old: text, new: 3 },
+        PatchOp::Release { id: text },
+    ]);
+    assert_eq!(container.text_content().unwrap_or_default(), "new");
+    assert_eq!(count_text_nodes(&container), 1);
 }
 
 /// A long paragraph with inline formatting, split word by word (markers land in separate writes).

@@ -109,6 +109,8 @@ pub struct IncrementalMarkdown {
     /// the same text from the same place would change nothing (the new text is all in a line speculation holds).
     last_parse_text: String,
     last_parse_key: Option<(usize, bool)>,
+    /// `(end, start)`: the line that ends at byte `end` of `src` starts at `start` (see [`Self::line_start`]).
+    line_cache: std::cell::Cell<(usize, usize)>,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
     /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
@@ -149,6 +151,7 @@ impl IncrementalMarkdown {
             rendered_len: 0,
             last_parse_text: String::new(),
             last_parse_key: None,
+            line_cache: std::cell::Cell::new((0, 0)),
             exact: false,
             open_fence_at_margin: false,
             dirty: false,
@@ -185,6 +188,20 @@ impl IncrementalMarkdown {
         self.link_defs = Arc::default();
         self.last_parse_text = String::new();
         self.last_parse_key = None;
+    }
+
+    /// Where the line that ends at byte `end` of the text starts: just after the last `\n` or `\r` before `end`.
+    /// Remembers how far it looked, so each byte is scanned about once: a search back from the end would cost the
+    /// whole line on every chunk, and a 50 KB paragraph on one line made streaming quadratic.
+    fn line_start(&self, end: usize) -> usize {
+        let (scanned, start) = self.line_cache.get();
+        if end < scanned {
+            // The text before `scanned` never changes, so no break lies between `start` and `end`.
+            return if start <= end { start } else { self.src[..end].rfind(['\n', '\r']).map_or(0, |at| at + 1) };
+        }
+        let start = self.src[scanned..end].rfind(['\n', '\r']).map_or(start, |at| scanned + at + 1);
+        self.line_cache.set((end, start));
+        start
     }
 
     /// All text received so far.
@@ -864,7 +881,7 @@ impl IncrementalMarkdown {
         let defs = self.scan_settled(start, defs, true)?;
         // The paragraph must reach the last line: a line of quote markers alone ended it.
         let complete = self.src.trim_end_matches(['\n', '\r']);
-        let last_line = &complete[complete.rfind(['\n', '\r']).map_or(0, |at| at + 1)..];
+        let last_line = &complete[self.line_start(complete.len())..];
         if last_line.trim_start_matches(['>', ' ', '\t']).is_empty() {
             return None;
         }
@@ -914,7 +931,7 @@ impl IncrementalMarkdown {
     /// a render that parsed (`start` given) may begin one. Sets the resume point or a candidate, like
     /// [`Self::paragraph_candidate`].
     fn nested_candidate(&mut self, start: Option<usize>, defs: String, list: bool) {
-        let line_start = self.src.rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let line_start = self.line_start(self.src.len());
         if line_start < self.committed_len {
             return;
         }
@@ -1261,9 +1278,9 @@ impl IncrementalMarkdown {
             Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
             _ => None,
         };
+        let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
         // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
-        let line_start = src.rfind(['\n', '\r']).map_or(0, |at| at + 1);
         let paragraph_start = self.settle.as_ref().map_or(0, |s| s.start);
         if line_start > paragraph_start && starts_plainly(&src[line_start..]) != Some(true) {
             return;
@@ -1325,6 +1342,7 @@ impl IncrementalMarkdown {
         if !self.exact || self.rendered_len >= self.src.len() || self.blocks.len() <= self.committed_blocks {
             return false;
         }
+        let shown_line_start = self.line_start(self.rendered_len);
         let shown = &self.src[..self.rendered_len];
         let new_text = &self.src[self.rendered_len..];
         let fence_at_margin = self.open_fence_at_margin;
@@ -1354,7 +1372,7 @@ impl IncrementalMarkdown {
                 let last_shown = before.chars().next_back();
                 if !new_text.chars().all(is_plain)
                     || !last_shown.is_some_and(is_plain)
-                    || !(before.ends_with(tail_of_node) || quote_line_ends_node(before, current))
+                    || !(before.ends_with(tail_of_node) || quote_line_ends_node(&before[shown_line_start..], current))
                 {
                     return false;
                 }
@@ -1362,7 +1380,7 @@ impl IncrementalMarkdown {
                 let word_start =
                     shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
-                let line_start = shown.rfind(['\n', '\r']).map_or(0, |at| at + 1).max(self.committed_len);
+                let line_start = shown_line_start.max(self.committed_len);
                 if starts_plainly(&shown[line_start..]).is_none() {
                     return false;
                 }
@@ -1970,11 +1988,10 @@ fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
     }
 }
 
-/// Whether the last line of `shown`, a quote line (`> > text`), holds exactly the text after the last line break of
-/// `node` (the paragraph's text node, whose lines have no quote markers), its start decided.
-fn quote_line_ends_node(shown: &str, node: &str) -> bool {
+/// Whether `line`, the last line shown, a quote line (`> > text`), holds exactly the text after the last line break
+/// of `node` (the paragraph's text node, whose lines have no quote markers), its start decided.
+fn quote_line_ends_node(line: &str, node: &str) -> bool {
     let Some(break_at) = node.rfind('\n') else { return false };
-    let line = &shown[shown.rfind(['\n', '\r']).map_or(0, |at| at + 1)..];
     let content = line.trim_start_matches(['>', ' ']);
     line.starts_with('>')
         && !content.is_empty()

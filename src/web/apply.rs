@@ -1,14 +1,25 @@
 //! Applies patch ops to the real DOM with `createElement` / `createTextNode` / `setAttribute` — never `innerHTML`.
 //! Tag and attribute names arrive as `&'static str` from the renderer's allowlist; text goes through text nodes.
+//!
+//! A text the ops extend again and again (a long paragraph or code block arriving token by token) is kept in
+//! segments: once the segment being extended holds [`SEGMENT_UNITS`] UTF-16 code units, further text goes into a
+//! new text node right after it. Blink copies a text node's whole string and lays out all of it again on every
+//! `appendData`, so one ever-growing node makes streaming quadratic (benches/results/findings.md, finding 1);
+//! segments bound that cost per chunk. The ops still name one text: the segments are this module's business.
 
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Node};
+use web_sys::{CharacterData, Document, Element, Node, Text};
+
+/// The length (UTF-16 code units) at which a text stops being extended in place and continues in a new text node.
+pub const SEGMENT_UNITS: u32 = 1024;
 
 /// The DOM side of the id protocol: id → live DOM node.
 pub struct DomApplier {
     document: Document,
     nodes: Vec<Option<Node>>,
+    /// For a text id, the text nodes after its first one that continue it (empty for almost every id).
+    segments: Vec<Vec<Text>>,
     /// DOM mutations made (ops that touched attached or detached nodes), for metrics.
     mutations: u64,
     /// Raw HTML is parsed by the browser only when the host declared its content trusted.
@@ -18,13 +29,20 @@ pub struct DomApplier {
 impl DomApplier {
     /// An applier drawing into `container` (id [`ROOT`]) of `document`.
     pub fn new(document: Document, container: &Element, trusted: bool) -> DomApplier {
-        DomApplier { document, nodes: vec![Some(container.clone().into())], mutations: 0, trusted }
+        DomApplier {
+            document,
+            nodes: vec![Some(container.clone().into())],
+            segments: Vec::new(),
+            mutations: 0,
+            trusted,
+        }
     }
 
     /// Drops the id table once no more ops will come (the DOM nodes stay in the page).
     pub fn forget_nodes(&mut self) {
         self.nodes.truncate(1);
         self.nodes.shrink_to_fit();
+        self.segments = Vec::new();
     }
 
     pub fn mutations(&self) -> u64 {
@@ -41,6 +59,65 @@ impl DomApplier {
             self.nodes.resize(index + 1, None);
         }
         self.nodes[index] = Some(node);
+    }
+
+    /// The text nodes after the first that continue text `id`.
+    fn more_segments(&self, id: NodeId) -> &[Text] {
+        self.segments.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Extends text `id`: its last segment while that is short, else a new segment placed right after it.
+    fn append_text(&mut self, id: NodeId, text: &str) -> Option<()> {
+        let last: CharacterData = match self.more_segments(id).last() {
+            Some(segment) => segment.clone().into(),
+            None => self.get(id)?.dyn_ref::<CharacterData>()?.clone(),
+        };
+        let parent = last.parent_node().filter(|_| last.length() >= SEGMENT_UNITS);
+        let Some(parent) = parent else { return last.append_data(text).ok() };
+        let segment = self.document.create_text_node(text);
+        parent.insert_before(&segment, last.next_sibling().as_ref()).ok()?;
+        let index = id as usize;
+        if self.segments.len() <= index {
+            self.segments.resize_with(index + 1, Vec::new);
+        }
+        self.segments[index].push(segment);
+        Some(())
+    }
+
+    /// `replaceData` over the segments of text `id`: `start` and `delete` count UTF-16 code units of the whole text.
+    fn replace_text(&self, id: NodeId, start: u32, delete: u32, text: &str) -> Option<()> {
+        let first = self.get(id)?.dyn_ref::<CharacterData>()?.clone();
+        let more = self.more_segments(id);
+        if more.is_empty() {
+            return first.replace_data(start, delete, text).ok();
+        }
+        let end = start + delete;
+        let mut offset = 0;
+        let mut inserted = false;
+        for segment in std::iter::once(&first).chain(more.iter().map(|t| t.unchecked_ref::<CharacterData>())) {
+            let length = segment.length();
+            let (from, to) = (start.max(offset) - offset, end.min(offset + length).saturating_sub(offset));
+            if !inserted && start <= offset + length {
+                segment.replace_data(from, to.saturating_sub(from), text).ok()?;
+                inserted = true;
+            } else if to > from {
+                segment.delete_data(from, to - from).ok()?;
+            }
+            offset += length;
+            if offset >= end && inserted {
+                break;
+            }
+        }
+        Some(())
+    }
+
+    /// Detaches the segments after the first of text `id` and forgets them.
+    fn drop_segments(&mut self, id: NodeId) {
+        if let Some(more) = self.segments.get_mut(id as usize) {
+            for segment in std::mem::take(more) {
+                segment.remove();
+            }
+        }
     }
 
     /// Parses `html` in the context of `holder` and appends the result; `None` when the page does not allow it.
@@ -86,12 +163,8 @@ impl DomApplier {
             PatchOp::RemoveAttribute { id, name } => {
                 self.get(*id)?.dyn_ref::<Element>()?.remove_attribute(name).ok()?;
             }
-            PatchOp::AppendText { id, text } => {
-                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.append_data(text).ok()?;
-            }
-            PatchOp::ReplaceText { id, start, delete, text } => {
-                self.get(*id)?.dyn_ref::<web_sys::CharacterData>()?.replace_data(*start, *delete, text).ok()?;
-            }
+            PatchOp::AppendText { id, text } => self.append_text(*id, text)?,
+            PatchOp::ReplaceText { id, start, delete, text } => self.replace_text(*id, *start, *delete, text)?,
             PatchOp::Append { parent, child } => {
                 self.get(*parent)?.append_child(self.get(*child)?).ok()?;
             }
@@ -103,10 +176,12 @@ impl DomApplier {
                 self.get(*parent)?.insert_before(self.get(*child)?, self.get(*before)).ok()?;
             }
             PatchOp::Replace { old, new } => {
+                self.drop_segments(*old);
                 let old = self.get(*old)?;
                 old.parent_node()?.replace_child(self.get(*new)?, old).ok()?;
             }
             PatchOp::Remove { id } => {
+                self.drop_segments(*id);
                 let node = self.get(*id)?;
                 node.parent_node()?.remove_child(node).ok()?;
             }
@@ -115,6 +190,9 @@ impl DomApplier {
                 if *id != ROOT {
                     if let Some(slot) = self.nodes.get_mut(*id as usize) {
                         *slot = None;
+                    }
+                    if let Some(more) = self.segments.get_mut(*id as usize) {
+                        *more = Vec::new();
                     }
                 }
             }

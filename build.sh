@@ -227,8 +227,17 @@ print_sizes() {
   done
 }
 
+# What a release build needs (each step skips what is present): `demo` and `build` install it themselves.
+setup_build_tools() {
+  need cargo "Install Rust with rustup (https://rustup.rs) first."
+  setup_rust_target
+  setup_wasm_bindgen
+  setup_npm
+}
+
 cmd_build() {
   step "build (release wasm -> pkg/)"
+  setup_build_tools
   check_build_tools
   cargo build --release --target "$WASM_TARGET" --locked
   local wasm
@@ -236,6 +245,10 @@ cmd_build() {
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
   rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
+  # binaryen's wasm-opt from npm (pinned in package.json; Debian's binaryen 108 miscompiles wasm-bindgen output).
+  # -O1 makes the gzip smaller; -Oz and -O2 make the raw module smaller but its gzip larger (benches/results/size.md).
+  # The target_features section only matters to wasm-bindgen, which has run.
+  ./node_modules/.bin/wasm-opt -O1 --strip-target-features pkg/rillmark_bg.wasm -o pkg/rillmark_bg.wasm
   write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
   print_sizes
@@ -349,12 +362,13 @@ usage: ./build.sh <command>
   setup   install what the build and tests need, skipping what is present: rust target $WASM_TARGET,
           wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver and firefox-esr (apt-get),
           geckodriver $GECKODRIVER_VERSION (cargo install)
-  build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web into pkg/, with pkg/package.json;
-          prints the raw and gzip size of the wasm
+  build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web + wasm-opt -O1 into pkg/, with
+          pkg/package.json; prints the raw and gzip size of the wasm (installs the rust target, wasm-bindgen-cli
+          and npm packages first when missing)
   test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium, then headless Firefox), build,
           browser e2e tests (Chromium via playwright-core, Firefox via WebDriver); stops at the first failure and
           prints a summary
-  demo    build, then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
+  demo    build (as above), then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
   help    this text
 
 Environment: CARGO_TARGET_DIR (respected), PORT (demo), CI=true (no colour, no prompts), NO_COLOR,

@@ -175,7 +175,7 @@ impl Pipeline {
 
     /// A pipeline for markdown text the host already has (`write`): no wire format, EOF is the end.
     pub fn for_text(opts: RenderOptions) -> Pipeline {
-        Pipeline::new(opts, DialectChoice::Fixed(DialectKind::Plain), None)
+        Pipeline::with_headers(opts, DialectChoice::Fixed(DialectKind::Plain), ResponseHeaders::default())
     }
 
     /// Keep every [`StreamEvent`] for [`drain_events`](Self::drain_events) (off by default: most hosts only render).

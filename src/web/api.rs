@@ -452,10 +452,12 @@ impl Renderer {
     }
 
     /// The answer's markdown source received so far.
-    #[wasm_bindgen(getter)]
-    pub fn text(&self) -> String {
+    // A `JsValue` made from the borrowed text: a returned `String` would be copied twice (to a Rust allocation, then
+    // to JS). Rust callers have `text()`.
+    #[wasm_bindgen(getter = text, unchecked_return_type = "string")]
+    pub fn text_js(&self) -> JsValue {
         let state = self.inner.state.borrow();
-        state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
+        JsValue::from_str(state.pipeline.as_ref().map_or("", |p| p.answer().text()))
     }
 
     /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown }`.
@@ -475,21 +477,38 @@ impl Renderer {
     }
 
     /// The status so far: `"idle"`, `"writing"`, `"streaming"` or the final outcome's status.
-    #[wasm_bindgen(getter, unchecked_return_type = "RendererStatus")]
-    pub fn status(&self) -> String {
-        let state = self.inner.state.borrow();
-        match (state.lifecycle, &state.outcome) {
-            (Lifecycle::Idle, _) => "idle".into(),
-            (Lifecycle::Writing, _) => "writing".into(),
-            (Lifecycle::Streaming, _) => "streaming".into(),
-            (Lifecycle::Ended, Some(outcome)) => outcome.status().into(),
-            (Lifecycle::Ended, None) => "done".into(),
-        }
+    // A `JsValue`, not a `String`: the name is a static string, with nothing to allocate. Rust callers have `status()`.
+    #[wasm_bindgen(getter = status, unchecked_return_type = "RendererStatus")]
+    pub fn status_js(&self) -> JsValue {
+        JsValue::from_str(self.status_name())
     }
 }
 
 /// Rust-only (not exported to JavaScript).
 impl Renderer {
+    /// The answer's markdown source received so far (JavaScript's `text` getter).
+    pub fn text(&self) -> String {
+        let state = self.inner.state.borrow();
+        state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
+    }
+
+    /// The status so far (JavaScript's `status` getter): `"idle"`, `"writing"`, `"streaming"` or the final outcome's
+    /// status.
+    pub fn status(&self) -> String {
+        self.status_name().into()
+    }
+
+    fn status_name(&self) -> &'static str {
+        let state = self.inner.state.borrow();
+        match (state.lifecycle, &state.outcome) {
+            (Lifecycle::Idle, _) => "idle",
+            (Lifecycle::Writing, _) => "writing",
+            (Lifecycle::Streaming, _) => "streaming",
+            (Lifecycle::Ended, Some(outcome)) => outcome.status(),
+            (Lifecycle::Ended, None) => "done",
+        }
+    }
+
     /// Sets the stream reader's budget of own work per animation frame (default [`BUDGET_MS`]); `0.0` makes it yield
     /// to the browser after every slice, which tests use to make the pacing deterministic.
     #[doc(hidden)]

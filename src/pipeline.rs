@@ -188,6 +188,12 @@ impl Pipeline {
         self.events.drain(..)
     }
 
+    /// The events since the last call, as a vector of their own (only when [`keep_events`](Self::keep_events) is
+    /// on): for a host that hands them on after releasing the pipeline.
+    pub fn take_events(&mut self) -> Vec<StreamEvent> {
+        std::mem::take(&mut self.events)
+    }
+
     pub fn stats(&self) -> StreamStats {
         self.stats
     }

@@ -804,14 +804,14 @@ fn request_frame(inner: &Rc<Inner>) {
 fn dispatch_events(inner: &Inner) {
     dispatch_patches(inner);
     let Some(callback) = &inner.on_event else { return };
-    let events: Vec<JsValue> = {
+    let events = {
         let mut state = inner.state.borrow_mut();
         let Some(pipeline) = state.pipeline.as_mut() else { return };
-        pipeline.drain_events().map(|event| event_js(&event)).collect()
+        pipeline.take_events()
     };
-    for event in events {
+    for event in &events {
         // A throwing host callback must not break rendering.
-        let _ = callback.call1(&JsValue::NULL, &event);
+        let _ = callback.call1(&JsValue::NULL, &event_js(event));
     }
 }
 
@@ -951,9 +951,9 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     set_value(object, key, &value.into());
 }
 
-/// [`set`] past the conversion: linked once, not once per value type.
+/// [`set`] past the conversion: linked once, not once per value type (and shared with the headless ops).
 #[inline(never)]
-fn set_value(object: &Object, key: &str, value: &JsValue) {
+pub(super) fn set_value(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 

@@ -74,7 +74,8 @@ pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
     let Ok(value) = Json::parse(body.trim()) else { return (None, None) };
     // Gemini wraps errors in a one-element array when streaming.
     let value = match value {
-        Json::Arr(mut items) if items.len() == 1 => items.remove(0),
+        // `pop` of the only item: `remove(0)` would link its index assertion and message.
+        Json::Arr(mut items) if items.len() == 1 => items.pop().unwrap_or_default(),
         other => other,
     };
     let text = |v: Option<&Json<'_>>| match v {

@@ -175,7 +175,7 @@ impl Pipeline {
 
     /// A pipeline for markdown text the host already has (`write`): no wire format, EOF is the end.
     pub fn for_text(opts: RenderOptions) -> Pipeline {
-        Pipeline::new(opts, DialectChoice::Fixed(DialectKind::Plain), None)
+        Pipeline::with_headers(opts, DialectChoice::Fixed(DialectKind::Plain), ResponseHeaders::default())
     }
 
     /// Keep every [`StreamEvent`] for [`drain_events`](Self::drain_events) (off by default: most hosts only render).
@@ -186,6 +186,12 @@ impl Pipeline {
     /// Events since the last drain (only when [`keep_events`](Self::keep_events) is on).
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, StreamEvent> {
         self.events.drain(..)
+    }
+
+    /// The events since the last call, as a vector of their own (only when [`keep_events`](Self::keep_events) is
+    /// on): for a host that hands them on after releasing the pipeline.
+    pub fn take_events(&mut self) -> Vec<StreamEvent> {
+        std::mem::take(&mut self.events)
     }
 
     pub fn stats(&self) -> StreamStats {

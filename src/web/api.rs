@@ -7,8 +7,6 @@
 //!   collected first and dispatched after the borrow ends).
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Object, Reflect};
@@ -411,31 +409,7 @@ impl Renderer {
         url: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
     ) -> js_sys::Promise {
-        // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the
-        // same task as this call aborts the stream instead of finding the renderer idle.
-        let cancel = match begin_stream(&self.inner) {
-            Ok(cancel) => cancel,
-            Err(error) => return js_sys::Promise::reject(&error.into()),
-        };
-        let inner = self.inner.clone();
-        promise(Box::pin(async move {
-            if cancel.is_cancelled() {
-                // Cancelled before the task ran: never send the request.
-                return Ok(end_stream(&inner));
-            }
-            let controller = AbortController::new().map_err(|e| JsError::new(&js_error_message(&e)))?;
-            inner.state.borrow_mut().controller = Some(controller.clone());
-            let init = with_signal(&init, &controller.signal());
-            let window = web_sys::window().ok_or_else(|| JsError::new("fetch() needs a window"))?;
-            let request = window.fetch_with_str_and_init(&url, init.unchecked_ref());
-            match cancel.guard(JsFuture::from(request)).await {
-                None => {}
-                Some(Ok(response)) => read_response(&inner, &cancel, response.unchecked_into(), None).await,
-                Some(Err(error)) if is_abort_error(&error) => abort(&inner),
-                Some(Err(error)) => fail(&inner, None, StreamError::new(ErrorKind::Network, js_error_message(&error))),
-            }
-            Ok(end_stream(&inner))
-        }))
+        spawn_stream(&self.inner, Source::Request { url, init })
     }
 
     /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
@@ -450,25 +424,7 @@ impl Renderer {
             Ok(dialect) => dialect,
             Err(error) => return js_sys::Promise::reject(&error.into()),
         };
-        // Synchronously, as in `fetch`: a `cancel()` right after this call must find the stream. If it comes before
-        // the task runs, `read_body` locks the stream, sees the signal and drops the reader, which cancels the source.
-        let cancel = match begin_stream(&self.inner) {
-            Ok(cancel) => cancel,
-            Err(error) => return js_sys::Promise::reject(&error.into()),
-        };
-        let inner = self.inner.clone();
-        promise(Box::pin(async move {
-            if source.is_instance_of::<Response>() {
-                read_response(&inner, &cancel, source.unchecked_into(), dialect).await;
-            } else if source.is_instance_of::<web_sys::ReadableStream>() {
-                start_pipeline(&inner, dialect, ResponseHeaders::default());
-                read_body(&inner, &cancel, source.unchecked_into()).await;
-            } else {
-                let error = StreamError::new(ErrorKind::Usage, "stream() takes a Response or a ReadableStream");
-                fail(&inner, None, error);
-            }
-            Ok(end_stream(&inner))
-        }))
+        spawn_stream(&self.inner, Source::Given { source, dialect })
     }
 
     /// Stops the stream now: aborts the fetch (the server sees the connection close), cancels the body reader,
@@ -496,10 +452,12 @@ impl Renderer {
     }
 
     /// The answer's markdown source received so far.
-    #[wasm_bindgen(getter)]
-    pub fn text(&self) -> String {
+    // A `JsValue` made from the borrowed text: a returned `String` would be copied twice (to a Rust allocation, then
+    // to JS). Rust callers have `text()`.
+    #[wasm_bindgen(getter = text, unchecked_return_type = "string")]
+    pub fn text_js(&self) -> JsValue {
         let state = self.inner.state.borrow();
-        state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
+        JsValue::from_str(state.pipeline.as_ref().map_or("", |p| p.answer().text()))
     }
 
     /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown }`.
@@ -508,10 +466,7 @@ impl Renderer {
         let state = self.inner.state.borrow();
         let stats = state.pipeline.as_ref().map(Pipeline::stats).unwrap_or_default();
         let object = Object::new();
-        set(&object, "bytes", stats.bytes as f64);
-        set(&object, "frames", stats.frames as f64);
-        set(&object, "malformed", stats.malformed as f64);
-        set(&object, "unknown", stats.unknown as f64);
+        put_stats(&object, stats);
         object.into()
     }
 
@@ -522,21 +477,38 @@ impl Renderer {
     }
 
     /// The status so far: `"idle"`, `"writing"`, `"streaming"` or the final outcome's status.
-    #[wasm_bindgen(getter, unchecked_return_type = "RendererStatus")]
-    pub fn status(&self) -> String {
-        let state = self.inner.state.borrow();
-        match (state.lifecycle, &state.outcome) {
-            (Lifecycle::Idle, _) => "idle".into(),
-            (Lifecycle::Writing, _) => "writing".into(),
-            (Lifecycle::Streaming, _) => "streaming".into(),
-            (Lifecycle::Ended, Some(outcome)) => outcome.status().into(),
-            (Lifecycle::Ended, None) => "done".into(),
-        }
+    // A `JsValue`, not a `String`: the name is a static string, with nothing to allocate. Rust callers have `status()`.
+    #[wasm_bindgen(getter = status, unchecked_return_type = "RendererStatus")]
+    pub fn status_js(&self) -> JsValue {
+        JsValue::from_str(self.status_name())
     }
 }
 
 /// Rust-only (not exported to JavaScript).
 impl Renderer {
+    /// The answer's markdown source received so far (JavaScript's `text` getter).
+    pub fn text(&self) -> String {
+        let state = self.inner.state.borrow();
+        state.pipeline.as_ref().map(|p| p.answer().text().to_owned()).unwrap_or_default()
+    }
+
+    /// The status so far (JavaScript's `status` getter): `"idle"`, `"writing"`, `"streaming"` or the final outcome's
+    /// status.
+    pub fn status(&self) -> String {
+        self.status_name().into()
+    }
+
+    fn status_name(&self) -> &'static str {
+        let state = self.inner.state.borrow();
+        match (state.lifecycle, &state.outcome) {
+            (Lifecycle::Idle, _) => "idle",
+            (Lifecycle::Writing, _) => "writing",
+            (Lifecycle::Streaming, _) => "streaming",
+            (Lifecycle::Ended, Some(outcome)) => outcome.status(),
+            (Lifecycle::Ended, None) => "done",
+        }
+    }
+
     /// Sets the stream reader's budget of own work per animation frame (default [`BUDGET_MS`]); `0.0` makes it yield
     /// to the browser after every slice, which tests use to make the pacing deterministic.
     #[doc(hidden)]
@@ -545,12 +517,30 @@ impl Renderer {
     }
 }
 
-/// Moves an idle renderer to streaming; misuse rejects the promise with a clear error.
-/// `future_to_promise` behind one trait object, so its wrapper is linked once rather than once per future type.
-fn promise(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
-    future_to_promise(task)
+/// What a stream reads: `fetch()`'s request, or what the host gave `stream()`.
+enum Source {
+    Request { url: String, init: JsValue },
+    Given { source: JsValue, dialect: Option<DialectChoice> },
 }
 
+/// Starts a stream for `fetch()` or `stream()`: the promise of its outcome. One task routine serves both, so the
+/// async state machine and the promise glue are linked once.
+fn spawn_stream(inner: &Rc<Inner>, source: Source) -> js_sys::Promise {
+    // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the same
+    // task as the call aborts the stream instead of finding the renderer idle. If it comes before the task runs, a
+    // request is never sent, and a given stream is locked, sees the signal and is cancelled by dropping its reader.
+    let cancel = match begin_stream(inner) {
+        Ok(cancel) => cancel,
+        Err(error) => return js_sys::Promise::reject(&error.into()),
+    };
+    let inner = inner.clone();
+    future_to_promise(async move {
+        run_stream(&inner, &cancel, source).await?;
+        Ok(end_stream(&inner))
+    })
+}
+
+/// Moves an idle renderer to streaming; misuse rejects the promise with a clear error.
 fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
     let mut state = inner.state.borrow_mut();
     match state.lifecycle {
@@ -571,56 +561,105 @@ fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: Respon
     inner.state.borrow_mut().pipeline = Some(pipeline);
 }
 
-async fn read_response(inner: &Rc<Inner>, cancel: &CancelSignal, response: Response, dialect: Option<DialectChoice>) {
-    let header = |name: &str| response.headers().get(name).ok().flatten();
-    let headers = ResponseHeaders {
-        content_type: header("content-type"),
-        vercel_data_stream: header("x-vercel-ai-data-stream"),
-        vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
-    };
-    start_pipeline(inner, dialect, headers);
-    if !response.ok() {
-        let body = match response.text() {
-            Ok(text) => match cancel.guard(JsFuture::from(text)).await {
-                None => return,
-                Some(text) => text.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-            },
-            Err(_) => String::new(),
+/// The whole stream in one async routine (each `async fn` would be a state machine of its own): the request, the
+/// response's status and headers, then the body, pulled chunk by chunk into the pipeline until EOF, the terminal
+/// marker, an error or cancel, in slices paced by a [`Pacer`] (see [`super::pace`]): over the frame's budget, it
+/// renders what it has and yields to the browser before feeding or reading more. An `Err` (no window, no abort
+/// controller) rejects the promise.
+async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) -> Result<(), JsError> {
+    let body: web_sys::ReadableStream = 'body: {
+        let (response, dialect) = match source {
+            Source::Request { url, init } => {
+                if cancel.is_cancelled() {
+                    return Ok(()); // cancelled before the task ran: never send the request
+                }
+                let controller = AbortController::new().map_err(|e| JsError::new(&js_error_message(&e)))?;
+                inner.state.borrow_mut().controller = Some(controller.clone());
+                let init = with_signal(&init, &controller.signal());
+                let window = web_sys::window().ok_or_else(|| JsError::new("fetch() needs a window"))?;
+                let request = window.fetch_with_str_and_init(&url, init.unchecked_ref());
+                match cancel.guard(JsFuture::from(request)).await {
+                    None => return Ok(()),
+                    Some(Ok(response)) => (response.unchecked_into::<Response>(), None),
+                    Some(Err(error)) if is_abort_error(&error) => {
+                        abort(inner);
+                        return Ok(());
+                    }
+                    Some(Err(error)) => {
+                        let error = StreamError::new(ErrorKind::Network, js_error_message(&error));
+                        fail(inner, None, error);
+                        return Ok(());
+                    }
+                }
+            }
+            Source::Given { source, dialect } if source.is_instance_of::<Response>() => {
+                (source.unchecked_into(), dialect)
+            }
+            Source::Given { source, dialect } if source.is_instance_of::<web_sys::ReadableStream>() => {
+                start_pipeline(inner, dialect, ResponseHeaders::default());
+                break 'body source.unchecked_into();
+            }
+            Source::Given { .. } => {
+                let error = StreamError::new(ErrorKind::Usage, "stream() takes a Response or a ReadableStream");
+                fail(inner, None, error);
+                return Ok(());
+            }
         };
-        let error = StreamError::from_http(response.status(), &response.status_text(), &body);
-        return fail(inner, Some(cancel), error);
-    }
-    match response.body() {
-        Some(body) => read_body(inner, cancel, body).await,
-        None => finish_stream(inner, cancel),
-    }
-}
-
-/// Pulls the body chunk by chunk into the pipeline until EOF, the terminal marker, an error or cancel, in slices
-/// paced by a [`Pacer`] (see [`super::pace`]): over the frame's budget, it renders what it has and yields to the
-/// browser before feeding or reading more.
-async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::ReadableStream) {
+        let header = |name: &str| response.headers().get(name).ok().flatten();
+        let headers = ResponseHeaders {
+            content_type: header("content-type"),
+            vercel_data_stream: header("x-vercel-ai-data-stream"),
+            vercel_ui_message_stream: header("x-vercel-ai-ui-message-stream"),
+        };
+        start_pipeline(inner, dialect, headers);
+        if !response.ok() {
+            let body = match response.text() {
+                Ok(text) => match cancel.guard(JsFuture::from(text)).await {
+                    None => return Ok(()),
+                    Some(text) => text.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+                },
+                Err(_) => String::new(),
+            };
+            let error = StreamError::from_http(response.status(), &response.status_text(), &body);
+            fail(inner, Some(cancel), error);
+            return Ok(());
+        }
+        match response.body() {
+            Some(body) => body,
+            None => {
+                finish_stream(inner, cancel);
+                return Ok(());
+            }
+        }
+    };
     let mut reader = match BodyReader::new(body) {
         Ok(reader) => reader,
-        Err(error) => return fail(inner, Some(cancel), error),
+        Err(error) => {
+            fail(inner, Some(cancel), error);
+            return Ok(());
+        }
     };
     let mut pacer = Pacer::default();
-    loop {
-        let bytes = match cancel.guard(reader.next()).await {
-            None => return, // cancelled: `cancel()` already settled the outcome; dropping `reader` cancels it
-            Some(None) => return finish_paced(inner, cancel, &mut pacer).await,
-            Some(Some(Err(error))) => return fail(inner, Some(cancel), error),
-            Some(Some(Ok(bytes))) => bytes,
+    'read: loop {
+        // Cancelled: `cancel()` already settled the outcome; dropping `reader` cancels the body.
+        let Some(read) = cancel.guard(reader.read()).await else { return Ok(()) };
+        let bytes = match reader.chunk(read) {
+            None => break,
+            Some(Err(error)) => {
+                fail(inner, Some(cancel), error);
+                return Ok(());
+            }
+            Some(Ok(bytes)) => bytes,
         };
         // Any split is valid: the decoder carries a code point cut between slices over.
         for slice in bytes.chunks(SLICE) {
             if cancel.is_cancelled() {
-                return; // a host callback (`onEvent`, `onPatch`) called `cancel()`
+                return Ok(()); // a host callback (`onEvent`, `onPatch`) called `cancel()`
             }
             let started = pacer.start(inner.frames.get());
             let (ended, backlog) = {
                 let mut state = inner.state.borrow_mut();
-                let Some(pipeline) = state.pipeline.as_mut() else { return };
+                let Some(pipeline) = state.pipeline.as_mut() else { return Ok(()) };
                 pipeline.feed(slice);
                 (pipeline.is_ended(), pipeline.backlog())
             };
@@ -628,10 +667,10 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
             if ended {
                 // Terminal marker or provider error: stop reading now rather than wait for the socket.
                 pacer.stop(started);
-                return finish_paced(inner, cancel, &mut pacer).await;
+                break 'read;
             }
             if cancel.is_cancelled() {
-                return;
+                return Ok(());
             }
             if backlog >= SLICE {
                 // Input arrives faster than frames: render in slices rather than all at the next frame.
@@ -647,23 +686,21 @@ async fn read_body(inner: &Rc<Inner>, cancel: &CancelSignal, body: web_sys::Read
                 let started = pacer.start(inner.frames.get());
                 render_now(inner);
                 pacer.stop(started);
-                let Some(seen) = cancel.guard(yield_to_browser()).await else { return };
+                let Some(seen) = cancel.guard(yield_to_browser()).await else { return Ok(()) };
                 pacer.yielded(seen);
             }
         }
     }
-}
-
-/// [`finish_stream`] for a paced read: the final render re-reads the whole answer, so it gets a frame of its own when
-/// this one already has the reader's work in it.
-async fn finish_paced(inner: &Inner, cancel: &CancelSignal, pacer: &mut Pacer) {
+    // EOF or the terminal marker. The final render re-reads the whole answer, so it gets a frame of its own when this
+    // one already has the reader's work in it.
     if pacer.worked(inner.frames.get()) {
         render_now(inner);
         if cancel.guard(yield_to_browser()).await.is_none() {
-            return;
+            return Ok(());
         }
     }
     finish_stream(inner, cancel);
+    Ok(())
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.
@@ -767,14 +804,14 @@ fn request_frame(inner: &Rc<Inner>) {
 fn dispatch_events(inner: &Inner) {
     dispatch_patches(inner);
     let Some(callback) = &inner.on_event else { return };
-    let events: Vec<JsValue> = {
+    let events = {
         let mut state = inner.state.borrow_mut();
         let Some(pipeline) = state.pipeline.as_mut() else { return };
-        pipeline.drain_events().map(|event| event_js(&event)).collect()
+        pipeline.take_events()
     };
-    for event in events {
+    for event in &events {
         // A throwing host callback must not break rendering.
-        let _ = callback.call1(&JsValue::NULL, &event);
+        let _ = callback.call1(&JsValue::NULL, &event_js(event));
     }
 }
 
@@ -844,12 +881,17 @@ fn outcome_js(outcome: &Outcome, stats: StreamStats, text: &str) -> JsValue {
         }
         Outcome::Incomplete | Outcome::Aborted => {}
     }
-    set(&object, "bytes", stats.bytes as f64);
-    set(&object, "frames", stats.frames as f64);
-    set(&object, "malformed", stats.malformed as f64);
-    set(&object, "unknown", stats.unknown as f64);
+    put_stats(&object, stats);
     set(&object, "text", text);
     object.into()
+}
+
+/// The live counters `stats` and every outcome carry.
+fn put_stats(object: &Object, stats: StreamStats) {
+    set(object, "bytes", stats.bytes as f64);
+    set(object, "frames", stats.frames as f64);
+    set(object, "malformed", stats.malformed as f64);
+    set(object, "unknown", stats.unknown as f64);
 }
 
 fn event_js(event: &StreamEvent) -> JsValue {
@@ -906,7 +948,13 @@ fn event_js(event: &StreamEvent) -> JsValue {
 }
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+    set_value(object, key, &value.into());
+}
+
+/// [`set`] past the conversion: linked once, not once per value type (and shared with the headless ops).
+#[inline(never)]
+pub(super) fn set_value(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -969,8 +1017,17 @@ fn parse_options(options: &JsValue) -> Result<ParsedOptions, JsError> {
             _ => return Err(JsError::new("option images must be \"block\", \"allow\" or an array of origins")),
         }
     } else if Array::is_array(&images) {
-        let origins: Option<Vec<String>> = Array::from(&images).iter().map(|origin| origin.as_string()).collect();
-        ImagePolicy::Origins(origins.ok_or_else(|| JsError::new("option images: every origin must be a string"))?)
+        // A plain loop: collecting into `Option<Vec<_>>` links a generic adapter stack (~1 KB) for this one use.
+        let mut origins = Vec::new();
+        let images = Array::from(&images);
+        for index in 0..images.length() {
+            let origin = images
+                .get(index)
+                .as_string()
+                .ok_or_else(|| JsError::new("option images: every origin must be a string"))?;
+            origins.push(origin);
+        }
+        ImagePolicy::Origins(origins)
     } else {
         return Err(JsError::new("option images must be \"block\", \"allow\" or an array of origins"));
     };

@@ -3,47 +3,64 @@
 //! A host passes `onPatch(ops)` and gets arrays of objects such as `{ op: "createElement", id: 3, tag: "p" }`;
 //! id 0 is the host's container. The full list is in the TypeScript types (`PatchOp`) and the README.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::JsValue;
 
+use super::api::set_value;
 use crate::patch::PatchOp;
 
 /// Converts ops to the plain objects `onPatch` receives.
 pub fn ops_to_js(ops: &[PatchOp]) -> Array {
-    ops.iter().map(op_to_js).collect()
+    let array = Array::new();
+    for op in ops {
+        array.push(&op_to_js(op));
+    }
+    array
 }
 
 fn op_to_js(op: &PatchOp) -> JsValue {
-    let object = Object::new();
-    let set = |key: &str, value: JsValue| {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
-    let id = |n: u32| JsValue::from(n);
-    let text = |s: &str| JsValue::from_str(s);
-    let (name, fields): (&str, Vec<(&str, JsValue)>) = match op {
-        PatchOp::CreateElement { id: i, tag } => ("createElement", vec![("id", id(*i)), ("tag", text(tag))]),
-        PatchOp::CreateText { id: i, text: t } => ("createText", vec![("id", id(*i)), ("text", text(t))]),
-        PatchOp::CreateRawHtml { id: i, html } => ("createRawHtml", vec![("id", id(*i)), ("html", text(html))]),
-        PatchOp::SetAttribute { id: i, name, value } => {
-            ("setAttribute", vec![("id", id(*i)), ("name", text(name)), ("value", text(value))])
+    use Field::{Id, Text};
+    // Plain data per op (no allocation), turned into JS values in one place, `object`.
+    match op {
+        PatchOp::CreateElement { id, tag } => object("createElement", &[("id", Id(*id)), ("tag", Text(tag))]),
+        PatchOp::CreateText { id, text } => object("createText", &[("id", Id(*id)), ("text", Text(text))]),
+        PatchOp::CreateRawHtml { id, html } => object("createRawHtml", &[("id", Id(*id)), ("html", Text(html))]),
+        PatchOp::SetAttribute { id, name, value } => {
+            object("setAttribute", &[("id", Id(*id)), ("name", Text(name)), ("value", Text(value))])
         }
-        PatchOp::RemoveAttribute { id: i, name } => ("removeAttribute", vec![("id", id(*i)), ("name", text(name))]),
-        PatchOp::AppendText { id: i, text: t } => ("appendText", vec![("id", id(*i)), ("text", text(t))]),
-        PatchOp::ReplaceText { id: i, start, delete, text: t } => {
-            ("replaceText", vec![("id", id(*i)), ("start", id(*start)), ("delete", id(*delete)), ("text", text(t))])
-        }
-        PatchOp::Append { parent, child } => ("append", vec![("parent", id(*parent)), ("child", id(*child))]),
-        PatchOp::Prepend { parent, child } => ("prepend", vec![("parent", id(*parent)), ("child", id(*child))]),
+        PatchOp::RemoveAttribute { id, name } => object("removeAttribute", &[("id", Id(*id)), ("name", Text(name))]),
+        PatchOp::AppendText { id, text } => object("appendText", &[("id", Id(*id)), ("text", Text(text))]),
+        PatchOp::ReplaceText { id, start, delete, text } => object(
+            "replaceText",
+            &[("id", Id(*id)), ("start", Id(*start)), ("delete", Id(*delete)), ("text", Text(text))],
+        ),
+        PatchOp::Append { parent, child } => object("append", &[("parent", Id(*parent)), ("child", Id(*child))]),
+        PatchOp::Prepend { parent, child } => object("prepend", &[("parent", Id(*parent)), ("child", Id(*child))]),
         PatchOp::InsertBefore { parent, child, before } => {
-            ("insertBefore", vec![("parent", id(*parent)), ("child", id(*child)), ("before", id(*before))])
+            object("insertBefore", &[("parent", Id(*parent)), ("child", Id(*child)), ("before", Id(*before))])
         }
-        PatchOp::Replace { old, new } => ("replace", vec![("old", id(*old)), ("new", id(*new))]),
-        PatchOp::Remove { id: i } => ("remove", vec![("id", id(*i))]),
-        PatchOp::Release { id: i } => ("release", vec![("id", id(*i))]),
-    };
-    set("op", text(name));
+        PatchOp::Replace { old, new } => object("replace", &[("old", Id(*old)), ("new", Id(*new))]),
+        PatchOp::Remove { id } => object("remove", &[("id", Id(*id))]),
+        PatchOp::Release { id } => object("release", &[("id", Id(*id))]),
+    }
+}
+
+/// A field of an op object: a number (node ids, offsets) or a string.
+enum Field<'a> {
+    Id(u32),
+    Text(&'a str),
+}
+
+/// `{ op: name, ...fields }`, with `op` first, as hosts see it.
+fn object(name: &str, fields: &[(&str, Field<'_>)]) -> JsValue {
+    let object = Object::new();
+    set_value(&object, "op", &JsValue::from_str(name));
     for (key, value) in fields {
-        set(key, value);
+        let value = match value {
+            Field::Id(n) => JsValue::from(*n),
+            Field::Text(text) => JsValue::from_str(text),
+        };
+        set_value(&object, key, &value);
     }
     object.into()
 }

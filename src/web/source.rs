@@ -59,35 +59,42 @@ impl CancelSignal {
     }
 }
 
-/// Reads a `ReadableStream` of bytes (or of strings, for host-made streams) chunk by chunk.
+/// Reads a `ReadableStream` of bytes (or of strings, for host-made streams) chunk by chunk: [`read`](Self::read)
+/// asks for the next chunk and [`chunk`](Self::chunk) takes what it settled with. The wait between them is the
+/// caller's, under its [`CancelSignal::guard`], so one guard routine serves every wait of a stream.
 pub struct BodyReader {
-    /// `None` once the body ended or failed: nothing left to cancel.
-    reader: Option<ReadableStreamDefaultReader>,
+    reader: ReadableStreamDefaultReader,
+    /// Set once the body ended or failed: nothing left to cancel.
+    done: bool,
 }
 
 impl BodyReader {
     /// Locks `stream`; a stream another reader holds is a usage error, not a panic.
     pub fn new(stream: web_sys::ReadableStream) -> Result<BodyReader, StreamError> {
         match ReadableStreamDefaultReader::new(&stream) {
-            Ok(reader) => Ok(BodyReader { reader: Some(reader) }),
+            Ok(reader) => Ok(BodyReader { reader, done: false }),
             Err(_) => Err(StreamError::new(ErrorKind::Usage, "the stream is already locked to another reader")),
         }
     }
 
-    /// The next chunk, `None` at the end of the body.
-    pub async fn next(&mut self) -> Option<Result<Vec<u8>, StreamError>> {
-        let read = JsFuture::from(self.reader.as_ref()?.read()).await;
+    /// Requests the next chunk.
+    pub fn read(&self) -> JsFuture {
+        JsFuture::from(self.reader.read())
+    }
+
+    /// The chunk a [`read`](Self::read) settled with, `None` at the end of the body.
+    pub fn chunk(&mut self, read: Result<JsValue, JsValue>) -> Option<Result<Vec<u8>, StreamError>> {
         match read {
             Ok(result) => {
                 let result: ReadableStreamReadResult = result.unchecked_into();
                 if result.get_done().unwrap_or_default() {
-                    self.reader = None;
+                    self.done = true;
                     return None;
                 }
                 Some(Ok(chunk_bytes(result.get_value())))
             }
             Err(error) => {
-                self.reader = None;
+                self.done = true;
                 Some(Err(StreamError::new(ErrorKind::Network, js_error_message(&error))))
             }
         }
@@ -97,9 +104,9 @@ impl BodyReader {
 impl Drop for BodyReader {
     /// Dropped before the end (cancel): cancel the stream so its source stops producing.
     fn drop(&mut self) {
-        if let Some(reader) = self.reader.take() {
+        if !self.done {
             IGNORE_REJECTION.with(|ignore| {
-                let _ = reader.cancel().catch(ignore);
+                let _ = self.reader.cancel().catch(ignore);
             });
         }
     }

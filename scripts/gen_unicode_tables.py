@@ -5,10 +5,10 @@
 
 Writes (and formats with rustfmt):
 
-- crates/caseless/src/tables.rs: the full case folding (Unicode `CaseFolding.txt`, statuses C + F) of every non-ASCII
-  code point that does not fold to itself, as runs of one-character foldings and a list of multi-character ones: the
-  same data as casefold.txt below (Python's `str.casefold()`, Node's `toLowerCase()` for later characters). The crate
-  does not use `char::to_lowercase`, so core's lowercase table stays out of the wasm.
+- crates/caseless/src/tables.rs: the code points whose full case folding (Unicode `CaseFolding.txt`, statuses C + F)
+  differs from their full lowercase mapping (`char::to_lowercase`), from Python's `str.casefold()` / `str.lower()`.
+  Everything else folds to its lowercase, which the crate takes from core: comrak's block parser links core's
+  lowercase table anyway (`str::to_lowercase` for callout types), so a table of every folding would be paid twice.
 - crates/finl_unicode/src/tables.rs: sorted range tables of the general categories P, S, L, M, N and Pc, from
   Node's ICU (`/\\p{gc=P}/u` and so on), which is newer than Python's `unicodedata` (14.0 in Python 3.11).
 - crates/caseless/tests/casefold.txt: the expected full case folding of every scalar value, compressed into runs,
@@ -20,7 +20,6 @@ The Unicode versions used are written into each generated file. Needs python3 an
 The data derive from the Unicode Character Database: see crates/caseless/README.md for the licence.
 """
 
-import bisect
 import json
 import pathlib
 import subprocess
@@ -103,74 +102,64 @@ def expected_folds(node):
     return expected, later
 
 
-def fold_runs(expected):
-    """The non-ASCII one-character foldings as runs `(first, count, step, delta)`: `first + k * step` folds to itself
-    + delta for k < count (step 1 or 2; what a step-2 run skips folds to itself or is in another run), and the
-    multi-character foldings as `(cp, folded)`."""
-    singles = [(cp, ord(f) - cp) for cp, f in expected if cp >= 0x80 and len(f) == 1]
-    multi = [(cp, f) for cp, f in expected if cp >= 0x80 and len(f) > 1]
-    runs = []
-    i = 0
-    while i < len(singles):
-        cp, delta = singles[i]
-        j, step = i, 1
-        if i + 1 < len(singles) and singles[i + 1][1] == delta and singles[i + 1][0] - cp in (1, 2):
-            step = singles[i + 1][0] - cp
-            while j + 1 < len(singles) and singles[j + 1][1] == delta and singles[j + 1][0] - singles[j][0] == step:
-                j += 1
-        runs.append((cp, j - i + 1, step, delta))
-        i = j + 1
-    return runs, multi
-
-
-def simulate(runs, multi, cp):
-    """What `crates/caseless`'s lookup answers for `cp` (>= 0x80): the folded string."""
-    firsts = [r[0] for r in runs]
-    k = bisect.bisect_right(firsts, cp) - 1
-    if k >= 0:
-        first, count, step, delta = runs[k]
-        if (cp - first) % step == 0 and (cp - first) // step < count:
-            return chr(cp + delta)
-    found = dict(multi).get(cp)
-    return found if found is not None else chr(cp)
-
-
-def write_caseless(node):
-    expected, _ = expected_folds(node)
-    runs, multi = fold_runs(expected)
-    want = dict(expected)
+def fold_exceptions():
+    """Code points whose casefold differs from their lowercase, split into delta runs and single strings."""
+    exceptions = []
     for cp in scalars():
-        if cp >= 0x80:
-            assert simulate(runs, multi, cp) == want.get(cp, chr(cp)), hex(cp)
+        c = chr(cp)
+        if c.casefold() != c.lower():
+            exceptions.append((cp, c.casefold()))
+    runs, singles = [], []
+    i = 0
+    while i < len(exceptions):
+        cp, fold = exceptions[i]
+        j = i
+        if len(fold) == 1:
+            delta = ord(fold) - cp
+            while (
+                j + 1 < len(exceptions)
+                and exceptions[j + 1][0] == exceptions[j][0] + 1
+                and len(exceptions[j + 1][1]) == 1
+                and ord(exceptions[j + 1][1]) - exceptions[j + 1][0] == delta
+            ):
+                j += 1
+        if j - i + 1 >= 4:
+            runs.append((cp, exceptions[j][0], ord(fold) - cp))
+        else:
+            for k in range(i, j + 1):
+                singles.append(exceptions[k])
+        i = j + 1
+    return exceptions, runs, singles
+
+
+def write_caseless():
+    exceptions, runs, singles = fold_exceptions()
     folded = ""
     entries = []
-    for cp, fold in multi:
+    for cp, fold in singles:
         start = len(folded.encode())
         folded += fold
         entries.append((cp, start, len(folded.encode())))
     assert len(folded.encode()) < 1 << 16
-    assert all(c < MAX_LEN and -(1 << 20) <= d < 1 << 20 for _, c, _, d in runs)
-    sources = (f"Python {sys.version.split()[0]} str.casefold() (Unicode {unicodedata.unidata_version}), Node "
-               f"{node['node']} toLowerCase() for characters assigned later (Unicode {node['unicode']})")
-    lines = [header(sources)]
-    lines.append("/// The Unicode version of the foldings below (Node's `process.versions.unicode`; Python's casefold data is\n")
-    lines.append(f"/// Unicode {unicodedata.unidata_version}, and every folding added since is a simple one equal to the lowercase mapping).\n")
-    major, minor = (int(x) for x in node["unicode"].split(".")[:2])
-    lines.append(f"pub const UNICODE_VERSION: (u64, u64, u64) = ({major}, {minor}, 0);\n\n")
-    lines.append("/// The one-character foldings of non-ASCII code points, sorted: `(first << 11 | (count - 1), delta << 1 | (step - 1))`,\n")
-    lines.append("/// `first + k * step` folds to itself + `delta` for `k < count`.\n")
-    lines.append("pub(crate) static RUNS: &[(u32, i32)] = &[\n")
-    lines += [f"    (0x{a:X} << 11 | {c - 1}, {d} << 1 | {st - 1}),\n" for a, c, st, d in runs]
+    lines = [header(f"Python {sys.version.split()[0]} str.casefold() and str.lower(), Unicode {unicodedata.unidata_version}")]
+    lines.append(f"/// The Unicode version of the exceptions below (Python's `unicodedata.unidata_version`).\n")
+    major, minor, patch = (int(x) for x in unicodedata.unidata_version.split("."))
+    lines.append(f"pub const UNICODE_VERSION: (u64, u64, u64) = ({major}, {minor}, {patch});\n\n")
+    lines.append(f"/// The smallest code point whose case folding differs from its lowercase mapping.\n")
+    lines.append(f"pub(crate) const FIRST: u32 = 0x{exceptions[0][0]:X};\n\n")
+    lines.append("/// `(first, last, delta)`: every code point in `first..=last` folds to the one code point `c + delta`.\n")
+    lines.append("pub(crate) static RUNS: &[(u32, u32, i32)] = &[\n")
+    lines += [f"    (0x{a:X}, 0x{b:X}, {d}),\n" for a, b, d in runs]
     lines.append("];\n\n")
-    lines.append("/// `(c, start, end)`, sorted by `c`: `c` folds to the several characters `FOLDED[start..end]`.\n")
-    lines.append("pub(crate) static MULTI: &[(u32, u16, u16)] = &[\n")
+    lines.append("/// `(c, start, end)`, sorted by `c`: `c` folds to `FOLDED[start..end]`.\n")
+    lines.append("pub(crate) static SINGLES: &[(u32, u16, u16)] = &[\n")
     lines += [f"    (0x{cp:X}, {s}, {e}),\n" for cp, s, e in entries]
     lines.append("];\n\n")
-    lines.append("/// The folded strings of `MULTI`, concatenated.\n")
+    lines.append("/// The folded strings of `SINGLES`, concatenated.\n")
     lines.append(f"pub(crate) static FOLDED: &str = {rust_str(folded)};\n")
     path = CASELESS / "src" / "tables.rs"
     path.write_text("".join(lines))
-    print(f"{path.relative_to(ROOT)}: {len(runs)} runs, {len(entries)} multi-character foldings, "
+    print(f"{path.relative_to(ROOT)}: {len(exceptions)} exceptions, {len(runs)} runs, {len(entries)} singles, "
           f"{len(folded.encode())} bytes of folded text")
     return path
 
@@ -243,7 +232,7 @@ def write_fold_expectations(node):
 
 def main():
     node = node_data()
-    written = [write_caseless(node), write_finl(node)]
+    written = [write_caseless(), write_finl(node)]
     write_fold_expectations(node)
     subprocess.run(["rustfmt", "--edition", "2021", "--config-path", str(ROOT / "rustfmt.toml"), *map(str, written)],
                    check=True)

@@ -2,11 +2,11 @@
 //! the one thing comrak 0.59 uses the `caseless` crate for: normalising link labels (`[ẞ]` matches `[SS]`).
 //!
 //! A local stand-in for crates.io's `caseless`, wired in with `[patch.crates-io]` to keep its 25 KB folding table
-//! out of the wasm. `src/tables.rs` holds the folding of every non-ASCII code point that does not fold to itself: runs
-//! of one-character foldings with a common delta (A–Z style and alternating upper/lower pairs) and a list of the ~100
-//! multi-character ones (ß → ss, ŉ → ʼn, ligatures, Greek iota subscripts, …), about 2.5 KB. It does not call
-//! `char::to_lowercase`, so core's 11.7 KB lowercase table is not linked. `scripts/gen_unicode_tables.py` generates the
-//! table; `tests/unicode_patches.rs` in the repository checks every scalar value against the expected folding.
+//! out of the wasm. A character folds to its full lowercase mapping (`char::to_lowercase`, whose table core links
+//! anyway for comrak's `str::to_lowercase`) except for the ~300 code points where case folding differs from
+//! lowercasing (ß → ss, ẞ → ss, ſ → s, ς → σ, Cherokee, ligatures, Greek iota subscripts, …), which
+//! `src/tables.rs` lists. `scripts/gen_unicode_tables.py` generates that table; `tests/unicode_patches.rs` in
+//! the repository checks every scalar value against the expected folding.
 
 mod tables;
 
@@ -23,9 +23,10 @@ pub fn default_case_fold_str(s: &str) -> String {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
-            match fold(c) {
-                Fold::Char(f) => out.push(f),
-                Fold::Str(f) => out.push_str(f),
+            match exception(c) {
+                Some(Fold::Char(f)) => out.push(f),
+                Some(Fold::Str(f)) => out.push_str(f),
+                None => out.extend(c.to_lowercase()),
             }
         }
     }
@@ -37,25 +38,16 @@ enum Fold {
     Str(&'static str),
 }
 
-/// The full case folding of the non-ASCII `c`.
-fn fold(c: char) -> Fold {
+/// The folding of `c` where it differs from `c.to_lowercase()`.
+fn exception(c: char) -> Option<Fold> {
     let cp = c as u32;
-    // The last run that starts at or before `cp`.
-    let i = tables::RUNS.partition_point(|&(key, _)| key >> 11 <= cp);
-    if let Some(&(key, packed)) = i.checked_sub(1).and_then(|i| tables::RUNS.get(i)) {
-        let (first, count, step) = (key >> 11, (key & 0x7FF) + 1, (packed & 1) as u32 + 1);
-        let offset = cp - first;
-        if offset % step == 0 && offset / step < count {
-            if let Some(f) = char::from_u32(cp.wrapping_add_signed(packed >> 1)) {
-                return Fold::Char(f);
-            }
-        }
+    if cp < tables::FIRST {
+        return None;
     }
-    match tables::MULTI.binary_search_by_key(&cp, |&(k, _, _)| k) {
-        Ok(i) => {
-            let (_, start, end) = tables::MULTI[i];
-            Fold::Str(&tables::FOLDED[usize::from(start)..usize::from(end)])
-        }
-        Err(_) => Fold::Char(c),
+    if let Ok(i) = tables::SINGLES.binary_search_by_key(&cp, |&(k, _, _)| k) {
+        let (_, start, end) = tables::SINGLES[i];
+        return Some(Fold::Str(&tables::FOLDED[usize::from(start)..usize::from(end)]));
     }
+    let &(_, _, delta) = tables::RUNS.iter().find(|&&(first, last, _)| (first..=last).contains(&cp))?;
+    char::from_u32(cp.wrapping_add_signed(delta)).map(Fold::Char)
 }

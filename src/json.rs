@@ -259,7 +259,7 @@ impl<'a> Json<'a> {
             Json::Obj(members) => {
                 // Sorted by key, the last of equal keys kept: the order and contents of serde_json's `BTreeMap`.
                 let mut order: Vec<(&str, usize)> = members.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
-                order.sort_unstable();
+                heapsort(&mut order);
                 out.push('{');
                 let mut first = true;
                 for (n, &(key, i)) in order.iter().enumerate() {
@@ -279,6 +279,38 @@ impl<'a> Json<'a> {
                 out.push('}');
             }
         }
+    }
+}
+
+/// Sorts `(key, position)` pairs, which are all distinct. Hand-written because `sort_unstable` would instantiate the
+/// standard library's sort machinery (several KB of wasm) for this one element type; a heapsort is one small
+/// function and still O(n log n) for a hostile object with many keys.
+fn heapsort(items: &mut [(&str, usize)]) {
+    /// Moves `items[node]` down the max-heap `items[..end]` until neither child is larger.
+    fn sift_down(items: &mut [(&str, usize)], mut node: usize, end: usize) {
+        loop {
+            let mut child = 2 * node + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && items[child] < items[child + 1] {
+                child += 1;
+            }
+            if items[node] >= items[child] {
+                return;
+            }
+            items.swap(node, child);
+            node = child;
+        }
+    }
+    let len = items.len();
+    for node in (0..len / 2).rev() {
+        sift_down(items, node, len);
+    }
+    // The heap's maximum goes to the end of the unsorted part, which then shrinks by one.
+    for end in (1..len).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
     }
 }
 

@@ -256,8 +256,9 @@ fn looks_like_data_stream_part(line: &str) -> bool {
     if !payload.starts_with(['"', '{', '[']) {
         return false;
     }
-    match Json::parse_prefix(payload) {
-        Ok((_, rest)) => rest.trim_start_matches([' ', '\t', '\n', '\r']).is_empty(),
+    // A complete part parses whole (JSON whitespace after it allowed); a cut one fails only at the end of the text.
+    match Json::parse(payload) {
+        Ok(_) => true,
         Err(e) => e.is_eof(),
     }
 }

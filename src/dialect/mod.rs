@@ -179,12 +179,9 @@ impl DialectKind {
         if hints.vercel_ui_message_stream.is_some_and(|v| !v.trim().is_empty()) {
             return DialectKind::Vercel;
         }
-        let mime = hints
-            .content_type
-            .and_then(|ct| ct.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        if matches!(mime.as_str(), "application/x-ndjson" | "application/ndjson" | "application/jsonl") {
+        let mime = hints.content_type.and_then(|ct| ct.split(';').next()).map(str::trim).unwrap_or_default();
+        let is_mime = |name: &str| mime.eq_ignore_ascii_case(name);
+        if is_mime("application/x-ndjson") || is_mime("application/ndjson") || is_mime("application/jsonl") {
             return DialectKind::Ollama;
         }
         let window = match first_bytes.char_indices().nth(DETECT_WINDOW) {
@@ -214,9 +211,15 @@ impl DialectKind {
             if has(r#""candidates""#) {
                 return DialectKind::Gemini;
             }
-            const VERCEL_PARTS: [&str; 6] =
-                ["start", "start-step", "text-start", "text-delta", "reasoning-start", "message-metadata"];
-            if VERCEL_PARTS.iter().any(|p| has(&format!(r#"data:{{"type":"{p}""#))) {
+            const VERCEL_PARTS: [&str; 6] = [
+                r#"data:{"type":"start""#,
+                r#"data:{"type":"start-step""#,
+                r#"data:{"type":"text-start""#,
+                r#"data:{"type":"text-delta""#,
+                r#"data:{"type":"reasoning-start""#,
+                r#"data:{"type":"message-metadata""#,
+            ];
+            if VERCEL_PARTS.iter().any(|part| has(part)) {
                 return DialectKind::Vercel;
             }
             // llama.cpp's own chunks carry a boolean `stop`; its OpenAI-compatible ones carry `choices` instead.
@@ -229,7 +232,7 @@ impl DialectKind {
         } else if window.lines().any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":")) {
             return DialectKind::Ollama;
         }
-        if mime == "text/event-stream" || (looks_sse && mime.is_empty()) {
+        if is_mime("text/event-stream") || (looks_sse && mime.is_empty()) {
             DialectKind::OpenAiChat
         } else {
             DialectKind::Plain

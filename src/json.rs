@@ -398,7 +398,9 @@ impl Decimal {
 /// Writes a validated JSON number as serde_json writes the value it reads from it.
 fn write_number(text: &str, out: &mut String) {
     // An integer that fits a `u64` or an `i64` (not `-0`, a float to serde_json) is written as it came.
-    if digits_u64(text).is_some() || Json::Num(text).as_i64().is_some() {
+    let negative = text.starts_with('-');
+    let magnitude = digits_u64(text.strip_prefix('-').unwrap_or(text));
+    if magnitude.is_some_and(|m| !negative || (1..=1 << 63).contains(&m)) {
         out.push_str(text);
         return;
     }

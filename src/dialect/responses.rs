@@ -200,7 +200,9 @@ fn on_item_added(index: u32, item: &mut Json<'_>, out: &mut Vec<StreamEvent>) ->
         "function_call" | "custom_tool_call" => (take_str(item, "call_id"), take_str(item, "name")),
         // Server-run tools are named by their item type.
         "web_search_call" | "file_search_call" | "code_interpreter_call" | "image_generation_call" => {
-            let name = kind.trim_end_matches("_call").to_owned();
+            // Every kind of this arm ends with `_call`; `strip_suffix` spares the wasm the reverse substring search that
+            // `trim_end_matches` with a `&str` pattern instantiates.
+            let name = kind.strip_suffix("_call").unwrap_or(&kind).to_owned();
             (take_str(item, "id"), Some(name))
         }
         "mcp_call" => (take_str(item, "id"), take_str(item, "name")),

@@ -258,7 +258,10 @@ impl<'a> Json<'a> {
             }
             Json::Obj(members) => {
                 // Sorted by key, the last of equal keys kept: the order and contents of serde_json's `BTreeMap`.
-                let mut order: Vec<(&str, usize)> = members.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
+                let mut order: Vec<(&str, usize)> = Vec::with_capacity(members.len());
+                for (i, (key, _)) in members.iter().enumerate() {
+                    order.push((key, i));
+                }
                 heapsort(&mut order);
                 out.push('{');
                 let mut first = true;

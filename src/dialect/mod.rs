@@ -200,7 +200,10 @@ impl DialectKind {
             .any(|l| l.starts_with("data:") || l.starts_with("event:") || l.starts_with("id:") || l.starts_with(':'));
         if looks_sse {
             // Compacting once per stream makes the markers independent of each server's JSON spacing.
-            let compact: String = window.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let mut compact = String::with_capacity(window.len());
+            for c in window.chars().filter(|c| !c.is_ascii_whitespace()) {
+                compact.push(c);
+            }
             let has = |marker: &str| compact.contains(marker);
             if has(r#""type":"message_start""#) || has("event:message_start") {
                 return DialectKind::Anthropic;
@@ -256,7 +259,7 @@ pub struct Hints<'a> {
 /// object or array that is valid as far as it goes (the detection window may cut a long first part).
 fn looks_like_data_stream_part(line: &str) -> bool {
     let Some((_, payload)) = vercel_legacy::split_part(line) else { return false };
-    if !payload.starts_with(['"', '{', '[']) {
+    if !matches!(payload.as_bytes().first(), Some(b'"' | b'{' | b'[')) {
         return false;
     }
     // A complete part parses whole (JSON whitespace after it allowed); a cut one fails only at the end of the text.

@@ -485,8 +485,14 @@ impl<'a> Parser<'a> {
     #[cold]
     fn error(&self, code: Code) -> Error {
         let before = self.src.as_bytes().get(..self.pos).unwrap_or_default();
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let (mut line, mut line_start) = (1, 0);
+        for (i, &b) in before.iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = i + 1;
+            }
+        }
+        let column = before.len() - line_start + 1;
         Error { code, line, column }
     }
 

@@ -392,4 +392,37 @@ impl ToolIds {
     pub(crate) fn was_streamed(&self, id: &str) -> bool {
         self.0.iter().any(|(known, streamed)| known == id && *streamed)
     }
+
+    /// A part that starts a call (`toolCallId`, `toolName`) whose arguments follow as deltas.
+    pub(crate) fn on_start(&mut self, part: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        let index = self.index(&id, true);
+        let name = take_str(part, "toolName");
+        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments: String::new() });
+    }
+
+    /// A part with a delta of a call's arguments text at `delta_key`.
+    pub(crate) fn on_delta(&mut self, part: &mut Json<'_>, delta_key: &str, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        let index = self.index(&id, true);
+        if let Some(delta) = take_str(part, delta_key).filter(|d| !d.is_empty()) {
+            out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
+        }
+    }
+
+    /// A part with a whole call, its arguments a JSON value at `arguments_key`; skipped if the call was streamed
+    /// (its arguments arrived as deltas already).
+    pub(crate) fn on_whole(&mut self, part: &mut Json<'_>, arguments_key: &str, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        if self.was_streamed(&id) {
+            return;
+        }
+        let index = self.index(&id, false);
+        let arguments = match part.get(arguments_key) {
+            Some(arguments) if !arguments.is_null() => arguments.to_json(),
+            _ => String::new(),
+        };
+        let name = take_str(part, "toolName");
+        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments });
+    }
 }

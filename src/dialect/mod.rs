@@ -297,6 +297,16 @@ pub(crate) fn parse_json(payload: &str) -> Result<Json<'_>, String> {
     Json::parse(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
 }
 
+/// Parses a payload that must be a JSON object; otherwise the [`StreamEvent::Malformed`] describing it, `what`
+/// naming the frame in the description (`"a chunk"`).
+pub(crate) fn parse_object<'a>(payload: &'a str, what: &str) -> Result<Json<'a>, StreamEvent> {
+    match parse_json(payload) {
+        Ok(value @ Json::Obj(_)) => Ok(value),
+        Ok(_) => Err(StreamEvent::Malformed(format!("{what} is not an object: {}", quote(payload)))),
+        Err(why) => Err(StreamEvent::Malformed(why)),
+    }
+}
+
 /// A short, char-boundary-safe excerpt of `text` for diagnostics.
 pub(crate) fn quote(text: &str) -> String {
     let text = text.trim();

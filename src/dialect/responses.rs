@@ -33,7 +33,7 @@
 
 use crate::json::Json;
 
-use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -95,13 +95,9 @@ impl Dialect for Responses {
             let reason = self.completed.take().flatten();
             return out.push(StreamEvent::Finish { reason });
         }
-        let mut data = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => {
-                let why = format!("an event is not an object: {}", quote(&event.data));
-                return out.push(StreamEvent::Malformed(why));
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut data = match parse_object(&event.data, "an event") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
         let output_index = data.get("output_index").and_then(Json::as_u64).unwrap_or(0);

@@ -21,7 +21,7 @@
 use crate::dialect::ToolIds;
 use crate::json::Json;
 
-use super::{parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -73,12 +73,9 @@ impl Dialect for Vercel {
             self.ended = true;
             return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
-        let mut part = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!("a part is not an object: {}", quote(&event.data))))
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut part = match parse_object(&event.data, "a part") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         let kind = take_str(&mut part, "type").unwrap_or_default();
         match kind.as_str() {

@@ -296,10 +296,10 @@ fn heapsort(items: &mut [(&str, usize)]) {
             if child >= end {
                 return;
             }
-            if child + 1 < end && items[child] < items[child + 1] {
+            if child + 1 < end && items[child].cmp(&items[child + 1]).is_lt() {
                 child += 1;
             }
-            if items[node] >= items[child] {
+            if items[node].cmp(&items[child]).is_ge() {
                 return;
             }
             items.swap(node, child);

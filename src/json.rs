@@ -258,8 +258,11 @@ impl<'a> Json<'a> {
             }
             Json::Obj(members) => {
                 // Sorted by key, the last of equal keys kept: the order and contents of serde_json's `BTreeMap`.
-                let mut order: Vec<(&str, usize)> = members.iter().enumerate().map(|(i, (k, _))| (&**k, i)).collect();
-                order.sort_unstable();
+                let mut order: Vec<(&str, usize)> = Vec::with_capacity(members.len());
+                for (i, (key, _)) in members.iter().enumerate() {
+                    order.push((key, i));
+                }
+                heapsort(&mut order);
                 out.push('{');
                 let mut first = true;
                 for (n, &(key, i)) in order.iter().enumerate() {
@@ -279,6 +282,38 @@ impl<'a> Json<'a> {
                 out.push('}');
             }
         }
+    }
+}
+
+/// Sorts `(key, position)` pairs, which are all distinct. Hand-written because `sort_unstable` would instantiate the
+/// standard library's sort machinery (several KB of wasm) for this one element type; a heapsort is one small
+/// function and still O(n log n) for a hostile object with many keys.
+fn heapsort(items: &mut [(&str, usize)]) {
+    /// Moves `items[node]` down the max-heap `items[..end]` until neither child is larger.
+    fn sift_down(items: &mut [(&str, usize)], mut node: usize, end: usize) {
+        loop {
+            let mut child = 2 * node + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && items[child].cmp(&items[child + 1]).is_lt() {
+                child += 1;
+            }
+            if items[node].cmp(&items[child]).is_ge() {
+                return;
+            }
+            items.swap(node, child);
+            node = child;
+        }
+    }
+    let len = items.len();
+    for node in (0..len / 2).rev() {
+        sift_down(items, node, len);
+    }
+    // The heap's maximum goes to the end of the unsorted part, which then shrinks by one.
+    for end in (1..len).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
     }
 }
 
@@ -328,25 +363,18 @@ fn write_string(s: &str, out: &mut String) {
 
 /// A number's decimal digits and scale: `0.DIGITS × 10^point`, `digits` without leading or trailing zeros (empty
 /// for zero).
-struct Decimal<'t> {
+struct Decimal {
     negative: bool,
-    int: &'t str,
-    frac: &'t str,
-    /// How many leading zeros of `int` + `frac` to skip, and how many significant digits follow.
-    skip: usize,
-    len: usize,
+    digits: String,
     point: i64,
 }
 
-impl<'t> Decimal<'t> {
+impl Decimal {
     /// Splits a validated JSON number.
-    fn of(text: &'t str) -> Decimal<'t> {
+    fn of(text: &str) -> Decimal {
         let negative = text.starts_with('-');
         let unsigned = text.strip_prefix('-').unwrap_or(text);
-        let (mantissa, exp) = match unsigned.find(['e', 'E']) {
-            Some(at) => (unsigned.get(..at).unwrap_or_default(), unsigned.get(at + 1..).unwrap_or_default()),
-            None => (unsigned, ""),
-        };
+        let (mantissa, exp) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, ""));
         let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let exp_negative = exp.starts_with('-');
         let exp = exp.trim_start_matches(['+', '-']).bytes().fold(0i64, |n, b| {
@@ -354,85 +382,85 @@ impl<'t> Decimal<'t> {
             (n * 10 + i64::from(b.wrapping_sub(b'0'))).min(1 << 40)
         });
         let exp = if exp_negative { -exp } else { exp };
-        let digits = || int.bytes().chain(frac.bytes());
-        let skip = digits().take_while(|&b| b == b'0').count();
-        let total = int.len() + frac.len();
-        let trailing = if skip == total { 0 } else { digits().rev().take_while(|&b| b == b'0').count() };
-        let len = total - skip - trailing;
-        let point = int.len() as i64 - skip as i64 + exp;
-        Decimal { negative, int, frac, skip, len, point }
-    }
-
-    /// The significant digit `i` (`0 <= i < len`).
-    fn digit(&self, i: usize) -> u8 {
-        let i = self.skip + i;
-        let b =
-            if i < self.int.len() { self.int.as_bytes().get(i) } else { self.frac.as_bytes().get(i - self.int.len()) };
-        b.copied().unwrap_or(b'0')
+        let mut all = String::from(int);
+        all.push_str(frac);
+        let significant = all.trim_start_matches('0');
+        let leading_zeros = all.len() - significant.len();
+        let point = int.len() as i64 - leading_zeros as i64 + exp;
+        Decimal { negative, digits: significant.trim_end_matches('0').to_owned(), point }
     }
 
     /// Whether the value is too large for an `f64`.
     fn overflows(&self) -> bool {
         // f64::MAX is 1.7976931348623157e308; from halfway to the next power of two on, a number rounds to infinity.
         const HALFWAY: &[u8] = b"1797693134862315807937";
-        if self.len == 0 || self.point < 309 {
-            return false;
-        }
-        if self.point > 309 {
-            return true;
-        }
-        (0..self.len).map(|i| self.digit(i)).cmp(HALFWAY.iter().copied()) != std::cmp::Ordering::Less
+        !self.digits.is_empty() && (self.point > 309 || self.point == 309 && self.digits.as_bytes() >= HALFWAY)
     }
 }
 
 /// Writes a validated JSON number as serde_json writes the value it reads from it.
 fn write_number(text: &str, out: &mut String) {
     // An integer that fits a `u64` or an `i64` (not `-0`, a float to serde_json) is written as it came.
-    if digits_u64(text).is_some() || Json::Num(text).as_i64().is_some() {
+    let negative = text.starts_with('-');
+    let magnitude = digits_u64(text.strip_prefix('-').unwrap_or(text));
+    if magnitude.is_some_and(|m| !negative || (1..=1 << 63).contains(&m)) {
         out.push_str(text);
         return;
     }
-    let d = Decimal::of(text);
-    if d.negative {
+    let Decimal { negative, digits, point } = Decimal::of(text);
+    if negative {
         out.push('-');
     }
     // Below half the smallest subnormal the value is zero.
-    if d.len == 0 || d.point < -323 {
+    if digits.is_empty() || point < -323 {
         out.push_str("0.0");
         return;
     }
-    let digits = (0..d.len).map(|i| char::from(d.digit(i)));
-    let exponent = d.point - 1;
+    let exponent = point - 1;
     if (-5..=15).contains(&exponent) {
-        if d.point <= 0 {
+        if point <= 0 {
             out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', d.point.unsigned_abs() as usize));
-            out.extend(digits);
+            push_zeros(out, point.unsigned_abs());
+            out.push_str(&digits);
         } else {
-            let point = d.point as usize;
-            for (i, c) in digits.enumerate() {
-                if i == point {
+            match digits.split_at_checked(point as usize) {
+                Some((int, frac)) if !frac.is_empty() => {
+                    out.push_str(int);
                     out.push('.');
+                    out.push_str(frac);
                 }
-                out.push(c);
-            }
-            if d.len <= point {
-                out.extend(std::iter::repeat_n('0', point - d.len));
-                out.push_str(".0");
+                _ => {
+                    out.push_str(&digits);
+                    push_zeros(out, point.unsigned_abs() - digits.len() as u64);
+                    out.push_str(".0");
+                }
             }
         }
     } else {
-        for (i, c) in digits.enumerate() {
-            if i == 1 {
-                out.push('.');
-            }
-            out.push(c);
+        // The digits are ASCII, so splitting after the first byte splits after the first digit.
+        let (first, rest) = digits.split_at_checked(1).unwrap_or_default();
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
         }
-        out.push('e');
-        if exponent > 0 {
-            out.push('+');
+        out.push_str(if exponent > 0 { "e+" } else { "e-" });
+        // Written by hand rather than with `to_string`, which would bring in the formatting machinery.
+        let magnitude = exponent.unsigned_abs();
+        let mut divisor = 1;
+        while divisor * 10 <= magnitude {
+            divisor *= 10;
         }
-        out.push_str(&exponent.to_string());
+        while divisor > 0 {
+            out.push(char::from(b'0' + (magnitude / divisor % 10) as u8));
+            divisor /= 10;
+        }
+    }
+}
+
+fn push_zeros(out: &mut String, count: u64) {
+    for _ in 0..count {
+        out.push('0');
     }
 }
 
@@ -457,8 +485,14 @@ impl<'a> Parser<'a> {
     #[cold]
     fn error(&self, code: Code) -> Error {
         let before = self.src.as_bytes().get(..self.pos).unwrap_or_default();
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let (mut line, mut line_start) = (1, 0);
+        for (i, &b) in before.iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = i + 1;
+            }
+        }
+        let column = before.len() - line_start + 1;
         Error { code, line, column }
     }
 

@@ -23,7 +23,7 @@
 
 use crate::json::Json;
 
-use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -50,13 +50,9 @@ impl Dialect for Anthropic {
         if event.event == "error" {
             return self.fail(error_event(&event.data), out);
         }
-        let mut data = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => {
-                let why = format!("an event is not an object: {}", quote(&event.data));
-                return out.push(StreamEvent::Malformed(why));
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut data = match parse_object(&event.data, "an event") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
         match kind.as_str() {

@@ -18,7 +18,7 @@
 
 use crate::json::Json;
 
-use super::{get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -43,13 +43,10 @@ impl Dialect for Gemini {
         if event.event != "message" {
             return out.push(StreamEvent::Unknown(event.event.clone()));
         }
-        let mut chunk = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            // A proxy may relay the non-SSE form, an array of responses; it is not this dialect's wire format.
-            Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(&event.data))))
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        // A proxy may relay the non-SSE form, an array of responses; it is not this dialect's wire format.
+        let mut chunk = match parse_object(&event.data, "a chunk") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         match chunk.get_mut("error").map(Json::take) {
             None | Some(Json::Null) => {}

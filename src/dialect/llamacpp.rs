@@ -32,7 +32,7 @@
 
 use crate::json::Json;
 
-use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str};
+use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, quote, take_str};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -89,10 +89,9 @@ impl LlamaCpp {
             self.ended = true;
             return out.push(StreamEvent::Finish { reason: None });
         }
-        let mut chunk = match parse_json(data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(data)))),
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut chunk = match parse_object(data, "a chunk") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         match chunk.get_mut("error").map(Json::take) {
             None | Some(Json::Null) => {}

@@ -179,12 +179,9 @@ impl DialectKind {
         if hints.vercel_ui_message_stream.is_some_and(|v| !v.trim().is_empty()) {
             return DialectKind::Vercel;
         }
-        let mime = hints
-            .content_type
-            .and_then(|ct| ct.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        if matches!(mime.as_str(), "application/x-ndjson" | "application/ndjson" | "application/jsonl") {
+        let mime = hints.content_type.and_then(|ct| ct.split(';').next()).map(str::trim).unwrap_or_default();
+        let is_mime = |name: &str| mime.eq_ignore_ascii_case(name);
+        if is_mime("application/x-ndjson") || is_mime("application/ndjson") || is_mime("application/jsonl") {
             return DialectKind::Ollama;
         }
         let window = match first_bytes.char_indices().nth(DETECT_WINDOW) {
@@ -203,7 +200,10 @@ impl DialectKind {
             .any(|l| l.starts_with("data:") || l.starts_with("event:") || l.starts_with("id:") || l.starts_with(':'));
         if looks_sse {
             // Compacting once per stream makes the markers independent of each server's JSON spacing.
-            let compact: String = window.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let mut compact = String::with_capacity(window.len());
+            for c in window.chars().filter(|c| !c.is_ascii_whitespace()) {
+                compact.push(c);
+            }
             let has = |marker: &str| compact.contains(marker);
             if has(r#""type":"message_start""#) || has("event:message_start") {
                 return DialectKind::Anthropic;
@@ -214,9 +214,15 @@ impl DialectKind {
             if has(r#""candidates""#) {
                 return DialectKind::Gemini;
             }
-            const VERCEL_PARTS: [&str; 6] =
-                ["start", "start-step", "text-start", "text-delta", "reasoning-start", "message-metadata"];
-            if VERCEL_PARTS.iter().any(|p| has(&format!(r#"data:{{"type":"{p}""#))) {
+            const VERCEL_PARTS: [&str; 6] = [
+                r#"data:{"type":"start""#,
+                r#"data:{"type":"start-step""#,
+                r#"data:{"type":"text-start""#,
+                r#"data:{"type":"text-delta""#,
+                r#"data:{"type":"reasoning-start""#,
+                r#"data:{"type":"message-metadata""#,
+            ];
+            if VERCEL_PARTS.iter().any(|part| has(part)) {
                 return DialectKind::Vercel;
             }
             // llama.cpp's own chunks carry a boolean `stop`; its OpenAI-compatible ones carry `choices` instead.
@@ -229,7 +235,7 @@ impl DialectKind {
         } else if window.lines().any(|l| l.trim_start().starts_with('{') && l.contains("\"done\":")) {
             return DialectKind::Ollama;
         }
-        if mime == "text/event-stream" || (looks_sse && mime.is_empty()) {
+        if is_mime("text/event-stream") || (looks_sse && mime.is_empty()) {
             DialectKind::OpenAiChat
         } else {
             DialectKind::Plain
@@ -253,11 +259,12 @@ pub struct Hints<'a> {
 /// object or array that is valid as far as it goes (the detection window may cut a long first part).
 fn looks_like_data_stream_part(line: &str) -> bool {
     let Some((_, payload)) = vercel_legacy::split_part(line) else { return false };
-    if !payload.starts_with(['"', '{', '[']) {
+    if !matches!(payload.as_bytes().first(), Some(b'"' | b'{' | b'[')) {
         return false;
     }
-    match Json::parse_prefix(payload) {
-        Ok((_, rest)) => rest.trim_start_matches([' ', '\t', '\n', '\r']).is_empty(),
+    // A complete part parses whole (JSON whitespace after it allowed); a cut one fails only at the end of the text.
+    match Json::parse(payload) {
+        Ok(_) => true,
         Err(e) => e.is_eof(),
     }
 }
@@ -288,6 +295,16 @@ const QUOTE_LIMIT: usize = 80;
 /// Parses one frame's JSON payload; on failure, describes the frame for [`StreamEvent::Malformed`].
 pub(crate) fn parse_json(payload: &str) -> Result<Json<'_>, String> {
     Json::parse(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
+}
+
+/// Parses a payload that must be a JSON object; otherwise the [`StreamEvent::Malformed`] describing it, `what`
+/// naming the frame in the description (`"a chunk"`).
+pub(crate) fn parse_object<'a>(payload: &'a str, what: &str) -> Result<Json<'a>, StreamEvent> {
+    match parse_json(payload) {
+        Ok(value @ Json::Obj(_)) => Ok(value),
+        Ok(_) => Err(StreamEvent::Malformed(format!("{what} is not an object: {}", quote(payload)))),
+        Err(why) => Err(StreamEvent::Malformed(why)),
+    }
 }
 
 /// A short, char-boundary-safe excerpt of `text` for diagnostics.
@@ -384,5 +401,38 @@ impl ToolIds {
     /// Whether `id` streamed its input as deltas.
     pub(crate) fn was_streamed(&self, id: &str) -> bool {
         self.0.iter().any(|(known, streamed)| known == id && *streamed)
+    }
+
+    /// A part that starts a call (`toolCallId`, `toolName`) whose arguments follow as deltas.
+    pub(crate) fn on_start(&mut self, part: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        let index = self.index(&id, true);
+        let name = take_str(part, "toolName");
+        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments: String::new() });
+    }
+
+    /// A part with a delta of a call's arguments text at `delta_key`.
+    pub(crate) fn on_delta(&mut self, part: &mut Json<'_>, delta_key: &str, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        let index = self.index(&id, true);
+        if let Some(delta) = take_str(part, delta_key).filter(|d| !d.is_empty()) {
+            out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
+        }
+    }
+
+    /// A part with a whole call, its arguments a JSON value at `arguments_key`; skipped if the call was streamed
+    /// (its arguments arrived as deltas already).
+    pub(crate) fn on_whole(&mut self, part: &mut Json<'_>, arguments_key: &str, out: &mut Vec<StreamEvent>) {
+        let id = take_str(part, "toolCallId").unwrap_or_default();
+        if self.was_streamed(&id) {
+            return;
+        }
+        let index = self.index(&id, false);
+        let arguments = match part.get(arguments_key) {
+            Some(arguments) if !arguments.is_null() => arguments.to_json(),
+            _ => String::new(),
+        };
+        let name = take_str(part, "toolName");
+        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments });
     }
 }

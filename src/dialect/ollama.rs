@@ -14,7 +14,7 @@
 
 use crate::json::Json;
 
-use super::{get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -36,10 +36,9 @@ impl Dialect for Ollama {
             out.push(wrong_framing("the Ollama dialect", frame));
             return;
         };
-        let mut chunk = match parse_json(line) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => return out.push(StreamEvent::Malformed(format!("a line is not an object: {}", quote(line)))),
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut chunk = match parse_object(line, "a line") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         match chunk.get_mut("error").map(Json::take) {
             None | Some(Json::Null) => {}

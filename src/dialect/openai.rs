@@ -24,7 +24,7 @@
 
 use crate::json::Json;
 
-use super::{error_event, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{error_event, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -79,10 +79,9 @@ impl OpenAiChat {
             out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
             return;
         }
-        let mut chunk = match parse_json(data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => return out.push(StreamEvent::Malformed(format!("a chunk is not an object: {}", quote(data)))),
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut chunk = match parse_object(data, "a chunk") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         // An error may ride on an otherwise ordinary chunk (OpenRouter adds `error` next to `choices`); it wins,
         // because it says the answer will not complete.

@@ -33,7 +33,7 @@
 
 use crate::json::Json;
 
-use super::{error_event, get_u64, parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -95,13 +95,9 @@ impl Dialect for Responses {
             let reason = self.completed.take().flatten();
             return out.push(StreamEvent::Finish { reason });
         }
-        let mut data = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => {
-                let why = format!("an event is not an object: {}", quote(&event.data));
-                return out.push(StreamEvent::Malformed(why));
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut data = match parse_object(&event.data, "an event") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
         let output_index = data.get("output_index").and_then(Json::as_u64).unwrap_or(0);
@@ -200,7 +196,9 @@ fn on_item_added(index: u32, item: &mut Json<'_>, out: &mut Vec<StreamEvent>) ->
         "function_call" | "custom_tool_call" => (take_str(item, "call_id"), take_str(item, "name")),
         // Server-run tools are named by their item type.
         "web_search_call" | "file_search_call" | "code_interpreter_call" | "image_generation_call" => {
-            let name = kind.trim_end_matches("_call").to_owned();
+            // Every kind of this arm ends with `_call`; `strip_suffix` spares the wasm the reverse substring search that
+            // `trim_end_matches` with a `&str` pattern instantiates.
+            let name = kind.strip_suffix("_call").unwrap_or(&kind).to_owned();
             (take_str(item, "id"), Some(name))
         }
         "mcp_call" => (take_str(item, "id"), take_str(item, "name")),

@@ -21,7 +21,7 @@
 use crate::dialect::ToolIds;
 use crate::json::Json;
 
-use super::{parse_json, provider_error, push_nonempty, quote, take_str, wrong_framing};
+use super::{parse_object, provider_error, push_nonempty, take_str, wrong_framing};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -73,51 +73,17 @@ impl Dialect for Vercel {
             self.ended = true;
             return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
-        let mut part = match parse_json(&event.data) {
-            Ok(v @ Json::Obj(_)) => v,
-            Ok(_) => {
-                return out.push(StreamEvent::Malformed(format!("a part is not an object: {}", quote(&event.data))))
-            }
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
+        let mut part = match parse_object(&event.data, "a part") {
+            Ok(value) => value,
+            Err(malformed) => return out.push(malformed),
         };
         let kind = take_str(&mut part, "type").unwrap_or_default();
         match kind.as_str() {
             "text-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Text),
             "reasoning-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Reasoning),
-            "tool-input-start" => {
-                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
-                let index = self.tool_index(&id, true);
-                out.push(StreamEvent::ToolCall {
-                    index,
-                    id: Some(id),
-                    name: take_str(&mut part, "toolName"),
-                    arguments: String::new(),
-                });
-            }
-            "tool-input-delta" => {
-                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
-                let index = self.tool_index(&id, true);
-                if let Some(delta) = take_str(&mut part, "inputTextDelta").filter(|d| !d.is_empty()) {
-                    out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
-                }
-            }
-            "tool-input-available" => {
-                let id = take_str(&mut part, "toolCallId").unwrap_or_default();
-                if self.tools.was_streamed(&id) {
-                    return;
-                }
-                let index = self.tool_index(&id, false);
-                let arguments = match part.get("input") {
-                    Some(input) if !input.is_null() => input.to_json(),
-                    _ => String::new(),
-                };
-                out.push(StreamEvent::ToolCall {
-                    index,
-                    id: Some(id),
-                    name: take_str(&mut part, "toolName"),
-                    arguments,
-                });
-            }
+            "tool-input-start" => self.tools.on_start(&mut part, out),
+            "tool-input-delta" => self.tools.on_delta(&mut part, "inputTextDelta", out),
+            "tool-input-available" => self.tools.on_whole(&mut part, "input", out),
             "finish" => {
                 self.saw_finish_part = true;
                 self.finish_reason = take_str(&mut part, "finishReason");
@@ -153,10 +119,6 @@ impl Dialect for Vercel {
 }
 
 impl Vercel {
-    fn tool_index(&mut self, id: &str, streamed: bool) -> u32 {
-        self.tools.index(id, streamed)
-    }
-
     fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
         self.ended = true;
         out.push(StreamEvent::Error(error));

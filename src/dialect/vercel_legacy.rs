@@ -76,32 +76,9 @@ impl Dialect for VercelLegacy {
                 };
                 self.fail(ProviderError { code: None, message }, out);
             }
-            'b' => {
-                let id = take_str(&mut value, "toolCallId").unwrap_or_default();
-                let index = self.tool_index(&id, true);
-                let name = take_str(&mut value, "toolName");
-                out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments: String::new() });
-            }
-            'c' => {
-                let id = take_str(&mut value, "toolCallId").unwrap_or_default();
-                let index = self.tool_index(&id, true);
-                if let Some(delta) = take_str(&mut value, "argsTextDelta").filter(|d| !d.is_empty()) {
-                    out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
-                }
-            }
-            '9' => {
-                let id = take_str(&mut value, "toolCallId").unwrap_or_default();
-                if self.tools.was_streamed(&id) {
-                    return;
-                }
-                let index = self.tool_index(&id, false);
-                let arguments = match value.get("args") {
-                    Some(args) if !args.is_null() => args.to_json(),
-                    _ => String::new(),
-                };
-                let name = take_str(&mut value, "toolName");
-                out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments });
-            }
+            'b' => self.tools.on_start(&mut value, out),
+            'c' => self.tools.on_delta(&mut value, "argsTextDelta", out),
+            '9' => self.tools.on_whole(&mut value, "args", out),
             'e' => self.step_finish = Some(take_str(&mut value, "finishReason")),
             'd' => {
                 if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
@@ -131,10 +108,6 @@ impl Dialect for VercelLegacy {
 }
 
 impl VercelLegacy {
-    fn tool_index(&mut self, id: &str, streamed: bool) -> u32 {
-        self.tools.index(id, streamed)
-    }
-
     fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
         self.ended = true;
         out.push(StreamEvent::Error(error));

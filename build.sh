@@ -246,9 +246,10 @@ cmd_build() {
   rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
   # binaryen's wasm-opt from npm (pinned in package.json; Debian's binaryen 108 miscompiles wasm-bindgen output).
-  # -O1 makes the gzip smaller; -Oz and -O2 make the raw module smaller but its gzip larger (benches/results/size.md).
-  # The target_features section only matters to wasm-bindgen, which has run.
-  ./node_modules/.bin/wasm-opt -O1 --strip-target-features pkg/rillmark_bg.wasm -o pkg/rillmark_bg.wasm
+  # -O1 and the passes after it make the gzip smaller; -Oz, -O2 and inlining make the raw module smaller but its gzip
+  # larger (benches/results/size.md). The target_features section only matters to wasm-bindgen, which has run.
+  ./node_modules/.bin/wasm-opt -O1 --duplicate-function-elimination --dae-optimizing --rse --precompute-propagate \
+    --code-pushing --local-cse --converge --strip-target-features pkg/rillmark_bg.wasm -o pkg/rillmark_bg.wasm
   write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
   print_sizes
@@ -362,7 +363,7 @@ usage: ./build.sh <command>
   setup   install what the build and tests need, skipping what is present: rust target $WASM_TARGET,
           wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver and firefox-esr (apt-get),
           geckodriver $GECKODRIVER_VERSION (cargo install)
-  build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web + wasm-opt -O1 into pkg/, with
+  build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web + wasm-opt into pkg/, with
           pkg/package.json; prints the raw and gzip size of the wasm (installs the rust target, wasm-bindgen-cli
           and npm packages first when missing)
   test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium, then headless Firefox), build,

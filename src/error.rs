@@ -98,3 +98,54 @@ fn truncate(text: &str, max_chars: usize) -> &str {
         None => text,
     }
 }
+
+/// `text` in double quotes, with the escapes `{:?}` writes for quotes, backslashes and control characters, for
+/// diagnostics that quote input. Written out because `{:?}` on a `str` links core's escaping routines and its table
+/// of printable characters (about 3 KB of wasm) for messages alone; unlike `{:?}`, other invisible characters
+/// (a zero-width space, a lone combining mark) are kept as they are.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                let code = c as u32;
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for shift in (0..digits).rev() {
+                    out.push(char::from_digit((code >> (shift * 4)) & 0xF, 16).unwrap_or('0'));
+                }
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoting_matches_debug_for_text_and_control_characters() {
+        for text in [
+            "",
+            "plain",
+            "{\"a\": \"b\\c\"}",
+            "tab\there\nline\r\0end",
+            "bell \u{7} esc \u{1b} del \u{7f}",
+            "Grüße, 日本, 😀",
+            "\u{85}",
+        ] {
+            assert_eq!(quoted(text), format!("{text:?}"), "quoting {text:?}");
+        }
+    }
+}

@@ -311,8 +311,8 @@ pub(crate) fn parse_object<'a>(payload: &'a str, what: &str) -> Result<Json<'a>,
 pub(crate) fn quote(text: &str) -> String {
     let text = text.trim();
     match text.char_indices().nth(QUOTE_LIMIT) {
-        Some((cut, _)) => format!("{:?}…", &text[..cut]),
-        None => format!("{text:?}"),
+        Some((cut, _)) => crate::error::quoted(&text[..cut]) + "…",
+        None => crate::error::quoted(text),
     }
 }
 

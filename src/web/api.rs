@@ -978,7 +978,7 @@ fn with_signal(init: &JsValue, signal: &web_sys::AbortSignal) -> Object {
 fn parse_dialect(name: &str) -> Result<DialectChoice, JsError> {
     DialectChoice::from_name(name).ok_or_else(|| {
         // Built by hand: a `join` over `String`s would link a second copy of the join routine (~1 KB).
-        let mut message = format!("unknown dialect {name:?}: use \"auto\" or one of ");
+        let mut message = format!("unknown dialect {}: use \"auto\" or one of ", crate::error::quoted(name));
         for (i, kind) in DialectKind::ALL.iter().enumerate() {
             message.push_str(if i == 0 { "\"" } else { ", \"" });
             message.push_str(kind.name());

@@ -717,6 +717,20 @@ async fn a_network_failure_mid_stream_is_an_error_that_keeps_the_partial_answer(
 }
 
 #[wasm_bindgen_test]
+async fn a_body_failing_with_a_plain_value_reports_the_value_as_json() {
+    let (_container, r) = renderer();
+    let source = ScriptedSource::new(&text_chunks(&[&openai_delta("Half")]), "error-value");
+    let outcome = outcome_of(&r.stream(source.stream().into(), dialect("openai"))).await;
+    assert_eq!(status(&outcome), "error", "an errored body should end with error, got {outcome:?}");
+    assert_eq!(error_field(&outcome, "kind").as_string().as_deref(), Some("network"));
+    assert_eq!(
+        error_field(&outcome, "message").as_string().as_deref(),
+        Some(r#"{"code":7,"reason":"scripted"}"#),
+        "a rejection that is not an Error should be shown as JSON"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_non_2xx_response_with_a_json_error_body_is_an_http_error() {
     let (container, r) = renderer();
     let body =

@@ -130,12 +130,16 @@ fn chunk_bytes(chunk: JsValue) -> Vec<u8> {
     Vec::new()
 }
 
-/// The message of a JS exception or rejection value.
+/// The message of a JS exception or rejection value: an `Error`'s message, a string as it is, anything else as JSON
+/// (`42`, `{"code":1}`), and a value JSON cannot show (`undefined`, a function) as "unknown error".
 pub fn js_error_message(error: &JsValue) -> String {
     if let Some(error) = error.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    error
+        .as_string()
+        .or_else(|| js_sys::JSON::stringify(error).ok().and_then(|json| json.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Whether a rejection is the `AbortError` an aborted fetch rejects with.

@@ -124,7 +124,7 @@ export class MutationLog {
 /**
  * A pull-based `ReadableStream` that hands out `chunks` (Uint8Array or string) one per `pull`, then ends as `end`
  * says: `"close"` (EOF), `"hang"` (that pull never resolves: a read stays pending forever) or `"error"` (the stream
- * errors with a TypeError, as a dropped connection does). `highWaterMark: 0`, so each pull answers one read.
+ * errors with a TypeError, as a dropped connection does; `"error-value"`: with a plain object). `highWaterMark: 0`, so each pull answers one read.
  * Records pulls and `cancel(reason)` calls.
  */
 export class ScriptedSource {
@@ -163,6 +163,10 @@ export class ScriptedSource {
           }
           if (end === "error") {
             controller.error(new TypeError("network error (scripted)"));
+            return undefined;
+          }
+          if (end === "error-value") {
+            controller.error({ code: 7, reason: "scripted" }); // not an Error: a plain value
             return undefined;
           }
           return new Promise(() => {}); // "hang": this read never completes

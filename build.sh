@@ -246,9 +246,9 @@ cmd_build() {
   rm -rf pkg
   wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
   # binaryen's wasm-opt from npm (pinned in package.json; Debian's binaryen 108 miscompiles wasm-bindgen output).
-  # -O1 and the passes after it make the gzip smaller; -Oz, -O2 and inlining make the raw module smaller but its gzip
+  # -O1 at shrink level 1 and the passes after it make the gzip smaller; -Oz, -O2 and inlining make the raw module smaller but its gzip
   # larger (benches/results/size.md). The target_features section only matters to wasm-bindgen, which has run.
-  ./node_modules/.bin/wasm-opt -O1 --duplicate-function-elimination --dae-optimizing --rse --precompute-propagate \
+  ./node_modules/.bin/wasm-opt -O1 --shrink-level=1 --duplicate-function-elimination --dae-optimizing --rse --precompute-propagate \
     --code-pushing --local-cse --converge --strip-target-features pkg/rillmark_bg.wasm -o pkg/rillmark_bg.wasm
   write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"

@@ -332,3 +332,30 @@ fn footnotes_are_numbered_across_the_answer_while_it_streams() {
 fn recorder_len(engine: &IncrementalMarkdown) -> usize {
     engine.text().len()
 }
+
+#[test]
+fn typing_inside_a_deep_quote_line_does_not_parse_its_markers_again() {
+    let markers = "> ".repeat(12);
+    let mut engine = IncrementalMarkdown::new(RenderOptions::default(), ROOT);
+    let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+    let first_words =
+        [format!("{markers}First line of a deep quote.\n{markers}Then"), " *emphasis*".into(), " and".into()];
+    for piece in first_words {
+        engine.push(&piece);
+        engine.render(&mut ids, &mut ops);
+    }
+    // Settled words now lie before the end of the line: the next parses resume after them.
+    let before = engine.stats();
+    for token in [" *more", " words", "*", " and", " *yet", " more*", " plain", " `code", "`"] {
+        engine.push(token);
+        engine.render(&mut ids, &mut ops);
+    }
+    let after = engine.stats();
+    let (parses, bytes) = (after.parses - before.parses, after.bytes_parsed - before.bytes_parsed);
+    assert!(parses > 0, "the emphasis should be parsed");
+    // Each parse of the line resumed inside it reads the text after the last settled word, not the 24 bytes of
+    // markers before it as well.
+    assert!(bytes < parses * markers.len() as u64, "{bytes} bytes in {parses} parses: the markers were parsed again");
+    engine.finish(&mut ids, &mut ops);
+    assert_eq!(engine.stats().reconcile_ops_on_committed, 0);
+}

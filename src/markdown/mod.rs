@@ -335,6 +335,24 @@ impl IncrementalMarkdown {
                 }
             }
         }
+        // Resumed inside a quote line (`> > text`): the markers only rebuild the nesting, and the text after them is
+        // inline content of the quote's paragraph. It is parsed alone and wrapped in as many quotes, so a deep quote
+        // does not parse its markers again with every token. (Not with definitions to parse first: a line after them
+        // would continue them without its markers.)
+        let quote_depth = match resume {
+            Some(r)
+                if r.block_tag == "blockquote"
+                    && !context.is_empty()
+                    && context.bytes().all(|b| b == b'>' || b == b' ')
+                    && open_defs.is_empty()
+                    && !body.contains(['\n', '\r'])
+                    && !body.contains("[^") =>
+            {
+                context.bytes().filter(|&b| b == b'>').count()
+            }
+            _ => 0,
+        };
+        let context = if quote_depth > 0 { "" } else { context };
         // Only a resumed parse has context; the plain open tail is speculated on in place, without a copy.
         let with_context: Cow<'_, str> =
             if context.is_empty() { Cow::Borrowed(body) } else { format!("{context}{body}").into() };
@@ -408,6 +426,13 @@ impl IncrementalMarkdown {
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
+            for _ in 0..quote_depth {
+                let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
+                block.node = Node::Element(Element::new("blockquote").child(inner));
+            }
+            block.detail = render::BlockDetail::Other;
+        }
         let footnotes = self.opts.gfm && (resume.is_none() || parse_text.contains("[^"));
         if footnotes {
             let mut nodes: Vec<&mut Node> = doc.blocks.iter_mut().map(|b| &mut b.node).collect();

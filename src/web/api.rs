@@ -764,11 +764,8 @@ fn render_now(inner: &Inner) {
         if state.lifecycle == Lifecycle::Ended {
             return; // everything was rendered when it ended; the render state is gone
         }
-        if let Some(handle) = state.frame_request.take() {
-            if let Some(window) = web_sys::window() {
-                let _ = window.cancel_animation_frame(handle);
-            }
-        }
+        // A frame still requested stays requested: a host that calls `flush()` after every `write()` would otherwise
+        // pay a cancel and a new request per chunk. When it comes and nothing new is there, it renders nothing.
         let state = &mut *state;
         if let Some(pipeline) = state.pipeline.as_mut() {
             pipeline.render(&mut state.applier);
@@ -780,10 +777,10 @@ fn render_now(inner: &Inner) {
 /// Renders on the next animation frame (once per frame however many chunks arrive). Without a window (workers,
 /// Node), renders at once.
 fn request_frame(inner: &Rc<Inner>) {
-    let Some(window) = web_sys::window() else { return render_now(inner) };
     if inner.state.borrow().frame_request.is_some() {
         return;
     }
+    let Some(window) = web_sys::window() else { return render_now(inner) };
     let mut callback = inner.frame_callback.borrow_mut();
     let callback = callback.get_or_insert_with(|| {
         let weak: Weak<Inner> = Rc::downgrade(inner);

@@ -81,7 +81,7 @@ pub struct IncrementalMarkdown {
     committed_len: usize,
     /// Link reference definitions from committed text, by normalised label: resolved through comrak's broken-link
     /// callback, so that a long run of definitions is not parsed again with every chunk.
-    link_defs: Arc<HashMap<String, (String, String)>>,
+    link_defs: Arc<ByLabel<(String, String)>>,
     /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
     committed_sources: Vec<std::ops::Range<usize>>,
     /// Every `[…]` in the committed blocks' sources (case-folded) → the blocks it is in, so a late definition finds
@@ -89,7 +89,7 @@ pub struct IncrementalMarkdown {
     bracketed: HashMap<String, usize>,
     bracket_users: Vec<Vec<usize>>,
     /// Footnote definitions found in committed text, by label.
-    footnote_defs: std::collections::HashMap<String, String>,
+    footnote_defs: ByLabel<String>,
     /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
     blocks: Vec<Mounted>,
     committed_blocks: usize,
@@ -137,7 +137,7 @@ impl IncrementalMarkdown {
             src: String::new(),
             committed_len: 0,
             link_defs: Arc::default(),
-            footnote_defs: std::collections::HashMap::new(),
+            footnote_defs: ByLabel::default(),
             committed_sources: Vec::new(),
             bracketed: HashMap::new(),
             bracket_users: Vec::new(),
@@ -184,7 +184,7 @@ impl IncrementalMarkdown {
         self.committed_sources = Vec::new();
         self.bracketed = HashMap::new();
         self.bracket_users = Vec::new();
-        self.footnote_defs = HashMap::new();
+        self.footnote_defs = ByLabel::default();
         self.link_defs = Arc::default();
         self.last_parse_text = String::new();
         self.last_parse_key = None;
@@ -1161,13 +1161,11 @@ impl IncrementalMarkdown {
             // quadratic).
             let link_defs = Arc::make_mut(&mut self.link_defs);
             for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
-                match link_defs.entry(normalize_label(&label)) {
-                    std::collections::hash_map::Entry::Vacant(entry) => {
-                        new_labels.push(fold_case(&label));
-                        entry.insert((url, title));
-                    }
+                if link_defs.insert_new(normalize_label(&label), (url, title)) {
+                    new_labels.push(fold_case(&label));
+                } else {
                     // The earlier definition wins, also for references parsed next to this one (see `finish`).
-                    std::collections::hash_map::Entry::Occupied(_) => self.redefined_label = true,
+                    self.redefined_label = true;
                 }
             }
         }
@@ -1180,12 +1178,12 @@ impl IncrementalMarkdown {
         }
         for (label, text) in defs.footnotes {
             new_labels.push(format!("^{}", fold_case(&label)));
-            if self.footnote_defs.contains_key(&label) {
+            if self.footnote_defs.contains(&label) {
                 // The first definition wins; which one a parse shows depends on what it read.
                 self.book.give_up();
             } else {
                 self.index_brackets(&fold_case(&text), FOOTNOTE_TEXT);
-                self.footnote_defs.insert(label, text);
+                self.footnote_defs.insert_new(label, text);
             }
         }
         if !new_labels.is_empty() {
@@ -1505,8 +1503,8 @@ impl IncrementalMarkdown {
             let line = &self.src[line_start..at];
             let Some(label) = line.trim_start_matches(' ').strip_prefix('[') else { return false };
             let known = match label.strip_prefix('^').filter(|_| self.opts.gfm) {
-                Some(footnote) => self.footnote_defs.contains_key(footnote),
-                None => self.link_defs.contains_key(&normalize_label(label)),
+                Some(footnote) => self.footnote_defs.contains(footnote),
+                None => self.link_defs.contains(&normalize_label(label)),
             };
             line.len() - line.trim_start_matches(' ').len() <= 3 && !label.contains(['\\', '[', ']']) && known
         })
@@ -1629,6 +1627,44 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
         defs.links.push('\n');
     }
     defs
+}
+
+/// Definitions by label, the first of a label kept: a map to positions in a list rather than to the values, so that
+/// the engine's maps are all one type (`HashMap<String, usize>`) and its hash table code is linked once.
+#[derive(Clone)]
+struct ByLabel<T> {
+    index: HashMap<String, usize>,
+    values: Vec<T>,
+}
+
+impl<T> Default for ByLabel<T> {
+    fn default() -> Self {
+        ByLabel { index: HashMap::new(), values: Vec::new() }
+    }
+}
+
+impl<T> ByLabel<T> {
+    fn get(&self, label: &str) -> Option<&T> {
+        self.index.get(label).and_then(|&at| self.values.get(at))
+    }
+
+    fn contains(&self, label: &str) -> bool {
+        self.index.contains_key(label)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Adds `value` under `label` unless the label has one: whether it was added.
+    fn insert_new(&mut self, label: String, value: T) -> bool {
+        if self.index.contains_key(&label) {
+            return false;
+        }
+        self.index.insert(label, self.values.len());
+        self.values.push(value);
+        true
+    }
 }
 
 /// Definitions found in committed text.

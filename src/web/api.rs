@@ -12,12 +12,11 @@ use std::rc::{Rc, Weak};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, Element, Response};
 
 use super::apply::DomApplier;
 use super::pace::{yield_to_browser, Pacer, BUDGET_MS, SLICE};
-use super::source::{is_abort_error, js_error_message, BodyReader, CancelSignal};
+use super::source::{is_abort_error, js_error_message, BodyReader, Task};
 use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
 use crate::options::{ImagePolicy, RenderOptions};
@@ -249,8 +248,8 @@ struct State {
     applier: Sink,
     /// The handle of the requested animation frame, if one is pending.
     frame_request: Option<i32>,
-    /// The running stream's cancel signal and fetch controller.
-    cancel: Option<CancelSignal>,
+    /// The running stream's task (its cancel signal) and fetch controller.
+    task: Option<Task>,
     controller: Option<AbortController>,
     outcome: Option<Outcome>,
 }
@@ -334,7 +333,7 @@ impl Renderer {
             pipeline: None,
             applier: Sink { dom, host, host_ops: 0 },
             frame_request: None,
-            cancel: None,
+            task: None,
             controller: None,
             outcome: None,
         };
@@ -431,7 +430,7 @@ impl Renderer {
     /// keeps everything rendered (pending text is flushed first) and makes the pending promise resolve with
     /// `{ status: "aborted" }`. Synchronous and idempotent; no DOM mutation happens after it returns.
     pub fn cancel(&self) {
-        let (cancel, controller) = {
+        let (task, controller) = {
             let mut state = self.inner.state.borrow_mut();
             if state.lifecycle == Lifecycle::Idle || state.lifecycle == Lifecycle::Ended {
                 return;
@@ -440,13 +439,13 @@ impl Renderer {
             let outcome = state.pipeline.as_mut().map(|p| p.abort(&mut state.applier)).unwrap_or(Outcome::Aborted);
             state.outcome = Some(outcome);
             state.end();
-            (state.cancel.take(), state.controller.take())
+            (state.task.take(), state.controller.take())
         };
         if let Some(controller) = controller {
             controller.abort();
         }
-        if let Some(cancel) = cancel {
-            cancel.cancel();
+        if let Some(task) = task {
+            task.cancel();
         }
         dispatch_events(&self.inner);
     }
@@ -523,25 +522,33 @@ enum Source {
     Given { source: JsValue, dialect: Option<DialectChoice> },
 }
 
-/// Starts a stream for `fetch()` or `stream()`: the promise of its outcome. One task routine serves both, so the
-/// async state machine and the promise glue are linked once.
+/// Starts a stream for `fetch()` or `stream()`: the promise of its outcome. One routine serves both, so the async
+/// state machine is linked once.
 fn spawn_stream(inner: &Rc<Inner>, source: Source) -> js_sys::Promise {
-    // Enter `Streaming` now, not when the spawned task first runs (a microtask later), so a `cancel()` in the same
-    // task as the call aborts the stream instead of finding the renderer idle. If it comes before the task runs, a
-    // request is never sent, and a given stream is locked, sees the signal and is cancelled by dropping its reader.
-    let cancel = match begin_stream(inner) {
-        Ok(cancel) => cancel,
+    // Enter `Streaming` now, not when the routine first runs (a microtask later), so a `cancel()` in the same task as
+    // the call aborts the stream instead of finding the renderer idle. If it comes before the routine runs, a request
+    // is never sent, and a given stream is locked, sees the signal and is cancelled by dropping its reader.
+    let task = match begin_stream(inner) {
+        Ok(task) => task,
         Err(error) => return js_sys::Promise::reject(&error.into()),
     };
-    let inner = inner.clone();
-    future_to_promise(async move {
-        run_stream(&inner, &cancel, source).await?;
-        Ok(end_stream(&inner))
-    })
+    let mut settle = None;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    if let Some((resolve, reject)) = settle {
+        let (inner, routine_task) = (inner.clone(), task.clone());
+        task.spawn(async move {
+            let (settle, value) = match run_stream(&inner, &routine_task, source).await {
+                Ok(()) => (resolve, end_stream(&inner)),
+                Err(error) => (reject, error.into()),
+            };
+            let _ = settle.call1(&JsValue::UNDEFINED, &value);
+        });
+    }
+    promise
 }
 
 /// Moves an idle renderer to streaming; misuse rejects the promise with a clear error.
-fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
+fn begin_stream(inner: &Rc<Inner>) -> Result<Task, JsError> {
     let mut state = inner.state.borrow_mut();
     match state.lifecycle {
         Lifecycle::Idle => {}
@@ -549,10 +556,10 @@ fn begin_stream(inner: &Rc<Inner>) -> Result<CancelSignal, JsError> {
         Lifecycle::Streaming => return Err(JsError::new("fetch()/stream() while another stream is rendering")),
         Lifecycle::Ended => return Err(JsError::new("fetch()/stream() after the answer ended; use a new Renderer")),
     }
-    let cancel = CancelSignal::default();
+    let task = Task::default();
     state.lifecycle = Lifecycle::Streaming;
-    state.cancel = Some(cancel.clone());
-    Ok(cancel)
+    state.task = Some(task.clone());
+    Ok(task)
 }
 
 fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: ResponseHeaders) {
@@ -566,11 +573,11 @@ fn start_pipeline(inner: &Inner, dialect: Option<DialectChoice>, headers: Respon
 /// marker, an error or cancel, in slices paced by a [`Pacer`] (see [`super::pace`]): over the frame's budget, it
 /// renders what it has and yields to the browser before feeding or reading more. An `Err` (no window, no abort
 /// controller) rejects the promise.
-async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) -> Result<(), JsError> {
+async fn run_stream(inner: &Rc<Inner>, task: &Task, source: Source) -> Result<(), JsError> {
     let body: web_sys::ReadableStream = 'body: {
         let (response, dialect) = match source {
             Source::Request { url, init } => {
-                if cancel.is_cancelled() {
+                if task.is_cancelled() {
                     return Ok(()); // cancelled before the task ran: never send the request
                 }
                 let controller = AbortController::new().map_err(|e| JsError::new(&js_error_message(&e)))?;
@@ -578,7 +585,7 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
                 let init = with_signal(&init, &controller.signal());
                 let window = web_sys::window().ok_or_else(|| JsError::new("fetch() needs a window"))?;
                 let request = window.fetch_with_str_and_init(&url, init.unchecked_ref());
-                match cancel.guard(JsFuture::from(request)).await {
+                match task.wait(request).await {
                     None => return Ok(()),
                     Some(Ok(response)) => (response.unchecked_into::<Response>(), None),
                     Some(Err(error)) if is_abort_error(&error) => {
@@ -614,20 +621,20 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
         start_pipeline(inner, dialect, headers);
         if !response.ok() {
             let body = match response.text() {
-                Ok(text) => match cancel.guard(JsFuture::from(text)).await {
+                Ok(text) => match task.wait(text).await {
                     None => return Ok(()),
                     Some(text) => text.ok().and_then(|t| t.as_string()).unwrap_or_default(),
                 },
                 Err(_) => String::new(),
             };
             let error = StreamError::from_http(response.status(), &response.status_text(), &body);
-            fail(inner, Some(cancel), error);
+            fail(inner, Some(task), error);
             return Ok(());
         }
         match response.body() {
             Some(body) => body,
             None => {
-                finish_stream(inner, cancel);
+                finish_stream(inner, task);
                 return Ok(());
             }
         }
@@ -635,25 +642,25 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
     let mut reader = match BodyReader::new(body) {
         Ok(reader) => reader,
         Err(error) => {
-            fail(inner, Some(cancel), error);
+            fail(inner, Some(task), error);
             return Ok(());
         }
     };
     let mut pacer = Pacer::default();
     'read: loop {
         // Cancelled: `cancel()` already settled the outcome; dropping `reader` cancels the body.
-        let Some(read) = cancel.guard(reader.read()).await else { return Ok(()) };
+        let Some(read) = task.wait(reader.read()).await else { return Ok(()) };
         let bytes = match reader.chunk(read) {
             None => break,
             Some(Err(error)) => {
-                fail(inner, Some(cancel), error);
+                fail(inner, Some(task), error);
                 return Ok(());
             }
             Some(Ok(bytes)) => bytes,
         };
         // Any split is valid: the decoder carries a code point cut between slices over.
         for slice in bytes.chunks(SLICE) {
-            if cancel.is_cancelled() {
+            if task.is_cancelled() {
                 return Ok(()); // a host callback (`onEvent`, `onPatch`) called `cancel()`
             }
             let started = pacer.start(inner.frames.get());
@@ -669,7 +676,7 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
                 pacer.stop(started);
                 break 'read;
             }
-            if cancel.is_cancelled() {
+            if task.is_cancelled() {
                 return Ok(());
             }
             if backlog >= SLICE {
@@ -686,7 +693,7 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
                 let started = pacer.start(inner.frames.get());
                 render_now(inner);
                 pacer.stop(started);
-                let Some(seen) = cancel.guard(yield_to_browser()).await else { return Ok(()) };
+                let Some(seen) = yield_to_browser(task).await else { return Ok(()) };
                 pacer.yielded(seen);
             }
         }
@@ -695,17 +702,17 @@ async fn run_stream(inner: &Rc<Inner>, cancel: &CancelSignal, source: Source) ->
     // one already has the reader's work in it.
     if pacer.worked(inner.frames.get()) {
         render_now(inner);
-        if cancel.guard(yield_to_browser()).await.is_none() {
+        if yield_to_browser(task).await.is_none() {
             return Ok(());
         }
     }
-    finish_stream(inner, cancel);
+    finish_stream(inner, task);
     Ok(())
 }
 
 /// EOF or terminal marker: final render, outcome from the pipeline.
-fn finish_stream(inner: &Inner, cancel: &CancelSignal) {
-    if cancel.is_cancelled() {
+fn finish_stream(inner: &Inner, task: &Task) {
+    if task.is_cancelled() {
         return;
     }
     {
@@ -718,8 +725,8 @@ fn finish_stream(inner: &Inner, cancel: &CancelSignal) {
 }
 
 /// A failure outside the pipeline (HTTP, network, usage): keep what was rendered, report the error.
-fn fail(inner: &Inner, cancel: Option<&CancelSignal>, error: StreamError) {
-    if cancel.is_some_and(CancelSignal::is_cancelled) {
+fn fail(inner: &Inner, task: Option<&Task>, error: StreamError) {
+    if task.is_some_and(Task::is_cancelled) {
         return;
     }
     {
@@ -748,7 +755,7 @@ fn abort(inner: &Inner) {
 /// The promise's value: the settled outcome.
 fn end_stream(inner: &Inner) -> JsValue {
     let mut state = inner.state.borrow_mut();
-    state.cancel = None;
+    state.task = None;
     state.controller = None;
     if state.lifecycle != Lifecycle::Ended {
         // Every path above settles the outcome; this keeps "exactly one outcome" true even if one did not.

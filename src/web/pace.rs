@@ -15,7 +15,8 @@
 //! and the ratio of that rendering to its own work sizes the next budget so that both fit in [`TARGET_MS`].
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+
+use super::source::Task;
 
 /// Bytes fed to the pipeline at a time, and unrendered bytes that trigger a render in the reader loop. Small enough that
 /// one slice of the costliest shapes (footnote definitions re-rendering their users) stays a fraction of a frame.
@@ -168,8 +169,11 @@ impl Pacer {
 /// rendered before more work starts. A hidden page draws no frames, and there is no frame outside a window (a worker):
 /// there it resolves at the next macrotask (a `MessageChannel` message, which background tabs do not throttle). A
 /// timer bounds the wait for a frame, in case frames stop while waiting. In a frame, a message posted now tells when
-/// the browser finished rendering what the reader did (see [`Yielded`]).
-pub async fn yield_to_browser() -> Yielded {
+/// the browser finished rendering what the reader did (see [`Yielded`]). `None` when `task` is cancelled first.
+pub async fn yield_to_browser(task: &Task) -> Option<Yielded> {
+    if task.is_cancelled() {
+        return None;
+    }
     let window = web_sys::window();
     let visible = window.as_ref().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
     let not_seen = Yielded { framed: false, rendered_at: None };
@@ -188,7 +192,7 @@ pub async fn yield_to_browser() -> Yielded {
                 timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_TIMEOUT_MS).ok();
             });
             // The animation frame passes its timestamp; the timer nothing.
-            let framed = JsFuture::from(promise).await.is_ok_and(|value| value.as_f64().is_some());
+            let framed = task.wait(promise).await?.is_ok_and(|value| value.as_f64().is_some());
             // Whichever fired, the other is not needed any more.
             if let Some(frame) = frame {
                 let _ = window.cancel_animation_frame(frame);
@@ -202,24 +206,24 @@ pub async fn yield_to_browser() -> Yielded {
             if let (Some(channel), Some(rendered)) = (probe, rendered) {
                 let race =
                     js_sys::Promise::race(&js_sys::Array::of2(&rendered, &js_sys::Promise::resolve(&JsValue::NULL)));
-                if let Ok(event) = JsFuture::from(race).await {
+                if let Ok(event) = task.wait(race).await? {
                     rendered_at =
                         js_sys::Reflect::get(&event, &JsValue::from_str("timeStamp")).ok().and_then(|t| t.as_f64());
                 }
                 channel.port1().set_onmessage(None);
                 channel.port1().close();
             }
-            Yielded { framed, rendered_at }
+            Some(Yielded { framed, rendered_at })
         }
         _ => {
-            let Ok(channel) = web_sys::MessageChannel::new() else { return not_seen };
+            let Ok(channel) = web_sys::MessageChannel::new() else { return Some(not_seen) };
             let promise = js_sys::Promise::new(&mut |resolve, _reject| {
                 channel.port1().set_onmessage(Some(&resolve));
                 let _ = channel.port2().post_message(&JsValue::UNDEFINED);
             });
-            let _ = JsFuture::from(promise).await;
+            let _ = task.wait(promise).await?;
             channel.port1().close();
-            not_seen
+            Some(not_seen)
         }
     }
 }

@@ -104,6 +104,8 @@ export function documents() {
   docs["table-500"] =
     "| id | name | note |\n|---|---|---|\n" + r(500, (i) => `| ${i} | cell *${i}* | text with \`c${i}\` |\n`);
   docs["paragraph-50k"] = r(6000, (i) => `word${i} and **b${i}** `).slice(0, 50_000).trimEnd() + "\n";
+  // The same length with no inline markup: one text node that only ever grows (how the DOM extends a long text).
+  docs["plain-50k"] = r(7000, (i) => `word${i} and more `).slice(0, 50_000).trimEnd() + "\n";
   // Deep nesting: quotes 12 deep around nested lists 10 deep, repeated.
   docs["nesting"] = r(40, (k) => {
     const q = "> ".repeat(12);
@@ -121,7 +123,16 @@ export function documents() {
   return docs;
 }
 
-export const PATHOLOGICAL = ["fence-2000", "list-1000", "table-500", "paragraph-50k", "nesting", "footnotes-refs", "math"];
+export const PATHOLOGICAL = [
+  "fence-2000",
+  "list-1000",
+  "table-500",
+  "paragraph-50k",
+  "plain-50k",
+  "nesting",
+  "footnotes-refs",
+  "math",
+];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = join(dirname(fileURLToPath(import.meta.url)), "docs");

@@ -67,6 +67,7 @@ fn docs() -> Vec<(String, String)> {
         "list-1000",
         "table-500",
         "paragraph-50k",
+        "plain-50k",
         "nesting",
         "footnotes-refs",
         "math",

@@ -1,17 +1,20 @@
 //! Applies patch ops to the real DOM with `createElement` / `createTextNode` / `setAttribute` — never `innerHTML`.
 //! Tag and attribute names arrive as `&'static str` from the renderer's allowlist; text goes through text nodes.
 //!
-//! A text the ops extend again and again (a long paragraph or code block arriving token by token) is kept in
-//! segments: once the segment being extended holds [`SEGMENT_UNITS`] UTF-16 code units, further text goes into a
-//! new text node right after it. Blink copies a text node's whole string and lays out all of it again on every
-//! `appendData`, so one ever-growing node makes streaming quadratic (benches/results/findings.md, finding 1);
-//! segments bound that cost per chunk. The ops still name one text: the segments are this module's business.
+//! The text of a code element that the ops extend again and again (a long code block arriving token by token) is kept
+//! in segments: once the segment being extended holds [`SEGMENT_UNITS`] UTF-16 code units, further text goes into a
+//! new text node right after it. Blink redoes the whole text of the block's inline layout on every `appendData`, and
+//! for code, shorter nodes make that cheaper (benches/results/blink-floor.md: a 64 KB code block streams 12% faster,
+//! and rillmark's fence-2000 in half the time, findings.md 1). Not for prose: the same split makes an append into a
+//! long paragraph about twice as slow there (a plain 50 KB paragraph by 64 bytes: 1,142 → 521 ms without it). The
+//! ops still name one text: the segments are this module's business.
 
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
 use web_sys::{CharacterData, Document, Element, Node, Text};
 
-/// The length (UTF-16 code units) at which a text stops being extended in place and continues in a new text node.
+/// The length (UTF-16 code units) at which the text of a code element stops being extended in place and continues
+/// in a new text node.
 pub const SEGMENT_UNITS: u32 = 1024;
 
 /// The DOM side of the id protocol: id → live DOM node.
@@ -66,13 +69,13 @@ impl DomApplier {
         self.segments.get(id as usize).map_or(&[], Vec::as_slice)
     }
 
-    /// Extends text `id`: its last segment while that is short, else a new segment placed right after it.
+    /// Extends text `id`: its last segment while that is short or not code, else a new segment placed right after it.
     fn append_text(&mut self, id: NodeId, text: &str) -> Option<()> {
         let last: CharacterData = match self.more_segments(id).last() {
             Some(segment) => segment.clone().into(),
             None => self.get(id)?.dyn_ref::<CharacterData>()?.clone(),
         };
-        let parent = last.parent_node().filter(|_| last.length() >= SEGMENT_UNITS);
+        let parent = last.parent_node().filter(|parent| last.length() >= SEGMENT_UNITS && parent.node_name() == "CODE");
         let Some(parent) = parent else { return last.append_data(text).ok() };
         let segment = self.document.create_text_node(text);
         parent.insert_before(&segment, last.next_sibling().as_ref()).ok()?;

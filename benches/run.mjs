@@ -1,4 +1,5 @@
-// Browser benchmark: rillmark against streaming-markdown (smd), marked and markdown-it in headless Chromium.
+// Browser benchmark: rillmark against streaming-markdown (smd), marked, markdown-it and (optionally) streamdown in
+// headless Chromium.
 //
 //   ./build.sh build && node benches/run.mjs            full run (~20 min on 2 shared cores)
 //   node benches/run.mjs --quick                        2 KB + 20 KB answers, token chunking, 1 rep (~1 min)

@@ -39,6 +39,24 @@ const ADAPTERS = {
   "markdown-it": () => rerender((text) => md.render(text)),
 };
 
+// Adapters whose code is fetched on first use, built apart from the root package: runs without them never need it.
+const LAZY = {
+  // React + streamdown, bundled by `node benches/streamdown/build.mjs`.
+  streamdown: () => import("./streamdown/dist/streamdown-adapter.js").then((m) => m.streamdown),
+};
+
+async function adapterFor(name) {
+  if (!ADAPTERS[name] && LAZY[name]) {
+    try {
+      ADAPTERS[name] = await LAZY[name]();
+    } catch (e) {
+      throw new Error(`adapter ${name} did not load (${e.message}): run node benches/${name}/build.mjs`);
+    }
+  }
+  if (!ADAPTERS[name]) throw new Error(`unknown adapter ${name}`);
+  return ADAPTERS[name]();
+}
+
 function rerender(toHtml) {
   let el;
   let text = "";
@@ -130,12 +148,12 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 10_000
   const text = await doc(name);
   const chunks = chunk(text, chunking, seed);
   const el = fresh();
+  const a = await adapterFor(adapter); // before the heap baseline: a lazy adapter's first use loads its module
   gc();
   const heap0 = heap();
   const wasm0 = wasmBytes();
   const mo = new MutationObserver(() => {});
   mo.observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
-  const a = ADAPTERS[adapter]();
   a.create(el);
   const own = new Float64Array(chunks.length);
   const total = new Float64Array(chunks.length);
@@ -206,7 +224,7 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 10_000
 async function oneShot({ doc: name, adapter }) {
   const text = await doc(name);
   const el = fresh();
-  const a = ADAPTERS[adapter]();
+  const a = await adapterFor(adapter);
   const t0 = now();
   a.create(el);
   a.write(text);

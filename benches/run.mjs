@@ -1,8 +1,10 @@
-// Browser benchmark: rillmark against streaming-markdown (smd), marked and markdown-it in headless Chromium.
+// Browser benchmark: rillmark against streaming-markdown (smd), marked, markdown-it and (optionally) streamdown in
+// headless Chromium.
 //
 //   ./build.sh build && node benches/run.mjs            full run (~20 min on 2 shared cores)
 //   node benches/run.mjs --quick                        2 KB + 20 KB answers, token chunking, 1 rep (~1 min)
 //   node benches/run.mjs --docs answer-20k --chunkings token,64 --adapters rillmark,smd --reps 5 --no-memory
+//   node benches/streamdown/build.mjs && node benches/run.mjs --quick --adapters rillmark,smd,streamdown
 //
 // Writes benches/results/report.md (tables, ratios to smd) and benches/results/raw.json (every run).
 // Method: one page per (document, chunking); in it every adapter runs `reps` times in rotating order. Each chunk is
@@ -10,9 +12,9 @@
 // is cross-origin isolated (COOP/COEP) so performance.now() has 5 µs resolution instead of 100 µs.
 // Every page first runs each adapter once on answer-2k (discarded) so JIT tiers settle.
 // Subsampling, to keep a full run near 20 minutes on 2 cores:
-// - the re-render-everything adapters (`--capped`, default marked,markdown-it: quadratic) stop after `--cap` ms
-//   (default 2000) of streaming; the total is extrapolated linearly by chunks and reported as a floor ("≥"), and a
-//   capped adapter is not repeated;
+// - the re-render-everything adapters (`--capped`, default marked,markdown-it,streamdown: quadratic) stop after
+//   `--cap` ms (default 2000) of streaming; the total is extrapolated linearly by chunks and reported as a floor
+//   ("≥"), and a capped adapter is not repeated;
 // - a run with more than `--big` chunks (default 30000: char chunking of the ≥ 36 KB documents) is done once, not
 //   `--reps` times;
 // - rillmark and smd stop after `--cap-all` ms (default 30000), also reported as a floor, and a run slower than
@@ -57,8 +59,9 @@ const CAP_MS = Number(opt("cap", 2000));
 // One-character chunking only on documents up to this size (bytes): on the big ones a run takes minutes (see the
 // report's note on text node growth).
 const CHAR_MAX = Number(opt("char-max", 30000));
-// Incremental renderers (linear) always run to the end; the re-render-everything ones are capped.
-const CAPPED = new Set(opt("capped", "marked,markdown-it").split(","));
+// Incremental renderers (linear) always run to the end; the re-render-everything ones are capped. streamdown (only with
+// `--adapters ...,streamdown`: its bundle is built apart, see below) splits and parses the whole text on every render.
+const CAPPED = new Set(opt("capped", "marked,markdown-it,streamdown").split(","));
 // Every other adapter stops after `--cap-all` ms (default 30000), also reported as a floor; and an adapter whose run
 // took longer than `--slow` ms (default 15000) is not repeated.
 const CAP_ALL_MS = Number(opt("cap-all", 30000));
@@ -72,6 +75,12 @@ const OUT = opt("out", join(ROOT, "benches", "results"));
 
 if (!existsSync(join(ROOT, "pkg", "rillmark_bg.wasm"))) {
   console.error("pkg/ is missing: run ./build.sh build first");
+  process.exit(1);
+}
+// streamdown (React and a remark/rehype tree) is kept out of the root package.json; page.mjs imports its bundle on first
+// use, so only runs that ask for it need it built.
+if (ADAPTERS.includes("streamdown") && !existsSync(join(ROOT, "benches", "streamdown", "dist", "streamdown-adapter.js"))) {
+  console.error("benches/streamdown/dist/ is missing: run node benches/streamdown/build.mjs first");
   process.exit(1);
 }
 
@@ -318,6 +327,10 @@ out("extrapolated linearly by chunks, a floor (the slow cases are quadratic): `�
 out("smd was.");
 out("A MutationObserver counts mutations during the timed loop (its bookkeeping is in every adapter's time).");
 out("marked and markdown-it re-render the whole text into `innerHTML` per chunk, unsanitised.");
+if (ADAPTERS.includes("streamdown")) {
+  out("streamdown re-renders `<Streamdown>` (React 19, production build) with the whole text per chunk inside");
+  out("`flushSync`, its defaults kept (parseIncompleteMarkdown on); its CSS (Tailwind classes) is not loaded.");
+}
 out();
 out("## Streamed total, ratio to smd");
 out();

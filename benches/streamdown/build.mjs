@@ -1,0 +1,27 @@
+// Installs this folder's pinned dependencies (streamdown, React, esbuild) and bundles adapter.mjs into one ES module,
+// dist/streamdown-adapter.js, for `node benches/run.mjs --adapters ...,streamdown`. A separate package so the root
+// `npm ci` (CI, users) never pulls React and streamdown's unified/remark tree.
+//
+//   node benches/streamdown/build.mjs
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const npm = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: HERE, stdio: "inherit" });
+if (npm.status !== 0) process.exit(npm.status ?? 1);
+
+// Imported only now: esbuild is one of the packages just installed.
+const { build } = await import(join(HERE, "node_modules", "esbuild", "lib", "main.js"));
+await build({
+  entryPoints: [join(HERE, "adapter.mjs")],
+  outfile: join(HERE, "dist", "streamdown-adapter.js"),
+  bundle: true,
+  format: "esm",
+  // No splitting: streamdown's lazy imports (the code-block body, mermaid's hook) are inlined, so one file is served.
+  target: "es2022",
+  // React's production build, as a deployed app runs it; the development build checks and warns on every render.
+  define: { "process.env.NODE_ENV": '"production"' },
+  minify: true,
+  logLevel: "info",
+});

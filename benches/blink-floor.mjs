@@ -28,7 +28,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
 import { prng } from "./prng.mjs";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -285,19 +285,7 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
 
 // ---------------------------------------------------------------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--js-flags=--expose-gc",
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
 page.on("pageerror", (e) => console.error("page error:", e.message));
 await page.route(PAGE_URL, (route) =>
@@ -387,7 +375,7 @@ await browser.close();
 // ---------------------------------------------------------------------------------------------------------------------
 // Report.
 const cpu = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model;
-const chromiumVersion = spawnSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).stdout.trim();
+const chromiumVersion = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" }).stdout.trim();
 const lines = [];
 const out = (s = "") => lines.push(s);
 const us = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));

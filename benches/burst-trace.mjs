@@ -13,7 +13,7 @@
 import { serveBenchFiles } from "./serve.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -29,10 +29,7 @@ const CSS = argv.includes("--css");
 const STYLE = opt("style", "");
 
 const { server, base } = await serveBenchFiles(ROOT);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
 if (argv.includes("--console")) page.on("console", (m) => console.log("  page:", m.text()));
 await page.goto(`${base}/benches/page.html`);

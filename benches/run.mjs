@@ -33,7 +33,7 @@ import { cpus, totalmem } from "node:os";
 import { serveBenchFiles } from "./serve.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
 import { PATHOLOGICAL } from "./docs.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -88,20 +88,7 @@ if (ADAPTERS.includes("streamdown") && !existsSync(join(ROOT, "benches", "stream
 // Static server for /benches, /pkg and /node_modules, cross-origin isolated.
 const { server, base: URL_BASE } = await serveBenchFiles(ROOT);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--enable-precise-memory-info",
-    "--js-flags=--expose-gc",
-  ],
-});
+const browser = await launchChromium(["--enable-precise-memory-info"]);
 
 const pageErrors = [];
 async function openPage({ warm = true } = {}) {
@@ -271,7 +258,7 @@ server.close();
 // ---------------------------------------------------------------------------------------------------------------------
 // Report.
 const cpu = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model;
-const chromiumVersion = spawnSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).stdout.trim();
+const chromiumVersion = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" }).stdout.trim();
 const git = (args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
 const wasmPath = join(ROOT, "pkg", "rillmark_bg.wasm");
 const gzip = spawnSync("sh", ["-c", `gzip -9c '${wasmPath}' | wc -c`], { encoding: "utf8" }).stdout.trim();

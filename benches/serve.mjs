@@ -1,6 +1,6 @@
 // The benchmarks' static server on loopback: the bench page, the built package and node_modules from the repository
 // root, cross-origin isolated (COOP/COEP) so the page gets `performance.measureUserAgentSpecificMemory` and precise
-// timers. Shared by run.mjs and burst-trace.mjs.
+// timers. Shared by run.mjs and burst-trace.mjs; chromium.mjs launches the browser they all use.
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";

@@ -58,28 +58,25 @@ fn fixtures() -> Vec<Fixture> {
         .collect()
 }
 
+/// Every document `benches/docs.mjs` wrote to benches/docs/ (the browser benchmark reads the same files): the answers
+/// by size, then the pathological shapes by name.
 fn docs() -> Vec<(String, String)> {
-    let names = [
-        "answer-2k",
-        "answer-20k",
-        "answer-100k",
-        "fence-2000",
-        "list-1000",
-        "table-500",
-        "paragraph-50k",
-        "plain-50k",
-        "nesting",
-        "footnotes-refs",
-        "math",
-    ];
-    names
-        .iter()
-        .map(|name| {
-            let path = root().join(format!("benches/docs/{name}.md"));
+    let dir = root().join("benches/docs");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut docs: Vec<(String, String)> = entries
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .map(|path| {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (name.to_string(), text)
+            (name, text)
         })
-        .collect()
+        .collect();
+    docs.sort_by_key(|(name, text)| {
+        let answer = name.starts_with("answer-");
+        (!answer, if answer { text.len() } else { 0 }, name.clone())
+    });
+    docs
 }
 
 /// Token-like chunks: 1–6 characters, cycling (deterministic), never splitting a code point. With

@@ -451,7 +451,7 @@ fn plain_words(n: usize) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
-fn a_plain_paragraph_extends_its_text_nodes_word_by_word() {
+fn a_plain_paragraph_extends_its_one_text_node_word_by_word() {
     let (container, r) = renderer();
     let insertions = TextInsertionLog::new(&container);
     let words = plain_words(500);

@@ -60,6 +60,7 @@ struct Streamed {
     html: String,
     recorder: HtmlRecorder,
     reconcile_ops: u64,
+    finish_repairs: u64,
 }
 
 /// Streams `pieces` with a render after each one, as the browser does once per frame.
@@ -76,7 +77,13 @@ fn stream(pieces: &[String], opts: &RenderOptions) -> Streamed {
     }
     engine.finish(&mut ids, &mut ops);
     recorder.apply(&ops);
-    Streamed { html: recorder.html(), reconcile_ops: engine.stats().reconcile_ops_on_committed, recorder }
+    let stats = engine.stats();
+    Streamed {
+        html: recorder.html(),
+        reconcile_ops: stats.reconcile_ops_on_committed,
+        finish_repairs: stats.finish_repairs,
+        recorder,
+    }
 }
 
 #[track_caller]
@@ -96,6 +103,7 @@ fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_
     );
     // Everything — footnote numbers and late link definitions included — must already be right when committed.
     assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
+    assert_eq!(streamed.finish_repairs, 0, "{name} ({opts_name}): the verified finish should find nothing to repair");
 }
 
 #[test]

@@ -73,6 +73,7 @@ impl std::fmt::Display for Chunking {
 struct Streamed {
     html: String,
     reconcile_ops: u64,
+    finish_repairs: u64,
     violations: Vec<String>,
 }
 
@@ -93,6 +94,7 @@ fn stream(pieces: &[&str], opts: &RenderOptions) -> Streamed {
     Streamed {
         html: recorder.html(),
         reconcile_ops: engine.stats().reconcile_ops_on_committed,
+        finish_repairs: engine.stats().finish_repairs,
         violations: recorder.violations().to_vec(),
     }
 }
@@ -132,6 +134,12 @@ fn run(
             problems.push(format!(
                 "should render as the spec says\n    expected: {:?}\n    got:      {:?}",
                 ex.html, got.html
+            ));
+        }
+        if got.finish_repairs > 0 {
+            problems.push(format!(
+                "should stream exactly, but the verified finish repaired the DOM with {} ops",
+                got.finish_repairs
             ));
         }
         if !got.violations.is_empty() {

@@ -68,6 +68,11 @@ pub struct MarkdownStats {
     pub late_definition_patches: u64,
     /// Renders that appended plain text to a text node without parsing.
     pub appended_in_place: u64,
+    /// Ops the verified finish emitted to bring the streamed DOM in line with one parse of the whole text. Streaming
+    /// is meant to be exact, so tests assert 0; users are protected from an engine bug either way.
+    pub finish_repairs: u64,
+    /// Bytes the verified finish parsed (the whole text, once; kept apart from `bytes_parsed`, the streaming work).
+    pub finish_verified_bytes: u64,
 }
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
@@ -1461,6 +1466,13 @@ impl IncrementalMarkdown {
         if self.finished {
             return;
         }
+        self.finish_open_tail(ids, ops);
+        self.verify_against_one_shot(ids, ops);
+    }
+
+    /// The last render of [`Self::finish`]: the open tail without speculation, or a reconcile where the engine knows
+    /// it cannot follow the whole text.
+    fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
         let shown_as_final = self.exact && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
@@ -1513,6 +1525,23 @@ impl IncrementalMarkdown {
     /// Whether a render happened at all (an engine that never rendered shows nothing yet).
     fn finished_blocks_known(&self) -> bool {
         self.rendered_len == self.src.len() && !self.src.is_empty()
+    }
+
+    /// The verified finish: compares every mounted block and the footnotes section with one parse of the whole
+    /// text, and patches what differs. Whatever the streaming engine got wrong, the final DOM is the one-shot render;
+    /// the ops it took are counted in [`MarkdownStats::finish_repairs`] so that tests see any slip.
+    fn verify_against_one_shot(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        self.stats.finish_verified_bytes += self.src.len() as u64;
+        let doc = render::render(&self.src, &self.opts);
+        let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
+        let mut differ = Differ { ids, ops };
+        let ops_before = differ.ops.len();
+        let before = self.footnotes.as_ref().map(|f| f.id);
+        differ.sync_children(self.root, &mut self.blocks, &nodes, before);
+        sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+        self.stats.finish_repairs += (differ.ops.len() - ops_before) as u64;
+        self.committed_blocks = self.blocks.len();
+        self.committed_len = self.src.len();
     }
 
     /// Brings the DOM in line with a one-shot parse of the whole text.
@@ -2208,4 +2237,61 @@ fn normalize_label(label: &str) -> String {
 /// Unicode full case folding (`ẞ` and `SS` match), as comrak folds labels.
 fn fold_case(text: &str) -> String {
     caseless::default_case_fold_str(text)
+}
+
+#[cfg(test)]
+mod verified_finish_tests {
+    use super::*;
+    use crate::patch::recorder::HtmlRecorder;
+    use crate::patch::{PatchSink, ROOT};
+
+    /// A streamed DOM that lost a block (as a resume bug once lost a list item) is repaired by the verified finish,
+    /// and the repair is counted.
+    #[test]
+    fn the_verified_finish_repairs_a_lost_block_and_counts_it() {
+        let text = "First paragraph.\n\n- one\n- two\n\nLast paragraph.\n";
+        let opts = RenderOptions::default();
+        let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+        let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+        engine.push(text);
+        engine.render(&mut ids, &mut ops);
+        // Lose the list from the DOM and from the engine's view of it alike, as a buggy splice would.
+        let lost = engine.blocks.remove(1);
+        engine.committed_blocks = engine.committed_blocks.min(engine.blocks.len());
+        Differ { ids: &mut ids, ops: &mut ops }.remove(lost);
+        recorder.apply(&ops);
+        ops.clear();
+        assert!(!recorder.html().contains("<ul>"), "the test should start from a DOM without the list");
+
+        engine.finish(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        assert_eq!(
+            recorder.html(),
+            render::render(text, &opts).to_html(),
+            "the finish should restore the one-shot DOM"
+        );
+        assert!(engine.stats().finish_repairs > 0, "the repair should be counted");
+        assert_eq!(engine.stats().finish_verified_bytes, text.len() as u64, "the whole text should be parsed once");
+        assert!(recorder.violations().is_empty(), "repair ops should be valid: {:?}", recorder.violations());
+    }
+
+    /// The issue-13 list shape: whatever the streaming engine does with it, the finished DOM is the one-shot render.
+    #[test]
+    fn a_char_by_char_stream_always_finishes_as_the_one_shot_render() {
+        let text = "1. \n   - a s\n3.\n4. .\n s.\n";
+        let opts = RenderOptions::default();
+        let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+        let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+        for c in text.chars() {
+            engine.push(c.encode_utf8(&mut [0; 4]));
+            engine.render(&mut ids, &mut ops);
+        }
+        engine.finish(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        assert_eq!(
+            recorder.html(),
+            render::render(text, &opts).to_html(),
+            "the finished DOM should be the one-shot render"
+        );
+    }
 }

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::dialect::string_or_number;
 
 /// What kind of failure ended a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,27 +71,42 @@ impl fmt::Display for StreamError {
 
 impl std::error::Error for StreamError {}
 
+/// The members of an error body, or of the error object inside it, that carry the message and the code.
+#[derive(Deserialize)]
+struct ErrorBody<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<&'a RawValue>,
+}
+
+impl ErrorBody<'_> {
+    fn message_and_code(&self) -> (Option<String>, Option<String>) {
+        (string_or_number(self.message), string_or_number(self.kind).or_else(|| string_or_number(self.code)))
+    }
+}
+
 /// Finds the human-readable message and code in the JSON error bodies providers send:
 /// `{"error":{"message","type"|"code"}}` (OpenAI, Anthropic, Gemini), `{"error":"…"}` (Ollama), `{"message":"…"}`.
 pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
-    let Ok(value) = Json::parse(body.trim()) else { return (None, None) };
+    let body = body.trim();
     // Gemini wraps errors in a one-element array when streaming.
-    let value = match value {
-        // `pop` of the only item: `remove(0)` would link its index assertion and message.
-        Json::Arr(mut items) if items.len() == 1 => items.pop().unwrap_or_default(),
-        other => other,
+    let body = match serde_json::from_str::<[&RawValue; 1]>(body) {
+        Ok([only]) => only.get(),
+        Err(_) => body,
     };
-    let text = |v: Option<&Json<'_>>| match v {
-        Some(Json::Str(s)) => Some(s.to_string()),
-        Some(n @ Json::Num(_)) => Some(n.to_json()),
-        _ => None,
-    };
-    match value.get("error") {
-        Some(Json::Str(message)) => (Some(message.to_string()), None),
-        Some(error @ Json::Obj(_)) => {
-            (text(error.get("message")), text(error.get("type")).or_else(|| text(error.get("code"))))
-        }
-        _ => (text(value.get("message")), text(value.get("type")).or_else(|| text(value.get("code")))),
+    let Ok(fields) = serde_json::from_str::<ErrorBody<'_>>(body) else { return (None, None) };
+    match fields.error {
+        Some(error) if error.get().starts_with('"') => (string_or_number(Some(error)), None),
+        Some(error) if error.get().starts_with('{') => match serde_json::from_str::<ErrorBody<'_>>(error.get()) {
+            Ok(inner) => inner.message_and_code(),
+            Err(_) => (None, None),
+        },
+        _ => fields.message_and_code(),
     }
 }
 

@@ -362,6 +362,53 @@ mod openai {
         let out = read_to_eof(K, &frames);
         assert_one_outcome_at_most(&out, "odd shapes");
     }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_reported_with_its_place() {
+        let out = read(K, &[data(r#"{"choices":[{"delta":{"content":5}}]}"#), delta(r#"{"content":"next"}"#)]);
+        let [StreamEvent::Malformed(why), rest @ ..] = out.as_slice() else {
+            panic!("should report the chunk as malformed, got {out:?}");
+        };
+        assert!(
+            why.starts_with(
+                "a chunk has an unexpected shape (invalid type: integer `5`, expected a string at line 1 column"
+            ),
+            "should say what was wrong and where, got {why:?}"
+        );
+        assert_eq!(rest, [text("next")], "should go on reading after the malformed chunk");
+        let out = read(K, &[data(r#"{"choices":[{"delta":{"content":"a"#)]);
+        let [StreamEvent::Malformed(why)] = out.as_slice() else { panic!("should report cut JSON, got {out:?}") };
+        assert!(
+            why.starts_with("a chunk is not valid JSON (EOF while parsing"),
+            "should say the JSON was cut, got {why:?}"
+        );
+    }
+
+    #[test]
+    fn counts_out_of_range_read_as_absent_without_losing_the_text() {
+        let out = read(
+            K,
+            &[data(
+                r#"{"choices":[{"index":0,"delta":{"content":"kept"}}],"usage":{"prompt_tokens":-3,"completion_tokens":2.5}}"#,
+            )],
+        );
+        assert_events(&out, &[text("kept"), usage(None, None)], "keep the text and read odd counts as absent");
+    }
+
+    #[test]
+    fn tool_arguments_sent_as_a_value_pass_through_as_written() {
+        let out = read(
+            K,
+            &[delta(
+                r#"{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"z": 1.50, "a":[1e2]}}}]}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[tool(0, Some("c"), Some("f"), r#"{"z": 1.50, "a":[1e2]}"#)],
+            "pass a JSON value given instead of a string through exactly as written",
+        );
+    }
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -506,6 +553,22 @@ mod anthropic {
                 finish(Some("tool_use")),
             ],
             "announce the call, stream its arguments and finish with tool_use",
+        );
+    }
+
+    #[test]
+    fn a_whole_tool_input_passes_through_as_written() {
+        let out = read(
+            K,
+            &[ev(
+                "content_block_start",
+                r#"{"type":"content_block_start","index":2,"content_block":{"type":"server_tool_use","id":"srv","name":"web_search","input":{"query": "b", "allowed":["a"]}}}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[tool(2, Some("srv"), Some("web_search"), r#"{"query": "b", "allowed":["a"]}"#)],
+            "give a non-empty input as the provider wrote it",
         );
     }
 
@@ -834,6 +897,22 @@ mod gemini {
     }
 
     #[test]
+    fn function_call_args_pass_through_as_written() {
+        let args = r#"{ "zeta": 1.50, "alpha": {"b": [1e2, -0.0], "a": "\u00e9\n"} }"#;
+        let out = read(
+            K,
+            &[data(&format!(
+                r#"{{"candidates":[{{"content":{{"parts":[{{"functionCall":{{"name":"f","args":{args}}}}}]}}}}]}}"#
+            ))],
+        );
+        assert_events(
+            &out,
+            &[tool(0, None, Some("f"), args)],
+            "keep the arguments' spacing, key order, numbers and escapes",
+        );
+    }
+
+    #[test]
     fn eof_without_finish_reason_is_incomplete() {
         let out = read_to_eof(K, &[data(r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#)]);
         assert_events(&out, &[text("cut")], "not finish a body cut before finishReason");
@@ -1012,8 +1091,8 @@ mod responses {
         );
         assert_events(
             &out,
-            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"query":"q","type":"search"}"#)],
-            "announce the search and give its action as arguments",
+            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"type":"search","query":"q"}"#)],
+            "announce the search and give its action as arguments, as sent",
         );
     }
 

@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::dialect::string_or_number;
+use crate::dialect::{from_json, string_or_number, ErrorFields};
 
 /// What kind of failure ended a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,23 +70,10 @@ impl fmt::Display for StreamError {
 
 impl std::error::Error for StreamError {}
 
-/// The members of an error body, or of the error object inside it, that carry the message and the code.
-#[derive(Deserialize)]
-struct ErrorBody<'a> {
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-    #[serde(borrow)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow, rename = "type")]
-    kind: Option<&'a RawValue>,
-}
-
-impl ErrorBody<'_> {
-    fn message_and_code(&self) -> (Option<String>, Option<String>) {
-        (string_or_number(self.message), string_or_number(self.kind).or_else(|| string_or_number(self.code)))
-    }
+/// The message and code of an error body or object: `type` before `code` (OpenAI sends both; its `type` is the
+/// more telling).
+fn message_and_code(fields: &ErrorFields<'_>) -> (Option<String>, Option<String>) {
+    (string_or_number(fields.message), string_or_number(fields.kind).or_else(|| string_or_number(fields.code)))
 }
 
 /// Finds the human-readable message and code in the JSON error bodies providers send:
@@ -95,18 +81,18 @@ impl ErrorBody<'_> {
 pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
     let body = body.trim();
     // Gemini wraps errors in a one-element array when streaming.
-    let body = match serde_json::from_str::<[&RawValue; 1]>(body) {
+    let body = match from_json::<[&RawValue; 1]>(body) {
         Ok([only]) => only.get(),
         Err(_) => body,
     };
-    let Ok(fields) = serde_json::from_str::<ErrorBody<'_>>(body) else { return (None, None) };
+    let Ok(fields) = from_json::<ErrorFields<'_>>(body) else { return (None, None) };
     match fields.error {
         Some(error) if error.get().starts_with('"') => (string_or_number(Some(error)), None),
-        Some(error) if error.get().starts_with('{') => match serde_json::from_str::<ErrorBody<'_>>(error.get()) {
-            Ok(inner) => inner.message_and_code(),
+        Some(error) if error.get().starts_with('{') => match from_json::<ErrorFields<'_>>(error.get()) {
+            Ok(inner) => message_and_code(&inner),
             Err(_) => (None, None),
         },
-        _ => fields.message_and_code(),
+        _ => message_and_code(&fields),
     }
 }
 

@@ -385,6 +385,22 @@ mod openai {
     }
 
     #[test]
+    fn an_array_is_never_read_as_a_chunk() {
+        for body in ["[]", r#"[null,[{"delta":{"content":"x"}}]]"#] {
+            let out = read(K, &[data(body)]);
+            let [StreamEvent::Malformed(why)] = out.as_slice() else {
+                panic!("should report the array {body} as malformed, not read it by position, got {out:?}");
+            };
+            assert!(
+                why.contains("expected an OpenAI chat chunk (a JSON object)"),
+                "should say a chunk is an object, got {why:?}"
+            );
+        }
+        let out = read(K, &[delta(r#"{"tool_calls":[["0","call_1"]]}"#)]);
+        assert_malformed(&out, "not read a tool call from an array either");
+    }
+
+    #[test]
     fn counts_out_of_range_read_as_absent_without_losing_the_text() {
         let out = read(
             K,

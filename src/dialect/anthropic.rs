@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{error_event, provider_error, push_nonempty, raw_text, read, usage, wrong_framing, Count, Tag};
-use super::{Dialect, StreamEvent};
+use super::{Dialect, StreamEvent, TokenUsage};
 use crate::frame::Frame;
 
 /// Reader for Anthropic Messages events.
@@ -55,22 +55,14 @@ struct Event<'a> {
     /// A `content_block_delta`'s delta, or a `message_delta`'s (which holds `stop_reason`).
     #[serde(borrow)]
     delta: Option<Delta<'a>>,
-    usage: Option<Usage>,
+    usage: Option<TokenUsage>,
     #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
 struct Message {
-    usage: Option<Usage>,
-}
-
-#[derive(Deserialize)]
-struct Usage {
-    #[serde(default)]
-    input_tokens: Count,
-    #[serde(default)]
-    output_tokens: Count,
+    usage: Option<TokenUsage>,
 }
 
 #[derive(Deserialize)]

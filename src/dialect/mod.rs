@@ -7,6 +7,7 @@
 pub mod anthropic;
 pub mod gemini;
 pub mod llamacpp;
+mod objects;
 pub mod ollama;
 pub mod openai;
 pub mod plain;
@@ -22,6 +23,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::frame::{Frame, Framing};
+pub(crate) use objects::from_json;
 
 /// What a stream says, independent of who said it.
 #[derive(Debug, Clone, PartialEq)]
@@ -269,7 +271,7 @@ fn looks_like_data_stream_part(line: &str) -> bool {
         return false;
     }
     // A complete part parses whole (JSON whitespace after it allowed); a cut one fails only at the end of the text.
-    match serde_json::from_str::<IgnoredAny>(payload) {
+    match from_json::<IgnoredAny>(payload) {
         Ok(_) => true,
         Err(e) => e.is_eof(),
     }
@@ -290,11 +292,11 @@ pub trait Dialect {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helpers shared by the JSON dialects. Each dialect reads a frame's payload with serde_json into its own
-// `#[derive(Deserialize)]` structs, which borrow from the frame: strings that are only looked at ([`Tag`]) and
-// JSON values passed on as they are (`&RawValue`: tool-call arguments, error bodies) stay slices of the frame;
-// strings that become events (`String`) are copied once, into the event. Fields a dialect does not declare are
-// skipped without allocating.
+// Helpers shared by the JSON dialects. Each dialect reads a frame's payload with serde_json ([`from_json`]: every
+// struct from a JSON object) into its own `#[derive(Deserialize)]` structs, which borrow from the frame: strings
+// that are only looked at ([`Tag`]) and JSON values passed on as they are (`&RawValue`: tool-call arguments, error
+// bodies) stay slices of the frame; strings that become events (`String`) are copied once, into the event. Fields a
+// dialect does not declare are skipped without allocating.
 //
 // A field of the wrong JSON type makes the frame [`StreamEvent::Malformed`] (serde_json's message says which
 // and where); a number outside a count's domain reads as absent ([`Count`]).
@@ -306,7 +308,7 @@ const QUOTE_LIMIT: usize = 80;
 /// Reads one frame's JSON payload into `T`; on failure, the [`StreamEvent::Malformed`] describing it, `what`
 /// naming the frame in the description (`"a chunk"`).
 pub(crate) fn read<'a, T: Deserialize<'a>>(payload: &'a str, what: &str) -> Result<T, StreamEvent> {
-    serde_json::from_str(payload).map_err(|e| {
+    from_json(payload).map_err(|e| {
         let problem = if e.is_data() { "has an unexpected shape" } else { "is not valid JSON" };
         StreamEvent::Malformed(format!("{what} {problem} ({e}): {}", quote(payload)))
     })
@@ -415,7 +417,7 @@ fn is_string(raw: &RawValue) -> bool {
 /// value itself instead (Ollama's `arguments` from some models), so that neither is quoted twice.
 pub(crate) fn string_or_raw(raw: Option<&RawValue>) -> String {
     match raw {
-        Some(raw) if is_string(raw) => serde_json::from_str(raw.get()).unwrap_or_default(),
+        Some(raw) if is_string(raw) => from_json(raw.get()).unwrap_or_default(),
         Some(raw) => raw.get().to_owned(),
         None => String::new(),
     }
@@ -428,22 +430,36 @@ pub(crate) fn raw_text(raw: Option<&RawValue>) -> String {
     raw.map(|raw| raw.get().to_owned()).unwrap_or_default()
 }
 
-/// The fields of a provider's error object that rillmark reports; each is read only if it has the expected type.
+/// The members of a provider's error object, or of a frame or body that wraps one in `error`, that rillmark
+/// reports; each is used only if it has the expected type. One type for every error shape: HTTP error bodies
+/// (`src/error.rs`) read it too.
 #[derive(Deserialize)]
-struct ErrorFields<'a> {
+pub(crate) struct ErrorFields<'a> {
+    /// The error object of a frame or body that wraps it (`{"error":{…}}`).
     #[serde(borrow)]
-    message: Option<&'a RawValue>,
+    pub(crate) error: Option<&'a RawValue>,
     #[serde(borrow)]
-    code: Option<&'a RawValue>,
+    pub(crate) message: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) code: Option<&'a RawValue>,
     #[serde(borrow, rename = "type")]
-    kind: Option<&'a RawValue>,
+    pub(crate) kind: Option<&'a RawValue>,
+}
+
+/// Token counts under the names Anthropic and the OpenAI Responses API both use.
+#[derive(Deserialize)]
+pub(crate) struct TokenUsage {
+    #[serde(default)]
+    pub(crate) input_tokens: Count,
+    #[serde(default)]
+    pub(crate) output_tokens: Count,
 }
 
 /// A JSON string's contents, or a number as written (OpenRouter and Gemini send HTTP statuses as codes).
 pub(crate) fn string_or_number(raw: Option<&RawValue>) -> Option<String> {
     let raw = raw?;
     match raw.get().as_bytes().first() {
-        Some(b'"') => serde_json::from_str(raw.get()).ok(),
+        Some(b'"') => from_json(raw.get()).ok(),
         Some(b'-' | b'0'..=b'9') => Some(raw.get().to_owned()),
         _ => None,
     }
@@ -455,7 +471,7 @@ pub(crate) fn provider_error(error: &RawValue) -> ProviderError {
     if is_string(error) {
         return ProviderError { code: None, message: string_or_raw(Some(error)) };
     }
-    match serde_json::from_str::<ErrorFields<'_>>(error.get()) {
+    match from_json::<ErrorFields<'_>>(error.get()) {
         Ok(fields) => error_from_fields(fields.message, fields.code, fields.kind, error.get()),
         Err(_) => ProviderError { code: None, message: error.get().to_owned() },
     }
@@ -478,21 +494,14 @@ pub(crate) fn error_from_fields(
     ProviderError { code, message }
 }
 
-/// A frame that may wrap its error object in `error`.
-#[derive(Deserialize)]
-struct ErrorEnvelope<'a> {
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-}
-
 /// An `event: error` frame: its data is usually JSON (`{"error":{…}}` or `{"type":"error","error":{…}}`), but a
 /// server in trouble may send plain text, which is then the message.
 pub(crate) fn error_event(data: &str) -> ProviderError {
     let data = data.trim();
-    let Ok(whole) = serde_json::from_str::<&RawValue>(data) else {
+    let Ok(whole) = from_json::<&RawValue>(data) else {
         return ProviderError { code: None, message: data.to_owned() };
     };
-    let inner = serde_json::from_str::<ErrorEnvelope<'_>>(whole.get()).ok().and_then(|e| e.error);
+    let inner = from_json::<ErrorFields<'_>>(whole.get()).ok().and_then(|e| e.error);
     provider_error(inner.unwrap_or(whole))
 }
 

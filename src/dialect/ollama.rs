@@ -15,6 +15,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::openai::ToolCall;
 use super::{provider_error, push_nonempty, read, string_or_raw, usage, wrong_framing, Count};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
@@ -52,23 +53,6 @@ struct Message<'a> {
     content: Option<String>,
     #[serde(borrow)]
     tool_calls: Option<Vec<ToolCall<'a>>>,
-}
-
-#[derive(Deserialize)]
-struct ToolCall<'a> {
-    id: Option<String>,
-    #[serde(borrow)]
-    function: Option<Function<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Function<'a> {
-    #[serde(default)]
-    index: Count,
-    name: Option<String>,
-    /// A JSON object; some models put already-serialised JSON (a string) here instead.
-    #[serde(borrow)]
-    arguments: Option<&'a RawValue>,
 }
 
 impl Dialect for Ollama {

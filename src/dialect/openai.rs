@@ -81,24 +81,30 @@ struct Delta<'a> {
     /// A refusal is what the user gets to read instead of an answer.
     refusal: Option<String>,
     #[serde(borrow)]
-    tool_calls: Option<Vec<ToolCallDelta<'a>>>,
+    tool_calls: Option<Vec<ToolCall<'a>>>,
 }
 
+/// A tool call (a delta of one, here); Ollama's `/api/chat` sends whole calls of the same shape.
 #[derive(Deserialize)]
-struct ToolCallDelta<'a> {
+pub(super) struct ToolCall<'a> {
+    /// The call's index in OpenAI chat (Ollama puts it in `function`).
     #[serde(default)]
-    index: Count,
-    id: Option<String>,
+    pub(super) index: Count,
+    pub(super) id: Option<String>,
     #[serde(borrow)]
-    function: Option<FunctionDelta<'a>>,
+    pub(super) function: Option<Function<'a>>,
 }
 
 #[derive(Deserialize)]
-struct FunctionDelta<'a> {
-    name: Option<String>,
-    /// A delta of the arguments' JSON text, as a string; kept as sent if a server sends the JSON value itself.
+pub(super) struct Function<'a> {
+    /// Ollama's index of the call.
+    #[serde(default)]
+    pub(super) index: Count,
+    pub(super) name: Option<String>,
+    /// The arguments' JSON text in a string (a delta of it, in OpenAI chat), or the JSON value itself (Ollama, and
+    /// servers that deviate): kept as sent either way.
     #[serde(borrow)]
-    arguments: Option<&'a RawValue>,
+    pub(super) arguments: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -175,7 +181,7 @@ impl OpenAiChat {
         }
     }
 
-    fn on_tool_call(&mut self, position: usize, call: ToolCallDelta<'_>, out: &mut Vec<StreamEvent>) {
+    fn on_tool_call(&mut self, position: usize, call: ToolCall<'_>, out: &mut Vec<StreamEvent>) {
         // `index` is required by OpenAI; servers that omit it send one whole call per array slot.
         let index = call.index.index().unwrap_or_else(|| u32::try_from(position).unwrap_or(u32::MAX));
         let id = call.id.filter(|s| !s.is_empty());

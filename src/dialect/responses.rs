@@ -35,7 +35,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{error_event, error_from_fields, provider_error, push_nonempty, raw_text, read, usage, wrong_framing};
-use super::{Count, Dialect, ProviderError, StreamEvent, Tag};
+use super::{Count, Dialect, ProviderError, StreamEvent, Tag, TokenUsage};
 use crate::frame::Frame;
 
 /// Reader for OpenAI Responses events.
@@ -96,7 +96,7 @@ struct Item<'a> {
 struct Response<'a> {
     status: Option<String>,
     incomplete_details: Option<IncompleteDetails>,
-    usage: Option<Usage>,
+    usage: Option<TokenUsage>,
     #[serde(borrow)]
     error: Option<&'a RawValue>,
 }
@@ -104,14 +104,6 @@ struct Response<'a> {
 #[derive(Deserialize)]
 struct IncompleteDetails {
     reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Usage {
-    #[serde(default)]
-    input_tokens: Count,
-    #[serde(default)]
-    output_tokens: Count,
 }
 
 /// Lifecycle events with nothing to render.

@@ -385,6 +385,36 @@ mod openai {
     }
 
     #[test]
+    fn a_repeated_member_counts_once_the_last_copy_as_json_parse_reads_it() {
+        // NVIDIA's OpenAI-compatible endpoint repeats `reasoning_content` in one delta for some models; a derived
+        // struct alone would reject the frame ("duplicate field") and lose its text.
+        let out = read(
+            K,
+            &[
+                delta(r#"{"reasoning_content":"Let me","reasoning_content":"Let me"}"#),
+                delta(r#"{"content":null,"role":"assistant","content":"Hi","role":"assistant"}"#),
+                data(
+                    r#"{"choices":[{"index":0,"delta":{"content":"!"}}],"usage":null,"usage":{"prompt_tokens":3,"completion_tokens":2}}"#,
+                ),
+                delta(
+                    r#"{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"a":1, "a":2}}}],"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"b":1, "b":2}}}]}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("Let me"),
+                text("Hi"),
+                text("!"),
+                usage(Some(3), Some(2)),
+                tool(0, Some("c"), Some("f"), r#"{"b":1, "b":2}"#),
+            ],
+            "read the last copy of each repeated member, and pass raw arguments through with their own repeats",
+        );
+    }
+
+    #[test]
     fn an_array_is_never_read_as_a_chunk() {
         for body in ["[]", r#"[null,[{"delta":{"content":"x"}}]]"#] {
             let out = read(K, &[data(body)]);

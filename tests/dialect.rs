@@ -9,6 +9,8 @@ mod support;
 use rillmark::decode::Utf8Decoder;
 use rillmark::dialect::{DialectKind, Hints, ProviderError, StreamEvent};
 use rillmark::frame::{framer_for, Frame, SseEvent};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use support::{Fixture, Split};
@@ -1973,6 +1975,81 @@ fn every_fixture_has_a_dialect() {
             "fixture {}: should name a supported dialect, not {:?}",
             fixture.name,
             fixture.dialect
+        );
+    }
+}
+
+/// The members of a JSON object in their order, each value as written.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// `json` (an object) with a `null` decoy before every member: `{"a":1}` becomes `{"a":null,"a":1}`.
+fn with_null_decoys(json: &str) -> Option<String> {
+    let Members(members) = serde_json::from_str(json).ok()?;
+    let members: Vec<String> = members
+        .iter()
+        .map(|(key, value)| {
+            let key = serde_json::to_string(key).expect("a key serialises");
+            format!("{key}:null,{key}:{}", value.get())
+        })
+        .collect();
+    Some(format!("{{{}}}", members.join(",")))
+}
+
+#[test]
+fn every_recorded_frame_reads_the_same_with_a_decoy_before_each_member() {
+    for fixture in support::real_streams().into_iter().chain(doc_streams().into_iter().map(|d| d.fixture)) {
+        let kind = DialectKind::from_name(&fixture.dialect).expect("the fixture should name a dialect");
+        let mut framer = framer_for(kind.framing());
+        let mut frames = Vec::new();
+        let text = String::from_utf8_lossy(&fixture.bytes);
+        framer.push(&text, &mut frames).expect("the fixture should frame");
+        framer.finish(&mut frames).expect("the fixture should frame to its end");
+        let mut decoyed = 0;
+        let mutated: Vec<Frame> = frames
+            .iter()
+            .map(|frame| match frame {
+                Frame::Event(event) => match with_null_decoys(&event.data) {
+                    Some(data) => {
+                        decoyed += 1;
+                        Frame::Event(SseEvent { data, ..event.clone() })
+                    }
+                    None => frame.clone(),
+                },
+                Frame::Line(line) => match with_null_decoys(line) {
+                    Some(line) => {
+                        decoyed += 1;
+                        Frame::Line(line)
+                    }
+                    None => frame.clone(),
+                },
+                Frame::Text(_) => frame.clone(),
+            })
+            .collect();
+        assert_eq!(
+            read_to_eof(kind, &mutated),
+            read_to_eof(kind, &frames),
+            "fixture {}: should read the last copy of every repeated member ({decoyed} frames with decoys)",
+            fixture.name
         );
     }
 }

@@ -412,9 +412,9 @@ fn is_string(raw: &RawValue) -> bool {
     raw.get().starts_with('"')
 }
 
-/// A JSON value as text: a string's contents, anything else exactly as the provider wrote it. For fields that
-/// carry JSON text in a string by definition (OpenAI's `function.arguments`) and that some servers send as the
-/// value itself instead (Ollama's `arguments` from some models), so that neither is quoted twice.
+/// A JSON value as text: a string's contents, anything else exactly as the provider wrote it. For tool arguments,
+/// which one API sends as JSON text in a string (OpenAI's `function.arguments`) and another as the JSON value
+/// itself (Ollama's, though some models put a string there too), so that neither form is quoted twice.
 pub(crate) fn string_or_raw(raw: Option<&RawValue>) -> String {
     match raw {
         Some(raw) if is_string(raw) => from_json(raw.get()).unwrap_or_default(),

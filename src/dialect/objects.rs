@@ -57,7 +57,7 @@ enum Repeats {
 }
 
 /// A deserializer that reads structs as maps only, and wraps whatever it hands on so that nested values do too.
-pub(crate) struct ObjectsOnly<D> {
+struct ObjectsOnly<D> {
     inner: D,
     repeats: Repeats,
 }

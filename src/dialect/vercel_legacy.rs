@@ -46,10 +46,11 @@ pub struct VercelLegacy {
     ended: bool,
 }
 
-/// The payload of a tool-call part (`b:`, `c:`, `9:`).
+/// The payload of an object part: a tool call (`b:`, `c:`, `9:`) or a finish (`e:` for a step, `d:` for the
+/// message); each kind has only its own fields. One struct for both keeps one reader in the module.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", expecting = "a tool call part (a JSON object)")]
-struct ToolPart<'a> {
+#[serde(rename_all = "camelCase", expecting = "a data stream part (a JSON object)")]
+struct ObjectPart<'a> {
     #[serde(borrow)]
     tool_call_id: Option<Tag<'a>>,
     tool_name: Option<String>,
@@ -57,12 +58,6 @@ struct ToolPart<'a> {
     /// A whole call's arguments, passed on as sent.
     #[serde(borrow)]
     args: Option<&'a RawValue>,
-}
-
-/// The payload of a finish part (`e:` for a step, `d:` for the message).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", expecting = "a finish part (a JSON object)")]
-struct FinishPart {
     finish_reason: Option<String>,
     usage: Option<Usage>,
 }
@@ -117,7 +112,7 @@ impl VercelLegacy {
                 self.fail(ProviderError { code: None, message }, out);
             }
             'b' | 'c' | '9' => {
-                let part: ToolPart<'_> = read(payload, "a tool call part")?;
+                let part: ObjectPart<'_> = read(payload, "a tool call part")?;
                 let id = part.tool_call_id;
                 match code {
                     'b' => self.tools.on_start(id.map(Tag::into_string), part.tool_name, out),
@@ -125,9 +120,9 @@ impl VercelLegacy {
                     _ => self.tools.on_whole(id.map(Tag::into_string), part.tool_name, part.args, out),
                 }
             }
-            'e' => self.step_finish = Some(read::<FinishPart>(payload, "a finish part")?.finish_reason),
+            'e' => self.step_finish = Some(read::<ObjectPart<'_>>(payload, "a finish part")?.finish_reason),
             'd' => {
-                let part: FinishPart = read(payload, "a finish part")?;
+                let part: ObjectPart<'_> = read(payload, "a finish part")?;
                 if let Some(counts) = part.usage {
                     if counts.prompt_tokens.0.is_some() || counts.completion_tokens.0.is_some() {
                         out.push(usage(counts.prompt_tokens, counts.completion_tokens));

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::json::Json;
+use serde_json::value::RawValue;
+
+use crate::dialect::{from_json, string_or_number, ErrorFields};
 
 /// What kind of failure ended a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,27 +70,29 @@ impl fmt::Display for StreamError {
 
 impl std::error::Error for StreamError {}
 
+/// The message and code of an error body or object: `type` before `code` (OpenAI sends both; its `type` is the
+/// more telling).
+fn message_and_code(fields: &ErrorFields<'_>) -> (Option<String>, Option<String>) {
+    (string_or_number(fields.message), string_or_number(fields.kind).or_else(|| string_or_number(fields.code)))
+}
+
 /// Finds the human-readable message and code in the JSON error bodies providers send:
 /// `{"error":{"message","type"|"code"}}` (OpenAI, Anthropic, Gemini), `{"error":"…"}` (Ollama), `{"message":"…"}`.
 pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
-    let Ok(value) = Json::parse(body.trim()) else { return (None, None) };
+    let body = body.trim();
     // Gemini wraps errors in a one-element array when streaming.
-    let value = match value {
-        // `pop` of the only item: `remove(0)` would link its index assertion and message.
-        Json::Arr(mut items) if items.len() == 1 => items.pop().unwrap_or_default(),
-        other => other,
+    let body = match from_json::<[&RawValue; 1]>(body) {
+        Ok([only]) => only.get(),
+        Err(_) => body,
     };
-    let text = |v: Option<&Json<'_>>| match v {
-        Some(Json::Str(s)) => Some(s.to_string()),
-        Some(n @ Json::Num(_)) => Some(n.to_json()),
-        _ => None,
-    };
-    match value.get("error") {
-        Some(Json::Str(message)) => (Some(message.to_string()), None),
-        Some(error @ Json::Obj(_)) => {
-            (text(error.get("message")), text(error.get("type")).or_else(|| text(error.get("code"))))
-        }
-        _ => (text(value.get("message")), text(value.get("type")).or_else(|| text(value.get("code")))),
+    let Ok(fields) = from_json::<ErrorFields<'_>>(body) else { return (None, None) };
+    match fields.error {
+        Some(error) if error.get().starts_with('"') => (string_or_number(Some(error)), None),
+        Some(error) if error.get().starts_with('{') => match from_json::<ErrorFields<'_>>(error.get()) {
+            Ok(inner) => message_and_code(&inner),
+            Err(_) => (None, None),
+        },
+        _ => message_and_code(&fields),
     }
 }
 

@@ -12,7 +12,6 @@ pub mod decode;
 pub mod dialect;
 pub mod error;
 pub mod frame;
-pub mod json;
 pub mod markdown;
 pub mod options;
 pub mod patch;

@@ -9,6 +9,8 @@ mod support;
 use rillmark::decode::Utf8Decoder;
 use rillmark::dialect::{DialectKind, Hints, ProviderError, StreamEvent};
 use rillmark::frame::{framer_for, Frame, SseEvent};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use support::{Fixture, Split};
@@ -362,6 +364,99 @@ mod openai {
         let out = read_to_eof(K, &frames);
         assert_one_outcome_at_most(&out, "odd shapes");
     }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_reported_with_its_place() {
+        let out = read(K, &[data(r#"{"choices":[{"delta":{"content":5}}]}"#), delta(r#"{"content":"next"}"#)]);
+        let [StreamEvent::Malformed(why), rest @ ..] = out.as_slice() else {
+            panic!("should report the chunk as malformed, got {out:?}");
+        };
+        assert!(
+            why.starts_with(
+                "a chunk has an unexpected shape (invalid type: integer `5`, expected a string at line 1 column"
+            ),
+            "should say what was wrong and where, got {why:?}"
+        );
+        assert_eq!(rest, [text("next")], "should go on reading after the malformed chunk");
+        let out = read(K, &[data(r#"{"choices":[{"delta":{"content":"a"#)]);
+        let [StreamEvent::Malformed(why)] = out.as_slice() else { panic!("should report cut JSON, got {out:?}") };
+        assert!(
+            why.starts_with("a chunk is not valid JSON (EOF while parsing"),
+            "should say the JSON was cut, got {why:?}"
+        );
+    }
+
+    #[test]
+    fn a_repeated_member_counts_once_the_last_copy_as_json_parse_reads_it() {
+        // NVIDIA's OpenAI-compatible endpoint repeats `reasoning_content` in one delta for some models; a derived
+        // struct alone would reject the frame ("duplicate field") and lose its text.
+        let out = read(
+            K,
+            &[
+                delta(r#"{"reasoning_content":"Let me","reasoning_content":"Let me"}"#),
+                delta(r#"{"content":null,"role":"assistant","content":"Hi","role":"assistant"}"#),
+                data(
+                    r#"{"choices":[{"index":0,"delta":{"content":"!"}}],"usage":null,"usage":{"prompt_tokens":3,"completion_tokens":2}}"#,
+                ),
+                delta(
+                    r#"{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"a":1, "a":2}}}],"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"b":1, "b":2}}}]}"#,
+                ),
+            ],
+        );
+        assert_events(
+            &out,
+            &[
+                reasoning("Let me"),
+                text("Hi"),
+                text("!"),
+                usage(Some(3), Some(2)),
+                tool(0, Some("c"), Some("f"), r#"{"b":1, "b":2}"#),
+            ],
+            "read the last copy of each repeated member, and pass raw arguments through with their own repeats",
+        );
+    }
+
+    #[test]
+    fn an_array_is_never_read_as_a_chunk() {
+        for body in ["[]", r#"[null,[{"delta":{"content":"x"}}]]"#] {
+            let out = read(K, &[data(body)]);
+            let [StreamEvent::Malformed(why)] = out.as_slice() else {
+                panic!("should report the array {body} as malformed, not read it by position, got {out:?}");
+            };
+            assert!(
+                why.contains("expected an OpenAI chat chunk (a JSON object)"),
+                "should say a chunk is an object, got {why:?}"
+            );
+        }
+        let out = read(K, &[delta(r#"{"tool_calls":[["0","call_1"]]}"#)]);
+        assert_malformed(&out, "not read a tool call from an array either");
+    }
+
+    #[test]
+    fn counts_out_of_range_read_as_absent_without_losing_the_text() {
+        let out = read(
+            K,
+            &[data(
+                r#"{"choices":[{"index":0,"delta":{"content":"kept"}}],"usage":{"prompt_tokens":-3,"completion_tokens":2.5}}"#,
+            )],
+        );
+        assert_events(&out, &[text("kept"), usage(None, None)], "keep the text and read odd counts as absent");
+    }
+
+    #[test]
+    fn tool_arguments_sent_as_a_value_pass_through_as_written() {
+        let out = read(
+            K,
+            &[delta(
+                r#"{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"z": 1.50, "a":[1e2]}}}]}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[tool(0, Some("c"), Some("f"), r#"{"z": 1.50, "a":[1e2]}"#)],
+            "pass a JSON value given instead of a string through exactly as written",
+        );
+    }
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -506,6 +601,22 @@ mod anthropic {
                 finish(Some("tool_use")),
             ],
             "announce the call, stream its arguments and finish with tool_use",
+        );
+    }
+
+    #[test]
+    fn a_whole_tool_input_passes_through_as_written() {
+        let out = read(
+            K,
+            &[ev(
+                "content_block_start",
+                r#"{"type":"content_block_start","index":2,"content_block":{"type":"server_tool_use","id":"srv","name":"web_search","input":{"query": "b", "allowed":["a"]}}}"#,
+            )],
+        );
+        assert_events(
+            &out,
+            &[tool(2, Some("srv"), Some("web_search"), r#"{"query": "b", "allowed":["a"]}"#)],
+            "give a non-empty input as the provider wrote it",
         );
     }
 
@@ -834,6 +945,22 @@ mod gemini {
     }
 
     #[test]
+    fn function_call_args_pass_through_as_written() {
+        let args = r#"{ "zeta": 1.50, "alpha": {"b": [1e2, -0.0], "a": "\u00e9\n"} }"#;
+        let out = read(
+            K,
+            &[data(&format!(
+                r#"{{"candidates":[{{"content":{{"parts":[{{"functionCall":{{"name":"f","args":{args}}}}}]}}}}]}}"#
+            ))],
+        );
+        assert_events(
+            &out,
+            &[tool(0, None, Some("f"), args)],
+            "keep the arguments' spacing, key order, numbers and escapes",
+        );
+    }
+
+    #[test]
     fn eof_without_finish_reason_is_incomplete() {
         let out = read_to_eof(K, &[data(r#"{"candidates":[{"content":{"parts":[{"text":"cut"}]}}]}"#)]);
         assert_events(&out, &[text("cut")], "not finish a body cut before finishReason");
@@ -1012,8 +1139,8 @@ mod responses {
         );
         assert_events(
             &out,
-            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"query":"q","type":"search"}"#)],
-            "announce the search and give its action as arguments",
+            &[tool(0, Some("ws_1"), Some("web_search"), ""), tool(0, None, None, r#"{"type":"search","query":"q"}"#)],
+            "announce the search and give its action as arguments, as sent",
         );
     }
 
@@ -1848,6 +1975,81 @@ fn every_fixture_has_a_dialect() {
             "fixture {}: should name a supported dialect, not {:?}",
             fixture.name,
             fixture.dialect
+        );
+    }
+}
+
+/// The members of a JSON object in their order, each value as written.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// `json` (an object) with a `null` decoy before every member: `{"a":1}` becomes `{"a":null,"a":1}`.
+fn with_null_decoys(json: &str) -> Option<String> {
+    let Members(members) = serde_json::from_str(json).ok()?;
+    let members: Vec<String> = members
+        .iter()
+        .map(|(key, value)| {
+            let key = serde_json::to_string(key).expect("a key serialises");
+            format!("{key}:null,{key}:{}", value.get())
+        })
+        .collect();
+    Some(format!("{{{}}}", members.join(",")))
+}
+
+#[test]
+fn every_recorded_frame_reads_the_same_with_a_decoy_before_each_member() {
+    for fixture in support::real_streams().into_iter().chain(doc_streams().into_iter().map(|d| d.fixture)) {
+        let kind = DialectKind::from_name(&fixture.dialect).expect("the fixture should name a dialect");
+        let mut framer = framer_for(kind.framing());
+        let mut frames = Vec::new();
+        let text = String::from_utf8_lossy(&fixture.bytes);
+        framer.push(&text, &mut frames).expect("the fixture should frame");
+        framer.finish(&mut frames).expect("the fixture should frame to its end");
+        let mut decoyed = 0;
+        let mutated: Vec<Frame> = frames
+            .iter()
+            .map(|frame| match frame {
+                Frame::Event(event) => match with_null_decoys(&event.data) {
+                    Some(data) => {
+                        decoyed += 1;
+                        Frame::Event(SseEvent { data, ..event.clone() })
+                    }
+                    None => frame.clone(),
+                },
+                Frame::Line(line) => match with_null_decoys(line) {
+                    Some(line) => {
+                        decoyed += 1;
+                        Frame::Line(line)
+                    }
+                    None => frame.clone(),
+                },
+                Frame::Text(_) => frame.clone(),
+            })
+            .collect();
+        assert_eq!(
+            read_to_eof(kind, &mutated),
+            read_to_eof(kind, &frames),
+            "fixture {}: should read the last copy of every repeated member ({decoyed} frames with decoys)",
+            fixture.name
         );
     }
 }

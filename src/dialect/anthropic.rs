@@ -21,10 +21,11 @@
 //! `event:` lines (several do) still send the `type`. Tool calls are numbered by their content-block index, which
 //! is what `input_json_delta` refers to. Anthropic pads some `data` lines with trailing spaces; JSON allows that.
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
-use super::{Dialect, StreamEvent};
+use super::{error_event, provider_error, push_nonempty, raw_text, read, usage, wrong_framing, Count, Tag};
+use super::{Dialect, StreamEvent, TokenUsage};
 use crate::frame::Frame;
 
 /// Reader for Anthropic Messages events.
@@ -36,6 +37,54 @@ pub struct Anthropic {
     input_tokens: Option<u64>,
     /// A terminal event (`Finish` or `Error`) was emitted; later frames are ignored.
     ended: bool,
+}
+
+/// One event's data: the fields of every event type this dialect reads, each present only in its own types.
+#[derive(Deserialize)]
+#[serde(expecting = "an Anthropic event (a JSON object)")]
+struct Event<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    /// The content block a `content_block_*` event is about.
+    #[serde(default)]
+    index: Count,
+    /// `message_start`'s message, for its usage.
+    message: Option<Message>,
+    #[serde(borrow)]
+    content_block: Option<Block<'a>>,
+    /// A `content_block_delta`'s delta, or a `message_delta`'s (which holds `stop_reason`).
+    #[serde(borrow)]
+    delta: Option<Delta<'a>>,
+    usage: Option<TokenUsage>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    usage: Option<TokenUsage>,
+}
+
+#[derive(Deserialize)]
+struct Block<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    text: Option<String>,
+    thinking: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
+    #[serde(borrow)]
+    input: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Delta<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    text: Option<String>,
+    thinking: Option<String>,
+    partial_json: Option<String>,
+    stop_reason: Option<String>,
 }
 
 impl Dialect for Anthropic {
@@ -50,36 +99,32 @@ impl Dialect for Anthropic {
         if event.event == "error" {
             return self.fail(error_event(&event.data), out);
         }
-        let mut data = match parse_object(&event.data, "an event") {
-            Ok(value) => value,
+        let data: Event<'_> = match read(&event.data, "an event") {
+            Ok(data) => data,
             Err(malformed) => return out.push(malformed),
         };
-        let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
-        match kind.as_str() {
+        let kind = data.kind.as_ref().map_or(event.event.as_str(), Tag::as_str);
+        match kind {
             "message_start" => {
-                let usage = data.get("message").and_then(|m| m.get("usage"));
-                if let Some(usage) = usage.filter(|u| u.is_object()) {
-                    self.input_tokens = get_u64(usage, "input_tokens");
-                    out.push(StreamEvent::Usage {
-                        input_tokens: self.input_tokens,
-                        output_tokens: get_u64(usage, "output_tokens"),
-                    });
+                if let Some(counts) = data.message.and_then(|m| m.usage) {
+                    self.input_tokens = counts.input_tokens.0;
+                    out.push(usage(counts.input_tokens, counts.output_tokens));
                 }
             }
-            "content_block_start" => on_block_start(&mut data, out),
-            "content_block_delta" => on_block_delta(&mut data, out),
+            "content_block_start" => on_block_start(data.index, data.content_block, out),
+            "content_block_delta" => on_block_delta(data.index, data.delta, out),
             "content_block_stop" | "ping" => {}
             "message_delta" => {
-                if let Some(reason) = data.get_mut("delta").and_then(|d| take_str(d, "stop_reason")) {
+                if let Some(reason) = data.delta.and_then(|d| d.stop_reason) {
                     self.stop_reason = Some(reason);
                 }
-                if let Some(usage) = data.get("usage").filter(|u| u.is_object()) {
-                    if let Some(input) = get_u64(usage, "input_tokens") {
-                        self.input_tokens = Some(input);
+                if let Some(counts) = data.usage {
+                    if counts.input_tokens.0.is_some() {
+                        self.input_tokens = counts.input_tokens.0;
                     }
                     out.push(StreamEvent::Usage {
                         input_tokens: self.input_tokens,
-                        output_tokens: get_u64(usage, "output_tokens"),
+                        output_tokens: counts.output_tokens.0,
                     });
                 }
             }
@@ -88,10 +133,14 @@ impl Dialect for Anthropic {
                 out.push(StreamEvent::Finish { reason: self.stop_reason.take() });
             }
             "error" => {
-                let error = data.get_mut("error").map(Json::take).unwrap_or(data);
-                self.fail(provider_error(error), out);
+                let error = match data.error {
+                    Some(error) => provider_error(error),
+                    // No `error` object: the event itself is all there is to report.
+                    None => super::ProviderError { code: None, message: event.data.trim().to_owned() },
+                };
+                self.fail(error, out);
             }
-            _ => out.push(StreamEvent::Unknown(kind)),
+            other => out.push(StreamEvent::Unknown(other.to_owned())),
         }
     }
 }
@@ -103,33 +152,25 @@ impl Anthropic {
     }
 }
 
-/// The block's index, saturated: an index is only a label, and a hostile one must not panic or wrap.
-fn block_index(data: &Json<'_>) -> u32 {
-    data.get("index").and_then(Json::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32
-}
-
-fn on_block_start(data: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-    let index = block_index(data);
-    let Some(block) = data.get_mut("content_block") else {
+fn on_block_start(index: Count, block: Option<Block<'_>>, out: &mut Vec<StreamEvent>) {
+    let Some(block) = block else {
         return out.push(StreamEvent::Malformed("content_block_start without a content_block".into()));
     };
-    let kind = take_str(block, "type").unwrap_or_default();
-    match kind.as_str() {
+    let kind = block.kind.as_ref().map_or("", Tag::as_str);
+    match kind {
         // The start usually carries an empty string, but nothing forbids initial text.
-        "text" => push_nonempty(out, take_str(block, "text"), StreamEvent::Text),
-        "thinking" => push_nonempty(out, take_str(block, "thinking"), StreamEvent::Reasoning),
+        "text" => push_nonempty(out, block.text, StreamEvent::Text),
+        "thinking" => push_nonempty(out, block.thinking, StreamEvent::Reasoning),
         // `server_tool_use` (web search, code execution) and `mcp_tool_use` are tool calls too, run by the server.
         "tool_use" | "server_tool_use" | "mcp_tool_use" => {
-            // Streaming sends `input: {}` and the arguments as deltas; a non-empty input is the whole call.
-            let arguments = match block.get("input") {
-                Some(input) if input.as_object().is_some_and(|m| !m.is_empty()) => input.to_json(),
-                _ => String::new(),
-            };
+            // Streaming sends `input: {}` and the arguments as deltas; a non-empty input is the whole call, passed
+            // on as sent.
+            let input = block.input.filter(|input| is_nonempty_object(input.get()));
             out.push(StreamEvent::ToolCall {
-                index,
-                id: take_str(block, "id"),
-                name: take_str(block, "name"),
-                arguments,
+                index: index.index().unwrap_or(0),
+                id: block.id,
+                name: block.name,
+                arguments: raw_text(input),
             });
         }
         // Encrypted reasoning and server-side tool results have no text for the answer.
@@ -139,19 +180,22 @@ fn on_block_start(data: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
     }
 }
 
-fn on_block_delta(data: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-    let index = block_index(data);
-    let Some(delta) = data.get_mut("delta") else {
+/// Whether a JSON value's text is an object with at least one member.
+fn is_nonempty_object(json: &str) -> bool {
+    json.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')).is_some_and(|members| !members.trim().is_empty())
+}
+
+fn on_block_delta(index: Count, delta: Option<Delta<'_>>, out: &mut Vec<StreamEvent>) {
+    let Some(delta) = delta else {
         return out.push(StreamEvent::Malformed("content_block_delta without a delta".into()));
     };
-    let kind = take_str(delta, "type").unwrap_or_default();
-    match kind.as_str() {
-        "text_delta" => push_nonempty(out, take_str(delta, "text"), StreamEvent::Text),
-        "thinking_delta" => push_nonempty(out, take_str(delta, "thinking"), StreamEvent::Reasoning),
+    let kind = delta.kind.as_ref().map_or("", Tag::as_str);
+    match kind {
+        "text_delta" => push_nonempty(out, delta.text, StreamEvent::Text),
+        "thinking_delta" => push_nonempty(out, delta.thinking, StreamEvent::Reasoning),
         "input_json_delta" => {
-            let arguments = take_str(delta, "partial_json").unwrap_or_default();
-            if !arguments.is_empty() {
-                out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments });
+            if let Some(arguments) = delta.partial_json.filter(|a| !a.is_empty()) {
+                out.push(StreamEvent::ToolCall { index: index.index().unwrap_or(0), id: None, name: None, arguments });
             }
         }
         // The thinking block's signature and citations matter to the API, not to the rendered answer.

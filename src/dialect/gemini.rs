@@ -16,9 +16,10 @@
 //! `Finish` — a body cut before any `finishReason` stays incomplete. `thoughtSignature` parts (sometimes with an
 //! empty `text`) carry nothing to render. Only candidate 0 is read.
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
+use super::{provider_error, push_nonempty, raw_text, read, wrong_framing, Count};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -29,6 +30,69 @@ pub struct Gemini {
     /// Gemini sends function calls whole and unnumbered; they are numbered in arrival order.
     next_tool: u32,
     ended: bool,
+}
+
+/// One `GenerateContentResponse` (only the fields rillmark reads).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "a Gemini chunk (a JSON object)")]
+struct Chunk<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    prompt_feedback: Option<PromptFeedback>,
+    #[serde(borrow)]
+    candidates: Option<Vec<Candidate<'a>>>,
+    usage_metadata: Option<UsageMetadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PromptFeedback {
+    block_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Candidate<'a> {
+    #[serde(default)]
+    index: Count,
+    #[serde(borrow)]
+    content: Option<Content<'a>>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Content<'a> {
+    #[serde(borrow)]
+    parts: Option<Vec<Part<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Part<'a> {
+    text: Option<String>,
+    /// A thought summary rather than answer text.
+    thought: Option<bool>,
+    #[serde(borrow)]
+    function_call: Option<FunctionCall<'a>>,
+}
+
+#[derive(Deserialize)]
+struct FunctionCall<'a> {
+    id: Option<String>,
+    name: Option<String>,
+    #[serde(borrow)]
+    args: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageMetadata {
+    #[serde(default)]
+    prompt_token_count: Count,
+    #[serde(default)]
+    candidates_token_count: Count,
+    #[serde(default)]
+    thoughts_token_count: Count,
 }
 
 impl Dialect for Gemini {
@@ -44,33 +108,28 @@ impl Dialect for Gemini {
             return out.push(StreamEvent::Unknown(event.event.clone()));
         }
         // A proxy may relay the non-SSE form, an array of responses; it is not this dialect's wire format.
-        let mut chunk = match parse_object(&event.data, "a chunk") {
-            Ok(value) => value,
+        let chunk: Chunk<'_> = match read(&event.data, "a chunk") {
+            Ok(chunk) => chunk,
             Err(malformed) => return out.push(malformed),
         };
-        match chunk.get_mut("error").map(Json::take) {
-            None | Some(Json::Null) => {}
-            Some(error) => return self.fail(provider_error(error), out),
+        if let Some(error) = chunk.error {
+            return self.fail(provider_error(error), out);
         }
-        if let Some(reason) = chunk.get_mut("promptFeedback").and_then(|f| take_str(f, "blockReason")) {
+        if let Some(reason) = chunk.prompt_feedback.and_then(|f| f.block_reason) {
             let message = format!("the prompt was blocked ({reason})");
             return self.fail(ProviderError { code: Some(reason), message }, out);
         }
-        if let Some(Json::Arr(candidates)) = chunk.get_mut("candidates") {
-            let first = candidates.iter_mut().find(|c| c.get("index").and_then(Json::as_u64).unwrap_or(0) == 0);
-            if let Some(candidate) = first {
-                self.on_candidate(candidate, out);
-            }
+        let first = chunk.candidates.into_iter().flatten().find(|c| c.index.0.unwrap_or(0) == 0);
+        if let Some(candidate) = first {
+            self.on_candidate(candidate, out);
         }
-        if let Some(usage) = chunk.get("usageMetadata").filter(|u| u.is_object()) {
+        if let Some(usage) = chunk.usage_metadata {
             // Thinking tokens are billed as output but counted apart; the output is their sum.
-            let candidates = get_u64(usage, "candidatesTokenCount");
-            let thoughts = get_u64(usage, "thoughtsTokenCount");
-            let output_tokens = match (candidates, thoughts) {
+            let output_tokens = match (usage.candidates_token_count.0, usage.thoughts_token_count.0) {
                 (None, None) => None,
                 (c, t) => Some(c.unwrap_or(0).saturating_add(t.unwrap_or(0))),
             };
-            out.push(StreamEvent::Usage { input_tokens: get_u64(usage, "promptTokenCount"), output_tokens });
+            out.push(StreamEvent::Usage { input_tokens: usage.prompt_token_count.0, output_tokens });
         }
     }
 
@@ -83,29 +142,22 @@ impl Dialect for Gemini {
 }
 
 impl Gemini {
-    fn on_candidate(&mut self, candidate: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-        let parts = candidate.get_mut("content").and_then(|c| c.get_mut("parts"));
-        if let Some(Json::Arr(parts)) = parts {
-            for part in parts {
-                let thought = part.get("thought").and_then(Json::as_bool) == Some(true);
-                let make = if thought { StreamEvent::Reasoning } else { StreamEvent::Text };
-                push_nonempty(out, take_str(part, "text"), make);
-                if let Some(call) = part.get_mut("functionCall") {
-                    let args = match call.get("args") {
-                        Some(args) if !args.is_null() => args.to_json(),
-                        _ => String::new(),
-                    };
-                    out.push(StreamEvent::ToolCall {
-                        index: self.next_tool,
-                        id: take_str(call, "id"),
-                        name: take_str(call, "name"),
-                        arguments: args,
-                    });
-                    self.next_tool = self.next_tool.saturating_add(1);
-                }
+    fn on_candidate(&mut self, candidate: Candidate<'_>, out: &mut Vec<StreamEvent>) {
+        let parts = candidate.content.and_then(|c| c.parts).unwrap_or_default();
+        for part in parts {
+            let make = if part.thought == Some(true) { StreamEvent::Reasoning } else { StreamEvent::Text };
+            push_nonempty(out, part.text, make);
+            if let Some(call) = part.function_call {
+                out.push(StreamEvent::ToolCall {
+                    index: self.next_tool,
+                    id: call.id,
+                    name: call.name,
+                    arguments: raw_text(call.args),
+                });
+                self.next_tool = self.next_tool.saturating_add(1);
             }
         }
-        if let Some(reason) = take_str(candidate, "finishReason") {
+        if let Some(reason) = candidate.finish_reason {
             self.finish_reason = Some(reason);
         }
     }

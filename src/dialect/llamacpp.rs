@@ -30,9 +30,10 @@
 //! that re-serve the chunks as NDJSON. Paired with the SSE framer instead, the dialect reads `message` events the
 //! same way (losing only what that framer drops).
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, quote, take_str};
+use super::{error_event, provider_error, push_nonempty, quote, read, usage, Count};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -41,6 +42,36 @@ use crate::frame::Frame;
 pub struct LlamaCpp {
     /// A terminal event (`Finish` or `Error`) was emitted; later frames are ignored.
     ended: bool,
+}
+
+/// One `/completion` chunk (only the fields rillmark reads).
+#[derive(Deserialize)]
+#[serde(expecting = "a llama.cpp chunk (a JSON object)")]
+struct Chunk<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    /// The prompt this chunk answers; absent for a single-prompt request, i.e. prompt 0.
+    #[serde(default)]
+    index: Count,
+    content: Option<String>,
+    stop: Option<bool>,
+    stop_type: Option<String>,
+    stopped_eos: Option<bool>,
+    stopped_word: Option<bool>,
+    stopped_limit: Option<bool>,
+    #[serde(default)]
+    tokens_evaluated: Count,
+    #[serde(default)]
+    tokens_predicted: Count,
+    timings: Option<Timings>,
+}
+
+#[derive(Default, Deserialize)]
+struct Timings {
+    #[serde(default)]
+    prompt_n: Count,
+    #[serde(default)]
+    predicted_n: Count,
 }
 
 impl Dialect for LlamaCpp {
@@ -89,29 +120,27 @@ impl LlamaCpp {
             self.ended = true;
             return out.push(StreamEvent::Finish { reason: None });
         }
-        let mut chunk = match parse_object(data, "a chunk") {
-            Ok(value) => value,
+        let chunk: Chunk<'_> = match read(data, "a chunk") {
+            Ok(chunk) => chunk,
             Err(malformed) => return out.push(malformed),
         };
-        match chunk.get_mut("error").map(Json::take) {
-            None | Some(Json::Null) => {}
-            Some(error) => return self.fail(provider_error(error), out),
+        if let Some(error) = chunk.error {
+            return self.fail(provider_error(error), out);
         }
-        // A missing index means a single-prompt request, i.e. prompt 0.
-        if chunk.get("index").and_then(Json::as_u64).unwrap_or(0) != 0 {
+        if chunk.index.0.unwrap_or(0) != 0 {
             return;
         }
-        push_nonempty(out, take_str(&mut chunk, "content"), StreamEvent::Text);
-        if chunk.get("stop").and_then(Json::as_bool) == Some(true) {
-            let timings = chunk.get("timings");
-            let from_timings = |key| timings.and_then(|t| get_u64(t, key));
-            let input_tokens = get_u64(&chunk, "tokens_evaluated").or_else(|| from_timings("prompt_n"));
-            let output_tokens = get_u64(&chunk, "tokens_predicted").or_else(|| from_timings("predicted_n"));
-            if input_tokens.is_some() || output_tokens.is_some() {
-                out.push(StreamEvent::Usage { input_tokens, output_tokens });
+        push_nonempty(out, chunk.content, StreamEvent::Text);
+        if chunk.stop == Some(true) {
+            let timings = chunk.timings.unwrap_or_default();
+            let input_tokens = Count(chunk.tokens_evaluated.0.or(timings.prompt_n.0));
+            let output_tokens = Count(chunk.tokens_predicted.0.or(timings.predicted_n.0));
+            if input_tokens.0.is_some() || output_tokens.0.is_some() {
+                out.push(usage(input_tokens, output_tokens));
             }
             self.ended = true;
-            out.push(StreamEvent::Finish { reason: stop_reason(&mut chunk) });
+            let reason = stop_reason(chunk.stop_type, [chunk.stopped_eos, chunk.stopped_word, chunk.stopped_limit]);
+            out.push(StreamEvent::Finish { reason });
         }
     }
 
@@ -121,13 +150,12 @@ impl LlamaCpp {
     }
 }
 
-/// The finish reason of a final chunk: `stop_type`, or the older `stopped_*` flags under the same names.
-fn stop_reason(chunk: &mut Json<'_>) -> Option<String> {
-    if let Some(kind) = take_str(chunk, "stop_type").filter(|k| !k.is_empty() && k != "none") {
+/// The finish reason of a final chunk: `stop_type`, or the older `stopped_eos`/`stopped_word`/`stopped_limit`
+/// flags under the same names.
+fn stop_reason(stop_type: Option<String>, flags: [Option<bool>; 3]) -> Option<String> {
+    if let Some(kind) = stop_type.filter(|k| !k.is_empty() && k != "none") {
         return Some(kind);
     }
-    [("stopped_eos", "eos"), ("stopped_word", "word"), ("stopped_limit", "limit")]
-        .into_iter()
-        .find(|(key, _)| chunk.get(key).and_then(Json::as_bool) == Some(true))
-        .map(|(_, reason)| reason.to_owned())
+    let names = ["eos", "word", "limit"];
+    flags.iter().zip(names).find(|(flag, _)| **flag == Some(true)).map(|(_, name)| name.to_owned())
 }

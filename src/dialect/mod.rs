@@ -7,6 +7,7 @@
 pub mod anthropic;
 pub mod gemini;
 pub mod llamacpp;
+mod objects;
 pub mod ollama;
 pub mod openai;
 pub mod plain;
@@ -14,8 +15,15 @@ pub mod responses;
 pub mod vercel;
 pub mod vercel_legacy;
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
 use crate::frame::{Frame, Framing};
-use crate::json::Json;
+pub(crate) use objects::from_json;
 
 /// What a stream says, independent of who said it.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +271,7 @@ fn looks_like_data_stream_part(line: &str) -> bool {
         return false;
     }
     // A complete part parses whole (JSON whitespace after it allowed); a cut one fails only at the end of the text.
-    match Json::parse(payload) {
+    match from_json::<IgnoredAny>(payload) {
         Ok(_) => true,
         Err(e) => e.is_eof(),
     }
@@ -284,27 +292,26 @@ pub trait Dialect {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helpers shared by the JSON dialects. A frame's `Json` borrows its strings from the frame (an escaped one is
-// unescaped into its own buffer) and strings are *moved* out of it (`Json::take`): the per-frame cost is one parse
-// and one copy of the token text, into the event.
+// Helpers shared by the JSON dialects. Each dialect reads a frame's payload with serde_json ([`from_json`]: every
+// struct from a JSON object) into its own `#[derive(Deserialize)]` structs, which borrow from the frame: strings
+// that are only looked at ([`Tag`]) and JSON values passed on as they are (`&RawValue`: tool-call arguments, error
+// bodies) stay slices of the frame; strings that become events (`String`) are copied once, into the event. Fields a
+// dialect does not declare are skipped without allocating.
+//
+// A field of the wrong JSON type makes the frame [`StreamEvent::Malformed`] (serde_json's message says which
+// and where); a number outside a count's domain reads as absent ([`Count`]).
 
 /// How much of an unreadable payload a [`StreamEvent::Malformed`] description quotes: enough to recognise it,
 /// never enough to hold a large frame twice.
 const QUOTE_LIMIT: usize = 80;
 
-/// Parses one frame's JSON payload; on failure, describes the frame for [`StreamEvent::Malformed`].
-pub(crate) fn parse_json(payload: &str) -> Result<Json<'_>, String> {
-    Json::parse(payload).map_err(|e| format!("invalid JSON ({e}): {}", quote(payload)))
-}
-
-/// Parses a payload that must be a JSON object; otherwise the [`StreamEvent::Malformed`] describing it, `what`
+/// Reads one frame's JSON payload into `T`; on failure, the [`StreamEvent::Malformed`] describing it, `what`
 /// naming the frame in the description (`"a chunk"`).
-pub(crate) fn parse_object<'a>(payload: &'a str, what: &str) -> Result<Json<'a>, StreamEvent> {
-    match parse_json(payload) {
-        Ok(value @ Json::Obj(_)) => Ok(value),
-        Ok(_) => Err(StreamEvent::Malformed(format!("{what} is not an object: {}", quote(payload)))),
-        Err(why) => Err(StreamEvent::Malformed(why)),
-    }
+pub(crate) fn read<'a, T: Deserialize<'a>>(payload: &'a str, what: &str) -> Result<T, StreamEvent> {
+    from_json(payload).map_err(|e| {
+        let problem = if e.is_data() { "has an unexpected shape" } else { "is not valid JSON" };
+        StreamEvent::Malformed(format!("{what} {problem} ({e}): {}", quote(payload)))
+    })
 }
 
 /// A short, char-boundary-safe excerpt of `text` for diagnostics.
@@ -326,17 +333,70 @@ pub(crate) fn wrong_framing(dialect: &str, frame: &Frame) -> StreamEvent {
     StreamEvent::Malformed(format!("{dialect} cannot read {got}"))
 }
 
-/// Moves the string at `key` out of `value`, if it is one.
-pub(crate) fn take_str(value: &mut Json<'_>, key: &str) -> Option<String> {
-    match value.get_mut(key).map(Json::take) {
-        Some(Json::Str(s)) => Some(s.into_owned()),
-        _ => None,
+/// A string of a frame that is only compared, never kept (an event type, a part kind): borrowed from the frame
+/// unless it holds an escape.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Tag<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl Tag<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
     }
 }
 
-/// The unsigned integer at `key`, if it is one.
-pub(crate) fn get_u64(value: &Json<'_>, key: &str) -> Option<u64> {
-    value.get(key).and_then(Json::as_u64)
+/// A token count or an index: a JSON number that is a non-negative integer. Another number (`-1`, `1.5`, `1e99`)
+/// or `null` reads as absent rather than making the frame, and the text it carries, unreadable; a value that is
+/// not a number is still an error of the frame's shape.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Count(pub(crate) Option<u64>);
+
+impl Count {
+    /// The count as a `u32` label (a tool-call or block index), saturated: a hostile one must not wrap.
+    pub(crate) fn index(self) -> Option<u32> {
+        self.0.map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Count, D::Error> {
+        deserializer.deserialize_any(CountVisitor)
+    }
+}
+
+struct CountVisitor;
+
+impl Visitor<'_> for CountVisitor {
+    type Value = Count;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a count (a number)")
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Count, E> {
+        Ok(Count(Some(n)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Count, E> {
+        Ok(Count(u64::try_from(n).ok()))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Count, E> {
+        Ok(Count(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Count, E> {
+        Ok(Count(None))
+    }
+}
+
+/// A [`StreamEvent::Usage`] of two counts.
+pub(crate) fn usage(input_tokens: Count, output_tokens: Count) -> StreamEvent {
+    StreamEvent::Usage { input_tokens: input_tokens.0, output_tokens: output_tokens.0 }
 }
 
 /// Pushes `Text`/`Reasoning` built by `make`, skipping empty deltas: providers pad streams with `""` content
@@ -347,36 +407,102 @@ pub(crate) fn push_nonempty(out: &mut Vec<StreamEvent>, text: Option<String>, ma
     }
 }
 
+/// Whether `raw` is a JSON string (the only kind of value that starts with a quote).
+fn is_string(raw: &RawValue) -> bool {
+    raw.get().starts_with('"')
+}
+
+/// A JSON value as text: a string's contents, anything else exactly as the provider wrote it. For tool arguments,
+/// which one API sends as JSON text in a string (OpenAI's `function.arguments`) and another as the JSON value
+/// itself (Ollama's, though some models put a string there too), so that neither form is quoted twice.
+pub(crate) fn string_or_raw(raw: Option<&RawValue>) -> String {
+    match raw {
+        Some(raw) if is_string(raw) => from_json(raw.get()).unwrap_or_default(),
+        Some(raw) => raw.get().to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A JSON value exactly as the provider wrote it (whitespace and key order included); `null` or absent is empty.
+/// Tool-call arguments sent whole (Gemini's `args`, Vercel's `input`) reach the host this way, never
+/// re-serialised.
+pub(crate) fn raw_text(raw: Option<&RawValue>) -> String {
+    raw.map(|raw| raw.get().to_owned()).unwrap_or_default()
+}
+
+/// The members of a provider's error object, or of a frame or body that wraps one in `error`, that rillmark
+/// reports; each is used only if it has the expected type. One type for every error shape: HTTP error bodies
+/// (`src/error.rs`) read it too.
+#[derive(Deserialize)]
+pub(crate) struct ErrorFields<'a> {
+    /// The error object of a frame or body that wraps it (`{"error":{…}}`).
+    #[serde(borrow)]
+    pub(crate) error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) message: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub(crate) code: Option<&'a RawValue>,
+    #[serde(borrow, rename = "type")]
+    pub(crate) kind: Option<&'a RawValue>,
+}
+
+/// Token counts under the names Anthropic and the OpenAI Responses API both use.
+#[derive(Deserialize)]
+pub(crate) struct TokenUsage {
+    #[serde(default)]
+    pub(crate) input_tokens: Count,
+    #[serde(default)]
+    pub(crate) output_tokens: Count,
+}
+
+/// A JSON string's contents, or a number as written (OpenRouter and Gemini send HTTP statuses as codes).
+pub(crate) fn string_or_number(raw: Option<&RawValue>) -> Option<String> {
+    let raw = raw?;
+    match raw.get().as_bytes().first() {
+        Some(b'"') => from_json(raw.get()).ok(),
+        Some(b'-' | b'0'..=b'9') => Some(raw.get().to_owned()),
+        _ => None,
+    }
+}
+
 /// Reads a provider's error value, whatever shape it came in: an object with `message` and `code`/`type`
 /// (OpenAI, Anthropic, Groq, OpenRouter), a bare string (Ollama), or anything else (kept verbatim as the message).
-pub(crate) fn provider_error(mut error: Json<'_>) -> ProviderError {
-    match error {
-        Json::Str(message) => ProviderError { code: None, message: message.into_owned() },
-        Json::Obj(_) => {
-            // A numeric code (OpenRouter sends HTTP statuses) is still a code; `type` is the fallback because
-            // Anthropic puts its machine-readable kind there and OpenAI sends both.
-            let code = match error.get("code") {
-                Some(Json::Str(s)) => Some(s.to_string()),
-                Some(n @ Json::Num(_)) => Some(n.to_json()),
-                _ => error.get("type").and_then(Json::as_str).map(str::to_owned),
-            };
-            let message = take_str(&mut error, "message").unwrap_or_else(|| error.to_json());
-            ProviderError { code, message }
-        }
-        other => ProviderError { code: None, message: other.to_json() },
+pub(crate) fn provider_error(error: &RawValue) -> ProviderError {
+    if is_string(error) {
+        return ProviderError { code: None, message: string_or_raw(Some(error)) };
     }
+    match from_json::<ErrorFields<'_>>(error.get()) {
+        Ok(fields) => error_from_fields(fields.message, fields.code, fields.kind, error.get()),
+        Err(_) => ProviderError { code: None, message: error.get().to_owned() },
+    }
+}
+
+/// A [`ProviderError`] from an error object's `message`, `code` and `type` members; `whole` (the object's text)
+/// is the message when there is no string `message`.
+pub(crate) fn error_from_fields(
+    message: Option<&RawValue>,
+    code: Option<&RawValue>,
+    kind: Option<&RawValue>,
+    whole: &str,
+) -> ProviderError {
+    // `type` is the fallback because Anthropic puts its machine-readable kind there and OpenAI sends both.
+    let code = string_or_number(code).or_else(|| kind.filter(|k| is_string(k)).map(|k| string_or_raw(Some(k))));
+    let message = match message.filter(|m| is_string(m)) {
+        Some(message) => string_or_raw(Some(message)),
+        None => whole.trim().to_owned(),
+    };
+    ProviderError { code, message }
 }
 
 /// An `event: error` frame: its data is usually JSON (`{"error":{…}}` or `{"type":"error","error":{…}}`), but a
 /// server in trouble may send plain text, which is then the message.
 pub(crate) fn error_event(data: &str) -> ProviderError {
-    match Json::parse(data) {
-        Ok(mut v) => match v.get_mut("error").map(Json::take) {
-            Some(inner) if !inner.is_null() => provider_error(inner),
-            _ => provider_error(v),
-        },
-        Err(_) => ProviderError { code: None, message: data.trim().to_owned() },
-    }
+    let data = data.trim();
+    let Ok(whole) = from_json::<&RawValue>(data) else {
+        return ProviderError { code: None, message: data.to_owned() };
+    };
+    let inner = from_json::<ErrorFields<'_>>(whole.get()).ok().and_then(|e| e.error);
+    provider_error(inner.unwrap_or(whole))
 }
 
 /// Tool calls identified by string ids (Vercel streams), numbered in order of first sight; remembers which ones
@@ -403,36 +529,35 @@ impl ToolIds {
         self.0.iter().any(|(known, streamed)| known == id && *streamed)
     }
 
-    /// A part that starts a call (`toolCallId`, `toolName`) whose arguments follow as deltas.
-    pub(crate) fn on_start(&mut self, part: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-        let id = take_str(part, "toolCallId").unwrap_or_default();
+    /// A part that starts a call whose arguments follow as deltas.
+    pub(crate) fn on_start(&mut self, id: Option<String>, name: Option<String>, out: &mut Vec<StreamEvent>) {
+        let id = id.unwrap_or_default();
         let index = self.index(&id, true);
-        let name = take_str(part, "toolName");
         out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments: String::new() });
     }
 
-    /// A part with a delta of a call's arguments text at `delta_key`.
-    pub(crate) fn on_delta(&mut self, part: &mut Json<'_>, delta_key: &str, out: &mut Vec<StreamEvent>) {
-        let id = take_str(part, "toolCallId").unwrap_or_default();
-        let index = self.index(&id, true);
-        if let Some(delta) = take_str(part, delta_key).filter(|d| !d.is_empty()) {
+    /// A part with a delta of a call's arguments text.
+    pub(crate) fn on_delta(&mut self, id: Option<&str>, delta: Option<String>, out: &mut Vec<StreamEvent>) {
+        let index = self.index(id.unwrap_or_default(), true);
+        if let Some(delta) = delta.filter(|d| !d.is_empty()) {
             out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
         }
     }
 
-    /// A part with a whole call, its arguments a JSON value at `arguments_key`; skipped if the call was streamed
+    /// A part with a whole call, its arguments a JSON value passed on as sent; skipped if the call was streamed
     /// (its arguments arrived as deltas already).
-    pub(crate) fn on_whole(&mut self, part: &mut Json<'_>, arguments_key: &str, out: &mut Vec<StreamEvent>) {
-        let id = take_str(part, "toolCallId").unwrap_or_default();
+    pub(crate) fn on_whole(
+        &mut self,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: Option<&RawValue>,
+        out: &mut Vec<StreamEvent>,
+    ) {
+        let id = id.unwrap_or_default();
         if self.was_streamed(&id) {
             return;
         }
         let index = self.index(&id, false);
-        let arguments = match part.get(arguments_key) {
-            Some(arguments) if !arguments.is_null() => arguments.to_json(),
-            _ => String::new(),
-        };
-        let name = take_str(part, "toolName");
-        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments });
+        out.push(StreamEvent::ToolCall { index, id: Some(id), name, arguments: raw_text(arguments) });
     }
 }

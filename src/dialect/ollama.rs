@@ -9,12 +9,14 @@
 //! ```
 //!
 //! Ollama sends each tool call whole (arguments as a JSON object, not a string delta), so each becomes one
-//! `ToolCall` with the arguments serialised. Calls are numbered by `function.index` when Ollama gives it and in
+//! `ToolCall` with the arguments as Ollama wrote them. Calls are numbered by `function.index` when Ollama gives it and in
 //! arrival order otherwise.
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
+use super::openai::ToolCall;
+use super::{provider_error, push_nonempty, read, string_or_raw, usage, wrong_framing, Count};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -27,6 +29,32 @@ pub struct Ollama {
     ended: bool,
 }
 
+/// One line of `/api/chat` (`message`) or `/api/generate` (`response`, `thinking`).
+#[derive(Deserialize)]
+#[serde(expecting = "an Ollama line (a JSON object)")]
+struct Line<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<Message<'a>>,
+    thinking: Option<String>,
+    response: Option<String>,
+    done: Option<bool>,
+    done_reason: Option<String>,
+    #[serde(default)]
+    prompt_eval_count: Count,
+    #[serde(default)]
+    eval_count: Count,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    thinking: Option<String>,
+    content: Option<String>,
+    #[serde(borrow)]
+    tool_calls: Option<Vec<ToolCall<'a>>>,
+}
+
 impl Dialect for Ollama {
     fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>) {
         if self.ended {
@@ -36,57 +64,42 @@ impl Dialect for Ollama {
             out.push(wrong_framing("the Ollama dialect", frame));
             return;
         };
-        let mut chunk = match parse_object(line, "a line") {
-            Ok(value) => value,
+        let chunk: Line<'_> = match read(line, "a line") {
+            Ok(chunk) => chunk,
             Err(malformed) => return out.push(malformed),
         };
-        match chunk.get_mut("error").map(Json::take) {
-            None | Some(Json::Null) => {}
-            Some(error) => {
-                self.ended = true;
-                return out.push(StreamEvent::Error(provider_error(error)));
+        if let Some(error) = chunk.error {
+            self.ended = true;
+            return out.push(StreamEvent::Error(provider_error(error)));
+        }
+        if let Some(message) = chunk.message {
+            push_nonempty(out, message.thinking, StreamEvent::Reasoning);
+            push_nonempty(out, message.content, StreamEvent::Text);
+            for call in message.tool_calls.into_iter().flatten() {
+                self.on_tool_call(call, out);
             }
         }
-        if let Some(message) = chunk.get_mut("message") {
-            push_nonempty(out, take_str(message, "thinking"), StreamEvent::Reasoning);
-            push_nonempty(out, take_str(message, "content"), StreamEvent::Text);
-            if let Some(Json::Arr(calls)) = message.get_mut("tool_calls") {
-                for call in calls {
-                    self.on_tool_call(call, out);
-                }
-            }
-        }
-        push_nonempty(out, take_str(&mut chunk, "thinking"), StreamEvent::Reasoning);
-        push_nonempty(out, take_str(&mut chunk, "response"), StreamEvent::Text);
-        if chunk.get("done").and_then(Json::as_bool) == Some(true) {
-            let input_tokens = get_u64(&chunk, "prompt_eval_count");
-            let output_tokens = get_u64(&chunk, "eval_count");
-            if input_tokens.is_some() || output_tokens.is_some() {
-                out.push(StreamEvent::Usage { input_tokens, output_tokens });
+        push_nonempty(out, chunk.thinking, StreamEvent::Reasoning);
+        push_nonempty(out, chunk.response, StreamEvent::Text);
+        if chunk.done == Some(true) {
+            if chunk.prompt_eval_count.0.is_some() || chunk.eval_count.0.is_some() {
+                out.push(usage(chunk.prompt_eval_count, chunk.eval_count));
             }
             self.ended = true;
-            out.push(StreamEvent::Finish { reason: take_str(&mut chunk, "done_reason") });
+            out.push(StreamEvent::Finish { reason: chunk.done_reason });
         }
     }
 }
 
 impl Ollama {
-    fn on_tool_call(&mut self, call: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-        let id = take_str(call, "id").filter(|s| !s.is_empty());
-        let Some(function) = call.get_mut("function") else {
+    fn on_tool_call(&mut self, call: ToolCall<'_>, out: &mut Vec<StreamEvent>) {
+        let id = call.id.filter(|s| !s.is_empty());
+        let Some(function) = call.function else {
             return out.push(StreamEvent::Malformed("a tool call without a function".into()));
         };
-        let index = match function.get("index").and_then(Json::as_u64) {
-            Some(index) => index.min(u64::from(u32::MAX)) as u32,
-            None => self.next_tool,
-        };
+        let index = function.index.index().unwrap_or(self.next_tool);
         self.next_tool = index.saturating_add(1);
-        let arguments = match function.get_mut("arguments").map(Json::take) {
-            // Some models put already-serialised JSON here; keep it as is rather than quoting it twice.
-            Some(Json::Str(s)) => s.into_owned(),
-            Some(Json::Null) | None => String::new(),
-            Some(other) => other.to_json(),
-        };
-        out.push(StreamEvent::ToolCall { index, id, name: take_str(function, "name"), arguments });
+        let arguments = string_or_raw(function.arguments);
+        out.push(StreamEvent::ToolCall { index, id, name: function.name, arguments });
     }
 }

@@ -22,9 +22,10 @@
 //! `[DONE]`; when the stream ends after a `finish_reason` (and no error), the model has said it is done, so
 //! [`Dialect::on_eof`] emits the `Finish` then. EOF with neither is left to the caller as "incomplete".
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{error_event, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
+use super::{error_event, provider_error, push_nonempty, read, string_or_raw, usage, wrong_framing, Count};
 use super::{Dialect, StreamEvent};
 use crate::frame::Frame;
 
@@ -45,6 +46,73 @@ struct ToolSeen {
     index: u32,
     id: Option<String>,
     name: Option<String>,
+}
+
+/// One `data:` chunk. `usage` arrives on its own chunk (`choices: []`) from OpenAI, or on the last content chunk
+/// (OpenRouter); an `error` may ride on an otherwise ordinary chunk (OpenRouter adds it next to `choices`).
+#[derive(Deserialize)]
+#[serde(expecting = "an OpenAI chat chunk (a JSON object)")]
+struct Chunk<'a> {
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    choices: Option<Vec<Choice<'a>>>,
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+struct Choice<'a> {
+    #[serde(default)]
+    index: Count,
+    #[serde(borrow)]
+    delta: Option<Delta<'a>>,
+    /// Legacy completions (`/v1/completions`, llama.cpp's `/completion` in OpenAI mode) stream `text`.
+    text: Option<String>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Delta<'a> {
+    /// DeepSeek's name for the reasoning text.
+    reasoning_content: Option<String>,
+    /// OpenRouter's and Groq's name for it.
+    reasoning: Option<String>,
+    content: Option<String>,
+    /// A refusal is what the user gets to read instead of an answer.
+    refusal: Option<String>,
+    #[serde(borrow)]
+    tool_calls: Option<Vec<ToolCall<'a>>>,
+}
+
+/// A tool call (a delta of one, here); Ollama's `/api/chat` sends whole calls of the same shape.
+#[derive(Deserialize)]
+pub(super) struct ToolCall<'a> {
+    /// The call's index in OpenAI chat (Ollama puts it in `function`).
+    #[serde(default)]
+    pub(super) index: Count,
+    pub(super) id: Option<String>,
+    #[serde(borrow)]
+    pub(super) function: Option<Function<'a>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Function<'a> {
+    /// Ollama's index of the call.
+    #[serde(default)]
+    pub(super) index: Count,
+    pub(super) name: Option<String>,
+    /// The arguments' JSON text in a string (a delta of it, in OpenAI chat), or the JSON value itself (Ollama, and
+    /// servers that deviate): kept as sent either way.
+    #[serde(borrow)]
+    pub(super) arguments: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Usage {
+    #[serde(default)]
+    prompt_tokens: Count,
+    #[serde(default)]
+    completion_tokens: Count,
 }
 
 impl Dialect for OpenAiChat {
@@ -79,63 +147,46 @@ impl OpenAiChat {
             out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
             return;
         }
-        let mut chunk = match parse_object(data, "a chunk") {
-            Ok(value) => value,
+        let chunk: Chunk<'_> = match read(data, "a chunk") {
+            Ok(chunk) => chunk,
             Err(malformed) => return out.push(malformed),
         };
-        // An error may ride on an otherwise ordinary chunk (OpenRouter adds `error` next to `choices`); it wins,
-        // because it says the answer will not complete.
-        match chunk.get_mut("error").map(Json::take) {
-            None | Some(Json::Null) => {}
-            Some(error) => return self.fail(provider_error(error), out),
+        // An error wins over the rest of its chunk, because it says the answer will not complete.
+        if let Some(error) = chunk.error {
+            return self.fail(provider_error(error), out);
         }
-        if let Some(Json::Arr(choices)) = chunk.get_mut("choices") {
-            let first = choices.iter_mut().find(|c| c.get("index").and_then(Json::as_u64).unwrap_or(0) == 0);
-            if let Some(choice) = first {
-                self.on_choice(choice, out);
-            }
+        let first = chunk.choices.into_iter().flatten().find(|c| c.index.0.unwrap_or(0) == 0);
+        if let Some(choice) = first {
+            self.on_choice(choice, out);
         }
-        // Usage arrives on its own chunk (`choices: []`) from OpenAI, or on the last content chunk (OpenRouter).
-        if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
-            out.push(StreamEvent::Usage {
-                input_tokens: super::get_u64(usage, "prompt_tokens"),
-                output_tokens: super::get_u64(usage, "completion_tokens"),
-            });
+        if let Some(counts) = chunk.usage {
+            out.push(usage(counts.prompt_tokens, counts.completion_tokens));
         }
     }
 
-    fn on_choice(&mut self, choice: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
-        if let Some(delta) = choice.get_mut("delta") {
-            // DeepSeek names it `reasoning_content`, OpenRouter/Groq `reasoning`; a server sending both sends the
-            // same text twice, so the first non-empty one is taken.
-            let reasoning =
-                take_str(delta, "reasoning_content").filter(|r| !r.is_empty()).or_else(|| take_str(delta, "reasoning"));
+    fn on_choice(&mut self, choice: Choice<'_>, out: &mut Vec<StreamEvent>) {
+        if let Some(delta) = choice.delta {
+            // A server sending both reasoning fields sends the same text twice, so the first non-empty one is taken.
+            let reasoning = delta.reasoning_content.filter(|r| !r.is_empty()).or(delta.reasoning);
             push_nonempty(out, reasoning, StreamEvent::Reasoning);
-            push_nonempty(out, take_str(delta, "content"), StreamEvent::Text);
-            // A refusal is what the user gets to read instead of an answer.
-            push_nonempty(out, take_str(delta, "refusal"), StreamEvent::Text);
-            if let Some(Json::Arr(calls)) = delta.get_mut("tool_calls") {
-                for (position, call) in calls.iter_mut().enumerate() {
-                    self.on_tool_call(position, call, out);
-                }
+            push_nonempty(out, delta.content, StreamEvent::Text);
+            push_nonempty(out, delta.refusal, StreamEvent::Text);
+            for (position, call) in delta.tool_calls.into_iter().flatten().enumerate() {
+                self.on_tool_call(position, call, out);
             }
         }
-        // Legacy completions (`/v1/completions`, llama.cpp's `/completion` in OpenAI mode) stream `text`.
-        push_nonempty(out, take_str(choice, "text"), StreamEvent::Text);
-        if let Some(reason) = take_str(choice, "finish_reason") {
+        push_nonempty(out, choice.text, StreamEvent::Text);
+        if let Some(reason) = choice.finish_reason {
             self.finish_reason = Some(reason);
         }
     }
 
-    fn on_tool_call(&mut self, position: usize, call: &mut Json<'_>, out: &mut Vec<StreamEvent>) {
+    fn on_tool_call(&mut self, position: usize, call: ToolCall<'_>, out: &mut Vec<StreamEvent>) {
         // `index` is required by OpenAI; servers that omit it send one whole call per array slot.
-        let index = call.get("index").and_then(Json::as_u64).unwrap_or(position as u64).min(u64::from(u32::MAX)) as u32;
-        let id = take_str(call, "id").filter(|s| !s.is_empty());
-        let (name, arguments) = match call.get_mut("function") {
-            Some(function) => (
-                take_str(function, "name").filter(|s| !s.is_empty()),
-                take_str(function, "arguments").unwrap_or_default(),
-            ),
+        let index = call.index.index().unwrap_or_else(|| u32::try_from(position).unwrap_or(u32::MAX));
+        let id = call.id.filter(|s| !s.is_empty());
+        let (name, arguments) = match call.function {
+            Some(function) => (function.name.filter(|s| !s.is_empty()), string_or_raw(function.arguments)),
             None => (None, String::new()),
         };
         let slot = match self.tools.iter().position(|t| t.index == index) {

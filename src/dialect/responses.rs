@@ -31,10 +31,11 @@
 //! indices are `output_index` offset past every index of the earlier responses, so calls of different steps never
 //! share an index.
 
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{error_event, get_u64, parse_object, provider_error, push_nonempty, take_str, wrong_framing};
-use super::{Dialect, ProviderError, StreamEvent};
+use super::{error_event, error_from_fields, provider_error, push_nonempty, raw_text, read, usage, wrong_framing};
+use super::{Count, Dialect, ProviderError, StreamEvent, Tag, TokenUsage};
 use crate::frame::Frame;
 
 /// Reader for OpenAI Responses events.
@@ -50,6 +51,59 @@ pub struct Responses {
     index_end: u32,
     /// An `Error` was emitted (or `Finish`, at EOF); later frames are ignored.
     ended: bool,
+}
+
+/// One event's data: the fields of every event type this dialect reads, each present only in its own types.
+#[derive(Deserialize)]
+#[serde(expecting = "an OpenAI Responses event (a JSON object)")]
+struct Event<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    #[serde(default)]
+    output_index: Count,
+    /// The text of a `….delta` event.
+    delta: Option<String>,
+    #[serde(borrow)]
+    item: Option<Item<'a>>,
+    #[serde(borrow)]
+    response: Option<Response<'a>>,
+    /// An `error` event's error: nested under `error`, or flat in the event (`code`, `message`).
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
+}
+
+/// An output item: a message, reasoning, or a tool call of some kind.
+#[derive(Deserialize)]
+struct Item<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    call_id: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
+    /// A function call's arguments, as JSON text in a string; normally empty when announced.
+    arguments: Option<String>,
+    /// What a server-run tool did (a web search's query), passed on as sent.
+    #[serde(borrow)]
+    action: Option<&'a RawValue>,
+}
+
+/// The response of `response.completed`, `response.incomplete` and `response.failed`.
+#[derive(Deserialize)]
+struct Response<'a> {
+    status: Option<String>,
+    incomplete_details: Option<IncompleteDetails>,
+    usage: Option<TokenUsage>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct IncompleteDetails {
+    reason: Option<String>,
 }
 
 /// Lifecycle events with nothing to render.
@@ -95,24 +149,23 @@ impl Dialect for Responses {
             let reason = self.completed.take().flatten();
             return out.push(StreamEvent::Finish { reason });
         }
-        let mut data = match parse_object(&event.data, "an event") {
-            Ok(value) => value,
+        let data: Event<'_> = match read(&event.data, "an event") {
+            Ok(data) => data,
             Err(malformed) => return out.push(malformed),
         };
-        let kind = take_str(&mut data, "type").unwrap_or_else(|| event.event.clone());
-        let output_index = data.get("output_index").and_then(Json::as_u64).unwrap_or(0);
-        let index = self.index_base.saturating_add(output_index.min(u64::from(u32::MAX)) as u32);
-        match kind.as_str() {
+        let kind = data.kind.as_ref().map_or(event.event.as_str(), Tag::as_str);
+        let index = self.index_base.saturating_add(data.output_index.index().unwrap_or(0));
+        match kind {
             "response.created" => {
                 self.completed = None;
                 self.index_base = self.index_end;
             }
             "response.output_text.delta" | "response.refusal.delta" => {
-                push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Text)
+                push_nonempty(out, data.delta, StreamEvent::Text)
             }
-            "response.reasoning_text.delta" => push_nonempty(out, take_str(&mut data, "delta"), StreamEvent::Reasoning),
+            "response.reasoning_text.delta" => push_nonempty(out, data.delta, StreamEvent::Reasoning),
             "response.reasoning_summary_text.delta" => {
-                if let Some(delta) = take_str(&mut data, "delta").filter(|d| !d.is_empty()) {
+                if let Some(delta) = data.delta.filter(|d| !d.is_empty()) {
                     self.summary_text_seen = true;
                     out.push(StreamEvent::Reasoning(delta));
                 }
@@ -124,7 +177,7 @@ impl Dialect for Responses {
                 }
             }
             "response.output_item.added" => {
-                if let Some(item) = data.get_mut("item") {
+                if let Some(item) = data.item {
                     if on_item_added(index, item, out) {
                         self.index_end = self.index_end.max(index.saturating_add(1));
                     }
@@ -132,45 +185,50 @@ impl Dialect for Responses {
             }
             "response.output_item.done" => {
                 // A server-run tool's call is only known once done: its `action` (the query) is the arguments.
-                let item = data.get("item");
-                if item.and_then(|i| i.get("type")).and_then(Json::as_str) == Some("web_search_call") {
-                    if let Some(action) = item.and_then(|i| i.get("action")).filter(|a| !a.is_null()) {
-                        out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: action.to_json() });
+                if let Some(item) = data.item.filter(|i| i.kind.as_ref().map(Tag::as_str) == Some("web_search_call")) {
+                    if let Some(action) = item.action {
+                        out.push(StreamEvent::ToolCall {
+                            index,
+                            id: None,
+                            name: None,
+                            arguments: raw_text(Some(action)),
+                        });
                     }
                 }
             }
             "response.function_call_arguments.delta" => {
-                if let Some(delta) = take_str(&mut data, "delta").filter(|d| !d.is_empty()) {
+                if let Some(delta) = data.delta.filter(|d| !d.is_empty()) {
                     out.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: delta });
                 }
             }
             "response.completed" | "response.incomplete" => {
-                let mut response = data.get_mut("response").map(Json::take).unwrap_or_default();
-                push_usage(&response, out);
-                let reason = response
-                    .get_mut("incomplete_details")
-                    .and_then(|d| take_str(d, "reason"))
-                    .or_else(|| take_str(&mut response, "status"))
-                    .or_else(|| kind.strip_prefix("response.").map(str::to_owned));
-                self.completed = Some(reason);
+                let reason = match data.response {
+                    Some(response) => {
+                        if let Some(counts) = response.usage {
+                            out.push(usage(counts.input_tokens, counts.output_tokens));
+                        }
+                        response.incomplete_details.and_then(|d| d.reason).or(response.status)
+                    }
+                    None => None,
+                };
+                self.completed = Some(reason.or_else(|| kind.strip_prefix("response.").map(str::to_owned)));
             }
             "response.failed" => {
-                let error = data.get_mut("response").and_then(|r| r.get_mut("error")).map(Json::take);
-                let error = match error {
-                    Some(error) if !error.is_null() => provider_error(error),
-                    _ => ProviderError { code: None, message: "the response failed".to_owned() },
+                let error = match data.response.and_then(|r| r.error) {
+                    Some(error) => provider_error(error),
+                    None => ProviderError { code: None, message: "the response failed".to_owned() },
                 };
                 self.fail(error, out);
             }
             "error" => {
-                let error = match data.get_mut("error").map(Json::take) {
-                    Some(error) if !error.is_null() => error,
-                    _ => data,
+                let error = match data.error {
+                    Some(error) => provider_error(error),
+                    None => error_from_fields(data.message, data.code, None, &event.data),
                 };
-                self.fail(provider_error(error), out);
+                self.fail(error, out);
             }
             k if IGNORED.contains(&k) || IGNORED_PREFIXES.iter().any(|p| k.starts_with(p)) => {}
-            _ => out.push(StreamEvent::Unknown(kind)),
+            other => out.push(StreamEvent::Unknown(other.to_owned())),
         }
     }
 
@@ -190,32 +248,21 @@ impl Responses {
 }
 
 /// Emits the tool call an added item announces; returns whether it was one.
-fn on_item_added(index: u32, item: &mut Json<'_>, out: &mut Vec<StreamEvent>) -> bool {
-    let kind = item.get("type").and_then(Json::as_str).unwrap_or_default().to_owned();
-    let (id, name) = match kind.as_str() {
-        "function_call" | "custom_tool_call" => (take_str(item, "call_id"), take_str(item, "name")),
+fn on_item_added(index: u32, item: Item<'_>, out: &mut Vec<StreamEvent>) -> bool {
+    let kind = item.kind.as_ref().map_or("", Tag::as_str);
+    let (id, name) = match kind {
+        "function_call" | "custom_tool_call" => (item.call_id, item.name),
         // Server-run tools are named by their item type.
         "web_search_call" | "file_search_call" | "code_interpreter_call" | "image_generation_call" => {
             // Every kind of this arm ends with `_call`; `strip_suffix` spares the wasm the reverse substring search that
             // `trim_end_matches` with a `&str` pattern instantiates.
-            let name = kind.strip_suffix("_call").unwrap_or(&kind).to_owned();
-            (take_str(item, "id"), Some(name))
+            (item.id, Some(kind.strip_suffix("_call").unwrap_or(kind).to_owned()))
         }
-        "mcp_call" => (take_str(item, "id"), take_str(item, "name")),
+        "mcp_call" => (item.id, item.name),
         // Messages and reasoning items announce text that follows as deltas.
         _ => return false,
     };
     // Arguments normally stream as deltas; an item announced with them already (rare) keeps them.
-    let arguments = take_str(item, "arguments").unwrap_or_default();
-    out.push(StreamEvent::ToolCall { index, id, name, arguments });
+    out.push(StreamEvent::ToolCall { index, id, name, arguments: item.arguments.unwrap_or_default() });
     true
-}
-
-fn push_usage(response: &Json<'_>, out: &mut Vec<StreamEvent>) {
-    if let Some(usage) = response.get("usage").filter(|u| u.is_object()) {
-        out.push(StreamEvent::Usage {
-            input_tokens: get_u64(usage, "input_tokens"),
-            output_tokens: get_u64(usage, "output_tokens"),
-        });
-    }
 }

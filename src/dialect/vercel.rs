@@ -18,10 +18,10 @@
 //! the terminal marker and a `finish` part followed by EOF also finishes. Parts that only structure the message
 //! (`start`, `*-start`/`*-end`, steps, sources, files, tool outputs, metadata, `data-*`, `custom`) are ignored.
 
-use crate::dialect::ToolIds;
-use crate::json::Json;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{parse_object, provider_error, push_nonempty, take_str, wrong_framing};
+use super::{provider_error, push_nonempty, read, wrong_framing, Tag, ToolIds};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -34,6 +34,27 @@ pub struct Vercel {
     tools: ToolIds,
     saw_finish_part: bool,
     ended: bool,
+}
+
+/// One part: the fields of every part type this dialect reads, each present only in its own types.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "a UI message stream part (a JSON object)")]
+struct Part<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Tag<'a>>,
+    delta: Option<String>,
+    #[serde(borrow)]
+    tool_call_id: Option<Tag<'a>>,
+    tool_name: Option<String>,
+    input_text_delta: Option<String>,
+    /// A whole call's input, passed on as sent.
+    #[serde(borrow)]
+    input: Option<&'a RawValue>,
+    finish_reason: Option<String>,
+    error_text: Option<String>,
+    /// A provider error relayed verbatim in a part without a `type`.
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
 }
 
 /// Parts that structure the message but carry no text, reasoning or tool input.
@@ -73,24 +94,28 @@ impl Dialect for Vercel {
             self.ended = true;
             return out.push(StreamEvent::Finish { reason: self.finish_reason.take() });
         }
-        let mut part = match parse_object(&event.data, "a part") {
-            Ok(value) => value,
+        let part: Part<'_> = match read(&event.data, "a part") {
+            Ok(part) => part,
             Err(malformed) => return out.push(malformed),
         };
-        let kind = take_str(&mut part, "type").unwrap_or_default();
-        match kind.as_str() {
-            "text-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Text),
-            "reasoning-delta" => push_nonempty(out, take_str(&mut part, "delta"), StreamEvent::Reasoning),
-            "tool-input-start" => self.tools.on_start(&mut part, out),
-            "tool-input-delta" => self.tools.on_delta(&mut part, "inputTextDelta", out),
-            "tool-input-available" => self.tools.on_whole(&mut part, "input", out),
+        let kind = part.kind.as_ref().map_or("", Tag::as_str);
+        let tool_call_id = part.tool_call_id;
+        match kind {
+            "text-delta" => push_nonempty(out, part.delta, StreamEvent::Text),
+            "reasoning-delta" => push_nonempty(out, part.delta, StreamEvent::Reasoning),
+            "tool-input-start" => self.tools.on_start(tool_call_id.map(Tag::into_string), part.tool_name, out),
+            "tool-input-delta" => {
+                self.tools.on_delta(tool_call_id.as_ref().map(Tag::as_str), part.input_text_delta, out)
+            }
+            "tool-input-available" => {
+                self.tools.on_whole(tool_call_id.map(Tag::into_string), part.tool_name, part.input, out)
+            }
             "finish" => {
                 self.saw_finish_part = true;
-                self.finish_reason = take_str(&mut part, "finishReason");
+                self.finish_reason = part.finish_reason;
             }
             "error" => {
-                let message =
-                    take_str(&mut part, "errorText").unwrap_or_else(|| "the stream reported an error".to_owned());
+                let message = part.error_text.unwrap_or_else(|| "the stream reported an error".to_owned());
                 self.fail(ProviderError { code: None, message }, out);
             }
             "abort" => {
@@ -102,11 +127,12 @@ impl Dialect for Vercel {
             }
             k if IGNORED.contains(&k) || k.starts_with("data-") => {}
             // A part without a `type` may still be a provider error relayed verbatim.
-            "" if part.get("error").is_some_and(|e| !e.is_null()) => {
-                let error = part.get_mut("error").map(Json::take).unwrap_or_default();
-                self.fail(provider_error(error), out);
+            "" if part.error.is_some() => {
+                if let Some(error) = part.error {
+                    self.fail(provider_error(error), out);
+                }
             }
-            _ => out.push(StreamEvent::Unknown(kind)),
+            other => out.push(StreamEvent::Unknown(other.to_owned())),
         }
     }
 

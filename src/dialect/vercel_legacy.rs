@@ -26,10 +26,11 @@
 //! The lines come from the NDJSON framing (which trims spaces and tabs and skips blank lines); a line is not JSON
 //! itself, so splitting off the type id is this dialect's job.
 
-use crate::dialect::ToolIds;
-use crate::json::Json;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{get_u64, parse_json, push_nonempty, quote, take_str, wrong_framing};
+use super::{push_nonempty, quote, read, string_or_raw, usage, wrong_framing, Count, Tag, ToolIds};
 use super::{Dialect, ProviderError, StreamEvent};
 use crate::frame::Frame;
 
@@ -45,6 +46,31 @@ pub struct VercelLegacy {
     ended: bool,
 }
 
+/// The payload of an object part: a tool call (`b:`, `c:`, `9:`) or a finish (`e:` for a step, `d:` for the
+/// message); each kind has only its own fields. One struct for both keeps one reader in the module.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "a data stream part (a JSON object)")]
+struct ObjectPart<'a> {
+    #[serde(borrow)]
+    tool_call_id: Option<Tag<'a>>,
+    tool_name: Option<String>,
+    args_text_delta: Option<String>,
+    /// A whole call's arguments, passed on as sent.
+    #[serde(borrow)]
+    args: Option<&'a RawValue>,
+    finish_reason: Option<String>,
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Usage {
+    #[serde(default)]
+    prompt_tokens: Count,
+    #[serde(default)]
+    completion_tokens: Count,
+}
+
 impl Dialect for VercelLegacy {
     fn on_frame(&mut self, frame: &Frame, out: &mut Vec<StreamEvent>) {
         if self.ended {
@@ -56,43 +82,8 @@ impl Dialect for VercelLegacy {
         let Some((code, payload)) = split_part(line) else {
             return out.push(StreamEvent::Malformed(format!("not a data stream part: {}", quote(line))));
         };
-        let mut value = match parse_json(payload) {
-            Ok(value) => value,
-            Err(why) => return out.push(StreamEvent::Malformed(why)),
-        };
-        match code {
-            '0' | 'g' => {
-                let make = if code == '0' { StreamEvent::Text } else { StreamEvent::Reasoning };
-                match value {
-                    Json::Str(text) => push_nonempty(out, Some(text.into_owned()), make),
-                    _ => out.push(StreamEvent::Malformed(format!("a text part is not a string: {}", quote(payload)))),
-                }
-            }
-            '3' => {
-                // The SDK sends the error's message as a JSON string; anything else is kept verbatim.
-                let message = match value {
-                    Json::Str(message) => message.into_owned(),
-                    other => other.to_json(),
-                };
-                self.fail(ProviderError { code: None, message }, out);
-            }
-            'b' => self.tools.on_start(&mut value, out),
-            'c' => self.tools.on_delta(&mut value, "argsTextDelta", out),
-            '9' => self.tools.on_whole(&mut value, "args", out),
-            'e' => self.step_finish = Some(take_str(&mut value, "finishReason")),
-            'd' => {
-                if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
-                    let input_tokens = get_u64(usage, "promptTokens");
-                    let output_tokens = get_u64(usage, "completionTokens");
-                    if input_tokens.is_some() || output_tokens.is_some() {
-                        out.push(StreamEvent::Usage { input_tokens, output_tokens });
-                    }
-                }
-                self.ended = true;
-                out.push(StreamEvent::Finish { reason: take_str(&mut value, "finishReason") });
-            }
-            '2' | '8' | 'a' | 'f' | 'h' | 'i' | 'j' | 'k' => {}
-            other => out.push(StreamEvent::Unknown(format!("data stream part {other}:"))),
+        if let Err(malformed) = self.on_part(code, payload, out) {
+            out.push(malformed);
         }
     }
 
@@ -108,6 +99,50 @@ impl Dialect for VercelLegacy {
 }
 
 impl VercelLegacy {
+    /// Reads one part's payload; a payload that is not JSON of its part's shape is the error.
+    fn on_part(&mut self, code: char, payload: &str, out: &mut Vec<StreamEvent>) -> Result<(), StreamEvent> {
+        match code {
+            '0' | 'g' => {
+                let make = if code == '0' { StreamEvent::Text } else { StreamEvent::Reasoning };
+                push_nonempty(out, Some(read::<String>(payload, "a text part")?), make);
+            }
+            '3' => {
+                // The SDK sends the error's message as a JSON string; anything else is kept as sent.
+                let message = string_or_raw(Some(read::<&RawValue>(payload, "an error part")?));
+                self.fail(ProviderError { code: None, message }, out);
+            }
+            'b' | 'c' | '9' => {
+                let part: ObjectPart<'_> = read(payload, "a tool call part")?;
+                let id = part.tool_call_id;
+                match code {
+                    'b' => self.tools.on_start(id.map(Tag::into_string), part.tool_name, out),
+                    'c' => self.tools.on_delta(id.as_ref().map(Tag::as_str), part.args_text_delta, out),
+                    _ => self.tools.on_whole(id.map(Tag::into_string), part.tool_name, part.args, out),
+                }
+            }
+            'e' => self.step_finish = Some(read::<ObjectPart<'_>>(payload, "a finish part")?.finish_reason),
+            'd' => {
+                let part: ObjectPart<'_> = read(payload, "a finish part")?;
+                if let Some(counts) = part.usage {
+                    if counts.prompt_tokens.0.is_some() || counts.completion_tokens.0.is_some() {
+                        out.push(usage(counts.prompt_tokens, counts.completion_tokens));
+                    }
+                }
+                self.ended = true;
+                out.push(StreamEvent::Finish { reason: part.finish_reason });
+            }
+            // Parts with nothing to render are still checked to be JSON, like every other part.
+            '2' | '8' | 'a' | 'f' | 'h' | 'i' | 'j' | 'k' => {
+                read::<IgnoredAny>(payload, "a part")?;
+            }
+            other => {
+                read::<IgnoredAny>(payload, "a part")?;
+                out.push(StreamEvent::Unknown(format!("data stream part {other}:")));
+            }
+        }
+        Ok(())
+    }
+
     fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
         self.ended = true;
         out.push(StreamEvent::Error(error));

@@ -8,6 +8,10 @@ cd "$ROOT"
 
 CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
+# Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator. The rlib alone
+# has neither; the browser tests need only `web`.
+PACKAGE_FEATURES=web,talc
+TEST_FEATURES=web
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
 FIREFOX=/usr/bin/firefox-esr
@@ -239,7 +243,7 @@ cmd_build() {
   step "build (release wasm -> pkg/)"
   setup_build_tools
   check_build_tools
-  cargo build --release --target "$WASM_TARGET" --locked
+  cargo build --release --target "$WASM_TARGET" --locked --features "$PACKAGE_FEATURES"
   local wasm
   wasm="$(wasm_path)"
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
@@ -261,6 +265,7 @@ lint() {
   cargo fmt --check
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$PACKAGE_FEATURES" -- -D warnings
 }
 
 native_tests() { cargo test --locked; }
@@ -272,7 +277,7 @@ wasm_tests() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="$CHROMEDRIVER_BIN" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
-    cargo test --target "$WASM_TARGET" --locked
+    cargo test --target "$WASM_TARGET" --locked --features "$TEST_FEATURES"
   rm -rf "$SCRATCH"
 }
 
@@ -290,7 +295,7 @@ wasm_tests_firefox() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     GECKODRIVER="$(geckodriver_bin)" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
-    cargo test --target "$WASM_TARGET" --locked "${tests[@]}"
+    cargo test --target "$WASM_TARGET" --locked --features "$TEST_FEATURES" "${tests[@]}"
   rm -rf "$SCRATCH"
 }
 

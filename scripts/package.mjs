@@ -58,8 +58,10 @@ function removeDeclaration(dts, name, pattern, replacement = "") {
 
 export function publicDts(dts) {
   // wasm-streams' adapters between Rust streams and JS ones (rillmark only reads JS streams): internal classes.
-  dts = dts.replace(/export class (?:IntoUnderlyingByteSource|IntoUnderlyingSink|IntoUnderlyingSource) \{\n[\s\S]*?\n\}\n/g, "");
-  dts = dts.replace(/^export type ReadableStreamType = [^\n]*\n/m, "");
+  // wasm-bindgen 0.2.130 declares them `declare class X { … }` + `export type { X };`.
+  dts = dts.replace(/(?:export )?(?:declare )?class (IntoUnderlying\w+) \{\n[\s\S]*?\n\}\n(?:export type \{ \1 \};\n)?/g, "");
+  // web-sys' enum, used only by those classes, with its doc comment (only ` *` lines: it cannot reach further up).
+  dts = dts.replace(/(?:\/\*\*\n(?: \*(?: [^\n]*)?\n)* \*\/\n\s*)?export type ReadableStreamType = [^\n]*\n/, "");
   // `init()` resolves with the wasm instance's exports: raw functions typed with `any` and the internals' shims.
   // Hosts need at most the memory; the narrower type is a true supertype of what they get.
   dts = removeDeclaration(dts, "InitOutput", /export interface InitOutput \{\n[\s\S]*?\n\}\n/);

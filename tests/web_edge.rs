@@ -449,7 +449,8 @@ async fn a_focusout_listener_fired_by_the_update_may_read_status_or_cancel() {
         call(&r, "write", &[SECOND.into()]);
         let flushed = call(&r, "flush", &[]);
         assert_no_trap(&flushed, &format!("flush() with a focusout listener calling {member}"));
-        if fires && probe.focused() {
+        if fires {
+            assert!(probe.focused(), "{member}: the link should have taken focus");
             assert!(probe.fired(), "{member}: this browser fires focusout on removal, so the listener should run");
             let result = probe.result();
             assert_eq!(prop(&result, "threw").as_bool(), Some(false), "{member} from focusout should work: {result:?}");

@@ -55,18 +55,39 @@ pub struct StreamOptions {
     dialect: Option<DialectName>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "\"block\", \"allow\" or an array of origin strings")]
+/// `"block"`, `"allow"` or an array of origins. Read by a visitor of its own: an untagged enum would buffer the
+/// value into serde's generic `Content` first, which links a large deserialiser for this one option.
 enum Images {
-    Keyword(ImagesKeyword),
+    Block,
+    Allow,
     Origins(Vec<String>),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum ImagesKeyword {
-    Block,
-    Allow,
+impl<'de> Deserialize<'de> for Images {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ImagesVisitor;
+        impl<'de> de::Visitor<'de> for ImagesVisitor {
+            type Value = Images;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"block\", \"allow\" or an array of origin strings")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Images, E> {
+                match value {
+                    "block" => Ok(Images::Block),
+                    "allow" => Ok(Images::Allow),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(value), &self)),
+                }
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Images, A::Error> {
+                let mut origins = Vec::new();
+                while let Some(origin) = seq.next_element::<String>()? {
+                    origins.push(origin);
+                }
+                Ok(Images::Origins(origins))
+            }
+        }
+        deserializer.deserialize_any(ImagesVisitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -185,8 +206,8 @@ pub fn renderer_options(options: &JsValue) -> Result<Parsed, JsValue> {
         opts.trusted = trusted;
     }
     opts.images = match parsed.images {
-        None | Some(Images::Keyword(ImagesKeyword::Block)) => ImagePolicy::Block,
-        Some(Images::Keyword(ImagesKeyword::Allow)) => ImagePolicy::Allow,
+        None | Some(Images::Block) => ImagePolicy::Block,
+        Some(Images::Allow) => ImagePolicy::Allow,
         Some(Images::Origins(origins)) => ImagePolicy::Origins(origins),
     };
     opts.links_new_tab = matches!(parsed.links, Some(Links::NewTab));
@@ -287,23 +308,23 @@ impl StatsJs {
     }
 }
 
-/// An outcome: `{ status, ...by status, bytes, frames, malformed, unknown, finishRepairs, text }`.
+/// An outcome: `{ status, reason (done) | error (error), bytes, frames, malformed, unknown, finishRepairs, text }`.
+/// One flat struct rather than a flattened enum: `#[serde(flatten)]` links serde's buffering serialiser.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OutcomeJs<'a> {
-    #[serde(flatten)]
-    status: StatusJs<'a>,
-    #[serde(flatten)]
-    stats: StatsJs,
+    status: &'static str,
+    /// `Some(None)` is `reason: null` (a `done` without one); `None` leaves the field out (other statuses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJs<'a>>,
+    bytes: f64,
+    frames: f64,
+    malformed: f64,
+    unknown: f64,
+    finish_repairs: f64,
     text: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
-enum StatusJs<'a> {
-    Done { reason: Option<&'a str> },
-    Incomplete,
-    Error { error: ErrorJs<'a> },
-    Aborted,
 }
 
 #[derive(Serialize)]
@@ -329,13 +350,22 @@ impl<'a> ErrorJs<'a> {
 
 impl<'a> OutcomeJs<'a> {
     pub fn new(outcome: &'a Outcome, stats: StatsJs, text: &'a str) -> OutcomeJs<'a> {
-        let status = match outcome {
-            Outcome::Done { reason } => StatusJs::Done { reason: reason.as_deref() },
-            Outcome::Incomplete => StatusJs::Incomplete,
-            Outcome::Error(error) => StatusJs::Error { error: ErrorJs::new(error) },
-            Outcome::Aborted => StatusJs::Aborted,
+        let (reason, error) = match outcome {
+            Outcome::Done { reason } => (Some(reason.as_deref()), None),
+            Outcome::Error(error) => (None, Some(ErrorJs::new(error))),
+            Outcome::Incomplete | Outcome::Aborted => (None, None),
         };
-        OutcomeJs { status, stats, text }
+        OutcomeJs {
+            status: outcome.status(),
+            reason,
+            error,
+            bytes: stats.bytes,
+            frames: stats.frames,
+            malformed: stats.malformed,
+            unknown: stats.unknown,
+            finish_repairs: stats.finish_repairs,
+            text,
+        }
     }
 }
 
@@ -444,11 +474,9 @@ impl<'a> OpJs<'a> {
     }
 }
 
-/// Plain objects (not `Map`s: a flattened struct serialises as a map), `None` as `null` where a field is declared
-/// `T | null` (the others skip it).
+/// Plain objects, `None` as `null` where a field is declared `T | null` (the others skip it).
 fn to_js(value: &impl Serialize) -> JsValue {
-    let serializer =
-        serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
     // These types hold only strings, numbers, options and nested structs: serialising them cannot fail.
     value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
 }
@@ -505,6 +533,12 @@ pub fn error_message(error: &JsValue) -> String {
         }
     }
     json_text(error).filter(|json| json != "{}").unwrap_or_else(|| "unknown error".into())
+}
+
+/// Whether `value` is a DOM element by its `nodeType` (1), read without throwing: an element of another realm fails
+/// `instanceof Element`.
+pub fn is_element_node(value: &JsValue) -> bool {
+    value.is_object() && Reflect::get(value, &JsValue::from_str("nodeType")).ok().and_then(|t| t.as_f64()) == Some(1.0)
 }
 
 /// Whether a rejection is the `AbortError` of an aborted fetch or body (its `name`, read without throwing).

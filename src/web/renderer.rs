@@ -23,7 +23,7 @@ use super::apply::{DomApplier, Sink};
 use super::frames::Frames;
 use super::headless::HostOps;
 use super::js::{self, StatsJs};
-use super::lifecycle::{Lifecycle, Stop};
+use super::lifecycle::Lifecycle;
 use super::pace::BUDGET_MS;
 use super::stream::{self, Source};
 use crate::error::StreamError;
@@ -54,6 +54,14 @@ impl Drop for Shared {
         // A frame still requested would call the closure this drop frees.
         self.frames.cancel();
     }
+}
+
+/// How an answer ends: `finish()` or the end of a stream (the outcome given is for when there is no pipeline yet),
+/// an abort (`cancel()`, `free()`, the host's signal), or a failure outside the pipeline.
+enum End {
+    Finish(Outcome),
+    Abort,
+    Fail(StreamError),
 }
 
 /// The error a method throws when it finds the renderer's state borrowed (a call from inside a call that should
@@ -98,12 +106,19 @@ impl Shared {
         if self.dispatching.replace(true) {
             return;
         }
-        loop {
+        let cancelled =
+            || self.read(|l| matches!(l, Lifecycle::Ended { outcome: Outcome::Aborted, .. })).unwrap_or(true);
+        let was_cancelled = cancelled();
+        'dispatch: loop {
             let events = self.with(|l| l.pipeline_events()).unwrap_or_default();
             if events.is_empty() {
                 break;
             }
             for event in &events {
+                // The host cancelled (or freed the renderer) from a callback: no event after that.
+                if !was_cancelled && cancelled() {
+                    break 'dispatch;
+                }
                 let _ = callback.call1(&JsValue::NULL, &js::event_js(event));
             }
         }
@@ -136,12 +151,27 @@ impl Shared {
         }
     }
 
-    /// Ends the answer with the outcome `settle` makes from the pipeline (ops queued), then stops what ran (frame,
-    /// routine, request) and applies the last ops. `writes`/`streams`: which running states it may end. Returns
-    /// whether it ended the answer.
-    fn end(&self, writes: bool, streams: bool, settle: impl FnOnce(Option<&mut Pipeline>, &Sink) -> Outcome) -> bool {
-        let stop: Option<Option<Stop>> =
-            self.with(|l| l.end(writes, streams, |p| settle(p, &self.sink))).ok().flatten();
+    /// Ends the answer as `end` says (its pipeline makes the outcome; ops are queued), then stops what ran (frame,
+    /// routine, request) and applies the last ops. Which running states it may end: `writes`, `streams`. Returns
+    /// whether it ended the answer. One function, not one per way of ending: the pipeline's final render is large.
+    #[inline(never)]
+    fn end(&self, writes: bool, streams: bool, end: End) -> bool {
+        let stop = self
+            .with(|l| {
+                l.end(writes, streams, |pipeline| {
+                    let mut queue = self.sink.queue();
+                    match (end, pipeline) {
+                        (End::Abort, Some(p)) => p.abort(&mut queue),
+                        (End::Abort, None) => Outcome::Aborted,
+                        (End::Finish(_), Some(p)) => p.finish(&mut queue),
+                        (End::Finish(without_pipeline), None) => without_pipeline,
+                        (End::Fail(error), Some(p)) => p.fail(error, &mut queue),
+                        (End::Fail(error), None) => Outcome::Error(error),
+                    }
+                })
+            })
+            .ok()
+            .flatten();
         let Some(stop) = stop else { return false };
         // No frame may run after the end (the host may free the renderer at once).
         self.frames.cancel();
@@ -155,25 +185,22 @@ impl Shared {
 
     /// `cancel()`: renders what arrived (nothing received is lost) and ends `aborted`.
     pub fn cancel(&self) {
-        self.end(true, true, |pipeline, sink| pipeline.map_or(Outcome::Aborted, |p| p.abort(&mut sink.queue())));
+        self.end(true, true, End::Abort);
     }
 
     /// The stream's body ended, or its terminal marker came: the final render and the pipeline's outcome.
     pub fn finish_stream(&self) {
-        self.end(false, true, |pipeline, sink| pipeline.map_or(Outcome::Incomplete, |p| p.finish(&mut sink.queue())));
+        self.end(false, true, End::Finish(Outcome::Incomplete));
     }
 
     /// A failure outside the pipeline (HTTP, network, usage): what was rendered stays; the outcome is the error.
     pub fn fail_stream(&self, error: StreamError) {
-        self.end(false, true, |pipeline, sink| match pipeline {
-            Some(pipeline) => pipeline.fail(error, &mut sink.queue()),
-            None => Outcome::Error(error),
-        });
+        self.end(false, true, End::Fail(error));
     }
 
     /// The host aborted the request or the body (its own signal): ends `aborted`, as `cancel()` would.
     pub fn abort_stream(&self) {
-        self.end(false, true, |pipeline, sink| pipeline.map_or(Outcome::Aborted, |p| p.abort(&mut sink.queue())));
+        self.end(false, true, End::Abort);
     }
 
     /// Makes the stream's pipeline once its headers are known.
@@ -237,7 +264,8 @@ pub struct Renderer {
 }
 
 /// `free()` (or `[Symbol.dispose]`, or dropping it in Rust) stops a running stream first: the request is aborted,
-/// the body cancelled, and the pending promise settles `aborted`.
+/// the body cancelled, and the pending promise settles `aborted`. wasm-bindgen's finalizer frees a renderer that was
+/// garbage-collected the same way (it cannot tell the two apart), so a page keeps a reference while it streams.
 impl Drop for Renderer {
     fn drop(&mut self) {
         self.shared.cancel();
@@ -259,9 +287,11 @@ impl Renderer {
         let container = if container.is_null() || container.is_undefined() {
             None
         } else {
-            let element =
-                container.dyn_into::<Element>().map_err(|_| js::type_error("container must be an Element or null"))?;
-            Some(element)
+            // `instanceof Element` fails for an element of another frame's realm: its node type says it is one.
+            if !container.is_instance_of::<Element>() && !js::is_element_node(&container) {
+                return Err(js::type_error("container must be an Element or null"));
+            }
+            Some(container.unchecked_into::<Element>())
         };
         let dom = match container {
             Some(container) => {
@@ -310,9 +340,7 @@ impl Renderer {
                 pipeline.feed_text(carry.finish());
             }
         })?;
-        self.shared.end(true, false, |pipeline, sink| {
-            pipeline.map_or(Outcome::Done { reason: None }, |p| p.finish(&mut sink.queue()))
-        });
+        self.shared.end(true, false, End::Finish(Outcome::Done { reason: None }));
         self.shared.outcome_js()
     }
 
@@ -469,9 +497,7 @@ impl Renderer {
                     stream::cancel_unread(&given);
                 }
             }
-            shared.end(false, true, |pipeline, sink| {
-                pipeline.map_or(Outcome::Incomplete, |p| p.finish(&mut sink.queue()))
-            });
+            shared.finish_stream();
             shared.outcome_js()
         })
     }

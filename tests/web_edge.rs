@@ -358,6 +358,43 @@ async fn symbol_dispose_during_a_stream_cancels_it_where_the_runtime_has_it() {
     }
 }
 
+#[wasm_bindgen_test]
+async fn free_from_inside_the_sources_pull_cancels_the_stream() {
+    let (container, r) = js_renderer_with(dialect("plain"));
+    let source = ScriptedSource::new(&chunks(&[bytes("Before free. "), bytes("never shown")]), "hang");
+    source.call_on_pull(2, &r, "free");
+    let outcome = outcome_of(&call_promise(&r, "stream", &[source.stream().into()])).await;
+    assert!(!source.hook_threw(), "free() from inside pull should not throw");
+    assert_eq!(status(&outcome), "aborted", "free() from pull should settle the promise aborted, got {outcome:?}");
+    assert_eq!(outline(&container), r#"p("Before free.")"#, "the text before free() should be rendered, no more");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_or_free_from_inside_on_patch_ends_the_stream_aborted() {
+    for member in ["cancel", "free"] {
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0u32));
+        let target: std::rc::Rc<std::cell::RefCell<JsValue>> = Default::default();
+        let on_patch = Closure::<dyn FnMut(JsValue)>::new({
+            let (calls, target) = (calls.clone(), target.clone());
+            move |_ops: JsValue| {
+                calls.set(calls.get() + 1);
+                if calls.get() == 1 {
+                    let result = call(&target.borrow(), member, &[]);
+                    assert_eq!(prop(&result, "threw").as_bool(), Some(false), "{member}() from onPatch should work");
+                }
+            }
+        });
+        let options = object(&[("onPatch", on_patch.as_ref().clone()), ("dialect", "plain".into())]);
+        let r: JsValue = Renderer::new(JsValue::NULL, options).unwrap().into();
+        *target.borrow_mut() = r.clone();
+        let source = ScriptedSource::new(&chunks(&[bytes("First batch."), bytes(" More.")]), "hang");
+        let outcome = outcome_of(&call_promise(&r, "stream", &[source.stream().into()])).await;
+        assert_eq!(status(&outcome), "aborted", "{member}() from onPatch should end aborted, got {outcome:?}");
+        settle_frames().await;
+        assert_eq!(source.cancel_calls(), 1, "{member}() from onPatch should cancel the source");
+    }
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 // 3. Calls back into the renderer from inside its own DOM changes
 
@@ -393,6 +430,15 @@ async fn page_code_run_by_a_dom_change_may_call_any_member_without_trapping() {
         assert_eq!(hook.calls(), 1, "{member}: the content script should have run inside the patch");
         let inner = hook.last_result();
         assert_no_trap(&inner, &format!("{member} from inside a DOM change"));
+        if member != "free" {
+            // free() throws by wasm-bindgen's design while a method of the object runs (the renderer is freed, and
+            // its stream cancelled, when that call returns); every other member answers.
+            assert_eq!(
+                prop(&inner, "threw").as_bool(),
+                Some(false),
+                "{member} from inside a DOM change should work: {inner:?}"
+            );
+        }
         assert_no_trap(&flushed, &format!("the flush() around {member}"));
         assert_eq!(prop(&flushed, "threw").as_bool(), Some(false), "{member}: the outer flush() should not throw");
         if member == "free" {

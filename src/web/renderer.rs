@@ -117,6 +117,7 @@ impl Shared {
             for event in &events {
                 // The host cancelled (or freed the renderer) from a callback: no event after that.
                 if !was_cancelled && cancelled() {
+                    let _ = self.with(|l| l.pipeline_events()); // dropped, not handed over later either
                     break 'dispatch;
                 }
                 let _ = callback.call1(&JsValue::NULL, &js::event_js(event));

@@ -169,7 +169,10 @@ async fn outcome_of(promise: &Promise) -> JsValue {
         "the outcome promise should fulfil (rejection message: {:?})",
         prop_str(&settled, "message")
     );
-    prop(&settled, "value")
+    let outcome = prop(&settled, "value");
+    let repairs = prop(&outcome, "finishRepairs").as_f64();
+    assert_eq!(repairs, Some(0.0), "the verified finish should repair nothing (outcome {outcome:?})");
+    outcome
 }
 
 fn status(outcome: &JsValue) -> String {

@@ -1,7 +1,7 @@
 //! rillmark: an LLM's streamed HTTP response, rendered token by token as safe, correct markdown.
 //!
 //! ```text
-//! bytes ─▶ ① decode ─▶ ② frame ─▶ ③ dialect ─▶ ④ markdown ─▶ ⑤ patch ─▶ ⑥ web (apply, source, JS API)
+//! bytes ─▶ ① decode ─▶ ② frame ─▶ ③ dialect ─▶ ④ markdown ─▶ ⑤ patch ─▶ ⑥ web (stream, apply, JS API)
 //! ```
 //!
 //! Stages ①–⑤ are plain Rust with no JavaScript types and are tested natively; stage ⑥ (`web`, cargo feature `web`) is

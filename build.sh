@@ -8,6 +8,10 @@ cd "$ROOT"
 
 CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
+# Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator. The rlib alone
+# has neither; the browser tests need only `web`.
+PACKAGE_FEATURES=web,talc
+TEST_FEATURES=web
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
 FIREFOX=/usr/bin/firefox-esr
@@ -239,7 +243,7 @@ cmd_build() {
   step "build (release wasm -> pkg/)"
   setup_build_tools
   check_build_tools
-  cargo build --release --target "$WASM_TARGET" --locked
+  cargo build --release --target "$WASM_TARGET" --locked --features "$PACKAGE_FEATURES"
   local wasm
   wasm="$(wasm_path)"
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
@@ -261,9 +265,14 @@ lint() {
   cargo fmt --check
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$PACKAGE_FEATURES" -- -D warnings
 }
 
 native_tests() { cargo test --locked; }
+
+# wasm-bindgen-test's time limit for one test file's whole browser run (its default is 20 s): tests/web.rs takes about
+# 20 s in Chromium on a loaded 2-core machine. A hang still fails, after this long.
+WASM_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 
 wasm_tests() {
   # Chromium leaves 15-50 MB profiles per run in TMPDIR: keep them in .tmp/ (gitignored, removed at exit).
@@ -272,7 +281,8 @@ wasm_tests() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="$CHROMEDRIVER_BIN" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
-    cargo test --target "$WASM_TARGET" --locked
+    WASM_BINDGEN_TEST_TIMEOUT="$WASM_TEST_TIMEOUT" \
+    cargo test --target "$WASM_TARGET" --locked --features "$TEST_FEATURES"
   rm -rf "$SCRATCH"
 }
 
@@ -290,7 +300,8 @@ wasm_tests_firefox() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     GECKODRIVER="$(geckodriver_bin)" \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
-    cargo test --target "$WASM_TARGET" --locked "${tests[@]}"
+    WASM_BINDGEN_TEST_TIMEOUT="$WASM_TEST_TIMEOUT" \
+    cargo test --target "$WASM_TARGET" --locked --features "$TEST_FEATURES" "${tests[@]}"
   rm -rf "$SCRATCH"
 }
 

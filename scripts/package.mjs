@@ -7,9 +7,9 @@
 // Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
 //
 // The check fails the build if anything unexpected appears, so a wasm-bindgen upgrade or a new dependency cannot
-// silently widen the public API. (wasm-streams, a dependency until the body reader was hand-written, made wasm-bindgen
-// declare its private adapter classes `IntoUnderlying*` and web-sys' `ReadableStreamType` in the .d.ts; the names
-// stay on the list of what must never appear.)
+// silently widen the public API. (wasm-streams exports its adapter classes `IntoUnderlying*` with `#[wasm_bindgen]`,
+// and wasm-bindgen declares them and web-sys' `ReadableStreamType` in the .d.ts: they are removed here, since only
+// wasm-streams' own Rust code constructs them, and stay on the list of names that must never appear.)
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ const PRIVATE_NAMES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUn
 
 /** Every name the public .d.ts may export; anything else fails the build. */
 export const PUBLIC_EXPORTS = [
-  // src/web/api.rs: the Renderer class and its typescript_custom_section
+  // src/web/renderer.rs: the Renderer class, and src/web/rillmark.d.ts (its typescript_custom_section)
   "Renderer", "RendererOptions", "ImagePolicy", "Dialect", "StreamOptions", "StreamSource", "LiveStats", "OutcomeStats",
   "DoneOutcome", "IncompleteOutcome", "ErrorOutcome", "AbortedOutcome", "Outcome", "StreamError",
   "TextStreamEvent", "ReasoningStreamEvent", "ToolCallStreamEvent", "UsageStreamEvent", "FinishStreamEvent",
@@ -57,6 +57,11 @@ function removeDeclaration(dts, name, pattern, replacement = "") {
 }
 
 export function publicDts(dts) {
+  // wasm-streams' adapters between Rust streams and JS ones (rillmark only reads JS streams): internal classes.
+  // wasm-bindgen 0.2.130 declares them `declare class X { … }` + `export type { X };`.
+  dts = dts.replace(/(?:export )?(?:declare )?class (IntoUnderlying\w+) \{\n[\s\S]*?\n\}\n(?:export type \{ \1 \};\n)?/g, "");
+  // web-sys' enum, used only by those classes, with its doc comment (only ` *` lines: it cannot reach further up).
+  dts = dts.replace(/(?:\/\*\*\n(?: \*(?: [^\n]*)?\n)* \*\/\n\s*)?export type ReadableStreamType = [^\n]*\n/, "");
   // `init()` resolves with the wasm instance's exports: raw functions typed with `any` and the internals' shims.
   // Hosts need at most the memory; the narrower type is a true supertype of what they get.
   dts = removeDeclaration(dts, "InitOutput", /export interface InitOutput \{\n[\s\S]*?\n\}\n/);

@@ -203,6 +203,15 @@ impl Pipeline {
         &self.answer
     }
 
+    /// Blocks the verified finish repaired, over the answer and the reasoning ([`MarkdownStats::finish_repairs`]):
+    /// 0 unless streaming went wrong somewhere.
+    ///
+    /// [`MarkdownStats::finish_repairs`]: crate::markdown::MarkdownStats::finish_repairs
+    pub fn finish_repairs(&self) -> u64 {
+        let reasoning = self.reasoning.as_ref().map_or(0, |r| r.markdown.stats().finish_repairs);
+        self.answer.stats().finish_repairs + reasoning
+    }
+
     /// Whether the stream has ended (terminal marker or error): the host should stop reading.
     pub fn is_ended(&self) -> bool {
         self.end.is_some() || self.finished
@@ -255,7 +264,7 @@ impl Pipeline {
         }
         if let Reader::Undecided { headers, pending } = &mut self.reader {
             pending.push_str(text);
-            if !first_frame_complete(pending) {
+            if !can_decide(headers.hints(), pending) {
                 return;
             }
             let pending = std::mem::take(pending);
@@ -458,6 +467,50 @@ fn ready(kind: DialectKind) -> Reader {
     Reader::Ready { framer: crate::frame::framer_for(kind.framing()), dialect: kind.reader() }
 }
 
+/// Whether `Auto` can pick the dialect from `pending` (the body so far) now. The headers may decide alone; a body
+/// whose start rules out every wire format is plain text and is shown at once (detection never delays the first
+/// token: before, a plain answer showed nothing until its first newline); anything else waits for its first frame
+/// ([`first_frame_complete`]). The test runs after every chunk, so plain text is decided within its first chunk, or
+/// as soon as its first characters tell it from an SSE field name (`da…` may still become `data:`).
+fn can_decide(hints: Hints<'_>, pending: &str) -> bool {
+    let mime = hints.content_type.and_then(|ct| ct.split(';').next()).map(str::trim).unwrap_or_default();
+    let decided_by_headers = hints.vercel_data_stream.is_some_and(|v| !v.trim().is_empty())
+        || hints.vercel_ui_message_stream.is_some_and(|v| !v.trim().is_empty())
+        || ["application/x-ndjson", "application/ndjson", "application/jsonl"]
+            .iter()
+            .any(|name| mime.eq_ignore_ascii_case(name));
+    if decided_by_headers || first_frame_complete(pending) {
+        return true;
+    }
+    !mime.eq_ignore_ascii_case("text/event-stream") && !may_start_a_wire_format(pending)
+}
+
+/// Whether the body so far may be the start of a wire format [`DialectKind::detect_with`] knows: an SSE field or
+/// comment (or a prefix of a field name), a JSON line (NDJSON), a Vercel data-stream part (`0:"…`) or llama.cpp's
+/// `error:` line. Nothing but leading whitespace yet also counts: there is nothing to judge.
+fn may_start_a_wire_format(pending: &str) -> bool {
+    let body = pending.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let first_line = body.split(['\n', '\r']).next().unwrap_or_default();
+    let fields = ["data:", "event:", "id:", "retry:", ":", "error:"];
+    if fields.iter().any(|field| first_line.starts_with(field) || field.starts_with(first_line)) {
+        return true;
+    }
+    if first_line.starts_with(['{', '[']) {
+        return true;
+    }
+    // A Vercel data-stream part: a type code (digit or lowercase letter), a colon, then a JSON string, object or
+    // array; `a` and `a:` may still become one.
+    let mut chars = first_line.chars();
+    if !chars.next().is_some_and(|code| code.is_ascii_digit() || code.is_ascii_lowercase()) {
+        return false;
+    }
+    let rest = chars.as_str();
+    match rest.strip_prefix(':') {
+        Some(payload) => payload.is_empty() || payload.starts_with(['"', '{', '[']),
+        None => rest.is_empty(),
+    }
+}
+
 /// Whether `pending` holds enough of the body for [`DialectKind::detect`]: the first event of an SSE-looking body
 /// (a blank line after a `data:` line), the first line of anything else, or a full detection window.
 fn first_frame_complete(pending: &str) -> bool {
@@ -474,4 +527,54 @@ fn first_frame_complete(pending: &str) -> bool {
     let Some(data_at) = body.find("data:") else { return false };
     let rest = &body[data_at..];
     rest.contains("\n\n") || rest.contains("\r\n\r\n") || rest.contains("\r\r")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(content_type: Option<&str>) -> Pipeline {
+        Pipeline::new(RenderOptions::default(), DialectChoice::Auto, content_type)
+    }
+
+    #[test]
+    fn auto_shows_plain_text_from_its_first_chunk_without_waiting_for_a_newline() {
+        for content_type in [Some("text/plain; charset=utf-8"), Some("text/markdown"), None] {
+            let mut pipeline = auto(content_type);
+            pipeline.feed(b"Hello wor");
+            assert_eq!(
+                pipeline.answer().text(),
+                "Hello wor",
+                "a first chunk of plain text (content type {content_type:?}) should reach the markdown at once"
+            );
+        }
+    }
+
+    #[test]
+    fn auto_holds_a_start_that_may_still_become_a_wire_format() {
+        let starts =
+            ["d", "da", "data: {\"cho", ":", ": OPENROUTER", "{\"model\"", "e", "error", "0", "0:", "0:\"Hi", "\n\n"];
+        for start in starts {
+            let mut pipeline = auto(None);
+            pipeline.feed(start.as_bytes());
+            assert_eq!(pipeline.answer().text(), "", "{start:?} may still start a wire format: it should be held");
+        }
+        let mut sse = auto(Some("text/event-stream"));
+        sse.feed(b"Hello");
+        assert_eq!(sse.answer().text(), "", "an event-stream body should wait for its first frame");
+    }
+
+    #[test]
+    fn auto_decides_plain_as_soon_as_the_start_rules_out_a_field_name() {
+        for (first, second) in [("dat", "e night"), ("a", ": b"), ("0", " apples"), ("e", "very day")] {
+            let mut pipeline = auto(Some("text/plain"));
+            pipeline.feed(first.as_bytes());
+            pipeline.feed(second.as_bytes());
+            assert_eq!(
+                pipeline.answer().text(),
+                format!("{first}{second}"),
+                "{first:?} then {second:?} is plain text: it should show without waiting for a newline"
+            );
+        }
+    }
 }

@@ -169,7 +169,10 @@ async fn outcome_of(promise: &Promise) -> JsValue {
         "the outcome promise should fulfil (rejection message: {:?})",
         prop_str(&settled, "message")
     );
-    prop(&settled, "value")
+    let outcome = prop(&settled, "value");
+    let repairs = prop(&outcome, "finishRepairs").as_f64();
+    assert_eq!(repairs, Some(0.0), "the verified finish should repair nothing (outcome {outcome:?})");
+    outcome
 }
 
 fn status(outcome: &JsValue) -> String {
@@ -237,7 +240,7 @@ fn chunks_js(chunks: &[Vec<u8>]) -> Array {
 
 /// `new Renderer(container, options)`, which should succeed.
 fn new_renderer(container: &Element, options: JsValue) -> Renderer {
-    Renderer::new(Some(container.clone()), options)
+    Renderer::new(container.clone().into(), options)
         .unwrap_or_else(|error| panic!("new Renderer() should succeed, got {:?}", js_error_message(error)))
 }
 
@@ -248,8 +251,8 @@ fn renderer() -> (Element, Renderer) {
     (container, renderer)
 }
 
-fn js_error_message(error: JsError) -> String {
-    prop_str(&JsValue::from(error), "message").unwrap_or_default()
+fn js_error_message(error: JsValue) -> String {
+    prop_str(&error, "message").unwrap_or_default()
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -260,7 +263,7 @@ fn applier_builds_the_expected_elements_node_by_node() {
     install_html_write_spy();
     let (container, r) = renderer();
     r.write("# Title\n\nSome **bold** and `code`.\n\n- a\n- b\n").expect("write() should accept markdown");
-    let outcome = r.finish();
+    let outcome = r.finish().expect("finish() should end the written answer");
 
     assert_eq!(status(&outcome), "done", "finish() after write() should report a done outcome");
     assert_eq!(
@@ -301,7 +304,7 @@ async fn written_text_renders_on_the_next_animation_frame_or_on_flush() {
         r#"p("Hello " em("world") " and more")"#,
         "an animation frame should render the text written since the last render"
     );
-    r.finish();
+    r.finish().expect("finish() should end the written answer");
     assert_eq!(outline(&container), r#"p("Hello " em("world") " and more")"#, "finish() should keep the final DOM");
 }
 
@@ -321,7 +324,7 @@ fn raw_script_in_markdown_is_shown_as_text_and_never_becomes_an_element() {
         assert_eq!(count_selector(&container, "script"), 0, "no intermediate state should contain a script element");
         assert_eq!(count_selector(&container, "img"), 0, "raw HTML should never create an img element");
     }
-    r.finish();
+    r.finish().expect("finish() should end the written answer");
     assert_eq!(count_selector(&container, "script"), 0, "the final DOM should contain no script element");
     assert_eq!(count_selector(&container, "img"), 0, "the final DOM should contain no img element");
     let text = container.text_content().unwrap_or_default();
@@ -354,7 +357,7 @@ async fn images_are_blocked_by_default_at_every_intermediate_state() {
             &markdown[..at + ch.len_utf8()]
         );
     }
-    r.finish();
+    r.finish().expect("finish() should end the written answer");
     assert_eq!(count_selector(&container, "img"), 0, "the final DOM should contain no img with images blocked");
     let text = container.text_content().unwrap_or_default();
     assert!(text.contains("the chart"), "the blocked image should leave a visible placeholder with its alt text");
@@ -854,14 +857,14 @@ async fn an_unknown_dialect_rejects_or_throws() {
     let (container, r) = js_renderer();
     let source = ScriptedSource::new(&text_chunks(&[SSE_DONE]), "close");
     let settled = settle(&call_promise(&r, "stream", &[source.stream().into(), dialect("klingon")])).await;
-    assert_rejected_with(&settled, "unknown dialect", "stream() with an unknown dialect");
+    assert_rejected_with(&settled, "option \"dialect\"", "stream() with an unknown dialect");
     assert_eq!(prop_str(&r, "status").as_deref(), Some("idle"), "a rejected stream() should leave the renderer idle");
 
-    match Renderer::new(Some(container.clone()), dialect("klingon")) {
+    match Renderer::new(container.clone().into(), dialect("klingon")) {
         Ok(_) => panic!("new Renderer(el, {{ dialect: \"klingon\" }}) should fail"),
         Err(error) => {
             let message = js_error_message(error);
-            assert!(message.contains("unknown dialect"), "the error should name the problem, got {message:?}");
+            assert!(message.contains("option \"dialect\""), "the error should name the option, got {message:?}");
         }
     }
     let images_42 = object(&[]);
@@ -873,7 +876,7 @@ async fn an_unknown_dialect_rejects_or_throws() {
     ];
     for (name, options) in bad_options {
         assert!(
-            Renderer::new(Some(container.clone()), options).is_err(),
+            Renderer::new(container.clone().into(), options).is_err(),
             "option {name} should be rejected with an error"
         );
     }
@@ -969,7 +972,7 @@ async fn a_burst_is_read_and_rendered_across_animation_frames_and_ends_as_the_on
 
     let (reference, one_shot) = renderer();
     one_shot.write(&text).expect("write");
-    one_shot.finish();
+    one_shot.finish().expect("finish() should end the written answer");
     assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
 
     assert!(probe.frames() >= 2, "the page should draw frames while the burst is rendered, drew {}", probe.frames());
@@ -1010,7 +1013,7 @@ async fn with_no_budget_the_reader_yields_a_frame_after_every_slice_and_reads_no
     );
     let (reference, one_shot) = renderer();
     one_shot.write(&text).expect("write");
-    one_shot.finish();
+    one_shot.finish().expect("finish() should end the written answer");
     assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
 }
 
@@ -1057,6 +1060,6 @@ async fn an_sse_burst_is_sliced_inside_events_and_ends_done_at_its_terminal_mark
     );
     let (reference, one_shot) = renderer();
     one_shot.write(&text).expect("write");
-    one_shot.finish();
+    one_shot.finish().expect("finish() should end the written answer");
     assert!(outline(&container) == outline(&reference), "the final DOM should equal the one-shot render");
 }

@@ -107,9 +107,19 @@ fn set(object: &Object, key: &str, value: &JsValue) {
     Reflect::set(object, &JsValue::from_str(key), value).unwrap();
 }
 
+/// `finish()`, which should end the written answer with a verified finish that repaired nothing
+/// (`finishRepairs`: the streamed DOM already equalled one parse of the whole text).
+#[track_caller]
+fn finish_verified(r: &Renderer) -> JsValue {
+    let outcome = r.finish().expect("finish() should end the written answer");
+    let repairs = Reflect::get(&outcome, &"finishRepairs".into()).unwrap_or(JsValue::UNDEFINED).as_f64();
+    assert_eq!(repairs, Some(0.0), "the verified finish should repair nothing");
+    outcome
+}
+
 fn new_renderer(container: &Element, options: JsValue) -> Renderer {
-    Renderer::new(Some(container.clone()), options).unwrap_or_else(|error| {
-        let message = Reflect::get(&JsValue::from(error), &"message".into()).unwrap_or(JsValue::UNDEFINED);
+    Renderer::new(container.clone().into(), options).unwrap_or_else(|error| {
+        let message = Reflect::get(&error, &"message".into()).unwrap_or(JsValue::UNDEFINED);
         panic!("new Renderer() should succeed, got {message:?}")
     })
 }
@@ -160,7 +170,7 @@ fn write_flush(r: &Renderer, piece: &str) {
 fn one_shot(text: &str, options: JsValue) -> Element {
     let (container, r) = renderer_with(options);
     r.write(text).unwrap();
-    r.finish();
+    finish_verified(&r);
     container
 }
 
@@ -212,7 +222,7 @@ fn a_selection_in_the_open_paragraph_survives_streaming() {
         so_far.push_str(piece);
         assert_eq!(probe.check(), "", "the selection of \"quick\" should survive streaming, after {so_far:?}");
     }
-    r.finish();
+    finish_verified(&r);
     assert_eq!(probe.check(), "", "the selection should survive finish()");
     assert_eq!(
         outline(&child(&container, 0)),
@@ -234,7 +244,7 @@ fn a_selection_at_the_growing_end_of_the_open_paragraph_survives_streaming() {
         so_far.push_str(piece);
         assert_eq!(probe.check(), "", "the selection of the last word should survive, after {so_far:?}");
     }
-    r.finish();
+    finish_verified(&r);
     assert_eq!(probe.check(), "", "the selection should survive finish()");
     probe.clear();
 }
@@ -268,7 +278,7 @@ fn selections_inside_committed_blocks_survive_later_streaming() {
             assert_eq!(probe.check(), "", "a selection of {word:?} in a committed block should survive {piece:?}");
         }
     }
-    r.finish();
+    finish_verified(&r);
     let probe = SelectionProbe::new(&container, "alpha");
     assert_eq!(probe.check(), "", "selecting after finish() should work");
     probe.clear();
@@ -299,7 +309,7 @@ fn a_selection_survives_a_wrong_speculation_being_undone() {
                 outline(&container)
             );
         }
-        r.finish();
+        finish_verified(&r);
         assert_eq!(probe.check(), "", "the selection of {word:?} should survive finish() of {so_far:?}");
         probe.clear();
     }
@@ -335,7 +345,7 @@ fn selections_inside_open_lists_tables_and_fences_survive_their_growth() {
                 outline(&container)
             );
         }
-        r.finish();
+        finish_verified(&r);
         assert_eq!(probe.check(), "", "the selection of {word:?} should survive finish() of {so_far:?}");
         probe.clear();
     }
@@ -397,7 +407,7 @@ fn committed_blocks_receive_zero_mutations_while_later_blocks_stream_and_finish(
             second = Some((p, log));
         }
     }
-    r.finish();
+    finish_verified(&r);
     assert_eq!(first_log.take(), 0, "finish() should not touch the committed first paragraph");
     assert_eq!(list_log.take(), 0, "finish() should not touch the committed list");
     let (second_p, second_log) = second.expect("the second paragraph should have been committed");
@@ -428,7 +438,7 @@ fn a_late_reference_definition_patches_the_committed_paragraph_in_place() {
     for piece in ["[docs]: https://exa", "mple.com/docs\n", "\nTail."] {
         write_flush(&r, piece);
     }
-    r.finish();
+    finish_verified(&r);
     assert!(child(&container, 0).is_same_node(Some(&first)), "the paragraph should be the same node");
     assert_eq!(
         outline(&first),
@@ -468,7 +478,7 @@ fn a_plain_paragraph_extends_its_one_text_node_word_by_word() {
         assert!(node.is_connected(), "the first text node should still be the paragraph after word {index}");
     }
     assert!(shown.len() as u32 > 2 * SEGMENT_UNITS, "the paragraph should be long enough to be split if it were code");
-    r.finish();
+    finish_verified(&r);
     assert!(node.is_connected(), "the original text node should survive finish()");
     assert_eq!(node.text_content().unwrap_or_default(), shown, "the text node should hold the whole paragraph");
     assert_eq!(insertions.take(), 1, "finish() should recreate no text node");
@@ -502,7 +512,7 @@ fn a_long_code_block_grows_in_bounded_text_nodes() {
     }
     assert!(count_text_nodes(&container) >= 3, "a {}-unit code block should span several text nodes", code.len());
     write_flush(&r, "```\n");
-    r.finish();
+    finish_verified(&r);
     let block = child(&container, 0);
     assert_eq!(block.node_name(), "PRE");
     assert_eq!(block.text_content().unwrap_or_default(), code, "the text nodes should hold the whole code block");
@@ -635,7 +645,7 @@ fn stream_and_count(text: &str) -> TextCounts {
         insertions.take();
         max_seen = max_seen.max(count_text_nodes(&container));
     }
-    r.finish();
+    finish_verified(&r);
     let oneshot = one_shot(text, JsValue::UNDEFINED);
     assert_eq!(outline(&container), outline(&oneshot), "the streamed DOM should equal the one-shot render");
     let counts = TextCounts {
@@ -738,7 +748,7 @@ async fn stream_corpus_char_by_char(corpus: &str, options: JsValue, image_policy
             tail(&corpus[..end])
         );
     }
-    r.finish();
+    finish_verified(&r);
     settle_frames().await;
     let problems = unsafe_nodes(&container, image_policy);
     assert!(problems.is_empty(), "the final DOM is unsafe: {problems}");
@@ -838,7 +848,7 @@ fn open_emphasis_and_code_render_closed() {
     ] {
         let (container, r) = shown(&[text]);
         assert_eq!(outline(&container), expected, "{text:?} should show closed on screen");
-        r.finish();
+        finish_verified(&r);
         assert_eq!(outline(&container), outline(&one_shot(text, JsValue::UNDEFINED)), "{text:?}: final = one-shot");
     }
     let (container, _r) = shown(&["Some **bo", "ld", " text"]);
@@ -852,7 +862,7 @@ fn an_open_fence_shows_a_code_block_with_its_language_class() {
     assert_eq!(outline(&container), r#"p("Intro") pre(code[class="language-rust"]("fn main() {"))"#);
     write_flush(&r, "\n}\n``");
     assert!(!container.text_content().unwrap_or_default().contains("``"), "a partial closing fence is not code text");
-    r.finish();
+    finish_verified(&r);
     assert_eq!(count_selector(&container, "pre > code.language-rust"), 1, "the finished fence keeps its class");
 }
 
@@ -870,7 +880,7 @@ fn partial_links_are_pending_spans_without_href() {
     let (container, r) = shown(&["see [text](http://exa", "mple.com/)", " now"]);
     assert_eq!(count_selector(&container, "span.rillmark-pending"), 0, "a finished link is no longer pending");
     assert_eq!(count_selector(&container, "a[href='http://example.com/']"), 1, "got {}", outline(&container));
-    r.finish();
+    finish_verified(&r);
     for text in ["visit https://exa", "visit www.exa"] {
         let (container, _r) = shown(&[text]);
         assert_eq!(count_selector(&container, "a[href]"), 0, "{text:?} should not autolink a partial URL");
@@ -912,7 +922,7 @@ fn a_table_header_waits_for_its_delimiter_row_then_rows_appear_whole() {
     assert_eq!(count_selector(&container, "td"), 2, "with both cells");
     write_flush(&r, "| 3 | 4 |\n");
     assert_eq!(count_selector(&container, "tr"), 3, "header and two rows, nothing more: {}", outline(&container));
-    r.finish();
+    finish_verified(&r);
     assert_eq!(outline(&container), outline(&one_shot(&r.text(), JsValue::UNDEFINED)), "final = one-shot");
 }
 
@@ -932,7 +942,7 @@ fn a_partial_table_header_row_never_flashes_as_pipes() {
         }
     }
     assert_eq!(count_selector(&container, "th"), 2, "the header should appear with its delimiter row");
-    r.finish();
+    finish_verified(&r);
     assert!(flashes.is_empty(), "a partial table header row should not show as pipes:\n{}", flashes.join("\n"));
 }
 
@@ -980,7 +990,7 @@ fn trusted_mismatches(text: &str) -> Vec<String> {
     for (at, ch) in text.char_indices() {
         write_flush(&r, &text[at..at + ch.len_utf8()]);
     }
-    r.finish();
+    finish_verified(&r);
     let got = outline(&unwrap_holders(&container));
     if got != expected {
         problems.push(format!("{text:?} char by char:\n    expected {expected}\n    got      {got}"));

@@ -46,9 +46,9 @@ const ANSWER: &[&str] = &[
 fn headless_ops_build_the_same_dom_as_the_dom_mode() {
     let host = div();
     let applier = make_applier(&host);
-    let headless = Renderer::new(None, options("onPatch", &applier)).expect("headless renderer");
+    let headless = Renderer::new(JsValue::NULL, options("onPatch", &applier)).expect("headless renderer");
     let direct_el = div();
-    let direct = Renderer::new(Some(direct_el.clone()), JsValue::UNDEFINED).expect("DOM renderer");
+    let direct = Renderer::new(direct_el.clone().into(), JsValue::UNDEFINED).expect("DOM renderer");
     for piece in ANSWER {
         headless.write(piece).expect("write");
         headless.flush();
@@ -56,8 +56,8 @@ fn headless_ops_build_the_same_dom_as_the_dom_mode() {
         direct.flush();
         assert_eq!(host.inner_html(), direct_el.inner_html(), "the host's DOM should match after {piece:?}");
     }
-    headless.finish();
-    direct.finish();
+    headless.finish().expect("finish() should end the written answer");
+    direct.finish().expect("finish() should end the written answer");
     assert_eq!(host.inner_html(), direct_el.inner_html(), "the host's final DOM should match the DOM mode's");
     assert!(host.inner_html().contains("<table>"), "the answer should have rendered: {}", host.inner_html());
 }
@@ -65,7 +65,7 @@ fn headless_ops_build_the_same_dom_as_the_dom_mode() {
 #[wasm_bindgen_test]
 fn ops_are_plain_objects_with_an_op_name() {
     let list = Array::new();
-    let renderer = Renderer::new(None, options("onPatch", &collect_into(&list))).expect("headless renderer");
+    let renderer = Renderer::new(JsValue::NULL, options("onPatch", &collect_into(&list))).expect("headless renderer");
     renderer.write("Hello **world**").expect("write");
     renderer.flush();
     assert!(list.length() > 0, "onPatch should have received ops");
@@ -77,16 +77,19 @@ fn ops_are_plain_objects_with_an_op_name() {
 
 #[wasm_bindgen_test]
 fn a_renderer_needs_a_container_or_on_patch() {
-    assert!(Renderer::new(None, JsValue::UNDEFINED).is_err(), "no container and no onPatch should be an error");
+    assert!(
+        Renderer::new(JsValue::NULL, JsValue::UNDEFINED).is_err(),
+        "no container and no onPatch should be an error"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn freeing_a_renderer_right_after_finish_leaves_no_frame_behind() {
     let errors = watch_errors();
     for _ in 0..5 {
-        let renderer = Renderer::new(Some(div()), JsValue::UNDEFINED).expect("renderer");
+        let renderer = Renderer::new(div().into(), JsValue::UNDEFINED).expect("renderer");
         renderer.write("# Done\n\nText that would render on the next frame").expect("write");
-        renderer.finish();
+        renderer.finish().expect("finish() should end the written answer");
         drop(renderer); // what `free()` does from JavaScript
     }
     wasm_bindgen_futures::JsFuture::from(after_frames(3)).await.expect("frames");

@@ -9,9 +9,103 @@
 //! long paragraph about twice as slow there (a plain 50 KB paragraph by 64 bytes: 1,142 → 521 ms without it). The
 //! ops still name one text: the segments are this module's business.
 
+use std::cell::{Cell, RefCell};
+
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
 use web_sys::{CharacterData, Document, Element, Node, Text};
+
+use super::headless::HostOps;
+
+/// Where a renderer's patch ops go: the DOM, the host's `onPatch`, or both, through a queue.
+///
+/// A DOM call can run page code synchronously: removing a focused link fires `focusout`, and its listener may call
+/// back into the renderer (`status`, `flush()`, `cancel()`). So the pipeline never applies ops itself: it queues
+/// them ([`queue`](Sink::queue)) under the borrow of the renderer's state, and [`drain`](Sink::drain) applies them
+/// once that borrow is released. A call that comes in while ops are being applied finds the state free; ops it
+/// makes are queued and applied by the drain already running, right after the op in progress, in order.
+pub struct Sink {
+    queue: RefCell<Vec<PatchOp>>,
+    dom: RefCell<Option<DomApplier>>,
+    host: Option<HostOps>,
+    draining: Cell<bool>,
+    /// The answer ended: forget the id table once the last ops are applied.
+    forget: Cell<bool>,
+    /// DOM mutations (or, headless, ops handed to the host other than `release`), for the `mutations` getter.
+    mutations: Cell<u64>,
+}
+
+impl Sink {
+    pub fn new(dom: Option<DomApplier>, host: Option<HostOps>) -> Sink {
+        Sink {
+            queue: RefCell::new(Vec::new()),
+            dom: RefCell::new(dom),
+            host,
+            draining: Cell::new(false),
+            forget: Cell::new(false),
+            mutations: Cell::new(0),
+        }
+    }
+
+    /// The [`PatchSink`] a pipeline renders into: it queues the ops.
+    pub fn queue(&self) -> Queue<'_> {
+        Queue(&self.queue)
+    }
+
+    pub fn mutations(&self) -> u64 {
+        self.mutations.get()
+    }
+
+    /// Drops the id table once the queued ops are applied: no more ops will come.
+    pub fn forget_nodes(&self) {
+        self.forget.set(true);
+    }
+
+    /// Applies the queued ops to the DOM and hands them to the host; re-entrant calls return at once (the running
+    /// drain applies what they queued).
+    pub fn drain(&self) {
+        if self.draining.replace(true) {
+            return;
+        }
+        loop {
+            let ops = std::mem::take(&mut *self.queue.borrow_mut());
+            if ops.is_empty() {
+                break;
+            }
+            if let Ok(mut dom) = self.dom.try_borrow_mut() {
+                if let Some(dom) = dom.as_mut() {
+                    dom.apply(&ops);
+                    self.mutations.set(dom.mutations());
+                }
+            }
+            if let Some(host) = &self.host {
+                if self.dom.borrow().is_none() {
+                    let counted = ops.iter().filter(|op| !matches!(op, PatchOp::Release { .. })).count() as u64;
+                    self.mutations.set(self.mutations.get() + counted);
+                }
+                host.push(ops);
+            }
+        }
+        if self.forget.get() {
+            if let Some(dom) = self.dom.borrow_mut().as_mut() {
+                dom.forget_nodes();
+            }
+        }
+        self.draining.set(false);
+        if let Some(host) = &self.host {
+            host.dispatch();
+        }
+    }
+}
+
+/// A pipeline's [`PatchSink`]: appends to the [`Sink`]'s queue.
+pub struct Queue<'a>(&'a RefCell<Vec<PatchOp>>);
+
+impl PatchSink for Queue<'_> {
+    fn apply(&mut self, ops: &[PatchOp]) {
+        self.0.borrow_mut().extend_from_slice(ops);
+    }
+}
 
 /// The length (UTF-16 code units) at which the text of a code element stops being extended in place and continues
 /// in a new text node.

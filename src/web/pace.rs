@@ -4,7 +4,7 @@
 //! already queued resolve as microtasks: fed back to back, they would keep the main thread until the whole burst is
 //! rendered. Instead the reader feeds at most [`SLICE`] bytes at a time, renders once [`SLICE`] bytes are waiting, and
 //! measures its own work with `performance.now()`: once the next slice would take the work since the last frame past
-//! this frame's budget, it renders what it has and [yields](yield_to_browser) until the next animation frame. It reads
+//! this frame's budget, it renders what it has and [yields](super::frames::yield_to_browser) until the next animation frame. It reads
 //! no chunk while it waits, so the pull-based reader's backpressure reaches the source (for `fetch`, the socket): what
 //! is pending in the renderer is bounded by one chunk.
 //!
@@ -15,8 +15,6 @@
 //! and the ratio of that rendering to its own work sizes the next budget so that both fit in [`TARGET_MS`].
 
 use wasm_bindgen::prelude::*;
-
-use super::source::Task;
 
 /// Bytes fed to the pipeline at a time, and unrendered bytes that trigger a render in the reader loop. Small enough that
 /// one slice of the costliest shapes (footnote definitions re-rendering their users) stays a fraction of a frame.
@@ -40,10 +38,6 @@ const INITIAL_RENDER_RATIO: f64 = 2.0;
 
 /// Main-thread idle time after which a frame surely had its chance (60 Hz), so the budget starts afresh.
 const FRAME_MS: f64 = 16.0;
-
-/// How long a yield waits for an animation frame before going on anyway (frames throttled, e.g. in an iframe out of
-/// view, or the page hidden while waiting).
-const FRAME_TIMEOUT_MS: i32 = 100;
 
 #[wasm_bindgen]
 extern "C" {
@@ -89,10 +83,10 @@ impl Default for Pacer {
 /// What a yield saw: whether an animation frame ended it, and when the browser was done with the frame it yielded to.
 pub struct Yielded {
     /// An animation frame resumed the reader (not the timeout, not a hidden page's macrotask).
-    framed: bool,
+    pub framed: bool,
     /// When a task posted at the yield ran, if it ran before the reader resumed: the browser had rendered the frame
     /// (style, layout, paint run right after the animation frame callbacks, in the same task) by then.
-    rendered_at: Option<f64>,
+    pub rendered_at: Option<f64>,
 }
 
 impl Pacer {
@@ -162,68 +156,5 @@ impl Pacer {
         self.spent = 0.0;
         self.idle_since = now;
         self.in_frame = seen.framed;
-    }
-}
-
-/// Gives the main thread back to the browser: resolves at the next animation frame, so the page draws what was
-/// rendered before more work starts. A hidden page draws no frames, and there is no frame outside a window (a worker):
-/// there it resolves at the next macrotask (a `MessageChannel` message, which background tabs do not throttle). A
-/// timer bounds the wait for a frame, in case frames stop while waiting. In a frame, a message posted now tells when
-/// the browser finished rendering what the reader did (see [`Yielded`]). `None` when `task` is cancelled first.
-pub async fn yield_to_browser(task: &Task) -> Option<Yielded> {
-    if task.is_cancelled() {
-        return None;
-    }
-    let window = web_sys::window();
-    let visible = window.as_ref().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
-    let not_seen = Yielded { framed: false, rendered_at: None };
-    match window {
-        Some(window) if visible => {
-            let probe = web_sys::MessageChannel::new().ok();
-            let rendered = probe.as_ref().map(|channel| {
-                js_sys::Promise::new(&mut |resolve, _reject| {
-                    channel.port1().set_onmessage(Some(&resolve));
-                    let _ = channel.port2().post_message(&JsValue::UNDEFINED);
-                })
-            });
-            let (mut frame, mut timer) = (None, None);
-            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-                frame = window.request_animation_frame(&resolve).ok();
-                timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_TIMEOUT_MS).ok();
-            });
-            // The animation frame passes its timestamp; the timer nothing.
-            let framed = task.wait(promise).await?.is_ok_and(|value| value.as_f64().is_some());
-            // Whichever fired, the other is not needed any more.
-            if let Some(frame) = frame {
-                let _ = window.cancel_animation_frame(frame);
-            }
-            if let Some(timer) = timer {
-                window.clear_timeout_with_handle(timer);
-            }
-            // Whether the probe ran before this frame: a race with a promise that is already resolved, which the
-            // probe wins only if it resolved first. Its event's timeStamp is when it was dispatched.
-            let mut rendered_at = None;
-            if let (Some(channel), Some(rendered)) = (probe, rendered) {
-                let race =
-                    js_sys::Promise::race(&js_sys::Array::of2(&rendered, &js_sys::Promise::resolve(&JsValue::NULL)));
-                if let Ok(event) = task.wait(race).await? {
-                    rendered_at =
-                        js_sys::Reflect::get(&event, &JsValue::from_str("timeStamp")).ok().and_then(|t| t.as_f64());
-                }
-                channel.port1().set_onmessage(None);
-                channel.port1().close();
-            }
-            Some(Yielded { framed, rendered_at })
-        }
-        _ => {
-            let Ok(channel) = web_sys::MessageChannel::new() else { return Some(not_seen) };
-            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-                channel.port1().set_onmessage(Some(&resolve));
-                let _ = channel.port2().post_message(&JsValue::UNDEFINED);
-            });
-            let _ = task.wait(promise).await?;
-            channel.port1().close();
-            Some(not_seen)
-        }
     }
 }

@@ -140,6 +140,36 @@ for (const spec of BROWSERS) {
       assert.deepEqual(await problems(), []);
     });
 
+    test("free() mid-stream: the promise settles aborted and the server sees the disconnect", async () => {
+      server.records.length = 0;
+      await open("");
+      await session.runAsync(async () => {
+        const rillmark = await import("/pkg/rillmark.js");
+        await rillmark.default();
+        const out = document.createElement("div");
+        out.id = "freed";
+        document.body.append(out);
+        const renderer = new rillmark.Renderer(out);
+        window.__freed = { renderer, status: renderer.fetch("/api/chat?answer=compare&speed=40&seed=3").then((o) => o.status) };
+      });
+      await session.waitFor(() => document.querySelector("#freed")?.textContent.length > 80, { message: "some text" });
+      const seen = await session.runAsync(async () => {
+        const out = document.querySelector("#freed");
+        window.__freed.renderer.free();
+        const text = out.textContent;
+        const status = await window.__freed.status;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { status, kept: text.length, unchanged: out.textContent === text };
+      });
+      assert.equal(seen.status, "aborted", "the promise of a freed renderer should settle aborted");
+      assert.ok(seen.kept > 80, "the partial answer should stay");
+      assert.equal(seen.unchanged, true, "the DOM should not change after free()");
+      const record = await eventually(() => server.records.find((r) => r.endedAt), { message: "the request to end" });
+      assert.equal(record.clientClosedEarly, true, "the server should see the connection close");
+      assert.ok(record.tokensSent < record.tokensTotal, "the connection should close before the last token");
+      assert.deepEqual(await problems(), []);
+    });
+
     test("every dialect through fetch() (auto) and stream(Response) (explicit) ends done; faults end right", async () => {
       await open("");
       const results = await session.runAsync(async () => {

@@ -127,6 +127,10 @@ pub struct IncrementalMarkdown {
     redefined_label: bool,
     /// The last [`Self::ancestor_items`] answer, by (line start, indentation, depth, commit point).
     ancestors: std::cell::RefCell<Option<AncestorsAnswer>>,
+    /// The looseness of the open list as its last parse showed it (`Some(true)`: tight). An item's DOM does not always
+    /// show it (an item whose first line is empty holds no paragraph either way), so resumes inside the list take it
+    /// from here.
+    open_list_tight: Option<bool>,
     /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
     paragraph_after_commit: Option<usize>,
     finished: bool,
@@ -162,6 +166,7 @@ impl IncrementalMarkdown {
             dirty: false,
             redefined_label: false,
             paragraph_after_commit: None,
+            open_list_tight: None,
             ancestors: std::cell::RefCell::new(None),
             finished: false,
             stats: MarkdownStats::default(),
@@ -216,6 +221,16 @@ impl IncrementalMarkdown {
 
     pub fn stats(&self) -> MarkdownStats {
         self.stats
+    }
+
+    /// How many top-level blocks are final: the root's first children, whose DOM no later render touches.
+    pub fn committed_block_count(&self) -> usize {
+        self.committed_blocks
+    }
+
+    /// How many bytes of the text the committed blocks (and the definitions among them) cover.
+    pub fn committed_text_len(&self) -> usize {
+        self.committed_len
     }
 
     /// Whether text arrived that is not rendered yet.
@@ -414,10 +429,12 @@ impl IncrementalMarkdown {
                 && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
             let after_definitions =
                 open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
-            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine).
+            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine), on
+            // the resumed line: a spine resume outlives it while its parses fit, and a later line may be a fence's.
             let after_inline_leaf = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
-                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)));
+                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)))
+                && !body.trim_end_matches(['\n', '\r']).contains(['\n', '\r']);
             after_paragraph || after_definitions || after_inline_leaf
         };
         if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
@@ -574,11 +591,23 @@ impl IncrementalMarkdown {
             let under_footnote = |line: isize| {
                 (last_end + 1..line).rev().take_while(|&l| !line_text(l).trim().is_empty()).any(footnote_start)
             };
+            // comrak may end a list whose last item holds an open fence before the fence's lines (at the end of
+            // the text, after a blank line): an indented line there may be the item's, so after a list only lines
+            // at the margin are known to be outside it.
+            let after_list = closes.last() == Some(&Closing::ByUnindentedText);
+            let outside_blocks = |line: isize| {
+                !after_list
+                    || (last_end + 1..=line).all(|l| {
+                        let text = line_text(l);
+                        text.trim().is_empty() || !text.starts_with([' ', '\t'])
+                    })
+            };
             let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
                 // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
                 line_offset(line)
                     .is_some_and(|at| at < shown_body_len && body[at..].trim_start_matches(' ').starts_with('['))
                     && (footnote_start(line) || !under_footnote(line))
+                    && outside_blocks(line)
             });
             if let Some(line) = definition_start.filter(|&line| line > 1) {
                 final_count = block_count;
@@ -594,7 +623,10 @@ impl IncrementalMarkdown {
                 let region = &body[from..line_offset(blank).unwrap_or(from)];
                 let next_at_margin =
                     line_offset(blank + 1).and_then(|at| body[at..].chars().next()).is_some_and(|c| !c.is_whitespace());
-                if region.contains("]:") && (!(self.opts.gfm && region.contains("[^")) || next_at_margin) {
+                if region.contains("]:")
+                    && (!(self.opts.gfm && region.contains("[^")) || next_at_margin)
+                    && outside_blocks(blank)
+                {
                     final_count = block_count;
                     commit_line = Some(blank + 1);
                 }
@@ -659,6 +691,7 @@ impl IncrementalMarkdown {
         'candidates: {
             // One open block: find where the next parse may resume inside it.
             self.resume = resume.cloned();
+            self.open_list_tight = None;
             // A block that began with definitions never resumes (the last definition may yet take following lines
             // as its title), and the open block must reach the end of the text (definition lines after a paragraph
             // are not its text, and a paragraph resume assumes they are).
@@ -727,10 +760,24 @@ impl IncrementalMarkdown {
                     })
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
-                    // Resume at the last item that started on a complete line; the items before it are final.
-                    let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    let item = match items.iter().rposition(|&line| complete(line)) {
-                        Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
+                    self.open_list_tight = Some(tight);
+                    // Resume at the last item that started on a complete line; the items before it are final. The
+                    // parse's items map to mounted items from `first_index` on; the first `first_own` of them come
+                    // from the context or began before the resume point (a spine resume's continued item starts in
+                    // its context, which spans lines for a nested item), so none of them is a place to resume.
+                    let (first_index, first_own) = match resume {
+                        Some(Resume { target: Target::Spine(path), .. }) => path
+                            .first()
+                            .map_or((0, 1), |&(mounted, parsed)| (mounted as isize - parsed as isize, parsed + 1)),
+                        Some(r) => (r.kept as isize - r.drop_first as isize, r.drop_first),
+                        None => (0, 0),
+                    };
+                    let last_item = item_lines.iter().enumerate().skip(first_own).rev().find_map(|(j, &line)| {
+                        let line = to_body_line(line);
+                        complete(line).then_some((first_index + j as isize, line))
+                    });
+                    let item = match last_item {
+                        Some((index, line)) if index >= 1 => line_offset(line).and_then(|at| {
                             let indented = body[at..].starts_with([' ', '\t']);
                             (tight || !indented).then(|| Resume {
                                 at: base + at,
@@ -738,7 +785,7 @@ impl IncrementalMarkdown {
                                 context: if tight { String::new() } else { loose_list_context(marker) },
                                 block_tag: self.blocks.last().map_or("ul", mounted_tag),
                                 target: Target::Block,
-                                kept: kept_before + n,
+                                kept: index as usize,
                                 boundary: None,
                                 drop_first: usize::from(!tight),
                                 tight: Some(tight),
@@ -1006,6 +1053,15 @@ impl IncrementalMarkdown {
                 }
                 match children.last() {
                     Some(last) if matches!(mounted_tag(last), "ul" | "ol") => {
+                        // A nested item's context rebuilds its parent items as tight ones: an item between the top
+                        // and the leaf must show that it is (its text first; the top list's looseness is known).
+                        let shows_tight = children.first().is_some_and(|first| match &first.kind {
+                            MountedKind::Element { tag, .. } => !is_block_tag(tag),
+                            _ => true,
+                        });
+                        if nested > 0 && !shows_tight {
+                            return;
+                        }
                         // The parse's parent item holds its dummy word first, then the list.
                         path.push((children.len() - 1, 1));
                         let MountedKind::Element { children: sub, .. } = &last.kind else { return };
@@ -1039,19 +1095,16 @@ impl IncrementalMarkdown {
         if !list && quotes != depth {
             return; // a lazy line, or markers that open a new quote
         }
+        if list && nested == 0 && !loose && self.open_list_tight != Some(true) {
+            return; // a loose list's item without its paragraph yet (its first line was empty)
+        }
         // A nested item parses under its parent items' markers, each with a dummy word (from the source: the nearest
         // item lines above with less indentation); a top-level item's marker starts within 3 columns.
         let context = if list && nested > 0 {
             let Some(ancestors) = self.ancestor_items(line_start, depth, nested) else { return };
             // A loose top-level list parses loose too, after a dummy first item.
-            let top_item = match &level.kind {
-                MountedKind::Element { children, .. } => children.last(),
-                _ => None,
-            };
-            let top_loose = match top_item.map(|item| &item.kind) {
-                Some(MountedKind::Element { children, .. }) => children.first().is_some_and(|c| mounted_tag(c) == "p"),
-                _ => return,
-            };
+            let Some(top_tight) = self.open_list_tight else { return };
+            let top_loose = !top_tight;
             match list_marker(&ancestors).filter(|_| top_loose) {
                 Some(marker) => {
                     loose = true;
@@ -1409,7 +1462,8 @@ impl IncrementalMarkdown {
                     shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
-                if starts_plainly(&shown[line_start..]).is_none() {
+                // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
+                if starts_plainly(&shown[line_start..]).is_none() || is_empty_item_marker(&shown[line_start..]) {
                     return false;
                 }
                 // A `)` may close a link destination or title opened before it in the open text.
@@ -2194,6 +2248,25 @@ fn item_prefix(line: &str) -> Option<(usize, String, usize)> {
     }
     let len = indent + marker + spaces;
     Some((len, line[..len].to_owned(), indent))
+}
+
+/// Whether `line` (after any quote markers) is a list marker with only spaces after it: an empty item, which
+/// cannot interrupt a paragraph until text follows it.
+fn is_empty_item_marker(line: &str) -> bool {
+    let rest = line.trim_start_matches([' ', '\t', '>']);
+    let marker = match rest.as_bytes().first() {
+        Some(b'-' | b'*' | b'+') => 1,
+        Some(b'0'..=b'9') => {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 9 || !matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
+                return false;
+            }
+            digits + 1
+        }
+        _ => return false,
+    };
+    let after = &rest[marker..];
+    !after.is_empty() && after.trim_matches([' ', '\t']).is_empty()
 }
 
 /// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.

@@ -127,6 +127,13 @@ pub struct IncrementalMarkdown {
     redefined_label: bool,
     /// The last [`Self::ancestor_items`] answer, by (line start, indentation, depth, commit point).
     ancestors: std::cell::RefCell<Option<AncestorsAnswer>>,
+    /// Link definitions at the end of the committed text with no blank line after them, `(where their run of lines
+    /// starts, how many link definitions there were before it)`: they are still in the paragraph the next lines may
+    /// continue, and a table delimiter row under one of those lines turns the whole paragraph, definitions included,
+    /// into text and a table. The run is taken back then (see [`Self::reopen_definition_run`]).
+    definition_run: Option<(usize, usize)>,
+    /// The last parse's last block is a paragraph (not an HTML block shown as text, which is a `<p>` too).
+    last_parse_ends_in_paragraph: bool,
     /// The looseness of the open list as its last parse showed it (`Some(true)`: tight). An item's DOM does not always
     /// show it (an item whose first line is empty holds no paragraph either way), so resumes inside the list take it
     /// from here.
@@ -167,6 +174,8 @@ impl IncrementalMarkdown {
             redefined_label: false,
             paragraph_after_commit: None,
             open_list_tight: None,
+            last_parse_ends_in_paragraph: false,
+            definition_run: None,
             ancestors: std::cell::RefCell::new(None),
             finished: false,
             stats: MarkdownStats::default(),
@@ -324,8 +333,10 @@ impl IncrementalMarkdown {
         }
         let defs = definition_lines(region, &[], self.opts.gfm);
         let blocks = self.committed_sources.len();
+        let links_before = self.link_defs.len();
         self.commit_definitions(defs, blocks, &mut Differ { ids, ops });
         self.committed_len += region_end;
+        self.track_definition_run(links_before);
         self.last_parse_key = None;
         self.resume = None;
         self.candidate = None;
@@ -422,9 +433,11 @@ impl IncrementalMarkdown {
                 return false;
             }
             let open_blocks = &self.blocks[self.committed_blocks..];
+            // (A paragraph as parsed: an HTML block shown as text is a `<p>` too, and its text keeps a `\r`.)
             let after_paragraph = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
-                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p");
+                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p")
+                && self.last_parse_ends_in_paragraph;
             let footnotes_only = self.opts.gfm
                 && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
             let after_definitions =
@@ -448,6 +461,11 @@ impl IncrementalMarkdown {
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
+            // The committed definitions before this text are a table's paragraph after all: parse them with it.
+            self.reopen_definition_run(&mut Differ { ids, ops });
+            return self.render_pass(None, ids, ops);
+        }
         if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
             for _ in 0..quote_depth {
                 let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
@@ -470,9 +488,26 @@ impl IncrementalMarkdown {
             if body.ends_with(['\n', '\r']) || body.is_empty() { None } else { Some(body_lines.len() as isize) };
         let start_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.start_line)).collect();
         let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
-        let definition_counts: Vec<isize> = doc.blocks.iter().map(|b| b.definition_lines as isize).collect();
+        // A paragraph a table's header line left (the table starts right under it) keeps its definition lines as
+        // text: comrak takes definitions out of a paragraph only when the paragraph closes.
+        let definition_counts: Vec<isize> = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, block)| {
+                let table_under = doc.blocks.get(i + 1).is_some_and(|next| {
+                    matches!(next.detail, render::BlockDetail::Table { .. }) && next.start_line == block.end_line + 1
+                });
+                if table_under {
+                    0
+                } else {
+                    block.definition_lines as isize
+                }
+            })
+            .collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
+        self.last_parse_ends_in_paragraph = last_is_paragraph;
         self.paragraph_after_commit = None;
         let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
         let open_start_line = start_lines.first().copied();
@@ -655,6 +690,7 @@ impl IncrementalMarkdown {
                 defs = before;
             }
             let earlier_blocks = self.committed_sources.len();
+            let links_before = self.link_defs.len();
             for (i, &(from, to)) in covered.iter().enumerate() {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
                 let lower = fold_case(&self.src[from..base + to]);
@@ -669,6 +705,7 @@ impl IncrementalMarkdown {
                 &mut differ,
             );
             self.committed_len = base + commit_offset;
+            self.track_definition_run(links_before);
             if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
                 self.paragraph_after_commit = Some(self.committed_len);
             }
@@ -879,8 +916,10 @@ impl IncrementalMarkdown {
                 let offset = line_offset(first).unwrap_or(0);
                 let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
                 let blocks = self.committed_sources.len();
+                let links_before = self.link_defs.len();
                 self.commit_definitions(defs, blocks, &mut differ);
                 self.committed_len = base + offset;
+                self.track_definition_run(links_before);
                 // Committed definitions reach later parses through the committed maps, not as text.
                 for defs in [self.resume.as_mut().map(|r| &mut r.defs), self.candidate.as_mut().map(|r| &mut r.defs)]
                     .into_iter()
@@ -893,6 +932,93 @@ impl IncrementalMarkdown {
         }
 
         true
+    }
+
+    /// After a commit: whether the committed text now ends with link definitions that a later line may still share a
+    /// paragraph with (no blank line and no block after them), and where their run of lines started.
+    fn track_definition_run(&mut self, links_before: usize) {
+        let committed = &self.src[..self.committed_len];
+        let block_end = self.committed_sources.last().map_or(0, |range| range.end);
+        let content_end = committed.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        let ends_with_blank_line = line_starts(&committed[content_end..]).len() > 2;
+        if !self.opts.gfm || content_end <= block_end || ends_with_blank_line {
+            self.definition_run = None;
+            return;
+        }
+        if self.definition_run.is_some() || self.link_defs.len() == links_before {
+            return; // the run goes on (or holds no link definition of its own)
+        }
+        // The run starts after the last blank line (or block) before it: scanned once per run.
+        let lines = &committed[block_end..content_end];
+        let mut start = block_end;
+        for (at, _) in lines.match_indices(['\n', '\r']).collect::<Vec<_>>().into_iter().rev() {
+            let next_line = first_line(&lines[at + 1..]);
+            if next_line.trim().is_empty() && at + 1 < lines.len() {
+                start = block_end + at + 1 + next_line.len();
+                break;
+            }
+        }
+        self.definition_run = Some((start, links_before));
+    }
+
+    /// Whether a parse of the open tail (from the commit point, after `prefix`) shows a table whose header follows the
+    /// committed definition run in the same paragraph: the table is first, or second after a paragraph that leads
+    /// to it directly.
+    fn table_takes_definition_run(&self, doc: &RenderedDoc, prefix: &str) -> bool {
+        let Some((start, _)) = self.definition_run else { return false };
+        if start >= self.committed_len {
+            return false;
+        }
+        let first_line = line_starts(prefix).len(); // the tail's first line, 1-based, after the prefix
+        let is_table = |block: &render::RenderedBlock| matches!(block.detail, render::BlockDetail::Table { .. });
+        match (doc.blocks.first(), doc.blocks.get(1)) {
+            (Some(table), _) if is_table(table) => table.start_line == first_line,
+            (Some(paragraph), Some(table)) => {
+                paragraph.detail == render::BlockDetail::Paragraph
+                    && paragraph.start_line == first_line
+                    && is_table(table)
+                    && table.start_line == paragraph.end_line + 1
+            }
+            _ => false,
+        }
+    }
+
+    /// Takes the committed definition run back into the open tail: its link definitions are forgotten (and the
+    /// committed blocks that used them rendered again), and the commit point moves back to the run's start.
+    fn reopen_definition_run(&mut self, differ: &mut Differ<'_>) {
+        let Some((start, links_before)) = self.definition_run.take() else { return };
+        let removed = Arc::make_mut(&mut self.link_defs).truncate(links_before);
+        let run = definition_lines(&self.src[start..self.committed_len], &[], self.opts.gfm);
+        let labels: Vec<String> = render::read_definitions(&run.links, &self.opts)
+            .into_iter()
+            .filter(|(label, _, _)| removed.contains(&normalize_label(label)))
+            .map(|(label, _, _)| fold_case(&label))
+            .collect();
+        self.committed_len = start;
+        self.last_parse_key = None;
+        self.resume = None;
+        self.candidate = None;
+        self.settle = None;
+        if !labels.is_empty() {
+            self.patch_late_definitions(&labels, self.committed_sources.len(), differ);
+        }
+    }
+
+    /// A parse of the committed blocks `first..=last` from their sources, with the footnote definitions they use.
+    fn render_committed(&mut self, first: usize, last: usize) -> RenderedDoc {
+        let range = self.committed_sources[first].start..self.committed_sources[last].end;
+        let source = self.src.get(range).unwrap_or_default();
+        let mut text = String::new();
+        for label in footnote_references(source) {
+            if let Some(definition) = self.footnote_defs.get(label) {
+                text.push_str(definition);
+                text.push('\n');
+            }
+        }
+        text.push_str(source);
+        self.stats.bytes_parsed += text.len() as u64;
+        self.stats.parses += 1;
+        render::render_with(&text, &self.opts, self.definitions_callback())
     }
 
     /// Scans the open paragraph's new text for settledness. `start` is where the paragraph starts (a new scan
@@ -1310,19 +1436,19 @@ impl IncrementalMarkdown {
         }
         let mut fresh = Vec::new(); // footnotes these definitions number
         for index in users {
-            let range = self.committed_sources[index].clone();
-            let Some(source) = self.src.get(range) else { continue };
-            let mut text = String::new();
-            for label in footnote_references(source) {
-                if let Some(definition) = self.footnote_defs.get(label) {
-                    text.push_str(definition);
-                    text.push('\n');
+            // A block's source parses alone as that block, except a paragraph whose last line became the header of
+            // the table after it (`[a]:b` alone would be a definition): then it goes with the table's source.
+            let mut doc = self.render_committed(index, index);
+            let same_tag = |doc: &RenderedDoc, mounted: Option<&Mounted>| match (doc.blocks.first(), mounted) {
+                (Some(render::RenderedBlock { node: Node::Element(el), .. }), Some(mounted)) => {
+                    el.tag == mounted_tag(mounted)
                 }
+                (Some(_), Some(mounted)) => !matches!(mounted.kind, MountedKind::Element { .. }),
+                _ => false,
+            };
+            if !same_tag(&doc, self.blocks.get(index)) && index + 1 < self.committed_sources.len() {
+                doc = self.render_committed(index, index + 1);
             }
-            text.push_str(source);
-            self.stats.bytes_parsed += text.len() as u64;
-            self.stats.parses += 1;
-            let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
             if self.opts.gfm {
                 self.book.capture(std::mem::take(&mut doc.footnote_items), true);
             }
@@ -1737,6 +1863,21 @@ impl<T> ByLabel<T> {
 
     fn is_empty(&self) -> bool {
         self.values.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Forgets every value after the first `len` (in insertion order): the labels that lose theirs.
+    fn truncate(&mut self, len: usize) -> Vec<String> {
+        let removed: Vec<String> =
+            self.index.iter().filter(|&(_, &at)| at >= len).map(|(label, _)| label.clone()).collect();
+        for label in &removed {
+            self.index.remove(label);
+        }
+        self.values.truncate(len);
+        removed
     }
 
     /// Adds `value` under `label` unless the label has one: whether it was added.

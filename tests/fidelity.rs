@@ -235,10 +235,11 @@ fn the_last_item_of_a_loose_list_stays_loose() {
 }
 
 #[test]
-#[ignore = "issue 13: not fixed yet"]
 fn a_footnote_used_only_inside_another_footnote_is_shown() {
     assert_streams_exactly("Text[^1].\n\n[^1]: See [^2].\n[^2]: Other.\n");
     assert_streams_exactly("[^n]:\n[^a]:[^n]");
+    assert_streams_exactly("A claim[^1] and more.\n\n[^1]: Based on [^src].\n\n[^src]: The source.\n\nEnd.\n");
+    assert_streams_exactly("[^src]: The source.\n\nA claim[^1].\n\n[^1]: Based on [^src].\n");
 }
 
 #[test]

@@ -413,13 +413,7 @@ impl IncrementalMarkdown {
             }
         }
         // Committed footnote definitions go along only when this text references them (there may be many).
-        let mut prefix = String::new();
-        for label in footnote_references(&shown) {
-            if let Some(definition) = self.footnote_defs.get(label) {
-                prefix.push_str(definition);
-                prefix.push('\n');
-            }
-        }
+        let mut prefix = self.footnote_prefix(&shown);
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
@@ -1004,17 +998,31 @@ impl IncrementalMarkdown {
         }
     }
 
+    /// The committed footnote definitions `text` references, and those they reference in turn (a footnote used only
+    /// inside another footnote is shown only if its definition is in the parse too), each on its own line.
+    fn footnote_prefix(&self, text: &str) -> String {
+        let mut prefix = String::new();
+        let mut labels = footnote_references(text);
+        let mut next = 0;
+        while let Some(&label) = labels.get(next) {
+            next += 1;
+            let Some(definition) = self.footnote_defs.get(label) else { continue };
+            prefix.push_str(definition);
+            prefix.push('\n');
+            for inner in footnote_references(definition) {
+                if !labels.contains(&inner) {
+                    labels.push(inner);
+                }
+            }
+        }
+        prefix
+    }
+
     /// A parse of the committed blocks `first..=last` from their sources, with the footnote definitions they use.
     fn render_committed(&mut self, first: usize, last: usize) -> RenderedDoc {
         let range = self.committed_sources[first].start..self.committed_sources[last].end;
         let source = self.src.get(range).unwrap_or_default();
-        let mut text = String::new();
-        for label in footnote_references(source) {
-            if let Some(definition) = self.footnote_defs.get(label) {
-                text.push_str(definition);
-                text.push('\n');
-            }
-        }
+        let mut text = self.footnote_prefix(source);
         text.push_str(source);
         self.stats.bytes_parsed += text.len() as u64;
         self.stats.parses += 1;
@@ -1366,9 +1374,18 @@ impl IncrementalMarkdown {
                 // The first definition wins; which one a parse shows depends on what it read.
                 self.book.give_up();
             } else {
-                self.index_brackets(&fold_case(&text), FOOTNOTE_TEXT);
+                // (Its content only: the definition's own label is no use of it.)
+                let content = text.find("]:").map_or(text.as_str(), |at| &text[at + 2..]);
+                self.index_brackets(&fold_case(content), FOOTNOTE_TEXT);
                 self.footnote_defs.insert_new(label, text);
             }
+        }
+        // A footnote used inside a committed footnote's text arrived after that footnote's section item was made.
+        let in_footnote = |label: &&String| {
+            self.bracketed.get(*label).is_some_and(|&at| self.bracket_users[at].contains(&FOOTNOTE_TEXT))
+        };
+        if new_labels.iter().filter(|label| label.starts_with('^')).any(|label| in_footnote(&label)) {
+            self.book.give_up();
         }
         if !new_labels.is_empty() {
             self.patch_late_definitions(&new_labels, blocks, differ);
@@ -1669,19 +1686,22 @@ impl IncrementalMarkdown {
             self.committed_len = self.src.len();
             return;
         }
-        if !footnotes || self.book.is_exact() {
-            let resume = self.resume.take();
-            let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
-            if !fitted {
-                self.render_pass(None, ids, ops);
-            }
-            let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
-            if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
-                self.committed_blocks = self.blocks.len();
-                self.committed_len = self.src.len();
-                return;
-            }
+        // The last pass runs even when a reconcile must follow: it commits the definitions the open tail holds, and
+        // committed blocks that use them are patched as while streaming (the reconcile's count of ops on committed
+        // blocks is about what streaming showed as final, not about the open tail this pass commits).
+        let streamed_commits = self.committed_blocks;
+        let resume = self.resume.take();
+        let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
+        if !fitted {
+            self.render_pass(None, ids, ops);
         }
+        let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
+        if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
+            self.committed_blocks = self.blocks.len();
+            self.committed_len = self.src.len();
+            return;
+        }
+        self.committed_blocks = streamed_commits.min(self.blocks.len());
         self.resume = None;
         self.reconcile(ids, ops);
     }

@@ -414,6 +414,7 @@ impl IncrementalMarkdown {
         }
         // Committed footnote definitions go along only when this text references them (there may be many).
         let mut prefix = self.footnote_prefix(&shown);
+        let closed_prefix = close_footnote_prefix(&mut prefix, &format!("{open_defs}{shown}"));
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
@@ -455,6 +456,9 @@ impl IncrementalMarkdown {
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        if closed_prefix {
+            drop_prefix_blocks(&mut doc, &prefix);
+        }
         if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
             // The committed definitions before this text are a table's paragraph after all: parse them with it.
             self.reopen_definition_run(&mut Differ { ids, ops });
@@ -633,9 +637,11 @@ impl IncrementalMarkdown {
             };
             let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
                 // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
-                line_offset(line)
-                    .is_some_and(|at| at < shown_body_len && body[at..].trim_start_matches(' ').starts_with('['))
-                    && (footnote_start(line) || !under_footnote(line))
+                // (At most 3 spaces in: a line indented more is code, or continues a footnote after a blank line.)
+                line_offset(line).is_some_and(|at| {
+                    let indented = body[at..].trim_start_matches(' ');
+                    at < shown_body_len && indented.starts_with('[') && body.len() - indented.len() - at <= 3
+                }) && (footnote_start(line) || !under_footnote(line))
                     && outside_blocks(line)
             });
             if let Some(line) = definition_start.filter(|&line| line > 1) {
@@ -691,13 +697,7 @@ impl IncrementalMarkdown {
                 self.index_brackets(&lower, self.committed_sources.len());
                 self.committed_sources.push(from..base + to);
             }
-            // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
-            // committed blocks before it.
-            self.commit_definitions(
-                defs,
-                earlier_blocks + usize::from(resume.is_some() && final_count > 0),
-                &mut differ,
-            );
+            let labels = self.commit_definitions(defs, earlier_blocks, &mut differ);
             self.committed_len = base + commit_offset;
             self.track_definition_run(links_before);
             if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
@@ -710,6 +710,11 @@ impl IncrementalMarkdown {
                 self.book.number_committed(done, first, &mut differ);
                 self.book.recount_tail(open);
                 self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
+            }
+            if resume.is_some() && final_count > 0 && !labels.is_empty() {
+                // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
+                // committed blocks before it, once it is numbered as committed (or its references count twice).
+                self.patch_late_definitions(&labels, earlier_blocks..earlier_blocks + 1, &mut differ);
             }
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -994,7 +999,7 @@ impl IncrementalMarkdown {
         self.candidate = None;
         self.settle = None;
         if !labels.is_empty() {
-            self.patch_late_definitions(&labels, self.committed_sources.len(), differ);
+            self.patch_late_definitions(&labels, 0..self.committed_sources.len(), differ);
         }
     }
 
@@ -1023,10 +1028,16 @@ impl IncrementalMarkdown {
         let range = self.committed_sources[first].start..self.committed_sources[last].end;
         let source = self.src.get(range).unwrap_or_default();
         let mut text = self.footnote_prefix(source);
+        let closed_prefix = close_footnote_prefix(&mut text, source);
+        let prefix_len = text.len();
         text.push_str(source);
         self.stats.bytes_parsed += text.len() as u64;
         self.stats.parses += 1;
-        render::render_with(&text, &self.opts, self.definitions_callback())
+        let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
+        if closed_prefix {
+            drop_prefix_blocks(&mut doc, &text[..prefix_len]);
+        }
+        doc
     }
 
     /// Scans the open paragraph's new text for settledness. `start` is where the paragraph starts (a new scan
@@ -1346,7 +1357,7 @@ impl IncrementalMarkdown {
 
     /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
     /// blocks among the first `blocks` that used them before they arrived.
-    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) {
+    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) -> Vec<String> {
         let mut new_labels = Vec::new();
         if !defs.links.is_empty() {
             // Shared only while a parse runs: no copy here (a copy per commit would make a run of definitions
@@ -1388,8 +1399,9 @@ impl IncrementalMarkdown {
             self.book.give_up();
         }
         if !new_labels.is_empty() {
-            self.patch_late_definitions(&new_labels, blocks, differ);
+            self.patch_late_definitions(&new_labels, 0..blocks, differ);
         }
+        new_labels
     }
 
     /// Adds the `[…]` spans of `lower` (case-folded text) to [`Self::bracketed`], used by `user` (a committed
@@ -1429,8 +1441,9 @@ impl IncrementalMarkdown {
 
     /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
     /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
-    fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
-        let blocks = blocks.min(self.committed_sources.len());
+    fn patch_late_definitions(&mut self, labels: &[String], blocks: std::ops::Range<usize>, differ: &mut Differ<'_>) {
+        let first = blocks.start;
+        let blocks = blocks.end.min(self.committed_sources.len());
         // The blocks in order, once each (kept sorted by insertion: the few users need no sort routine in the wasm).
         let mut users: Vec<usize> = Vec::new();
         let mut add = |index: usize| {
@@ -1441,14 +1454,15 @@ impl IncrementalMarkdown {
         for label in labels {
             if label.contains(['[', ']']) {
                 // Not a key of the index (labels hold no unescaped brackets; an escaped one is rare): scan them all.
-                for index in 0..blocks {
+                for index in first..blocks {
                     let source = self.src.get(self.committed_sources[index].clone()).unwrap_or_default();
                     if fold_case(source).contains(&format!("[{label}]")) {
                         add(index);
                     }
                 }
             } else if let Some(&found) = self.bracketed.get(label) {
-                self.bracket_users[found].iter().copied().filter(|&index| index < blocks).for_each(&mut add);
+                let users = self.bracket_users[found].iter().copied();
+                users.filter(|index| (first..blocks).contains(index)).for_each(&mut add);
             }
         }
         let mut fresh = Vec::new(); // footnotes these definitions number
@@ -1790,6 +1804,32 @@ fn sync_footnotes(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mo
         }
         (None, None) => {}
     }
+}
+
+/// Ends the footnote definitions of `prefix`, put before `text` in a parse, when `text` starts with an indented line:
+/// after the blank line that ends each definition, such a line would continue the last one (in the source it is
+/// far from it). A thematic break ends them; its block is taken out of the parse by [`drop_prefix_blocks`].
+fn close_footnote_prefix(prefix: &mut String, text: &str) -> bool {
+    let first = text.split(['\n', '\r']).find(|line| !line.trim().is_empty()).unwrap_or("");
+    let mut columns = 0;
+    for c in first.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    if prefix.is_empty() || columns < 4 {
+        return false;
+    }
+    prefix.push_str("***\n");
+    true
+}
+
+/// Takes the blocks that start inside `prefix` (the thematic break of [`close_footnote_prefix`]) out of a parse.
+fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
+    let prefix_lines = line_starts(prefix).len() - 1;
+    doc.blocks.retain(|block| block.start_line > prefix_lines);
 }
 
 /// Byte offsets at which each line of `text` starts (CR, LF and CRLF end lines, as in CommonMark); the last entry

@@ -67,7 +67,24 @@ fn chunkings(text: &str) -> Vec<(String, Vec<String>)> {
 fn words(nodes: &[Node]) -> Vec<String> {
     fn walk(node: &Node, out: &mut Vec<String>) {
         let text = match node {
-            Node::Text(text) | Node::RawHtml(text) => text,
+            Node::Text(text) => text.clone(),
+            // Raw HTML (trusted mode): its text, without the tags.
+            Node::RawHtml(html) => {
+                let mut text = String::new();
+                let mut in_tag = false;
+                for c in html.chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' if in_tag => {
+                            in_tag = false;
+                            text.push(' ');
+                        }
+                        c if !in_tag => text.push(c),
+                        _ => {}
+                    }
+                }
+                text
+            }
             Node::Element(el) => return el.children.iter().for_each(|child| walk(child, out)),
         };
         let letters = text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty());
@@ -288,4 +305,28 @@ fn a_line_break_tag_before_a_crlf_keeps_the_carriage_return() {
 #[test]
 fn an_unclosed_fence_in_a_nested_list_keeps_its_content() {
     assert_streams_exactly("1. \n   - _ a\n   ```\n \n");
+}
+
+#[test]
+fn a_fence_opened_with_indentation_keeps_taking_its_indentation_off() {
+    assert_streams_exactly("  ```\n```python\n</div>\n  - nested two\n");
+    assert_streams_exactly("- step\n\n  ```bash\n  ```python\n    pip install x\n  ```\n");
+}
+
+#[test]
+fn a_footnote_definition_ending_in_an_open_fence_gets_no_extra_blank_line() {
+    assert_streams_exactly("[^2]:\n    ```\n- bullet a\n1) paren\nPlain words here.\nAlso[^2] here.");
+}
+
+#[test]
+fn a_table_is_not_one_before_its_delimiter_row_is_complete() {
+    assert_streams_exactly("   ```\n  ```\n3.\nRemember this.\n    ```\n-|-\nPlain words here.\n");
+    assert_streams_exactly("Some text.\nmore | text\n-|-\n\nAfter.\n");
+}
+
+#[test]
+fn definitions_inside_an_open_html_element_do_not_end_it() {
+    assert_streams_exactly("<div>\n\n===\n[^2]:\n   x = [1, 2]\n");
+    assert_streams_exactly("<div>\n\n[^1]: Note one.\n- bullet b\n   - nested three\n  [x]");
+    assert_streams_exactly("<details>\n\nSee [a].\n\n[a]: https://e.com\n\n</details>\n\nAfter [a].\n");
 }

@@ -414,7 +414,7 @@ impl IncrementalMarkdown {
         }
         // Committed footnote definitions go along only when this text references them (there may be many).
         let mut prefix = self.footnote_prefix(&shown);
-        let closed_prefix = close_footnote_prefix(&mut prefix, &format!("{open_defs}{shown}"));
+        let closed_prefix = !prefix.is_empty();
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
@@ -508,6 +508,11 @@ impl IncrementalMarkdown {
         self.last_parse_ends_in_paragraph = last_is_paragraph;
         self.paragraph_after_commit = None;
         let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
+        // In trusted mode an HTML block that opens an element takes the blocks after it until it closes (render.rs
+        // joins them): definitions after it do not end it.
+        let last_is_raw_html = doc.blocks.last().is_some_and(|b| matches!(b.node, Node::RawHtml(_)));
+        let is_table: Vec<bool> =
+            doc.blocks.iter().map(|b| matches!(b.detail, render::BlockDetail::Table { .. })).collect();
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
 
@@ -566,8 +571,11 @@ impl IncrementalMarkdown {
 
         // Every block but the last whose successor starts on a complete line is final.
         let mut final_count = 0;
+        // (A table whose delimiter row is the partial last line is not one yet: with more cells it may not be, and
+        // its header line then goes on the paragraph before it.)
         for (index, &start_line) in start_lines.iter().enumerate().skip(1) {
-            if Some(start_line) != incomplete_last_line && start_line >= 1 {
+            let pending_table = is_table[index] && Some(start_line + 1) == incomplete_last_line;
+            if Some(start_line) != incomplete_last_line && start_line >= 1 && !pending_table {
                 final_count = index;
             }
         }
@@ -616,7 +624,7 @@ impl IncrementalMarkdown {
         // every block before it just the same (and ends the definitions before it).
         let last_end = end_lines.last().copied().unwrap_or(0);
         let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
-        if !self.finished && (resume.is_none() || block_count > 0) {
+        if !self.finished && (resume.is_none() || block_count > 0) && !last_is_raw_html {
             let line_text = |line: isize| line_offset(line).map_or("", |at| first_line(&body[at..]));
             let footnote_start = |line: isize| self.opts.gfm && footnote_label(line_text(line)).is_some();
             // Under a footnote definition, only another footnote definition or a blank line starts anew: any other
@@ -772,9 +780,11 @@ impl IncrementalMarkdown {
             };
             let next = match detail {
                 render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
-                    self.open_fence_at_margin = line_offset(open_start)
-                        .is_some_and(|at| body[at..].starts_with(['`', '~']))
-                        || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
+                    // (A resumed parse's fence opened in its context: the body's first line is content.)
+                    self.open_fence_at_margin = match resume {
+                        Some(r) => r.context.starts_with(['`', '~']),
+                        None => line_offset(open_start).is_some_and(|at| body[at..].starts_with(['`', '~'])),
+                    };
                     let context = match resume {
                         Some(r) => r.context.clone(),
                         None => line_offset(open_start)
@@ -1004,7 +1014,10 @@ impl IncrementalMarkdown {
     }
 
     /// The committed footnote definitions `text` references, and those they reference in turn (a footnote used only
-    /// inside another footnote is shown only if its definition is in the parse too), each on its own line.
+    /// inside another footnote is shown only if its definition is in the parse too), then a thematic break that ends
+    /// them (its block is dropped from the parse, see [`drop_prefix_blocks`]). Each definition starts at the margin,
+    /// which ends the one before it; the break ends the last one whatever it ends with: a blank line would go into
+    /// an open fence, and an indented line after it would continue the footnote.
     fn footnote_prefix(&self, text: &str) -> String {
         let mut prefix = String::new();
         let mut labels = footnote_references(text);
@@ -1013,12 +1026,17 @@ impl IncrementalMarkdown {
             next += 1;
             let Some(definition) = self.footnote_defs.get(label) else { continue };
             prefix.push_str(definition);
-            prefix.push('\n');
+            if !definition.ends_with(['\n', '\r']) {
+                prefix.push('\n');
+            }
             for inner in footnote_references(definition) {
                 if !labels.contains(&inner) {
                     labels.push(inner);
                 }
             }
+        }
+        if !prefix.is_empty() {
+            prefix.push_str("***\n");
         }
         prefix
     }
@@ -1028,7 +1046,7 @@ impl IncrementalMarkdown {
         let range = self.committed_sources[first].start..self.committed_sources[last].end;
         let source = self.src.get(range).unwrap_or_default();
         let mut text = self.footnote_prefix(source);
-        let closed_prefix = close_footnote_prefix(&mut text, source);
+        let closed_prefix = !text.is_empty();
         let prefix_len = text.len();
         text.push_str(source);
         self.stats.bytes_parsed += text.len() as u64;
@@ -1806,27 +1824,8 @@ fn sync_footnotes(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mo
     }
 }
 
-/// Ends the footnote definitions of `prefix`, put before `text` in a parse, when `text` starts with an indented line:
-/// after the blank line that ends each definition, such a line would continue the last one (in the source it is
-/// far from it). A thematic break ends them; its block is taken out of the parse by [`drop_prefix_blocks`].
-fn close_footnote_prefix(prefix: &mut String, text: &str) -> bool {
-    let first = text.split(['\n', '\r']).find(|line| !line.trim().is_empty()).unwrap_or("");
-    let mut columns = 0;
-    for c in first.chars() {
-        match c {
-            ' ' => columns += 1,
-            '\t' => columns += 4 - columns % 4,
-            _ => break,
-        }
-    }
-    if prefix.is_empty() || columns < 4 {
-        return false;
-    }
-    prefix.push_str("***\n");
-    true
-}
-
-/// Takes the blocks that start inside `prefix` (the thematic break of [`close_footnote_prefix`]) out of a parse.
+/// Takes the blocks that start inside `prefix` (the thematic break that ends [`IncrementalMarkdown::footnote_prefix`])
+/// out of a parse.
 fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
     let prefix_lines = line_starts(prefix).len() - 1;
     doc.blocks.retain(|block| block.start_line > prefix_lines);

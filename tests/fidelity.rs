@@ -330,3 +330,21 @@ fn definitions_inside_an_open_html_element_do_not_end_it() {
     assert_streams_exactly("<div>\n\n[^1]: Note one.\n- bullet b\n   - nested three\n  [x]");
     assert_streams_exactly("<details>\n\nSee [a].\n\n[a]: https://e.com\n\n</details>\n\nAfter [a].\n");
 }
+
+#[test]
+fn an_indented_line_becomes_an_item_when_its_marker_completes() {
+    assert_streams_exactly("```\nx^2\n```\n    ```\n   1. nested ordered");
+    assert_streams_exactly("Intro\n\n   1. First\n   2. Second\n");
+}
+
+#[test]
+fn a_footnote_definition_with_an_empty_first_line_has_no_lazy_continuation() {
+    assert_streams_exactly("+ plus\n[ref]: https://e.com\n[^2]:\n[ref]: https://e.com");
+}
+
+#[test]
+fn a_late_definition_re_renders_a_block_with_the_blank_lines_its_content_holds() {
+    assert_streams_exactly(
+        "| 1 | 2 |\n[^1]: Note one.\n2. Second item with `code`\n    - nested four\n3.\n   ```\n\n| 1 | 2 |\n",
+    );
+}

@@ -687,8 +687,23 @@ impl IncrementalMarkdown {
                     offset_or_end(start_lines[i] + definition_counts[i])
                 }
             };
-            let covered: Vec<(usize, usize)> =
-                (0..final_count).map(|i| (block_start(i), offset_or_end(end_lines[i] + 1))).collect();
+            // A block's source runs on over the blank lines after its last line: comrak may end a block before
+            // blank lines its content holds (an open fence in a list item), and a re-render of the source for a late
+            // definition must see them.
+            let through_blank_lines = |mut at: usize| {
+                while at < commit_offset {
+                    let line = first_line(&body[at..]);
+                    if !line.trim().is_empty() {
+                        break;
+                    }
+                    at += line.len();
+                    at += if body[at..].starts_with("\r\n") { 2 } else { 1 };
+                }
+                at.min(body.len())
+            };
+            let covered: Vec<(usize, usize)> = (0..final_count)
+                .map(|i| (block_start(i), through_blank_lines(offset_or_end(end_lines[i] + 1))))
+                .collect();
             let mut defs = definition_lines(&body[..commit_offset], &covered, self.opts.gfm);
             if !open_defs.is_empty() {
                 // The definitions before a resumed block went along with its parses; they are final with it.
@@ -1638,7 +1653,10 @@ impl IncrementalMarkdown {
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
                 // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
-                if starts_plainly(&shown[line_start..]).is_none() || is_empty_item_marker(&shown[line_start..]) {
+                // After its indentation and quote markers too: `   1` + `. ` makes an item just the same.
+                let line = &shown[line_start..];
+                let content = line.trim_start_matches([' ', '\t', '>']);
+                if starts_plainly(line).is_none() || starts_plainly(content).is_none() || is_empty_item_marker(line) {
                     return false;
                 }
                 // A `)` may close a link destination or title opened before it in the open text.
@@ -1824,6 +1842,19 @@ fn sync_footnotes(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mo
     }
 }
 
+/// How many columns of indentation start `line` (tabs to the next multiple of 4).
+fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
+}
+
 /// Takes the blocks that start inside `prefix` (the thematic break that ends [`IncrementalMarkdown::footnote_prefix`])
 /// out of a parse.
 fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
@@ -1862,6 +1893,9 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
     let mut footnote: Option<(String, String)> = None;
     // Blank lines inside a footnote definition: it goes on after them with an indented line.
     let mut blanks = String::new();
+    // The footnote's last line is paragraph text, which a line at the margin continues lazily (a definition whose
+    // first line is empty has no paragraph: the next line at the margin is a definition of its own).
+    let mut paragraph_open = false;
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
         let line = &committed[start..end];
@@ -1876,14 +1910,18 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
             }
             continue;
         }
-        let continues = blanks.is_empty() || line.starts_with("    ") || line.starts_with('\t');
+        let indented = indent_columns(line) >= 4;
+        let continues = indented || (blanks.is_empty() && paragraph_open);
         if let Some(label) = footnote_label(line).filter(|_| gfm) {
             defs.footnotes.extend(footnote.take());
             footnote = Some((label.to_owned(), line.to_owned()));
+            paragraph_open = line.find("]:").is_some_and(|at| !line[at + 2..].trim().is_empty());
         } else if let Some((_, text)) = footnote.as_mut().filter(|_| continues) {
             // A continuation line of the footnote definition (lazy, or indented after blank lines).
             text.push_str(&blanks);
             text.push_str(line);
+            // (Indented 8 or more past a blank line: code, which no line continues lazily.)
+            paragraph_open = blanks.is_empty() || indent_columns(line) < 8;
         } else {
             defs.footnotes.extend(footnote.take());
             defs.links.push_str(line);

@@ -348,3 +348,8 @@ fn a_late_definition_re_renders_a_block_with_the_blank_lines_its_content_holds()
         "| 1 | 2 |\n[^1]: Note one.\n2. Second item with `code`\n    - nested four\n3.\n   ```\n\n| 1 | 2 |\n",
     );
 }
+
+#[test]
+fn a_definition_inside_a_list_item_is_not_taken_for_the_top_level_one_of_its_label() {
+    assert_streams_exactly("Plain words here.\n[^1]: Note one.\n+ plus\n  [^1]: indented note\n\n-|-\n");
+}

@@ -1768,7 +1768,16 @@ impl IncrementalMarkdown {
                 Some(footnote) => self.footnote_defs.contains(footnote),
                 None => self.link_defs.contains(&normalize_label(label)),
             };
-            line.len() - line.trim_start_matches(' ').len() <= 3 && !label.contains(['\\', '[', ']']) && known
+            // (A line inside a committed block is a definition inside a container, or text: a label known from
+            // another definition says nothing about it.)
+            let in_block = {
+                let after = self.committed_sources.partition_point(|range| range.start <= line_start);
+                after > 0 && self.committed_sources[after - 1].contains(&line_start)
+            };
+            line.len() - line.trim_start_matches(' ').len() <= 3
+                && !label.contains(['\\', '[', ']'])
+                && known
+                && !in_block
         })
     }
 

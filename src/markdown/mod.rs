@@ -42,10 +42,12 @@ pub mod speculate;
 pub mod url;
 
 mod footnotes;
+mod list;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
+use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use render::RenderedDoc;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -822,39 +824,18 @@ impl IncrementalMarkdown {
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
                     self.open_list_tight = Some(tight);
-                    // Resume at the last item that started on a complete line; the items before it are final. The
-                    // parse's items map to mounted items from `first_index` on; the first `first_own` of them come
-                    // from the context or began before the resume point (a spine resume's continued item starts in
-                    // its context, which spans lines for a nested item), so none of them is a place to resume.
-                    let (first_index, first_own) = match resume {
-                        Some(Resume { target: Target::Spine(path), .. }) => path
-                            .first()
-                            .map_or((0, 1), |&(mounted, parsed)| (mounted as isize - parsed as isize, parsed + 1)),
-                        Some(r) => (r.kept as isize - r.drop_first as isize, r.drop_first),
-                        None => (0, 0),
+                    // Resume at the last item that started on a complete line; the items before it are final.
+                    let open_list = list::OpenList {
+                        tight,
+                        marker,
+                        tag: self.blocks.last().map_or("ul", mounted_tag),
+                        defs: open_defs.clone(),
                     };
-                    let last_item = item_lines.iter().enumerate().skip(first_own).rev().find_map(|(j, &line)| {
-                        let line = to_body_line(line);
-                        complete(line).then_some((first_index + j as isize, line))
+                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
+                    let item = last_item.and_then(|(index, line)| {
+                        let at = line_offset(line)?;
+                        list::item_resume(&open_list, base + at, index, body[at..].starts_with([' ', '\t']))
                     });
-                    let item = match last_item {
-                        Some((index, line)) if index >= 1 => line_offset(line).and_then(|at| {
-                            let indented = body[at..].starts_with([' ', '\t']);
-                            (tight || !indented).then(|| Resume {
-                                at: base + at,
-                                defs: open_defs.clone(),
-                                context: if tight { String::new() } else { loose_list_context(marker) },
-                                block_tag: self.blocks.last().map_or("ul", mounted_tag),
-                                target: Target::Block,
-                                kept: index as usize,
-                                boundary: None,
-                                drop_first: usize::from(!tight),
-                                tight: Some(tight),
-                                lead_word: false,
-                            })
-                        }),
-                        _ => None,
-                    };
                     // Inside the first line of the last item (or of an item of its nested list), being typed:
                     // after its last settled word.
                     if !speculated && incomplete_last_line.is_some() {
@@ -1216,39 +1197,11 @@ impl IncrementalMarkdown {
         let mut loose = false;
         let mut nested = 0;
         let leaf_children = if list {
-            let MountedKind::Element { tag: "ul" | "ol", children: top, .. } = &level.kind else { return };
-            let mut items = top;
-            loop {
-                let Some(index) = items.len().checked_sub(1) else { return };
-                path.push((index, 0));
-                let MountedKind::Element { tag: "li", children, .. } = &items[index].kind else { return };
-                if nested == 0 && children.len() == 1 && mounted_tag(&children[0]) == "p" {
-                    loose = true;
-                    path[0].1 = 1; // after the dummy first item
-                    path.push((0, 0));
-                    let MountedKind::Element { children: text, .. } = &children[0].kind else { return };
-                    break text;
-                }
-                match children.last() {
-                    Some(last) if matches!(mounted_tag(last), "ul" | "ol") => {
-                        // A nested item's context rebuilds its parent items as tight ones: an item between the top
-                        // and the leaf must show that it is (its text first; the top list's looseness is known).
-                        let shows_tight = children.first().is_some_and(|first| match &first.kind {
-                            MountedKind::Element { tag, .. } => !is_block_tag(tag),
-                            _ => true,
-                        });
-                        if nested > 0 && !shows_tight {
-                            return;
-                        }
-                        // The parse's parent item holds its dummy word first, then the list.
-                        path.push((children.len() - 1, 1));
-                        let MountedKind::Element { children: sub, .. } = &last.kind else { return };
-                        items = sub;
-                        nested += 1;
-                    }
-                    _ => break children,
-                }
-            }
+            let Some(spine) = list::item_spine(level, self.open_list_tight) else { return };
+            path = spine.path;
+            loose = spine.loose;
+            nested = spine.nested;
+            spine.leaf
         } else {
             loop {
                 let MountedKind::Element { tag, children, .. } = &level.kind else { return };
@@ -1272,9 +1225,6 @@ impl IncrementalMarkdown {
         };
         if !list && quotes != depth {
             return; // a lazy line, or markers that open a new quote
-        }
-        if list && nested == 0 && !loose && self.open_list_tight != Some(true) {
-            return; // a loose list's item without its paragraph yet (its first line was empty)
         }
         // A nested item parses under its parent items' markers, each with a dummy word (from the source: the nearest
         // item lines above with less indentation); a top-level item's marker starts within 3 columns.
@@ -1366,24 +1316,7 @@ impl IncrementalMarkdown {
                 return ancestors.clone();
             }
         }
-        let mut prefixes = Vec::new();
-        let mut bound = indent;
-        let mut end = line_start;
-        for _ in 0..256 {
-            if prefixes.len() == count || end <= self.committed_len {
-                break;
-            }
-            let above = &self.src[self.committed_len..end - 1];
-            let start = above.rfind('\n').map_or(self.committed_len, |at| self.committed_len + at + 1);
-            let line = self.src[start..end - 1].trim_end_matches('\r');
-            if let Some((_, prefix, at)) = item_prefix(line).filter(|&(_, _, at)| at < bound) {
-                prefixes.push(prefix);
-                bound = at;
-            }
-            end = start;
-        }
-        let ancestors: Option<String> =
-            (prefixes.len() == count && bound <= 3).then(|| prefixes.iter().rev().map(|p| format!("{p}x\n")).collect());
+        let ancestors = list::ancestor_items(&self.src, self.committed_len, line_start, indent, count);
         *self.ancestors.borrow_mut() = Some((key, ancestors.clone()));
         ancestors
     }
@@ -2267,14 +2200,6 @@ fn mounted_tag(block: &Mounted) -> &'static str {
     }
 }
 
-/// A dummy first item that makes a resumed parse of a loose list's last item loose too.
-fn loose_list_context(marker: u8) -> String {
-    match marker {
-        b'.' | b')' => format!("1{} x\n\n", marker as char),
-        bullet => format!("{} x\n\n", bullet as char),
-    }
-}
-
 /// When a top-level block can no longer change, whatever follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closing {
@@ -2472,60 +2397,10 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
     Some((len, "> ".repeat(depth), depth))
 }
 
-/// The list marker that starts `line` (`- `, `12. `, with at most 3 spaces before it and 1 to 4 after it): its length
-/// and the context that rebuilds it (the prefix as written).
-/// A list item line's marker: its length with the spaces after it, the prefix itself and its indentation.
-fn item_prefix(line: &str) -> Option<(usize, String, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[indent..];
-    let marker = match rest.as_bytes().first()? {
-        b'-' | b'*' | b'+' => 1,
-        b'0'..=b'9' => {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 9 || !matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
-                return None;
-            }
-            digits + 1
-        }
-        _ => return None,
-    };
-    let spaces = rest[marker..].len() - rest[marker..].trim_start_matches(' ').len();
-    if !(1..=4).contains(&spaces) || rest[marker + spaces..].starts_with('\t') {
-        return None;
-    }
-    let len = indent + marker + spaces;
-    Some((len, line[..len].to_owned(), indent))
-}
-
-/// Whether `line` (after any quote markers) is a list marker with only spaces after it: an empty item, which
-/// cannot interrupt a paragraph until text follows it.
-fn is_empty_item_marker(line: &str) -> bool {
-    let rest = line.trim_start_matches([' ', '\t', '>']);
-    let marker = match rest.as_bytes().first() {
-        Some(b'-' | b'*' | b'+') => 1,
-        Some(b'0'..=b'9') => {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 9 || !matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
-                return false;
-            }
-            digits + 1
-        }
-        _ => return false,
-    };
-    let after = &rest[marker..];
-    !after.is_empty() && after.trim_matches([' ', '\t']).is_empty()
-}
-
 /// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
 fn starts_definition(line: &str) -> bool {
     let trimmed = line.trim_start_matches(' ');
     line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
-}
-
-/// The marker character of a list item's prefix (`-`, `*`, `+`, or `.` / `)` after an ordered item's number).
-fn list_marker(prefix: &str) -> Option<u8> {
-    let rest = prefix.trim_start_matches(' ').trim_start_matches(|c: char| c.is_ascii_digit());
-    rest.bytes().next().filter(|b| matches!(b, b'-' | b'*' | b'+' | b'.' | b')'))
 }
 
 /// Tags of block elements (a tight list item holding one is not inline text only).

@@ -1586,10 +1586,13 @@ impl IncrementalMarkdown {
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
                 // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
-                // After its indentation and quote markers too: `   1` + `. ` makes an item just the same.
+                // After its indentation and quote markers too: `   1` + `. ` makes an item just the same (only the
+                // line's first characters decide: a long line is not read again for it).
                 let line = &shown[line_start..];
                 let content = line.trim_start_matches([' ', '\t', '>']);
-                if starts_plainly(line).is_none() || starts_plainly(content).is_none() || is_empty_item_marker(line) {
+                let content_undecided =
+                    content.len() != line.len() && starts_plainly(first_chars(content, 64)).is_none();
+                if starts_plainly(line).is_none() || content_undecided || is_empty_item_marker(line) {
                     return false;
                 }
                 // A `)` may close a link destination or title opened before it in the open text.
@@ -2317,6 +2320,16 @@ fn quote_line_ends_node(line: &str, node: &str) -> bool {
 
 fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
     children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
+}
+
+/// At most the first `n` bytes of `text`, on a character boundary (less decides nothing that more would not: a
+/// line cut short reads as incomplete).
+fn first_chars(text: &str, n: usize) -> &str {
+    let mut end = n.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// At most the last `n` bytes of `text`, on a character boundary.

@@ -353,3 +353,34 @@ fn a_late_definition_re_renders_a_block_with_the_blank_lines_its_content_holds()
 fn a_definition_inside_a_list_item_is_not_taken_for_the_top_level_one_of_its_label() {
     assert_streams_exactly("Plain words here.\n[^1]: Note one.\n+ plus\n  [^1]: indented note\n\n-|-\n");
 }
+
+#[test]
+fn a_how_to_answer_with_fences_in_items_tables_and_footnotes_streams_exactly() {
+    assert_streams_exactly(concat!(
+        "## Setting up the project\n\n",
+        "Follow these steps[^env]:\n\n",
+        "1. **Install the tools**: run the installer.\n",
+        "   ```bash\n",
+        "   pip install -r requirements.txt\n",
+        "   [ -f .env ] && source .env\n",
+        "\n",
+        "   echo done\n",
+        "   ```\n",
+        "2. **Configure** the settings:\n",
+        "    - `DEBUG`: set to `false`.\n",
+        "    - `PORT`: the port, e.g. `8080`.\n",
+        "3. **Run** it.\n",
+        "4. Check the output:\n\n",
+        "   | Field | Meaning |\n",
+        "   |---|---|\n",
+        "   | status | `ok` or an error |\n\n",
+        "> **Note:** on Windows, use\n",
+        "> - PowerShell, or\n",
+        "> - WSL.\n\n",
+        "Options:\n",
+        "1. Yes\n",
+        "2. No\n\n",
+        "[^env]: See the [docs] for the variables.\n\n",
+        "[docs]: https://example.com/docs\n",
+    ));
+}

@@ -161,13 +161,18 @@ fn stream_and_check(text: &str, pieces: &[String], opts: &RenderOptions) -> Vec<
         let words_now = words(&shown);
         let now = counted(&words_now);
         let before = counted(&shown_before);
+        // (The word being typed grows: a shown word that is the start of a longer one now is not lost.)
         let typing = shown_before.last().map(String::as_str);
         let mut lost: Vec<&str> = Vec::new();
         for (word, &count) in &before {
+            let wanted = |count: usize| count.min(final_counts.get(word).copied().unwrap_or(0));
+            let shown_now = now.get(word).copied().unwrap_or(0);
             let count = count - usize::from(Some(*word) == typing);
-            let wanted = count.min(final_counts.get(word).copied().unwrap_or(0));
-            if now.get(word).copied().unwrap_or(0) < wanted {
-                lost.push(word);
+            if shown_now < wanted(count) {
+                let grew = now.keys().any(|longer| longer.len() > word.len() && longer.starts_with(word));
+                if !grew || shown_now < wanted(count - 1) {
+                    lost.push(word);
+                }
             }
         }
         if !lost.is_empty() && !holds_back_table_header(&text[..engine.text().len()]) {
@@ -383,4 +388,11 @@ fn a_how_to_answer_with_fences_in_items_tables_and_footnotes_streams_exactly() {
         "[^env]: See the [docs] for the variables.\n\n",
         "[docs]: https://example.com/docs\n",
     ));
+}
+
+#[test]
+fn a_list_made_loose_by_an_item_that_stops_being_one_turns_tight_again() {
+    assert_streams_exactly("- a\n- b\n\n---\n");
+    assert_streams_exactly("1. First step\n2. Second step\n\n--\nSigned.\n");
+    assert_streams_exactly("> - quoted item\n\n   - sub b\n- [ ] task\n   1. Sub\n  - nested two\n   - nested three\n| a | b |\n      ```\n  [x]\n\n---");
 }

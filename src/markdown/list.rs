@@ -67,9 +67,18 @@ pub(super) struct OpenList {
 }
 
 /// The resume at the start of the mounted list's item `index`, whose line starts at `at` (`indented`: with spaces,
-/// which a loose list's dummy item would not keep its own).
-pub(super) fn item_resume(list: &OpenList, at: usize, index: usize, indented: bool) -> Option<Resume> {
-    (list.tight || !indented).then(|| Resume {
+/// which a loose list's dummy item would not keep its own). `kept_source` is the list's text before `at`: a loose
+/// list resumes only when that text alone makes it loose (see [`holds_blank_line`]), for its parse goes after a dummy
+/// item that keeps it loose whatever follows, and cannot show it turning tight again (`-` after a blank line is an
+/// empty item that makes the list loose; `--` is no item).
+pub(super) fn item_resume(
+    list: &OpenList,
+    at: usize,
+    index: usize,
+    indented: bool,
+    kept_source: &str,
+) -> Option<Resume> {
+    (list.tight || (!indented && holds_blank_line(kept_source))).then(|| Resume {
         at,
         defs: list.defs.clone(),
         context: if list.tight { String::new() } else { loose_list_context(list.marker) },
@@ -81,6 +90,14 @@ pub(super) fn item_resume(list: &OpenList, at: usize, index: usize, indented: bo
         tight: Some(list.tight),
         lead_word: false,
     })
+}
+
+/// Whether `text` has a blank line between its first and last lines with content: in a list's items, one between
+/// two items or two blocks of an item, which makes the list loose for good. (A blank line inside a fenced code block
+/// does not; the resume it allows is then abandoned as soon as its parse differs.)
+pub(super) fn holds_blank_line(text: &str) -> bool {
+    let inner = text.trim_matches(|c: char| c.is_whitespace());
+    inner.split('\n').any(|line| line.trim().is_empty())
 }
 
 /// The way from the open list to the inline text of its last item, through the last items of nested lists.
@@ -232,6 +249,14 @@ mod tests {
         assert!(is_empty_item_marker("> - "));
         assert!(!is_empty_item_marker("1."), "no space yet: the line may still be text");
         assert!(!is_empty_item_marker("1. a"));
+    }
+
+    #[test]
+    fn a_kept_part_is_loose_only_with_a_blank_line_inside_it() {
+        assert!(holds_blank_line("- a\n\n- b\n"));
+        assert!(holds_blank_line("- a\r\n\r\n- b\r\n"));
+        assert!(!holds_blank_line("- a\n- b\n\n"), "a blank line at the end decides nothing yet");
+        assert!(!holds_blank_line("\n- a\n- b\n"));
     }
 
     #[test]

@@ -834,7 +834,14 @@ impl IncrementalMarkdown {
                     let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
                     let item = last_item.and_then(|(index, line)| {
                         let at = line_offset(line)?;
-                        list::item_resume(&open_list, base + at, index, body[at..].starts_with([' ', '\t']))
+                        let kept_source = &self.src[self.committed_len.min(base + at)..base + at];
+                        list::item_resume(
+                            &open_list,
+                            base + at,
+                            index,
+                            body[at..].starts_with([' ', '\t']),
+                            kept_source,
+                        )
                     });
                     // Inside the first line of the last item (or of an item of its nested list), being typed:
                     // after its last settled word.

@@ -68,9 +68,9 @@ pub(super) struct OpenList {
 
 /// The resume at the start of the mounted list's item `index`, whose line starts at `at` (`indented`: with spaces,
 /// which a loose list's dummy item would not keep its own). `kept_source` is the list's text before `at`: a loose
-/// list resumes only when that text alone makes it loose (see [`holds_blank_line`]), for its parse goes after a dummy
-/// item that keeps it loose whatever follows, and cannot show it turning tight again (`-` after a blank line is an
-/// empty item that makes the list loose; `--` is no item).
+/// list resumes only when that text and the item at `at` make it loose (see [`holds_blank_line`]), for its parse goes
+/// after a dummy item that keeps it loose whatever follows, and cannot show it turning tight again (`-` after a blank
+/// line is an empty item that makes the list loose; `--` is no item).
 pub(super) fn item_resume(
     list: &OpenList,
     at: usize,
@@ -92,11 +92,13 @@ pub(super) fn item_resume(
     })
 }
 
-/// Whether `text` has a blank line between its first and last lines with content: in a list's items, one between
-/// two items or two blocks of an item, which makes the list loose for good. (A blank line inside a fenced code block
-/// does not; the resume it allows is then abandoned as soon as its parse differs.)
+/// Whether the kept items `text` (which ends where an item starts on a complete line) hold a blank line after their
+/// first content: one between two items or two blocks of an item, which makes the list loose for good; the item
+/// after `text` began on a complete line, so it stays an item. (A blank line inside a fenced code block does not;
+/// the resume it allows is then abandoned as soon as its parse differs.)
 pub(super) fn holds_blank_line(text: &str) -> bool {
-    let inner = text.trim_matches(|c: char| c.is_whitespace());
+    let inner = text.trim_start_matches(|c: char| c.is_whitespace());
+    let inner = inner.strip_suffix('\n').unwrap_or(inner);
     inner.split('\n').any(|line| line.trim().is_empty())
 }
 
@@ -252,11 +254,12 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_part_is_loose_only_with_a_blank_line_inside_it() {
+    fn a_kept_part_is_loose_only_with_a_blank_line_in_it() {
         assert!(holds_blank_line("- a\n\n- b\n"));
         assert!(holds_blank_line("- a\r\n\r\n- b\r\n"));
-        assert!(!holds_blank_line("- a\n- b\n\n"), "a blank line at the end decides nothing yet");
-        assert!(!holds_blank_line("\n- a\n- b\n"));
+        assert!(holds_blank_line("- a\n- b\n\n"), "the blank line before the next item counts");
+        assert!(!holds_blank_line("\n- a\n- b\n"), "a blank line before the list does not");
+        assert!(!holds_blank_line("- a\n- b\n"));
     }
 
     #[test]

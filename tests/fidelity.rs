@@ -396,3 +396,11 @@ fn a_list_made_loose_by_an_item_that_stops_being_one_turns_tight_again() {
     assert_streams_exactly("1. First step\n2. Second step\n\n--\nSigned.\n");
     assert_streams_exactly("> - quoted item\n\n   - sub b\n- [ ] task\n   1. Sub\n  - nested two\n   - nested three\n| a | b |\n      ```\n  [x]\n\n---");
 }
+
+#[test]
+fn a_line_after_a_footnote_paragraph_past_a_blank_line_continues_it() {
+    assert_streams_exactly("[^2]:\n\n    indented four\n[ref]: https://e.com\n| a | b |\n1) paren\na|b");
+    assert_streams_exactly(
+        "Claim[^n].\n\n[^n]: First paragraph.\n\n    Second paragraph\n[x]: lazy text\n\nEnd [x].\n",
+    );
+}

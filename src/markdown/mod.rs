@@ -630,9 +630,21 @@ impl IncrementalMarkdown {
             let line_text = |line: isize| line_offset(line).map_or("", |at| first_line(&body[at..]));
             let footnote_start = |line: isize| self.opts.gfm && footnote_label(line_text(line)).is_some();
             // Under a footnote definition, only another footnote definition or a blank line starts anew: any other
-            // line (a link definition too) continues the footnote's paragraph.
+            // line (a link definition too) continues the footnote's paragraph. The footnote goes on past a blank line
+            // with an indented line, whose paragraph takes lazy lines just the same.
             let under_footnote = |line: isize| {
-                (last_end + 1..line).rev().take_while(|&l| !line_text(l).trim().is_empty()).any(footnote_start)
+                let mut above = line - 1;
+                while above > last_end {
+                    if line_text(above).trim().is_empty() {
+                        if indent_columns(line_text(above + 1)) < 4 {
+                            return false;
+                        }
+                    } else if footnote_start(above) {
+                        return true;
+                    }
+                    above -= 1;
+                }
+                false
             };
             // comrak may end a list whose last item holds an open fence before the fence's lines (at the end of
             // the text, after a blank line): an indented line there may be the item's, so after a list only lines

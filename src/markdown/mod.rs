@@ -42,10 +42,12 @@ pub mod speculate;
 pub mod url;
 
 mod footnotes;
+mod list;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
+use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use render::RenderedDoc;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -127,6 +129,17 @@ pub struct IncrementalMarkdown {
     redefined_label: bool,
     /// The last [`Self::ancestor_items`] answer, by (line start, indentation, depth, commit point).
     ancestors: std::cell::RefCell<Option<AncestorsAnswer>>,
+    /// Link definitions at the end of the committed text with no blank line after them, `(where their run of lines
+    /// starts, how many link definitions there were before it)`: they are still in the paragraph the next lines may
+    /// continue, and a table delimiter row under one of those lines turns the whole paragraph, definitions included,
+    /// into text and a table. The run is taken back then (see [`Self::reopen_definition_run`]).
+    definition_run: Option<(usize, usize)>,
+    /// The last parse's last block is a paragraph (not an HTML block shown as text, which is a `<p>` too).
+    last_parse_ends_in_paragraph: bool,
+    /// The looseness of the open list as its last parse showed it (`Some(true)`: tight). An item's DOM does not always
+    /// show it (an item whose first line is empty holds no paragraph either way), so resumes inside the list take it
+    /// from here.
+    open_list_tight: Option<bool>,
     /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
     paragraph_after_commit: Option<usize>,
     finished: bool,
@@ -162,6 +175,9 @@ impl IncrementalMarkdown {
             dirty: false,
             redefined_label: false,
             paragraph_after_commit: None,
+            open_list_tight: None,
+            last_parse_ends_in_paragraph: false,
+            definition_run: None,
             ancestors: std::cell::RefCell::new(None),
             finished: false,
             stats: MarkdownStats::default(),
@@ -216,6 +232,16 @@ impl IncrementalMarkdown {
 
     pub fn stats(&self) -> MarkdownStats {
         self.stats
+    }
+
+    /// How many top-level blocks are final: the root's first children, whose DOM no later render touches.
+    pub fn committed_block_count(&self) -> usize {
+        self.committed_blocks
+    }
+
+    /// How many bytes of the text the committed blocks (and the definitions among them) cover.
+    pub fn committed_text_len(&self) -> usize {
+        self.committed_len
     }
 
     /// Whether text arrived that is not rendered yet.
@@ -309,8 +335,10 @@ impl IncrementalMarkdown {
         }
         let defs = definition_lines(region, &[], self.opts.gfm);
         let blocks = self.committed_sources.len();
+        let links_before = self.link_defs.len();
         self.commit_definitions(defs, blocks, &mut Differ { ids, ops });
         self.committed_len += region_end;
+        self.track_definition_run(links_before);
         self.last_parse_key = None;
         self.resume = None;
         self.candidate = None;
@@ -387,13 +415,8 @@ impl IncrementalMarkdown {
             }
         }
         // Committed footnote definitions go along only when this text references them (there may be many).
-        let mut prefix = String::new();
-        for label in footnote_references(&shown) {
-            if let Some(definition) = self.footnote_defs.get(label) {
-                prefix.push_str(definition);
-                prefix.push('\n');
-            }
-        }
+        let mut prefix = self.footnote_prefix(&shown);
+        let closed_prefix = !prefix.is_empty();
         prefix.push_str(open_defs);
         let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
@@ -407,17 +430,21 @@ impl IncrementalMarkdown {
                 return false;
             }
             let open_blocks = &self.blocks[self.committed_blocks..];
+            // (A paragraph as parsed: an HTML block shown as text is a `<p>` too, and its text keeps a `\r`.)
             let after_paragraph = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
-                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p");
+                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p")
+                && self.last_parse_ends_in_paragraph;
             let footnotes_only = self.opts.gfm
                 && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
             let after_definitions =
                 open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
-            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine).
+            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine), on
+            // the resumed line: a spine resume outlives it while its parses fit, and a later line may be a fence's.
             let after_inline_leaf = !last.ends_with(['\n', '\r'])
                 && open_blocks.len() == 1
-                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)));
+                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)))
+                && !body.trim_end_matches(['\n', '\r']).contains(['\n', '\r']);
             after_paragraph || after_definitions || after_inline_leaf
         };
         if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
@@ -431,6 +458,14 @@ impl IncrementalMarkdown {
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        if closed_prefix {
+            drop_prefix_blocks(&mut doc, &prefix);
+        }
+        if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
+            // The committed definitions before this text are a table's paragraph after all: parse them with it.
+            self.reopen_definition_run(&mut Differ { ids, ops });
+            return self.render_pass(None, ids, ops);
+        }
         if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
             for _ in 0..quote_depth {
                 let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
@@ -453,11 +488,33 @@ impl IncrementalMarkdown {
             if body.ends_with(['\n', '\r']) || body.is_empty() { None } else { Some(body_lines.len() as isize) };
         let start_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.start_line)).collect();
         let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
-        let definition_counts: Vec<isize> = doc.blocks.iter().map(|b| b.definition_lines as isize).collect();
+        // A paragraph a table's header line left (the table starts right under it) keeps its definition lines as
+        // text: comrak takes definitions out of a paragraph only when the paragraph closes.
+        let definition_counts: Vec<isize> = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, block)| {
+                let table_under = doc.blocks.get(i + 1).is_some_and(|next| {
+                    matches!(next.detail, render::BlockDetail::Table { .. }) && next.start_line == block.end_line + 1
+                });
+                if table_under {
+                    0
+                } else {
+                    block.definition_lines as isize
+                }
+            })
+            .collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
+        self.last_parse_ends_in_paragraph = last_is_paragraph;
         self.paragraph_after_commit = None;
         let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
+        // In trusted mode an HTML block that opens an element takes the blocks after it until it closes (render.rs
+        // joins them): definitions after it do not end it.
+        let last_is_raw_html = doc.blocks.last().is_some_and(|b| matches!(b.node, Node::RawHtml(_)));
+        let is_table: Vec<bool> =
+            doc.blocks.iter().map(|b| matches!(b.detail, render::BlockDetail::Table { .. })).collect();
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
 
@@ -516,8 +573,11 @@ impl IncrementalMarkdown {
 
         // Every block but the last whose successor starts on a complete line is final.
         let mut final_count = 0;
+        // (A table whose delimiter row is the partial last line is not one yet: with more cells it may not be, and
+        // its header line then goes on the paragraph before it.)
         for (index, &start_line) in start_lines.iter().enumerate().skip(1) {
-            if Some(start_line) != incomplete_last_line && start_line >= 1 {
+            let pending_table = is_table[index] && Some(start_line + 1) == incomplete_last_line;
+            if Some(start_line) != incomplete_last_line && start_line >= 1 && !pending_table {
                 final_count = index;
             }
         }
@@ -566,19 +626,45 @@ impl IncrementalMarkdown {
         // every block before it just the same (and ends the definitions before it).
         let last_end = end_lines.last().copied().unwrap_or(0);
         let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
-        if !self.finished && (resume.is_none() || block_count > 0) {
+        if !self.finished && (resume.is_none() || block_count > 0) && !last_is_raw_html {
             let line_text = |line: isize| line_offset(line).map_or("", |at| first_line(&body[at..]));
             let footnote_start = |line: isize| self.opts.gfm && footnote_label(line_text(line)).is_some();
             // Under a footnote definition, only another footnote definition or a blank line starts anew: any other
-            // line (a link definition too) continues the footnote's paragraph.
+            // line (a link definition too) continues the footnote's paragraph. The footnote goes on past a blank line
+            // with an indented line, whose paragraph takes lazy lines just the same.
             let under_footnote = |line: isize| {
-                (last_end + 1..line).rev().take_while(|&l| !line_text(l).trim().is_empty()).any(footnote_start)
+                let mut above = line - 1;
+                while above > last_end {
+                    if line_text(above).trim().is_empty() {
+                        if indent_columns(line_text(above + 1)) < 4 {
+                            return false;
+                        }
+                    } else if footnote_start(above) {
+                        return true;
+                    }
+                    above -= 1;
+                }
+                false
+            };
+            // comrak may end a list whose last item holds an open fence before the fence's lines (at the end of
+            // the text, after a blank line): an indented line there may be the item's, so after a list only lines
+            // at the margin are known to be outside it.
+            let after_list = closes.last() == Some(&Closing::ByUnindentedText);
+            let outside_blocks = |line: isize| {
+                !after_list
+                    || (last_end + 1..=line).all(|l| {
+                        let text = line_text(l);
+                        text.trim().is_empty() || !text.starts_with([' ', '\t'])
+                    })
             };
             let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
                 // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
-                line_offset(line)
-                    .is_some_and(|at| at < shown_body_len && body[at..].trim_start_matches(' ').starts_with('['))
-                    && (footnote_start(line) || !under_footnote(line))
+                // (At most 3 spaces in: a line indented more is code, or continues a footnote after a blank line.)
+                line_offset(line).is_some_and(|at| {
+                    let indented = body[at..].trim_start_matches(' ');
+                    at < shown_body_len && indented.starts_with('[') && body.len() - indented.len() - at <= 3
+                }) && (footnote_start(line) || !under_footnote(line))
+                    && outside_blocks(line)
             });
             if let Some(line) = definition_start.filter(|&line| line > 1) {
                 final_count = block_count;
@@ -594,7 +680,10 @@ impl IncrementalMarkdown {
                 let region = &body[from..line_offset(blank).unwrap_or(from)];
                 let next_at_margin =
                     line_offset(blank + 1).and_then(|at| body[at..].chars().next()).is_some_and(|c| !c.is_whitespace());
-                if region.contains("]:") && (!(self.opts.gfm && region.contains("[^")) || next_at_margin) {
+                if region.contains("]:")
+                    && (!(self.opts.gfm && region.contains("[^")) || next_at_margin)
+                    && outside_blocks(blank)
+                {
                     final_count = block_count;
                     commit_line = Some(blank + 1);
                 }
@@ -612,8 +701,23 @@ impl IncrementalMarkdown {
                     offset_or_end(start_lines[i] + definition_counts[i])
                 }
             };
-            let covered: Vec<(usize, usize)> =
-                (0..final_count).map(|i| (block_start(i), offset_or_end(end_lines[i] + 1))).collect();
+            // A block's source runs on over the blank lines after its last line: comrak may end a block before
+            // blank lines its content holds (an open fence in a list item), and a re-render of the source for a late
+            // definition must see them.
+            let through_blank_lines = |mut at: usize| {
+                while at < commit_offset {
+                    let line = first_line(&body[at..]);
+                    if !line.trim().is_empty() {
+                        break;
+                    }
+                    at += line.len();
+                    at += if body[at..].starts_with("\r\n") { 2 } else { 1 };
+                }
+                at.min(body.len())
+            };
+            let covered: Vec<(usize, usize)> = (0..final_count)
+                .map(|i| (block_start(i), through_blank_lines(offset_or_end(end_lines[i] + 1))))
+                .collect();
             let mut defs = definition_lines(&body[..commit_offset], &covered, self.opts.gfm);
             if !open_defs.is_empty() {
                 // The definitions before a resumed block went along with its parses; they are final with it.
@@ -623,20 +727,16 @@ impl IncrementalMarkdown {
                 defs = before;
             }
             let earlier_blocks = self.committed_sources.len();
+            let links_before = self.link_defs.len();
             for (i, &(from, to)) in covered.iter().enumerate() {
                 let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
                 let lower = fold_case(&self.src[from..base + to]);
                 self.index_brackets(&lower, self.committed_sources.len());
                 self.committed_sources.push(from..base + to);
             }
-            // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
-            // committed blocks before it.
-            self.commit_definitions(
-                defs,
-                earlier_blocks + usize::from(resume.is_some() && final_count > 0),
-                &mut differ,
-            );
+            let labels = self.commit_definitions(defs, earlier_blocks, &mut differ);
             self.committed_len = base + commit_offset;
+            self.track_definition_run(links_before);
             if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
                 self.paragraph_after_commit = Some(self.committed_len);
             }
@@ -647,6 +747,11 @@ impl IncrementalMarkdown {
                 self.book.number_committed(done, first, &mut differ);
                 self.book.recount_tail(open);
                 self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
+            }
+            if resume.is_some() && final_count > 0 && !labels.is_empty() {
+                // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
+                // committed blocks before it, once it is numbered as committed (or its references count twice).
+                self.patch_late_definitions(&labels, earlier_blocks..earlier_blocks + 1, &mut differ);
             }
             self.committed_blocks += final_count;
             self.stats.blocks_committed += final_count as u64;
@@ -659,6 +764,7 @@ impl IncrementalMarkdown {
         'candidates: {
             // One open block: find where the next parse may resume inside it.
             self.resume = resume.cloned();
+            self.open_list_tight = None;
             // A block that began with definitions never resumes (the last definition may yet take following lines
             // as its title), and the open block must reach the end of the text (definition lines after a paragraph
             // are not its text, and a paragraph resume assumes they are).
@@ -703,9 +809,11 @@ impl IncrementalMarkdown {
             };
             let next = match detail {
                 render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
-                    self.open_fence_at_margin = line_offset(open_start)
-                        .is_some_and(|at| body[at..].starts_with(['`', '~']))
-                        || resume.is_some_and(|r| r.context.starts_with(['`', '~']));
+                    // (A resumed parse's fence opened in its context: the body's first line is content.)
+                    self.open_fence_at_margin = match resume {
+                        Some(r) => r.context.starts_with(['`', '~']),
+                        None => line_offset(open_start).is_some_and(|at| body[at..].starts_with(['`', '~'])),
+                    };
                     let context = match resume {
                         Some(r) => r.context.clone(),
                         None => line_offset(open_start)
@@ -727,26 +835,26 @@ impl IncrementalMarkdown {
                     })
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
+                    self.open_list_tight = Some(tight);
                     // Resume at the last item that started on a complete line; the items before it are final.
-                    let items: Vec<isize> = item_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    let item = match items.iter().rposition(|&line| complete(line)) {
-                        Some(n) if n >= 1 => line_offset(items[n]).and_then(|at| {
-                            let indented = body[at..].starts_with([' ', '\t']);
-                            (tight || !indented).then(|| Resume {
-                                at: base + at,
-                                defs: open_defs.clone(),
-                                context: if tight { String::new() } else { loose_list_context(marker) },
-                                block_tag: self.blocks.last().map_or("ul", mounted_tag),
-                                target: Target::Block,
-                                kept: kept_before + n,
-                                boundary: None,
-                                drop_first: usize::from(!tight),
-                                tight: Some(tight),
-                                lead_word: false,
-                            })
-                        }),
-                        _ => None,
+                    let open_list = list::OpenList {
+                        tight,
+                        marker,
+                        tag: self.blocks.last().map_or("ul", mounted_tag),
+                        defs: open_defs.clone(),
                     };
+                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
+                    let item = last_item.and_then(|(index, line)| {
+                        let at = line_offset(line)?;
+                        let kept_source = &self.src[self.committed_len.min(base + at)..base + at];
+                        list::item_resume(
+                            &open_list,
+                            base + at,
+                            index,
+                            body[at..].starts_with([' ', '\t']),
+                            kept_source,
+                        )
+                    });
                     // Inside the first line of the last item (or of an item of its nested list), being typed:
                     // after its last settled word.
                     if !speculated && incomplete_last_line.is_some() {
@@ -832,8 +940,10 @@ impl IncrementalMarkdown {
                 let offset = line_offset(first).unwrap_or(0);
                 let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
                 let blocks = self.committed_sources.len();
+                let links_before = self.link_defs.len();
                 self.commit_definitions(defs, blocks, &mut differ);
                 self.committed_len = base + offset;
+                self.track_definition_run(links_before);
                 // Committed definitions reach later parses through the committed maps, not as text.
                 for defs in [self.resume.as_mut().map(|r| &mut r.defs), self.candidate.as_mut().map(|r| &mut r.defs)]
                     .into_iter()
@@ -846,6 +956,121 @@ impl IncrementalMarkdown {
         }
 
         true
+    }
+
+    /// After a commit: whether the committed text now ends with link definitions that a later line may still share a
+    /// paragraph with (no blank line and no block after them), and where their run of lines started.
+    fn track_definition_run(&mut self, links_before: usize) {
+        let committed = &self.src[..self.committed_len];
+        let block_end = self.committed_sources.last().map_or(0, |range| range.end);
+        let content_end = committed.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        let ends_with_blank_line = line_starts(&committed[content_end..]).len() > 2;
+        if !self.opts.gfm || content_end <= block_end || ends_with_blank_line {
+            self.definition_run = None;
+            return;
+        }
+        if self.definition_run.is_some() || self.link_defs.len() == links_before {
+            return; // the run goes on (or holds no link definition of its own)
+        }
+        // The run starts after the last blank line (or block) before it: scanned once per run.
+        let lines = &committed[block_end..content_end];
+        let mut start = block_end;
+        for (at, _) in lines.match_indices(['\n', '\r']).collect::<Vec<_>>().into_iter().rev() {
+            let next_line = first_line(&lines[at + 1..]);
+            if next_line.trim().is_empty() && at + 1 < lines.len() {
+                start = block_end + at + 1 + next_line.len();
+                break;
+            }
+        }
+        self.definition_run = Some((start, links_before));
+    }
+
+    /// Whether a parse of the open tail (from the commit point, after `prefix`) shows a table whose header follows the
+    /// committed definition run in the same paragraph: the table is first, or second after a paragraph that leads
+    /// to it directly.
+    fn table_takes_definition_run(&self, doc: &RenderedDoc, prefix: &str) -> bool {
+        let Some((start, _)) = self.definition_run else { return false };
+        if start >= self.committed_len {
+            return false;
+        }
+        let first_line = line_starts(prefix).len(); // the tail's first line, 1-based, after the prefix
+        let is_table = |block: &render::RenderedBlock| matches!(block.detail, render::BlockDetail::Table { .. });
+        match (doc.blocks.first(), doc.blocks.get(1)) {
+            (Some(table), _) if is_table(table) => table.start_line == first_line,
+            (Some(paragraph), Some(table)) => {
+                paragraph.detail == render::BlockDetail::Paragraph
+                    && paragraph.start_line == first_line
+                    && is_table(table)
+                    && table.start_line == paragraph.end_line + 1
+            }
+            _ => false,
+        }
+    }
+
+    /// Takes the committed definition run back into the open tail: its link definitions are forgotten (and the
+    /// committed blocks that used them rendered again), and the commit point moves back to the run's start.
+    fn reopen_definition_run(&mut self, differ: &mut Differ<'_>) {
+        let Some((start, links_before)) = self.definition_run.take() else { return };
+        let removed = Arc::make_mut(&mut self.link_defs).truncate(links_before);
+        let run = definition_lines(&self.src[start..self.committed_len], &[], self.opts.gfm);
+        let labels: Vec<String> = render::read_definitions(&run.links, &self.opts)
+            .into_iter()
+            .filter(|(label, _, _)| removed.contains(&normalize_label(label)))
+            .map(|(label, _, _)| fold_case(&label))
+            .collect();
+        self.committed_len = start;
+        self.last_parse_key = None;
+        self.resume = None;
+        self.candidate = None;
+        self.settle = None;
+        if !labels.is_empty() {
+            self.patch_late_definitions(&labels, 0..self.committed_sources.len(), differ);
+        }
+    }
+
+    /// The committed footnote definitions `text` references, and those they reference in turn (a footnote used only
+    /// inside another footnote is shown only if its definition is in the parse too), then a thematic break that ends
+    /// them (its block is dropped from the parse, see [`drop_prefix_blocks`]). Each definition starts at the margin,
+    /// which ends the one before it; the break ends the last one whatever it ends with: a blank line would go into
+    /// an open fence, and an indented line after it would continue the footnote.
+    fn footnote_prefix(&self, text: &str) -> String {
+        let mut prefix = String::new();
+        let mut labels = footnote_references(text);
+        let mut next = 0;
+        while let Some(&label) = labels.get(next) {
+            next += 1;
+            let Some(definition) = self.footnote_defs.get(label) else { continue };
+            prefix.push_str(definition);
+            if !definition.ends_with(['\n', '\r']) {
+                prefix.push('\n');
+            }
+            for inner in footnote_references(definition) {
+                if !labels.contains(&inner) {
+                    labels.push(inner);
+                }
+            }
+        }
+        if !prefix.is_empty() {
+            prefix.push_str("***\n");
+        }
+        prefix
+    }
+
+    /// A parse of the committed blocks `first..=last` from their sources, with the footnote definitions they use.
+    fn render_committed(&mut self, first: usize, last: usize) -> RenderedDoc {
+        let range = self.committed_sources[first].start..self.committed_sources[last].end;
+        let source = self.src.get(range).unwrap_or_default();
+        let mut text = self.footnote_prefix(source);
+        let closed_prefix = !text.is_empty();
+        let prefix_len = text.len();
+        text.push_str(source);
+        self.stats.bytes_parsed += text.len() as u64;
+        self.stats.parses += 1;
+        let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
+        if closed_prefix {
+            drop_prefix_blocks(&mut doc, &text[..prefix_len]);
+        }
+        doc
     }
 
     /// Scans the open paragraph's new text for settledness. `start` is where the paragraph starts (a new scan
@@ -991,30 +1216,11 @@ impl IncrementalMarkdown {
         let mut loose = false;
         let mut nested = 0;
         let leaf_children = if list {
-            let MountedKind::Element { tag: "ul" | "ol", children: top, .. } = &level.kind else { return };
-            let mut items = top;
-            loop {
-                let Some(index) = items.len().checked_sub(1) else { return };
-                path.push((index, 0));
-                let MountedKind::Element { tag: "li", children, .. } = &items[index].kind else { return };
-                if nested == 0 && children.len() == 1 && mounted_tag(&children[0]) == "p" {
-                    loose = true;
-                    path[0].1 = 1; // after the dummy first item
-                    path.push((0, 0));
-                    let MountedKind::Element { children: text, .. } = &children[0].kind else { return };
-                    break text;
-                }
-                match children.last() {
-                    Some(last) if matches!(mounted_tag(last), "ul" | "ol") => {
-                        // The parse's parent item holds its dummy word first, then the list.
-                        path.push((children.len() - 1, 1));
-                        let MountedKind::Element { children: sub, .. } = &last.kind else { return };
-                        items = sub;
-                        nested += 1;
-                    }
-                    _ => break children,
-                }
-            }
+            let Some(spine) = list::item_spine(level, self.open_list_tight) else { return };
+            path = spine.path;
+            loose = spine.loose;
+            nested = spine.nested;
+            spine.leaf
         } else {
             loop {
                 let MountedKind::Element { tag, children, .. } = &level.kind else { return };
@@ -1044,14 +1250,8 @@ impl IncrementalMarkdown {
         let context = if list && nested > 0 {
             let Some(ancestors) = self.ancestor_items(line_start, depth, nested) else { return };
             // A loose top-level list parses loose too, after a dummy first item.
-            let top_item = match &level.kind {
-                MountedKind::Element { children, .. } => children.last(),
-                _ => None,
-            };
-            let top_loose = match top_item.map(|item| &item.kind) {
-                Some(MountedKind::Element { children, .. }) => children.first().is_some_and(|c| mounted_tag(c) == "p"),
-                _ => return,
-            };
+            let Some(top_tight) = self.open_list_tight else { return };
+            let top_loose = !top_tight;
             match list_marker(&ancestors).filter(|_| top_loose) {
                 Some(marker) => {
                     loose = true;
@@ -1135,31 +1335,14 @@ impl IncrementalMarkdown {
                 return ancestors.clone();
             }
         }
-        let mut prefixes = Vec::new();
-        let mut bound = indent;
-        let mut end = line_start;
-        for _ in 0..256 {
-            if prefixes.len() == count || end <= self.committed_len {
-                break;
-            }
-            let above = &self.src[self.committed_len..end - 1];
-            let start = above.rfind('\n').map_or(self.committed_len, |at| self.committed_len + at + 1);
-            let line = self.src[start..end - 1].trim_end_matches('\r');
-            if let Some((_, prefix, at)) = item_prefix(line).filter(|&(_, _, at)| at < bound) {
-                prefixes.push(prefix);
-                bound = at;
-            }
-            end = start;
-        }
-        let ancestors: Option<String> =
-            (prefixes.len() == count && bound <= 3).then(|| prefixes.iter().rev().map(|p| format!("{p}x\n")).collect());
+        let ancestors = list::ancestor_items(&self.src, self.committed_len, line_start, indent, count);
         *self.ancestors.borrow_mut() = Some((key, ancestors.clone()));
         ancestors
     }
 
     /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
     /// blocks among the first `blocks` that used them before they arrived.
-    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) {
+    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) -> Vec<String> {
         let mut new_labels = Vec::new();
         if !defs.links.is_empty() {
             // Shared only while a parse runs: no copy here (a copy per commit would make a run of definitions
@@ -1187,13 +1370,23 @@ impl IncrementalMarkdown {
                 // The first definition wins; which one a parse shows depends on what it read.
                 self.book.give_up();
             } else {
-                self.index_brackets(&fold_case(&text), FOOTNOTE_TEXT);
+                // (Its content only: the definition's own label is no use of it.)
+                let content = text.find("]:").map_or(text.as_str(), |at| &text[at + 2..]);
+                self.index_brackets(&fold_case(content), FOOTNOTE_TEXT);
                 self.footnote_defs.insert_new(label, text);
             }
         }
-        if !new_labels.is_empty() {
-            self.patch_late_definitions(&new_labels, blocks, differ);
+        // A footnote used inside a committed footnote's text arrived after that footnote's section item was made.
+        let in_footnote = |label: &&String| {
+            self.bracketed.get(*label).is_some_and(|&at| self.bracket_users[at].contains(&FOOTNOTE_TEXT))
+        };
+        if new_labels.iter().filter(|label| label.starts_with('^')).any(|label| in_footnote(&label)) {
+            self.book.give_up();
         }
+        if !new_labels.is_empty() {
+            self.patch_late_definitions(&new_labels, 0..blocks, differ);
+        }
+        new_labels
     }
 
     /// Adds the `[…]` spans of `lower` (case-folded text) to [`Self::bracketed`], used by `user` (a committed
@@ -1233,8 +1426,9 @@ impl IncrementalMarkdown {
 
     /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
     /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
-    fn patch_late_definitions(&mut self, labels: &[String], blocks: usize, differ: &mut Differ<'_>) {
-        let blocks = blocks.min(self.committed_sources.len());
+    fn patch_late_definitions(&mut self, labels: &[String], blocks: std::ops::Range<usize>, differ: &mut Differ<'_>) {
+        let first = blocks.start;
+        let blocks = blocks.end.min(self.committed_sources.len());
         // The blocks in order, once each (kept sorted by insertion: the few users need no sort routine in the wasm).
         let mut users: Vec<usize> = Vec::new();
         let mut add = |index: usize| {
@@ -1245,31 +1439,32 @@ impl IncrementalMarkdown {
         for label in labels {
             if label.contains(['[', ']']) {
                 // Not a key of the index (labels hold no unescaped brackets; an escaped one is rare): scan them all.
-                for index in 0..blocks {
+                for index in first..blocks {
                     let source = self.src.get(self.committed_sources[index].clone()).unwrap_or_default();
                     if fold_case(source).contains(&format!("[{label}]")) {
                         add(index);
                     }
                 }
             } else if let Some(&found) = self.bracketed.get(label) {
-                self.bracket_users[found].iter().copied().filter(|&index| index < blocks).for_each(&mut add);
+                let users = self.bracket_users[found].iter().copied();
+                users.filter(|index| (first..blocks).contains(index)).for_each(&mut add);
             }
         }
         let mut fresh = Vec::new(); // footnotes these definitions number
         for index in users {
-            let range = self.committed_sources[index].clone();
-            let Some(source) = self.src.get(range) else { continue };
-            let mut text = String::new();
-            for label in footnote_references(source) {
-                if let Some(definition) = self.footnote_defs.get(label) {
-                    text.push_str(definition);
-                    text.push('\n');
+            // A block's source parses alone as that block, except a paragraph whose last line became the header of
+            // the table after it (`[a]:b` alone would be a definition): then it goes with the table's source.
+            let mut doc = self.render_committed(index, index);
+            let same_tag = |doc: &RenderedDoc, mounted: Option<&Mounted>| match (doc.blocks.first(), mounted) {
+                (Some(render::RenderedBlock { node: Node::Element(el), .. }), Some(mounted)) => {
+                    el.tag == mounted_tag(mounted)
                 }
+                (Some(_), Some(mounted)) => !matches!(mounted.kind, MountedKind::Element { .. }),
+                _ => false,
+            };
+            if !same_tag(&doc, self.blocks.get(index)) && index + 1 < self.committed_sources.len() {
+                doc = self.render_committed(index, index + 1);
             }
-            text.push_str(source);
-            self.stats.bytes_parsed += text.len() as u64;
-            self.stats.parses += 1;
-            let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
             if self.opts.gfm {
                 self.book.capture(std::mem::take(&mut doc.footnote_items), true);
             }
@@ -1409,7 +1604,14 @@ impl IncrementalMarkdown {
                     shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
-                if starts_plainly(&shown[line_start..]).is_none() {
+                // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
+                // After its indentation and quote markers too: `   1` + `. ` makes an item just the same (only the
+                // line's first characters decide: a long line is not read again for it).
+                let line = &shown[line_start..];
+                let content = line.trim_start_matches([' ', '\t', '>']);
+                let content_undecided =
+                    content.len() != line.len() && starts_plainly(first_chars(content, 64)).is_none();
+                if starts_plainly(line).is_none() || content_undecided || is_empty_item_marker(line) {
                     return false;
                 }
                 // A `)` may close a link destination or title opened before it in the open text.
@@ -1489,19 +1691,22 @@ impl IncrementalMarkdown {
             self.committed_len = self.src.len();
             return;
         }
-        if !footnotes || self.book.is_exact() {
-            let resume = self.resume.take();
-            let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
-            if !fitted {
-                self.render_pass(None, ids, ops);
-            }
-            let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
-            if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
-                self.committed_blocks = self.blocks.len();
-                self.committed_len = self.src.len();
-                return;
-            }
+        // The last pass runs even when a reconcile must follow: it commits the definitions the open tail holds, and
+        // committed blocks that use them are patched as while streaming (the reconcile's count of ops on committed
+        // blocks is about what streaming showed as final, not about the open tail this pass commits).
+        let streamed_commits = self.committed_blocks;
+        let resume = self.resume.take();
+        let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
+        if !fitted {
+            self.render_pass(None, ids, ops);
         }
+        let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
+        if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
+            self.committed_blocks = self.blocks.len();
+            self.committed_len = self.src.len();
+            return;
+        }
+        self.committed_blocks = streamed_commits.min(self.blocks.len());
         self.resume = None;
         self.reconcile(ids, ops);
     }
@@ -1518,7 +1723,16 @@ impl IncrementalMarkdown {
                 Some(footnote) => self.footnote_defs.contains(footnote),
                 None => self.link_defs.contains(&normalize_label(label)),
             };
-            line.len() - line.trim_start_matches(' ').len() <= 3 && !label.contains(['\\', '[', ']']) && known
+            // (A line inside a committed block is a definition inside a container, or text: a label known from
+            // another definition says nothing about it.)
+            let in_block = {
+                let after = self.committed_sources.partition_point(|range| range.start <= line_start);
+                after > 0 && self.committed_sources[after - 1].contains(&line_start)
+            };
+            line.len() - line.trim_start_matches(' ').len() <= 3
+                && !label.contains(['\\', '[', ']'])
+                && known
+                && !in_block
         })
     }
 
@@ -1592,6 +1806,26 @@ fn sync_footnotes(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mo
     }
 }
 
+/// How many columns of indentation start `line` (tabs to the next multiple of 4).
+fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
+}
+
+/// Takes the blocks that start inside `prefix` (the thematic break that ends [`IncrementalMarkdown::footnote_prefix`])
+/// out of a parse.
+fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
+    let prefix_lines = line_starts(prefix).len() - 1;
+    doc.blocks.retain(|block| block.start_line > prefix_lines);
+}
+
 /// Byte offsets at which each line of `text` starts (CR, LF and CRLF end lines, as in CommonMark); the last entry
 /// is `text.len()` when the text ends with a line ending, so `len() - 1` complete lines precede it.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -1623,6 +1857,9 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
     let mut footnote: Option<(String, String)> = None;
     // Blank lines inside a footnote definition: it goes on after them with an indented line.
     let mut blanks = String::new();
+    // The footnote's last line is paragraph text, which a line at the margin continues lazily (a definition whose
+    // first line is empty has no paragraph: the next line at the margin is a definition of its own).
+    let mut paragraph_open = false;
     for pair in starts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
         let line = &committed[start..end];
@@ -1637,14 +1874,18 @@ fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> D
             }
             continue;
         }
-        let continues = blanks.is_empty() || line.starts_with("    ") || line.starts_with('\t');
+        let indented = indent_columns(line) >= 4;
+        let continues = indented || (blanks.is_empty() && paragraph_open);
         if let Some(label) = footnote_label(line).filter(|_| gfm) {
             defs.footnotes.extend(footnote.take());
             footnote = Some((label.to_owned(), line.to_owned()));
+            paragraph_open = line.find("]:").is_some_and(|at| !line[at + 2..].trim().is_empty());
         } else if let Some((_, text)) = footnote.as_mut().filter(|_| continues) {
             // A continuation line of the footnote definition (lazy, or indented after blank lines).
             text.push_str(&blanks);
             text.push_str(line);
+            // (Indented 8 or more past a blank line: code, which no line continues lazily.)
+            paragraph_open = blanks.is_empty() || indent_columns(line) < 8;
         } else {
             defs.footnotes.extend(footnote.take());
             defs.links.push_str(line);
@@ -1683,6 +1924,21 @@ impl<T> ByLabel<T> {
 
     fn is_empty(&self) -> bool {
         self.values.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Forgets every value after the first `len` (in insertion order): the labels that lose theirs.
+    fn truncate(&mut self, len: usize) -> Vec<String> {
+        let removed: Vec<String> =
+            self.index.iter().filter(|&(_, &at)| at >= len).map(|(label, _)| label.clone()).collect();
+        for label in &removed {
+            self.index.remove(label);
+        }
+        self.values.truncate(len);
+        removed
     }
 
     /// Adds `value` under `label` unless the label has one: whether it was added.
@@ -1966,14 +2222,6 @@ fn mounted_tag(block: &Mounted) -> &'static str {
     }
 }
 
-/// A dummy first item that makes a resumed parse of a loose list's last item loose too.
-fn loose_list_context(marker: u8) -> String {
-    match marker {
-        b'.' | b')' => format!("1{} x\n\n", marker as char),
-        bullet => format!("{} x\n\n", bullet as char),
-    }
-}
-
 /// When a top-level block can no longer change, whatever follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closing {
@@ -2093,6 +2341,16 @@ fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
     children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
 }
 
+/// At most the first `n` bytes of `text`, on a character boundary (less decides nothing that more would not: a
+/// line cut short reads as incomplete).
+fn first_chars(text: &str, n: usize) -> &str {
+    let mut end = n.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// At most the last `n` bytes of `text`, on a character boundary.
 fn last_chars(text: &str, n: usize) -> &str {
     let mut start = text.len().saturating_sub(n);
@@ -2171,41 +2429,10 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
     Some((len, "> ".repeat(depth), depth))
 }
 
-/// The list marker that starts `line` (`- `, `12. `, with at most 3 spaces before it and 1 to 4 after it): its length
-/// and the context that rebuilds it (the prefix as written).
-/// A list item line's marker: its length with the spaces after it, the prefix itself and its indentation.
-fn item_prefix(line: &str) -> Option<(usize, String, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[indent..];
-    let marker = match rest.as_bytes().first()? {
-        b'-' | b'*' | b'+' => 1,
-        b'0'..=b'9' => {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 9 || !matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
-                return None;
-            }
-            digits + 1
-        }
-        _ => return None,
-    };
-    let spaces = rest[marker..].len() - rest[marker..].trim_start_matches(' ').len();
-    if !(1..=4).contains(&spaces) || rest[marker + spaces..].starts_with('\t') {
-        return None;
-    }
-    let len = indent + marker + spaces;
-    Some((len, line[..len].to_owned(), indent))
-}
-
 /// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
 fn starts_definition(line: &str) -> bool {
     let trimmed = line.trim_start_matches(' ');
     line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
-}
-
-/// The marker character of a list item's prefix (`-`, `*`, `+`, or `.` / `)` after an ordered item's number).
-fn list_marker(prefix: &str) -> Option<u8> {
-    let rest = prefix.trim_start_matches(' ').trim_start_matches(|c: char| c.is_ascii_digit());
-    rest.bytes().next().filter(|b| matches!(b, b'-' | b'*' | b'+' | b'.' | b')'))
 }
 
 /// Tags of block elements (a tight list item holding one is not inline text only).

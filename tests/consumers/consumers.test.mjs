@@ -18,8 +18,11 @@ import {
   CSP, HERE, PKG, ROOT, checkStreamedPage, copyDir, launchBrowser, requirePkg, run, staticServer, viteDevServer,
 } from "./helpers.mjs";
 
-// Budgets with ~10% headroom over the sizes measured when they were set (bytes).
-const BUDGET = { tarball: 265_000, wasmGzip: 240_000, jsGzip: 9_500, css: 11_000, dts: 15_000 };
+// Guards against unnoticed growth: ~3% headroom over the sizes measured when they were set (bytes). Set on 2026-12-07
+// after the module moved onto the named stack (serde_json, comrak's own dependencies, wasm-streams, futures,
+// serde-wasm-bindgen): the wasm is 283,413 B at zlib's default level here, 276,562 B at gzip -9, over issue 14's
+// 230 KiB gzip -9 budget; where the bytes go and the options are in benches/results/size.md. Lower these as it shrinks.
+const BUDGET = { tarball: 316_000, wasmGzip: 292_000, jsGzip: 10_100, css: 11_000, dts: 15_000 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));

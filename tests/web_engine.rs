@@ -524,7 +524,7 @@ fn a_long_code_block_grows_in_bounded_text_nodes() {
 fn text_edits_reach_across_the_segments_of_a_long_text() {
     let container = make_container();
     let document = web_sys::window().unwrap().document().unwrap();
-    let mut applier = DomApplier::new(document, &container, false);
+    let mut applier = DomApplier::new(document, &container, &rillmark::options::RenderOptions::default());
     let (pre, code, text) = (1, 2, 3);
     let mut model = String::from("start ");
     applier.apply(&[

@@ -11,9 +11,11 @@
 
 use std::cell::{Cell, RefCell};
 
+use crate::html_policy::{self, ElementAction, Namespace};
+use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
-use web_sys::{CharacterData, Document, Element, Node, Text};
+use web_sys::{CharacterData, Document, DomParser, Element, Node, SupportedType, Text};
 
 use super::headless::HostOps;
 
@@ -119,19 +121,25 @@ pub struct DomApplier {
     segments: Vec<Vec<Text>>,
     /// DOM mutations made (ops that touched attached or detached nodes), for metrics.
     mutations: u64,
-    /// Raw HTML is parsed by the browser only when the host declared its content trusted.
-    trusted: bool,
+    /// What raw HTML may become ([`html_policy`]); in [`HtmlMode::Text`] the renderer emits none.
+    html_mode: HtmlMode,
+    /// The image policy, for `<img>` in sanitize mode.
+    images: ImagePolicy,
+    /// Parses raw HTML inertly; made on first use.
+    parser: Option<DomParser>,
 }
 
 impl DomApplier {
     /// An applier drawing into `container` (id [`ROOT`]) of `document`.
-    pub fn new(document: Document, container: &Element, trusted: bool) -> DomApplier {
+    pub fn new(document: Document, container: &Element, opts: &RenderOptions) -> DomApplier {
         DomApplier {
             document,
             nodes: vec![Some(container.clone().into())],
             segments: Vec::new(),
             mutations: 0,
-            trusted,
+            html_mode: opts.html_mode(),
+            images: opts.images.clone(),
+            parser: None,
         }
     }
 
@@ -217,13 +225,119 @@ impl DomApplier {
         }
     }
 
-    /// Parses `html` in the context of `holder` and appends the result; `None` when the page does not allow it.
-    fn parse_html(&self, holder: &Element, html: &str) -> Option<()> {
-        let range = self.document.create_range().ok()?;
-        range.select_node_contents(holder).ok()?;
-        let fragment = range.create_contextual_fragment(html).ok()?;
-        holder.append_child(&fragment).ok()?;
+    /// Parses `html` inertly and builds into `holder` what [`html_policy`] allows; `None` when the page does not
+    /// allow parsing (Trusted Types) or in text mode.
+    ///
+    /// A `DOMParser` document has no browsing context and scripting off: nothing in it runs or loads (no `<script>`,
+    /// no `onerror` on an `<img>` that never fetches). Its nodes are never moved into the page: every node the page
+    /// gets is made here with `createElementNS`, `setAttribute(NS)` and `createTextNode`, so a script element or an
+    /// event handler can only reach the page through this walk, and the walk never makes one. The `<body>` prefix
+    /// keeps leading `<style>`, `<meta>` or `<title>` out of the parsed `<head>`; the doctype keeps the parser out of
+    /// quirks mode, which nests `<p>` and `<table>` differently.
+    fn parse_html(&mut self, holder: &Element, html: &str) -> Option<()> {
+        if self.html_mode == HtmlMode::Text {
+            return None;
+        }
+        if self.parser.is_none() {
+            self.parser = Some(DomParser::new().ok()?);
+        }
+        let mut source = String::with_capacity(html.len() + 21);
+        source.push_str("<!DOCTYPE html><body>");
+        source.push_str(html);
+        let parsed = self.parser.as_ref()?.parse_from_string(&source, SupportedType::TextHtml).ok()?;
+        let body = parsed.body()?;
+        self.build_children(&body, holder);
         Some(())
+    }
+
+    /// Builds the allowed copies of `source`'s children into `target`, depth first, without recursion (the parser
+    /// nests up to 512 deep).
+    fn build_children(&self, source: &Node, target: &Node) {
+        let mut stack: Vec<(Option<Node>, Node)> = vec![(source.first_child(), target.clone())];
+        while let Some((cursor, parent)) = stack.last_mut() {
+            let Some(node) = cursor.take() else {
+                stack.pop();
+                continue;
+            };
+            *cursor = node.next_sibling();
+            let parent = parent.clone();
+            match node.node_type() {
+                Node::TEXT_NODE => {
+                    let text = self.document.create_text_node(&node.node_value().unwrap_or_default());
+                    let _ = parent.append_child(&text);
+                }
+                // Comments are harmless and the one-shot HTML keeps them; sanitize mode drops them as GitHub does.
+                Node::COMMENT_NODE if self.html_mode == HtmlMode::Trusted => {
+                    let comment = self.document.create_comment(&node.node_value().unwrap_or_default());
+                    let _ = parent.append_child(&comment);
+                }
+                Node::ELEMENT_NODE => {
+                    let Some(element) = node.dyn_ref::<Element>() else { continue };
+                    let ns = Namespace::from_uri(element.namespace_uri().as_deref());
+                    let name = element.local_name();
+                    let mut action = html_policy::element_action(self.html_mode, ns, &name);
+                    if ns == Namespace::Html
+                        && name == "input"
+                        && !html_policy::input_allowed(self.html_mode, element.get_attribute("type").as_deref())
+                    {
+                        action = ElementAction::Drop;
+                    }
+                    match action {
+                        ElementAction::Drop => {}
+                        ElementAction::Unwrap => stack.push((node.first_child(), parent)),
+                        ElementAction::Keep => {
+                            let Some(copy) = self.build_element(element, ns, &name) else { continue };
+                            let _ = parent.append_child(&copy);
+                            if copy.local_name() == name {
+                                stack.push((node.first_child(), copy.into()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A new element in the page's document for parsed `element`, with the attributes the policy allows; an `<img>`
+    /// the image policy refuses becomes a placeholder `<span>` (no children are walked into it).
+    fn build_element(&self, element: &Element, ns: Namespace, name: &str) -> Option<Element> {
+        if ns == Namespace::Html && name == "img" {
+            let src = element.get_attribute("src");
+            let allowed_src =
+                src.as_deref().and_then(|src| html_policy::attribute_value(self.html_mode, "img", "src", src));
+            let fetch = allowed_src
+                .as_deref()
+                .is_some_and(|src| html_policy::image_fetch_allowed(self.html_mode, src, &self.images));
+            if !fetch && self.html_mode == HtmlMode::Sanitize {
+                let (attrs, label) = html_policy::image_placeholder(
+                    src.as_deref(),
+                    element.get_attribute("alt").as_deref(),
+                    element.get_attribute("title").as_deref(),
+                );
+                let span = self.document.create_element("span").ok()?;
+                for (name, value) in attrs {
+                    span.set_attribute(name, &value).ok()?;
+                }
+                span.append_child(&self.document.create_text_node(&label)).ok()?;
+                return Some(span);
+            }
+        }
+        let copy = self.document.create_element_ns(ns.uri(), name).ok()?;
+        let attributes = element.attributes();
+        for index in 0..attributes.length() {
+            let Some(attribute) = attributes.item(index) else { continue };
+            let local = attribute.local_name();
+            let Some(value) = html_policy::attribute_value(self.html_mode, name, &local, &attribute.value()) else {
+                continue;
+            };
+            // A name the DOM refuses (`<a "x"=1>` parses, `setAttribute` throws) is skipped, not fatal.
+            let _ = match attribute.namespace_uri() {
+                None => copy.set_attribute(&attribute.name(), &value),
+                Some(uri) => copy.set_attribute_ns(Some(&uri), &attribute.name(), &value),
+            };
+        }
+        Some(copy)
     }
 
     /// Applies one op. DOM calls that throw (a broken op stream, a page script that moved our nodes) are skipped:
@@ -245,11 +359,10 @@ impl DomApplier {
                 if let Some(styled) = holder.dyn_ref::<web_sys::HtmlElement>() {
                     let _ = styled.style().set_property("display", "contents");
                 }
-                // Trusted mode parses raw HTML with the browser. Where the page forbids that (Trusted Types), or in
-                // safe mode (never reached: the renderer emits raw HTML only when trusted), it is shown as text:
+                // Raw HTML is parsed inertly and rebuilt through the policy. Where the page forbids parsing (Trusted
+                // Types), or in text mode (never reached: the renderer then emits no raw HTML), it is shown as text:
                 // content never silently disappears.
-                let parsed = self.trusted.then(|| self.parse_html(&holder, html)).flatten();
-                if parsed.is_none() {
+                if self.parse_html(&holder, html).is_none() {
                     holder.set_text_content(Some(html));
                 }
                 self.put(*id, holder.into());

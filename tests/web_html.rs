@@ -472,3 +472,53 @@ async fn streamed_equals_one_shot_in_every_mode() {
     settle().await;
     baseline.assert_nothing_ran("while streaming the mixed document");
 }
+
+#[wasm_bindgen_test]
+fn raw_html_is_built_in_place_with_no_holder() {
+    for mode in ["sanitize", "trusted"] {
+        let table = make_container();
+        let r = renderer(&table, html_mode(mode));
+        r.write("| a | b |\n|---|---|\n| one<br>two | x |\n\n1. one <b>b</b>\n2. two\n").unwrap();
+        finish(&r);
+        assert_eq!(count_selector(&table, "rillmark-html"), 0, "{mode}: no holder element: {}", outline(&table));
+        assert_eq!(
+            count_selector(&table, ":scope > table > tbody > tr > td > br"),
+            1,
+            "{mode}: a <br> in a cell is a <br> in the <td>, the table right in the container: {}",
+            outline(&table)
+        );
+        assert_eq!(count_selector(&table, ":scope > ol > li"), 2, "{mode}: `ol > li` matches: {}", outline(&table));
+        assert_eq!(count_selector(&table, ":scope > ol > li > b"), 1, "{mode}: the <b> is in its item");
+        table.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_details_block_shows_its_body_growing_while_it_streams() {
+    for mode in ["sanitize", "trusted"] {
+        let container = make_container();
+        let r = renderer(&container, html_mode(mode));
+        r.write("<details open>\n<summary>More</summary>\n\nfirst paragraph\n\n").unwrap();
+        r.flush();
+        let shown =
+            |c: &Element| c.query_selector("details").unwrap().and_then(|d| d.text_content()).unwrap_or_default();
+        assert!(
+            shown(&container).contains("first paragraph"),
+            "{mode}: the body so far shows: {}",
+            outline(&container)
+        );
+        r.write("second paragraph\n\n").unwrap();
+        r.flush();
+        assert!(shown(&container).contains("second paragraph"), "{mode}: and grows: {}", outline(&container));
+        r.write("</details>\n\nAfter.\n").unwrap();
+        finish(&r);
+        assert_eq!(
+            count_selector(&container, ":scope > details[open] > summary"),
+            1,
+            "{mode}: {}",
+            outline(&container)
+        );
+        assert_eq!(count_selector(&container, ":scope > details > p"), 2, "{mode}: {}", outline(&container));
+        container.remove();
+    }
+}

@@ -10,6 +10,7 @@
 //! ops still name one text: the segments are this module's business.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use crate::html_policy::{self, ElementAction, Namespace};
 use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
@@ -127,6 +128,11 @@ pub struct DomApplier {
     images: ImagePolicy,
     /// Parses raw HTML inertly; made on first use.
     parser: Option<DomParser>,
+    /// For a raw HTML id, the top-level nodes built from its parse, in order (never empty: an empty text node stands
+    /// for HTML that built nothing, so ops can still place things next to it). The id names them all: appending,
+    /// inserting, replacing or removing it does so to each, so the nodes sit in the page with no holder between
+    /// them and their parent, as the one-shot HTML would put them (a `<table>` right in the container).
+    raw_parts: HashMap<NodeId, Vec<Node>>,
 }
 
 impl DomApplier {
@@ -140,6 +146,7 @@ impl DomApplier {
             html_mode: opts.html_mode(),
             images: opts.images.clone(),
             parser: None,
+            raw_parts: HashMap::new(),
         }
     }
 
@@ -148,6 +155,7 @@ impl DomApplier {
         self.nodes.truncate(1);
         self.nodes.shrink_to_fit();
         self.segments = Vec::new();
+        self.raw_parts = HashMap::new();
     }
 
     pub fn mutations(&self) -> u64 {
@@ -164,6 +172,22 @@ impl DomApplier {
             self.nodes.resize(index + 1, None);
         }
         self.nodes[index] = Some(node);
+    }
+
+    /// The page nodes id `id` names: its raw HTML parts, or its one node.
+    fn nodes_of(&self, id: NodeId) -> Vec<Node> {
+        match self.raw_parts.get(&id) {
+            Some(parts) => parts.clone(),
+            None => self.get(id).cloned().into_iter().collect(),
+        }
+    }
+
+    /// The first page node id `id` names (what an insertion before it goes before).
+    fn first_node(&self, id: NodeId) -> Option<Node> {
+        match self.raw_parts.get(&id) {
+            Some(parts) => parts.first().cloned(),
+            None => self.get(id).cloned(),
+        }
     }
 
     /// The text nodes after the first that continue text `id`.
@@ -225,8 +249,8 @@ impl DomApplier {
         }
     }
 
-    /// Parses `html` inertly and builds into `holder` what [`html_policy`] allows; `None` when the page does not
-    /// allow parsing (Trusted Types) or in text mode.
+    /// Parses `html` inertly and builds into `holder` (a fragment) what [`html_policy`] allows; `None` when the
+    /// page does not allow parsing (Trusted Types) or in text mode.
     ///
     /// A `DOMParser` document has no browsing context and scripting off: nothing in it runs or loads (no `<script>`,
     /// no `onerror` on an `<img>` that never fetches). Its nodes are never moved into the page: every node the page
@@ -234,7 +258,7 @@ impl DomApplier {
     /// event handler can only reach the page through this walk, and the walk never makes one. The `<body>` prefix
     /// keeps leading `<style>`, `<meta>` or `<title>` out of the parsed `<head>`; the doctype keeps the parser out of
     /// quirks mode, which nests `<p>` and `<table>` differently.
-    fn parse_html(&mut self, holder: &Element, html: &str) -> Option<()> {
+    fn parse_html(&mut self, holder: &Node, html: &str) -> Option<()> {
         if self.html_mode == HtmlMode::Text {
             return None;
         }
@@ -354,18 +378,20 @@ impl DomApplier {
                 self.put(*id, text.into());
             }
             PatchOp::CreateRawHtml { id, html } => {
-                let holder = self.document.create_element("rillmark-html").ok()?;
-                // Through the CSSOM, not a `style` attribute: allowed under a strict `style-src`.
-                if let Some(styled) = holder.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = styled.style().set_property("display", "contents");
-                }
+                let fragment: Node = self.document.create_document_fragment().into();
                 // Raw HTML is parsed inertly and rebuilt through the policy. Where the page forbids parsing (Trusted
                 // Types), or in text mode (never reached: the renderer then emits no raw HTML), it is shown as text:
                 // content never silently disappears.
-                if self.parse_html(&holder, html).is_none() {
-                    holder.set_text_content(Some(html));
+                if self.parse_html(&fragment, html).is_none() {
+                    fragment.set_text_content(Some(html));
                 }
-                self.put(*id, holder.into());
+                let children = fragment.child_nodes();
+                let mut parts: Vec<Node> = (0..children.length()).filter_map(|i| children.item(i)).collect();
+                if parts.is_empty() {
+                    parts.push(self.document.create_text_node("").into());
+                }
+                self.put(*id, parts[0].clone());
+                self.raw_parts.insert(*id, parts);
             }
             PatchOp::SetAttribute { id, name, value } => {
                 self.get(*id)?.dyn_ref::<Element>()?.set_attribute(name, value).ok()?;
@@ -376,24 +402,42 @@ impl DomApplier {
             PatchOp::AppendText { id, text } => self.append_text(*id, text)?,
             PatchOp::ReplaceText { id, start, delete, text } => self.replace_text(*id, *start, *delete, text)?,
             PatchOp::Append { parent, child } => {
-                self.get(*parent)?.append_child(self.get(*child)?).ok()?;
+                let parent = self.get(*parent)?;
+                for node in self.nodes_of(*child) {
+                    parent.append_child(&node).ok()?;
+                }
             }
             PatchOp::Prepend { parent, child } => {
                 let parent = self.get(*parent)?;
-                parent.insert_before(self.get(*child)?, parent.first_child().as_ref()).ok()?;
+                let first = parent.first_child();
+                for node in self.nodes_of(*child) {
+                    parent.insert_before(&node, first.as_ref()).ok()?;
+                }
             }
             PatchOp::InsertBefore { parent, child, before } => {
-                self.get(*parent)?.insert_before(self.get(*child)?, self.get(*before)).ok()?;
+                let parent = self.get(*parent)?;
+                let before = self.first_node(*before);
+                for node in self.nodes_of(*child) {
+                    parent.insert_before(&node, before.as_ref()).ok()?;
+                }
             }
             PatchOp::Replace { old, new } => {
                 self.drop_segments(*old);
-                let old = self.get(*old)?;
-                old.parent_node()?.replace_child(self.get(*new)?, old).ok()?;
+                let old_nodes = self.nodes_of(*old);
+                let anchor = old_nodes.first()?;
+                let parent = anchor.parent_node()?;
+                for node in self.nodes_of(*new) {
+                    parent.insert_before(&node, Some(anchor)).ok()?;
+                }
+                for node in &old_nodes {
+                    parent.remove_child(node).ok()?;
+                }
             }
             PatchOp::Remove { id } => {
                 self.drop_segments(*id);
-                let node = self.get(*id)?;
-                node.parent_node()?.remove_child(node).ok()?;
+                for node in self.nodes_of(*id) {
+                    node.parent_node()?.remove_child(&node).ok()?;
+                }
             }
             PatchOp::Release { id } => {
                 self.mutations -= 1; // bookkeeping only: the DOM is not touched
@@ -404,6 +448,7 @@ impl DomApplier {
                     if let Some(more) = self.segments.get_mut(*id as usize) {
                         *more = Vec::new();
                     }
+                    self.raw_parts.remove(id);
                 }
             }
         }

@@ -359,6 +359,9 @@ fn sanitized_attribute(element: &str, name: &str, value: &str) -> Option<String>
         ("input", "type") => return value.eq_ignore_ascii_case("checkbox").then(|| "checkbox".to_owned()),
         ("input", "checked" | "disabled") => return Some(value.to_owned()),
         ("input", _) => return None,
+        // A named `<img>` or `<form>` becomes a property of `document` that shadows its methods (`<img
+        // name="querySelector">` breaks the host page): GitHub prefixes the name, and so do we.
+        (_, "name") => return Some(format!("user-content-{value}")),
         _ => {}
     }
     if github_element_attribute(element, name) || GITHUB_ATTRIBUTES.contains(&name) {
@@ -538,9 +541,24 @@ mod tests {
         assert_eq!(s("blockquote", "cite", "javascript:x"), None);
         assert_eq!(s("input", "type", "text").as_deref(), None, "only checkboxes");
         assert_eq!(s("input", "value", "x"), None);
+        assert_eq!(s("img", "name", "querySelector").as_deref(), Some("user-content-querySelector"), "no clobbering");
         assert!(input_allowed(HtmlMode::Sanitize, Some("CheckBox")), "task list checkboxes stay");
         assert!(!input_allowed(HtmlMode::Sanitize, Some("text")), "no text fields");
         assert!(!input_allowed(HtmlMode::Sanitize, None), "no untyped (text) fields");
+    }
+
+    #[test]
+    fn sanitize_mode_passes_raw_html_on_and_keeps_the_url_policy_for_markdown() {
+        use crate::markdown::render::render;
+        use crate::options::RenderOptions;
+        let opts = RenderOptions { html: HtmlMode::Sanitize, ..RenderOptions::default() };
+        assert!(!opts.trusted && opts.raw_html_passes(), "sanitize is not trusted, but raw HTML passes to the walk");
+        let html = render("[x](javascript:alert(1)) <sup>2</sup> ![i](https://evil.test/a.png)\n", &opts).to_html();
+        assert!(html.contains("<sup>2</sup>"), "raw HTML reaches the DOM builder as HTML: {html}");
+        assert!(!html.contains("href=\"javascript"), "markdown links keep the URL check: {html}");
+        assert!(!html.contains("<img"), "markdown images keep the image policy: {html}");
+        let text = render("<sup>2</sup>\n", &RenderOptions::default()).to_html();
+        assert!(text.contains("&lt;sup&gt;"), "text mode shows raw HTML as text: {text}");
     }
 
     #[test]

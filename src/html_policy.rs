@@ -381,6 +381,13 @@ fn sanitized_attribute(element: &str, name: &str, value: &str) -> Option<String>
     None
 }
 
+/// The `rel` a link element of the content gets whatever it wrote, once its `href` is set: in sanitize mode the one
+/// every markdown link gets (`noopener noreferrer`: the linked page gets no handle on the reader's page and no
+/// referrer); `None` in trusted mode (as written).
+pub fn forced_link_rel(mode: HtmlMode, element: &str, has_href: bool) -> Option<&'static str> {
+    (mode == HtmlMode::Sanitize && has_href && element.eq_ignore_ascii_case("a")).then_some("noopener noreferrer")
+}
+
 /// GitHub's per-element attributes beyond [`GITHUB_ATTRIBUTES`].
 fn github_element_attribute(element: &str, name: &str) -> bool {
     matches!(
@@ -541,6 +548,9 @@ mod tests {
         assert_eq!(s("blockquote", "cite", "javascript:x"), None);
         assert_eq!(s("input", "type", "text").as_deref(), None, "only checkboxes");
         assert_eq!(s("input", "value", "x"), None);
+        assert_eq!(forced_link_rel(HtmlMode::Sanitize, "a", true), Some("noopener noreferrer"));
+        assert_eq!(forced_link_rel(HtmlMode::Sanitize, "a", false), None, "a link without href is no link");
+        assert_eq!(forced_link_rel(HtmlMode::Trusted, "a", true), None, "trusted links stay as written");
         assert_eq!(s("img", "name", "querySelector").as_deref(), Some("user-content-querySelector"), "no clobbering");
         assert!(input_allowed(HtmlMode::Sanitize, Some("CheckBox")), "task list checkboxes stay");
         assert!(!input_allowed(HtmlMode::Sanitize, Some("text")), "no text fields");

@@ -353,6 +353,13 @@ fn sanitize_mode_drops_what_github_drops() {
     assert!(c.text_content().unwrap_or_default().contains("red under"), "their text stays: {}", outline(&c));
     let c = sanitized("<a href=\"javascript:alert(1)\" title=\"x\">x</a> <a href=\"https://ok.test/\">y</a>\n", &[]);
     assert_eq!(count_selector(&c, "a[href]"), 1, "only the http(s) link keeps its href: {}", outline(&c));
+    let c = sanitized("<a href=\"https://ok.test/\" rel=\"opener\">y</a>\n", &[]);
+    assert_eq!(
+        count_selector(&c, "a[href][rel='noopener noreferrer']"),
+        1,
+        "a raw link gets the rel every markdown link gets: {}",
+        outline(&c)
+    );
     let c = sanitized("<style>p{}</style>\n\n<textarea>t</textarea>\n", &[("gfm", false.into())]);
     assert_eq!(c.text_content().unwrap_or_default().trim(), "", "style and textarea go with their content");
 }

@@ -361,6 +361,9 @@ impl DomApplier {
                 Some(uri) => copy.set_attribute_ns(Some(&uri), &attribute.name(), &value),
             };
         }
+        if let Some(rel) = html_policy::forced_link_rel(self.html_mode, name, copy.has_attribute("href")) {
+            copy.set_attribute("rel", rel).ok()?;
+        }
         Some(copy)
     }
 

@@ -529,3 +529,24 @@ fn a_details_block_shows_its_body_growing_while_it_streams() {
         container.remove();
     }
 }
+
+#[wasm_bindgen_test]
+fn a_growing_paragraph_with_inline_html_keeps_its_nodes() {
+    for mode in ["sanitize", "trusted"] {
+        let container = make_container();
+        let r = renderer(&container, html_mode(mode));
+        r.write("Some <b>bold</b> and <img src=\"data:,\" alt=\"i\"> te").unwrap();
+        r.flush();
+        let b = container.query_selector("b").unwrap().expect("the <b> should be built");
+        let p = container.query_selector("p").unwrap().expect("the paragraph should be built");
+        r.write("xt that goes on and <i>on</i>").unwrap();
+        r.flush();
+        assert!(b.is_connected(), "{mode}: the <b> already shown should stay in the page: {}", outline(&container));
+        assert!(p.is_connected(), "{mode}: so should its paragraph");
+        assert!(p.text_content().unwrap_or_default().contains("goes on and on"), "{mode}: {}", outline(&container));
+        r.write(".\n\nNext.\n").unwrap();
+        finish(&r);
+        assert!(b.is_connected() && p.is_connected(), "{mode}: and after the end: {}", outline(&container));
+        container.remove();
+    }
+}

@@ -424,6 +424,16 @@ impl DomApplier {
                     parent.insert_before(&node, before.as_ref()).ok()?;
                 }
             }
+            PatchOp::Replace { old, new } if self.raw_parts.contains_key(old) && self.raw_parts.contains_key(new) => {
+                // The open block's raw HTML changed (more of it arrived): patch the nodes in the page into the new
+                // parse rather than swapping them, so what was there stays (a growing paragraph keeps its `<b>`, an
+                // image is not fetched again) and only the difference is applied.
+                let old_nodes = self.nodes_of(*old);
+                let parent = old_nodes.first()?.parent_node()?;
+                let kept = morph_list(&parent, &old_nodes, &self.nodes_of(*new), MORPH_DEPTH)?;
+                self.put(*new, kept.first()?.clone());
+                self.raw_parts.insert(*new, kept);
+            }
             PatchOp::Replace { old, new } => {
                 self.drop_segments(*old);
                 let old_nodes = self.nodes_of(*old);
@@ -456,6 +466,105 @@ impl DomApplier {
             }
         }
         Some(())
+    }
+}
+
+/// How deep [`morph_list`] patches in place; deeper subtrees are swapped whole (the parser nests up to 512).
+const MORPH_DEPTH: usize = 64;
+
+/// Patches `old` (consecutive children of `parent`, in the page) until they show `new` (detached nodes built by the
+/// walk), keeping every old node that has the same kind, name and attribute names in the same order (so the result
+/// serialises exactly like `new`); returns the nodes now standing for `new`. `None` when the DOM refuses a call.
+fn morph_list(parent: &Node, old: &[Node], new: &[Node], depth: usize) -> Option<Vec<Node>> {
+    let mut result = Vec::with_capacity(new.len());
+    for (index, fresh) in new.iter().enumerate() {
+        match old.get(index) {
+            Some(live) if depth > 0 && morph_node(live, fresh, depth)? => result.push(live.clone()),
+            Some(live) => {
+                parent.replace_child(fresh, live).ok()?;
+                result.push(fresh.clone());
+            }
+            None => {
+                let after = result.last().and_then(Node::next_sibling);
+                parent.insert_before(fresh, after.as_ref()).ok()?;
+                result.push(fresh.clone());
+            }
+        }
+    }
+    for live in old.iter().skip(new.len()) {
+        parent.remove_child(live).ok()?;
+    }
+    if result.is_empty() {
+        // Nothing was built: keep a placeholder where the parts were, as CreateRawHtml does.
+        let anchor: Node = parent.owner_document()?.create_text_node("").into();
+        let after = old.first().and_then(|first| first.is_connected().then(|| first.clone()));
+        parent.insert_before(&anchor, after.as_ref()).ok()?;
+        result.push(anchor);
+    }
+    Some(result)
+}
+
+/// Patches `live` into `fresh` when they are the same kind of node with the same name and attribute names; `false`
+/// (nothing touched) when they are not.
+fn morph_node(live: &Node, fresh: &Node, depth: usize) -> Option<bool> {
+    let kind = live.node_type();
+    if kind != fresh.node_type() {
+        return Some(false);
+    }
+    match kind {
+        Node::TEXT_NODE | Node::COMMENT_NODE => {
+            let (live, fresh) = (live.dyn_ref::<CharacterData>()?, fresh.dyn_ref::<CharacterData>()?);
+            let (was, now) = (live.data(), fresh.data());
+            if was != now {
+                match now.strip_prefix(was.as_str()) {
+                    Some(suffix) => live.append_data(suffix).ok()?,
+                    None => live.set_data(&now),
+                }
+            }
+            Some(true)
+        }
+        Node::ELEMENT_NODE => {
+            let (live_el, fresh_el) = (live.dyn_ref::<Element>()?, fresh.dyn_ref::<Element>()?);
+            if live_el.namespace_uri() != fresh_el.namespace_uri() || live_el.local_name() != fresh_el.local_name() {
+                return Some(false);
+            }
+            let (was, now) = (live_el.attributes(), fresh_el.attributes());
+            if was.length() != now.length() {
+                return Some(false);
+            }
+            for index in 0..now.length() {
+                let (a, b) = (was.item(index)?, now.item(index)?);
+                if a.name() != b.name() || a.namespace_uri() != b.namespace_uri() {
+                    return Some(false);
+                }
+            }
+            for index in 0..now.length() {
+                let (a, b) = (was.item(index)?, now.item(index)?);
+                if a.value() != b.value() {
+                    a.set_value(&b.value());
+                }
+            }
+            let children = |node: &Node| {
+                let list = node.child_nodes();
+                (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<Node>>()
+            };
+            let (old_children, new_children) = (children(live), children(fresh));
+            if old_children.is_empty() {
+                for child in &new_children {
+                    live.append_child(child).ok()?;
+                }
+            } else {
+                morph_list(live, &old_children, &new_children, depth - 1)?;
+                // morph_list keeps a placeholder text node when `fresh` has no children; an element holds none.
+                if new_children.is_empty() {
+                    while let Some(child) = live.first_child() {
+                        live.remove_child(&child).ok()?;
+                    }
+                }
+            }
+            Some(true)
+        }
+        _ => Some(false),
     }
 }
 

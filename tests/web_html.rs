@@ -200,6 +200,13 @@ async fn stream_checked(corpus: &str, mode: &str, step: usize, gfm: bool) -> Ele
     settle().await;
     let problems = scriptable_nodes(&container, &allowed);
     assert!(problems.is_empty(), "{mode}: the final DOM should hold nothing scriptable: {problems}");
+    let one_shot = make_container();
+    let r = renderer(&one_shot, options(&[("html", mode.into()), ("gfm", gfm.into())]));
+    r.write(corpus).unwrap();
+    finish(&r);
+    assert_eq!(container.inner_html(), one_shot.inner_html(), "{mode}, by {step}: streamed should equal one-shot");
+    one_shot.remove();
+    settle().await;
     baseline.assert_nothing_ran(&format!("in {mode} mode after the end"));
     container
 }

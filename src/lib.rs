@@ -12,6 +12,7 @@ pub mod decode;
 pub mod dialect;
 pub mod error;
 pub mod frame;
+pub mod html_policy;
 pub mod markdown;
 pub mod options;
 pub mod patch;

@@ -10,7 +10,7 @@ mod support;
 use rillmark::error::{ErrorKind, StreamError};
 use rillmark::frame::DEFAULT_MAX_LINE;
 use rillmark::markdown::render::render;
-use rillmark::options::RenderOptions;
+use rillmark::options::{HtmlMode, RenderOptions};
 use rillmark::patch::html::to_html;
 use rillmark::patch::recorder::HtmlRecorder;
 use rillmark::patch::{Element, Node};
@@ -22,9 +22,13 @@ use support::{may_define_links_or_footnotes, Fixture, Split};
 // ------------------------------------------------------------------------------------------------------------
 // Running a pipeline
 
-/// Safe (the default) and trusted rendering: every fixture is checked under both.
-fn option_sets() -> [(&'static str, RenderOptions); 2] {
-    [("safe", RenderOptions::default()), ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() })]
+/// Safe (the default), sanitized-HTML and trusted rendering: every fixture is checked under each.
+fn option_sets() -> [(&'static str, RenderOptions); 3] {
+    [
+        ("safe", RenderOptions::default()),
+        ("sanitize", RenderOptions { html: HtmlMode::Sanitize, ..RenderOptions::default() }),
+        ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() }),
+    ]
 }
 
 /// What one stream through the pipeline gave.

@@ -354,7 +354,7 @@ fn convert_document(
         let end_line = end.max(start_line);
         // Every top-level block converts to exactly one node; a block that produced none (front matter) is skipped.
         if let Some(mut node) = single(nodes) {
-            if opts.trusted && holds_inline_html(child) {
+            if opts.raw_html_passes() && holds_inline_html(child) {
                 // Inline raw HTML is tags, not elements: `<b>` and `</b>` come as separate nodes around text. Only the
                 // browser's parser can build the element they form, so the whole block goes to it as one piece.
                 node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
@@ -362,7 +362,7 @@ fn convert_document(
             doc.blocks.push(RenderedBlock { node, start_line, end_line, definition_lines, detail });
         }
     }
-    if opts.trusted {
+    if opts.raw_html_passes() {
         doc.blocks = join_open_html_blocks(std::mem::take(&mut doc.blocks));
     }
     if !footnote_items.is_empty() {
@@ -579,7 +579,7 @@ impl Converter<'_> {
                 out.push(Node::Element(Element::new("pre").child(Node::Element(code))));
             }
             NodeValue::HtmlBlock(hb) => {
-                if self.opts.trusted {
+                if self.opts.raw_html_passes() {
                     // comrak puts an HTML block on lines of its own; the serialiser recognises a block by its final
                     // newline, which the literal lacks only at the very end of the text.
                     let mut literal = self.raw_html(&hb.literal);
@@ -595,7 +595,7 @@ impl Converter<'_> {
                 }
             }
             NodeValue::HtmlInline(literal) | NodeValue::Raw(literal) => {
-                if self.opts.trusted {
+                if self.opts.raw_html_passes() {
                     out.push(Node::RawHtml(self.raw_html(literal)));
                 } else {
                     push_text(out, literal);
@@ -855,7 +855,9 @@ fn is_filtered_tag(s: &[u8]) -> bool {
         }
         match s.get(end) {
             Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b'>') => true,
-            Some(b'/') => s.get(end + 1) == Some(&b'>'),
+            // GFM asks for `/>`, but a browser ends the tag name at any `/` (`<script/x>` is a script) and a name
+            // cut off at the end of the text may be one: filter both, so the filter cannot be stepped around.
+            Some(b'/') | None => true,
             _ => false,
         }
     })
@@ -871,6 +873,7 @@ mod tests {
         assert_eq!(gfm_tag_filter("</SCRIPT>"), "&lt;/SCRIPT>");
         assert_eq!(gfm_tag_filter("<xmp/>"), "&lt;xmp/>");
         assert_eq!(gfm_tag_filter("<titles>"), "<titles>", "should not touch a longer name");
-        assert_eq!(gfm_tag_filter("<title"), "<title", "should need something after the name");
+        assert_eq!(gfm_tag_filter("<title"), "&lt;title", "a name cut off at the end may become the tag");
+        assert_eq!(gfm_tag_filter("<div><script/x>"), "<div>&lt;script/x>", "a browser ends the name at any `/`");
     }
 }

@@ -118,6 +118,22 @@ pub fn is_safe_url(url: &str) -> bool {
     true
 }
 
+/// The scheme of `url` (lowercase ASCII), read after the same decodings as [`is_safe_url`] (percent-decoding once,
+/// ASCII whitespace and control characters dropped), or `None` for a relative URL. For raw HTML attributes, whose
+/// entities the browser's parser has already decoded: `&#106;ava&#x09;script:` arrives here as `java\tscript:` and
+/// reads as `javascript`.
+pub fn decoded_scheme(url: &str) -> Option<String> {
+    let cleaned: Vec<u8> = percent_decode(url.as_bytes()).into_iter().filter(|b| *b > b' ' && *b != 0x7F).collect();
+    for (i, b) in cleaned.iter().enumerate() {
+        match b {
+            b':' => return Some(String::from_utf8_lossy(&cleaned[..i]).to_ascii_lowercase()),
+            b'/' | b'?' | b'#' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Decodes every `%XX` escape once; a `%` without two hex digits stays as it is.
 fn percent_decode(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());

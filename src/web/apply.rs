@@ -10,10 +10,13 @@
 //! ops still name one text: the segments are this module's business.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
+use crate::html_policy::{self, ElementAction, Namespace};
+use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
-use web_sys::{CharacterData, Document, Element, Node, Text};
+use web_sys::{CharacterData, Document, DomParser, Element, Node, SupportedType, Text};
 
 use super::headless::HostOps;
 
@@ -119,19 +122,31 @@ pub struct DomApplier {
     segments: Vec<Vec<Text>>,
     /// DOM mutations made (ops that touched attached or detached nodes), for metrics.
     mutations: u64,
-    /// Raw HTML is parsed by the browser only when the host declared its content trusted.
-    trusted: bool,
+    /// What raw HTML may become ([`html_policy`]); in [`HtmlMode::Text`] the renderer emits none.
+    html_mode: HtmlMode,
+    /// The image policy, for `<img>` in sanitize mode.
+    images: ImagePolicy,
+    /// Parses raw HTML inertly; made on first use.
+    parser: Option<DomParser>,
+    /// For a raw HTML id, the top-level nodes built from its parse, in order (never empty: an empty text node stands
+    /// for HTML that built nothing, so ops can still place things next to it). The id names them all: appending,
+    /// inserting, replacing or removing it does so to each, so the nodes sit in the page with no holder between
+    /// them and their parent, as the one-shot HTML would put them (a `<table>` right in the container).
+    raw_parts: HashMap<NodeId, Vec<Node>>,
 }
 
 impl DomApplier {
     /// An applier drawing into `container` (id [`ROOT`]) of `document`.
-    pub fn new(document: Document, container: &Element, trusted: bool) -> DomApplier {
+    pub fn new(document: Document, container: &Element, opts: &RenderOptions) -> DomApplier {
         DomApplier {
             document,
             nodes: vec![Some(container.clone().into())],
             segments: Vec::new(),
             mutations: 0,
-            trusted,
+            html_mode: opts.html_mode(),
+            images: opts.images.clone(),
+            parser: None,
+            raw_parts: HashMap::new(),
         }
     }
 
@@ -140,6 +155,7 @@ impl DomApplier {
         self.nodes.truncate(1);
         self.nodes.shrink_to_fit();
         self.segments = Vec::new();
+        self.raw_parts = HashMap::new();
     }
 
     pub fn mutations(&self) -> u64 {
@@ -156,6 +172,22 @@ impl DomApplier {
             self.nodes.resize(index + 1, None);
         }
         self.nodes[index] = Some(node);
+    }
+
+    /// The page nodes id `id` names: its raw HTML parts, or its one node.
+    fn nodes_of(&self, id: NodeId) -> Vec<Node> {
+        match self.raw_parts.get(&id) {
+            Some(parts) => parts.clone(),
+            None => self.get(id).cloned().into_iter().collect(),
+        }
+    }
+
+    /// The first page node id `id` names (what an insertion before it goes before).
+    fn first_node(&self, id: NodeId) -> Option<Node> {
+        match self.raw_parts.get(&id) {
+            Some(parts) => parts.first().cloned(),
+            None => self.get(id).cloned(),
+        }
     }
 
     /// The text nodes after the first that continue text `id`.
@@ -217,13 +249,122 @@ impl DomApplier {
         }
     }
 
-    /// Parses `html` in the context of `holder` and appends the result; `None` when the page does not allow it.
-    fn parse_html(&self, holder: &Element, html: &str) -> Option<()> {
-        let range = self.document.create_range().ok()?;
-        range.select_node_contents(holder).ok()?;
-        let fragment = range.create_contextual_fragment(html).ok()?;
-        holder.append_child(&fragment).ok()?;
+    /// Parses `html` inertly and builds into `holder` (a fragment) what [`html_policy`] allows; `None` when the
+    /// page does not allow parsing (Trusted Types) or in text mode.
+    ///
+    /// A `DOMParser` document has no browsing context and scripting off: nothing in it runs or loads (no `<script>`,
+    /// no `onerror` on an `<img>` that never fetches). Its nodes are never moved into the page: every node the page
+    /// gets is made here with `createElementNS`, `setAttribute(NS)` and `createTextNode`, so a script element or an
+    /// event handler can only reach the page through this walk, and the walk never makes one. The `<body>` prefix
+    /// keeps leading `<style>`, `<meta>` or `<title>` out of the parsed `<head>`; the doctype keeps the parser out of
+    /// quirks mode, which nests `<p>` and `<table>` differently.
+    fn parse_html(&mut self, holder: &Node, html: &str) -> Option<()> {
+        if self.html_mode == HtmlMode::Text {
+            return None;
+        }
+        if self.parser.is_none() {
+            self.parser = Some(DomParser::new().ok()?);
+        }
+        let mut source = String::with_capacity(html.len() + 21);
+        source.push_str("<!DOCTYPE html><body>");
+        source.push_str(html);
+        let parsed = self.parser.as_ref()?.parse_from_string(&source, SupportedType::TextHtml).ok()?;
+        let body = parsed.body()?;
+        self.build_children(&body, holder);
         Some(())
+    }
+
+    /// Builds the allowed copies of `source`'s children into `target`, depth first, without recursion (the parser
+    /// nests up to 512 deep).
+    fn build_children(&self, source: &Node, target: &Node) {
+        let mut stack: Vec<(Option<Node>, Node)> = vec![(source.first_child(), target.clone())];
+        while let Some((cursor, parent)) = stack.last_mut() {
+            let Some(node) = cursor.take() else {
+                stack.pop();
+                continue;
+            };
+            *cursor = node.next_sibling();
+            let parent = parent.clone();
+            match node.node_type() {
+                Node::TEXT_NODE => {
+                    let text = self.document.create_text_node(&node.node_value().unwrap_or_default());
+                    let _ = parent.append_child(&text);
+                }
+                // Comments are harmless and the one-shot HTML keeps them; sanitize mode drops them as GitHub does.
+                Node::COMMENT_NODE if self.html_mode == HtmlMode::Trusted => {
+                    let comment = self.document.create_comment(&node.node_value().unwrap_or_default());
+                    let _ = parent.append_child(&comment);
+                }
+                Node::ELEMENT_NODE => {
+                    let Some(element) = node.dyn_ref::<Element>() else { continue };
+                    let ns = Namespace::from_uri(element.namespace_uri().as_deref());
+                    let name = element.local_name();
+                    let mut action = html_policy::element_action(self.html_mode, ns, &name);
+                    if ns == Namespace::Html
+                        && name == "input"
+                        && !html_policy::input_allowed(self.html_mode, element.get_attribute("type").as_deref())
+                    {
+                        action = ElementAction::Drop;
+                    }
+                    match action {
+                        ElementAction::Drop => {}
+                        ElementAction::Unwrap => stack.push((node.first_child(), parent)),
+                        ElementAction::Keep => {
+                            let Some(copy) = self.build_element(element, ns, &name) else { continue };
+                            let _ = parent.append_child(&copy);
+                            if copy.local_name() == name {
+                                stack.push((node.first_child(), copy.into()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A new element in the page's document for parsed `element`, with the attributes the policy allows; an `<img>`
+    /// the image policy refuses becomes a placeholder `<span>` (no children are walked into it).
+    fn build_element(&self, element: &Element, ns: Namespace, name: &str) -> Option<Element> {
+        if ns == Namespace::Html && name == "img" {
+            let src = element.get_attribute("src");
+            let allowed_src =
+                src.as_deref().and_then(|src| html_policy::attribute_value(self.html_mode, "img", "src", src));
+            let fetch = allowed_src
+                .as_deref()
+                .is_some_and(|src| html_policy::image_fetch_allowed(self.html_mode, src, &self.images));
+            if !fetch && self.html_mode == HtmlMode::Sanitize {
+                let (attrs, label) = html_policy::image_placeholder(
+                    src.as_deref(),
+                    element.get_attribute("alt").as_deref(),
+                    element.get_attribute("title").as_deref(),
+                );
+                let span = self.document.create_element("span").ok()?;
+                for (name, value) in attrs {
+                    span.set_attribute(name, &value).ok()?;
+                }
+                span.append_child(&self.document.create_text_node(&label)).ok()?;
+                return Some(span);
+            }
+        }
+        let copy = self.document.create_element_ns(ns.uri(), name).ok()?;
+        let attributes = element.attributes();
+        for index in 0..attributes.length() {
+            let Some(attribute) = attributes.item(index) else { continue };
+            let local = attribute.local_name();
+            let Some(value) = html_policy::attribute_value(self.html_mode, name, &local, &attribute.value()) else {
+                continue;
+            };
+            // A name the DOM refuses (`<a "x"=1>` parses, `setAttribute` throws) is skipped, not fatal.
+            let _ = match attribute.namespace_uri() {
+                None => copy.set_attribute(&attribute.name(), &value),
+                Some(uri) => copy.set_attribute_ns(Some(&uri), &attribute.name(), &value),
+            };
+        }
+        if let Some(rel) = html_policy::forced_link_rel(self.html_mode, name, copy.has_attribute("href")) {
+            copy.set_attribute("rel", rel).ok()?;
+        }
+        Some(copy)
     }
 
     /// Applies one op. DOM calls that throw (a broken op stream, a page script that moved our nodes) are skipped:
@@ -240,19 +381,20 @@ impl DomApplier {
                 self.put(*id, text.into());
             }
             PatchOp::CreateRawHtml { id, html } => {
-                let holder = self.document.create_element("rillmark-html").ok()?;
-                // Through the CSSOM, not a `style` attribute: allowed under a strict `style-src`.
-                if let Some(styled) = holder.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = styled.style().set_property("display", "contents");
-                }
-                // Trusted mode parses raw HTML with the browser. Where the page forbids that (Trusted Types), or in
-                // safe mode (never reached: the renderer emits raw HTML only when trusted), it is shown as text:
+                let fragment: Node = self.document.create_document_fragment().into();
+                // Raw HTML is parsed inertly and rebuilt through the policy. Where the page forbids parsing (Trusted
+                // Types), or in text mode (never reached: the renderer then emits no raw HTML), it is shown as text:
                 // content never silently disappears.
-                let parsed = self.trusted.then(|| self.parse_html(&holder, html)).flatten();
-                if parsed.is_none() {
-                    holder.set_text_content(Some(html));
+                if self.parse_html(&fragment, html).is_none() {
+                    fragment.set_text_content(Some(html));
                 }
-                self.put(*id, holder.into());
+                let children = fragment.child_nodes();
+                let mut parts: Vec<Node> = (0..children.length()).filter_map(|i| children.item(i)).collect();
+                if parts.is_empty() {
+                    parts.push(self.document.create_text_node("").into());
+                }
+                self.put(*id, parts[0].clone());
+                self.raw_parts.insert(*id, parts);
             }
             PatchOp::SetAttribute { id, name, value } => {
                 self.get(*id)?.dyn_ref::<Element>()?.set_attribute(name, value).ok()?;
@@ -263,24 +405,52 @@ impl DomApplier {
             PatchOp::AppendText { id, text } => self.append_text(*id, text)?,
             PatchOp::ReplaceText { id, start, delete, text } => self.replace_text(*id, *start, *delete, text)?,
             PatchOp::Append { parent, child } => {
-                self.get(*parent)?.append_child(self.get(*child)?).ok()?;
+                let parent = self.get(*parent)?;
+                for node in self.nodes_of(*child) {
+                    parent.append_child(&node).ok()?;
+                }
             }
             PatchOp::Prepend { parent, child } => {
                 let parent = self.get(*parent)?;
-                parent.insert_before(self.get(*child)?, parent.first_child().as_ref()).ok()?;
+                let first = parent.first_child();
+                for node in self.nodes_of(*child) {
+                    parent.insert_before(&node, first.as_ref()).ok()?;
+                }
             }
             PatchOp::InsertBefore { parent, child, before } => {
-                self.get(*parent)?.insert_before(self.get(*child)?, self.get(*before)).ok()?;
+                let parent = self.get(*parent)?;
+                let before = self.first_node(*before);
+                for node in self.nodes_of(*child) {
+                    parent.insert_before(&node, before.as_ref()).ok()?;
+                }
+            }
+            PatchOp::Replace { old, new } if self.raw_parts.contains_key(old) && self.raw_parts.contains_key(new) => {
+                // The open block's raw HTML changed (more of it arrived): patch the nodes in the page into the new
+                // parse rather than swapping them, so what was there stays (a growing paragraph keeps its `<b>`, an
+                // image is not fetched again) and only the difference is applied.
+                let old_nodes = self.nodes_of(*old);
+                let parent = old_nodes.first()?.parent_node()?;
+                let kept = morph_list(&parent, &old_nodes, &self.nodes_of(*new), MORPH_DEPTH)?;
+                self.put(*new, kept.first()?.clone());
+                self.raw_parts.insert(*new, kept);
             }
             PatchOp::Replace { old, new } => {
                 self.drop_segments(*old);
-                let old = self.get(*old)?;
-                old.parent_node()?.replace_child(self.get(*new)?, old).ok()?;
+                let old_nodes = self.nodes_of(*old);
+                let anchor = old_nodes.first()?;
+                let parent = anchor.parent_node()?;
+                for node in self.nodes_of(*new) {
+                    parent.insert_before(&node, Some(anchor)).ok()?;
+                }
+                for node in &old_nodes {
+                    parent.remove_child(node).ok()?;
+                }
             }
             PatchOp::Remove { id } => {
                 self.drop_segments(*id);
-                let node = self.get(*id)?;
-                node.parent_node()?.remove_child(node).ok()?;
+                for node in self.nodes_of(*id) {
+                    node.parent_node()?.remove_child(&node).ok()?;
+                }
             }
             PatchOp::Release { id } => {
                 self.mutations -= 1; // bookkeeping only: the DOM is not touched
@@ -291,10 +461,110 @@ impl DomApplier {
                     if let Some(more) = self.segments.get_mut(*id as usize) {
                         *more = Vec::new();
                     }
+                    self.raw_parts.remove(id);
                 }
             }
         }
         Some(())
+    }
+}
+
+/// How deep [`morph_list`] patches in place; deeper subtrees are swapped whole (the parser nests up to 512).
+const MORPH_DEPTH: usize = 64;
+
+/// Patches `old` (consecutive children of `parent`, in the page) until they show `new` (detached nodes built by the
+/// walk), keeping every old node that has the same kind, name and attribute names in the same order (so the result
+/// serialises exactly like `new`); returns the nodes now standing for `new`. `None` when the DOM refuses a call.
+fn morph_list(parent: &Node, old: &[Node], new: &[Node], depth: usize) -> Option<Vec<Node>> {
+    let mut result = Vec::with_capacity(new.len());
+    for (index, fresh) in new.iter().enumerate() {
+        match old.get(index) {
+            Some(live) if depth > 0 && morph_node(live, fresh, depth)? => result.push(live.clone()),
+            Some(live) => {
+                parent.replace_child(fresh, live).ok()?;
+                result.push(fresh.clone());
+            }
+            None => {
+                let after = result.last().and_then(Node::next_sibling);
+                parent.insert_before(fresh, after.as_ref()).ok()?;
+                result.push(fresh.clone());
+            }
+        }
+    }
+    for live in old.iter().skip(new.len()) {
+        parent.remove_child(live).ok()?;
+    }
+    if result.is_empty() {
+        // Nothing was built: keep a placeholder where the parts were, as CreateRawHtml does.
+        let anchor: Node = parent.owner_document()?.create_text_node("").into();
+        let after = old.first().and_then(|first| first.is_connected().then(|| first.clone()));
+        parent.insert_before(&anchor, after.as_ref()).ok()?;
+        result.push(anchor);
+    }
+    Some(result)
+}
+
+/// Patches `live` into `fresh` when they are the same kind of node with the same name and attribute names; `false`
+/// (nothing touched) when they are not.
+fn morph_node(live: &Node, fresh: &Node, depth: usize) -> Option<bool> {
+    let kind = live.node_type();
+    if kind != fresh.node_type() {
+        return Some(false);
+    }
+    match kind {
+        Node::TEXT_NODE | Node::COMMENT_NODE => {
+            let (live, fresh) = (live.dyn_ref::<CharacterData>()?, fresh.dyn_ref::<CharacterData>()?);
+            let (was, now) = (live.data(), fresh.data());
+            if was != now {
+                match now.strip_prefix(was.as_str()) {
+                    Some(suffix) => live.append_data(suffix).ok()?,
+                    None => live.set_data(&now),
+                }
+            }
+            Some(true)
+        }
+        Node::ELEMENT_NODE => {
+            let (live_el, fresh_el) = (live.dyn_ref::<Element>()?, fresh.dyn_ref::<Element>()?);
+            if live_el.namespace_uri() != fresh_el.namespace_uri() || live_el.local_name() != fresh_el.local_name() {
+                return Some(false);
+            }
+            let (was, now) = (live_el.attributes(), fresh_el.attributes());
+            if was.length() != now.length() {
+                return Some(false);
+            }
+            for index in 0..now.length() {
+                let (a, b) = (was.item(index)?, now.item(index)?);
+                if a.name() != b.name() || a.namespace_uri() != b.namespace_uri() {
+                    return Some(false);
+                }
+            }
+            for index in 0..now.length() {
+                let (a, b) = (was.item(index)?, now.item(index)?);
+                if a.value() != b.value() {
+                    a.set_value(&b.value());
+                }
+            }
+            let children = |node: &Node| {
+                let list = node.child_nodes();
+                (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<Node>>()
+            };
+            let (old_children, new_children) = (children(live), children(fresh));
+            if old_children.is_empty() {
+                for child in &new_children {
+                    live.append_child(child).ok()?;
+                }
+            } else {
+                morph_list(live, &old_children, &new_children, depth - 1)?;
+                // morph_list keeps a placeholder text node when `fresh` has no children; an element holds none.
+                if new_children.is_empty() {
+                    while let Some(child) = live.first_child() {
+                        live.remove_child(&child).ok()?;
+                    }
+                }
+            }
+            Some(true)
+        }
+        _ => Some(false),
     }
 }
 

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 
 use crate::dialect::{DialectKind, StreamEvent};
 use crate::error::{ErrorKind, StreamError};
-use crate::options::{ImagePolicy, RenderOptions};
+use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
 use crate::patch::PatchOp;
 use crate::pipeline::{DialectChoice, Outcome, StreamStats};
 
@@ -35,6 +35,8 @@ pub struct RendererOptions {
     math: Option<bool>,
     #[serde(default, rename = "unsafe", deserialize_with = "fields::unsafe_")]
     unsafe_: Option<bool>,
+    #[serde(default, deserialize_with = "fields::html")]
+    html: Option<Html>,
     #[serde(default, deserialize_with = "fields::images")]
     images: Option<Images>,
     #[serde(default, deserialize_with = "fields::links")]
@@ -90,6 +92,15 @@ impl<'de> Deserialize<'de> for Images {
     }
 }
 
+/// What raw HTML becomes: [`HtmlMode`].
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", expecting = "\"text\", \"sanitize\" or \"trusted\"")]
+enum Html {
+    Text,
+    Sanitize,
+    Trusted,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", expecting = "\"same-tab\" or \"new-tab\"")]
 enum Links {
@@ -135,6 +146,7 @@ mod fields {
         gfm: bool = "gfm", "a boolean";
         math: bool = "math", "a boolean";
         unsafe_: bool = "unsafe", "a boolean";
+        html: Html = "html", "\"text\", \"sanitize\" or \"trusted\"";
         images: Images = "images", "\"block\", \"allow\" or an array of origin strings";
         links: Links = "links", "\"same-tab\" or \"new-tab\"";
         dialect: DialectName = "dialect", "\"auto\" or a dialect name";
@@ -204,6 +216,28 @@ pub fn renderer_options(options: &JsValue) -> Result<Parsed, JsValue> {
     }
     if let Some(trusted) = parsed.unsafe_ {
         opts.trusted = trusted;
+    }
+    // `unsafe: true` is `html: "trusted"` (and more: no URL or image policy for markdown links either); saying both
+    // ways differently is a mistake worth a TypeError rather than a guess.
+    if let (Some(trusted), Some(html)) = (parsed.unsafe_, parsed.html) {
+        if trusted != (html == Html::Trusted) {
+            return Err(type_error(&format!(
+                "options \"unsafe\" and \"html\" disagree: unsafe: {trusted} with html: \"{}\"",
+                match html {
+                    Html::Text => "text",
+                    Html::Sanitize => "sanitize",
+                    Html::Trusted => "trusted",
+                }
+            )));
+        }
+    }
+    match parsed.html {
+        None | Some(Html::Text) => {}
+        Some(Html::Sanitize) => opts.html = HtmlMode::Sanitize,
+        Some(Html::Trusted) => {
+            opts.html = HtmlMode::Trusted;
+            opts.trusted = true;
+        }
     }
     opts.images = match parsed.images {
         None | Some(Images::Block) => ImagePolicy::Block,

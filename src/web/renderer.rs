@@ -298,7 +298,7 @@ impl Renderer {
             Some(container) => {
                 let document =
                     container.owner_document().ok_or_else(|| js::type_error("container must belong to a document"))?;
-                Some(DomApplier::new(document, &container, parsed.opts.trusted))
+                Some(DomApplier::new(document, &container, &parsed.opts))
             }
             None if parsed.on_patch.is_some() => None,
             None => return Err(js::type_error("container is null: pass an Element, or onPatch for headless mode")),

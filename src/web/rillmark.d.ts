@@ -20,6 +20,17 @@ export interface RendererOptions {
    */
   unsafe?: boolean;
   /**
+   * Raw HTML in the markdown (default `"text"`). In every mode no script from the content runs and no event-handler
+   * attribute is set: HTML is parsed inertly and only allowed nodes are built.
+   * - `"text"`: shown as text, tags and all.
+   * - `"sanitize"`: GitHub's allowlist (`<sup>`, `<sub>`, `<kbd>`, `<br>`, `<details>`/`<summary>`, tables, …; the
+   *   full list is in the README); other elements are unwrapped (their text stays), `<style>`, `<textarea>`, `<svg>`
+   *   and the like are dropped with their content; links go through the URL check and images the `images` policy.
+   * - `"trusted"`: as written, minus `<script>`, `<iframe>`, `<object>`, `<embed>`, `<base>`, `<meta>`, `on*`
+   *   attributes and `javascript:` URLs; same as `unsafe: true` (giving both with different meanings throws).
+   */
+  html?: "text" | "sanitize" | "trusted";
+  /**
    * External images: `"block"` (default: a `<span class="rillmark-image">` placeholder, nothing is fetched),
    * `"allow"`, or the origins allowed to load, e.g. `["https://cdn.example.com"]`.
    */
@@ -48,7 +59,10 @@ export type PatchOp =
   | { op: "createElement"; id: number; tag: string }
   /** Create a detached text node. */
   | { op: "createText"; id: number; text: string }
-  /** Create detached nodes from trusted raw HTML: only with `unsafe: true`. */
+  /**
+   * Create detached nodes from raw HTML: only with `html: "sanitize"` or `"trusted"` (or `unsafe: true`). The HTML is
+   * as the content wrote it: a host applying it itself must parse it inertly and filter it as the README says.
+   */
   | { op: "createRawHtml"; id: number; html: string }
   /** `setAttribute(name, value)` (names come from a fixed allowlist; URLs are already checked). */
   | { op: "setAttribute"; id: number; name: string; value: string }

@@ -37,6 +37,7 @@
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
+mod scan;
 pub mod settle;
 pub mod speculate;
 pub mod url;
@@ -108,6 +109,9 @@ pub struct IncrementalMarkdown {
     candidate: Option<Resume>,
     /// Settledness of the open paragraph's inline text.
     settle: Option<ParagraphSettle>,
+    /// The open paragraph is shown as segments parsed apart (see [`Self::cut_paragraph_segment`]): the DOM is not its
+    /// parse as a whole, so it ends with a whole parse, never by a resumed one.
+    stitched: bool,
     /// `src.len()` at the last render.
     rendered_len: usize,
     /// The text the last parse read, and where it started and whether it resumed inside the open block: a parse of
@@ -153,6 +157,7 @@ impl IncrementalMarkdown {
             resume: None,
             candidate: None,
             settle: None,
+            stitched: false,
             rendered_len: 0,
             last_parse_text: String::new(),
             last_parse_key: None,
@@ -325,6 +330,16 @@ impl IncrementalMarkdown {
         let context = resume.map_or("", |r| r.context.as_str());
         let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
+        if self.stitched {
+            // A paragraph shown in segments ends with one parse of it whole: at the end of input, or once a blank line
+            // may end it. That whole parse shows it exactly, and its scan starts afresh.
+            if resume.is_none() {
+                self.stitched = false;
+                self.settle = None;
+            } else if self.finished || has_blank_line(body) {
+                return false;
+            }
+        }
         if let Some(resume) = resume.filter(|r| matches!(r.target, Target::Spine(_)) && r.context.is_empty()) {
             // A quote resumed at a line start: the line must continue the paragraph, as its first characters after
             // the quote markers tell (a blank line, list marker, `===` underline… would not).
@@ -362,10 +377,21 @@ impl IncrementalMarkdown {
         let with_context: Cow<'_, str> =
             if context.is_empty() { Cow::Borrowed(body) } else { format!("{context}{body}").into() };
         // At the end the text is final: nothing is held back or closed early.
-        let shown = if self.finished {
-            Cow::Borrowed(&*with_context)
+        let (shown, shows_all_text) = if self.finished {
+            (Cow::Borrowed(&*with_context), true)
         } else {
-            speculate::speculate(&with_context, self.opts.gfm, self.opts.gfm && self.opts.math)
+            let speculation = speculate::speculate_tail(&with_context, self.opts.gfm, self.opts.gfm && self.opts.math);
+            (speculation.text, speculation.shows_all_text)
+        };
+        let shown = match resume {
+            // A segment that begins inside a word must not link the end of a URL.
+            Some(r) if r.context == STITCH_CONTEXT && !self.finished && !body.starts_with(char::is_whitespace) => {
+                match speculate::pend_leading_word(&shown, context.len()) {
+                    Some(pended) => Cow::Owned(pended),
+                    None => shown,
+                }
+            }
+            _ => shown,
         };
         // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
         let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
@@ -431,6 +457,9 @@ impl IncrementalMarkdown {
         self.stats.bytes_parsed += parse_text.len() as u64;
         self.stats.parses += 1;
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
+        if self.stitched && resume.is_some() && doc.blocks.len() > 1 {
+            return false; // a block interrupted the paragraph: it ends, parsed whole
+        }
         if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
             for _ in 0..quote_depth {
                 let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
@@ -804,9 +833,15 @@ impl IncrementalMarkdown {
                     self.nested_candidate(start, open_defs, false);
                     None
                 }
-                render::BlockDetail::Paragraph if !speculated => {
+                render::BlockDetail::Paragraph => {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
-                    self.paragraph_candidate(start, open_defs);
+                    let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
+                    if !speculated {
+                        self.paragraph_candidate(start, open_defs.clone());
+                    }
+                    if shows_all_text {
+                        self.cut_paragraph_segment(paragraph_start, open_defs);
+                    }
                     None
                 }
                 _ => None,
@@ -854,7 +889,7 @@ impl IncrementalMarkdown {
     fn scan_settled(&mut self, start: Option<usize>, defs: String, quote: bool) -> Option<String> {
         if let Some(start) = start {
             if self.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
-                let state = settle::InlineSettle::default();
+                let state = settle::InlineSettle::new(self.opts.gfm && self.opts.math);
                 self.settle = Some(ParagraphSettle {
                     start,
                     defs,
@@ -884,7 +919,7 @@ impl IncrementalMarkdown {
                     if scan.line_has_text {
                         scan.state.feed("\n");
                     } else {
-                        scan.state = settle::InlineSettle::default();
+                        scan.state = scan.state.fresh();
                     }
                     scan.line_start = true;
                     scan.line_has_text = false;
@@ -1362,6 +1397,69 @@ impl IncrementalMarkdown {
         self.candidate = None;
     }
 
+    /// Bounds how far back the open paragraph's parses reach. A paragraph resumes after its last settled word, but a
+    /// construct that stays open (`[` never closed, a lone `_`, a word of 100 KB with no space) keeps it unsettled,
+    /// and every render would parse it again from its start: quadratic work. Once the text since the resume point
+    /// (or the paragraph's start) passes [`SEGMENT_BYTES`], what is shown is kept as it is, and later parses start at
+    /// the end of the text, behind a dummy word (so nothing there starts a block) and a space: the paragraph is shown
+    /// as segments parsed apart. CommonMark would let a late closer reach back into a kept segment (`*a [b ... c*`),
+    /// so this is display only: a stitched paragraph never resumes its final parse, it ends with one parse of it
+    /// whole (a blank line, an interrupting block, the end of input), which is the one-shot render. The work per
+    /// render is bounded by the segment, plus one whole parse per paragraph.
+    ///
+    /// A segment is cut only where the last render showed every character it had (nothing held back that a later
+    /// one would reveal), preferably after a space (a word split in two shows as two words until the end), never
+    /// where a footnote reference or a table row is being typed (their parses need their whole text), and never
+    /// inside a word that may be a URL (a tail of a URL parsed alone could become a link).
+    fn cut_paragraph_segment(&mut self, paragraph_start: Option<usize>, defs: String) {
+        let Some(from) = self.resume.as_ref().map(|r| r.at).or(paragraph_start) else { return };
+        let src = self.src.as_str();
+        let reach = src.len().saturating_sub(from);
+        let at_space = src.ends_with(' ') && !src.ends_with("  ");
+        if reach < SEGMENT_BYTES || (!at_space && reach < 2 * SEGMENT_BYTES) || self.finished {
+            return;
+        }
+        if self.blocks.len() != self.committed_blocks + 1 {
+            return;
+        }
+        let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
+            return;
+        };
+        let segment = &src[from..];
+        let line = &src[self.line_start(src.len()).max(from)..];
+        let word_start = src.rfind(char::is_whitespace).map_or(0, |at| at + 1).max(from);
+        let word = &src[word_start..];
+        let url_like = word.contains("://") || word.contains("www.") || word.contains('@');
+        let odd_url = url_like && word.contains(['[', ']', '(', ')', '<', '`', '\\']);
+        if segment.contains("[^") || line.contains('|') || (!at_space && odd_url) {
+            return;
+        }
+        let at = src.trim_end_matches([' ', '\t', '\r', '\n']).len();
+        if at <= from {
+            return;
+        }
+        self.resume = Some(Resume {
+            at,
+            defs,
+            context: STITCH_CONTEXT.to_owned(),
+            block_tag: "p",
+            target: Target::Block,
+            kept: children.len(),
+            boundary: None,
+            drop_first: 0,
+            tight: None,
+            lead_word: true,
+        });
+        self.candidate = None;
+        self.stitched = true;
+        if let Some(scan) = self.settle.as_mut() {
+            // What the segments before hold open is given up on until the whole parse: the scan starts afresh.
+            scan.state = scan.state.fresh();
+            scan.scanned = at;
+            scan.has_pipe = false;
+        }
+    }
+
     /// The cheapest render: when the last render was exact and the new text is plain (it cannot start, end or change
     /// any construct), it is appended to the text node that ends the open block — no parse at all. Code in a fence
     /// takes any text whose lines cannot close the fence; inline text takes letters, digits, spaces and harmless
@@ -1435,7 +1533,11 @@ impl IncrementalMarkdown {
         if leaf == Leaf::Inline {
             // After a commit the open paragraph has no scan yet: it starts at the commit point.
             let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
+            let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
             self.paragraph_candidate(start, String::new());
+            if self.blocks.last().is_some_and(|b| mounted_tag(b) == "p") {
+                self.cut_paragraph_segment(paragraph_start, String::new());
+            }
             match self.blocks.last().map(mounted_tag) {
                 Some("blockquote") => self.nested_candidate(None, String::new(), false),
                 Some("ul" | "ol") => self.nested_candidate(None, String::new(), true),
@@ -1474,7 +1576,7 @@ impl IncrementalMarkdown {
     /// it cannot follow the whole text.
     fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
-        let shown_as_final = self.exact && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
+        let shown_as_final = self.exact && !self.stitched && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
                 && !self.src.ends_with([' ', '\t', '\r']);
         self.finished = true;
@@ -1860,7 +1962,11 @@ fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Op
     }
     // Take the dummy word off again: the parse must begin with it as plain text.
     let Some(Node::Text(first)) = parsed.first() else { return None };
-    let rest = first.strip_prefix('x')?;
+    let mut rest = first.strip_prefix('x')?;
+    if resume.context == STITCH_CONTEXT {
+        // The segment's own text follows the separating space (comrak drops the space before a line break).
+        rest = rest.strip_prefix(' ').unwrap_or(rest);
+    }
     let mut without: Vec<Node> = Vec::with_capacity(parsed.len());
     if !rest.is_empty() {
         without.push(Node::Text(rest.to_owned()));
@@ -2102,6 +2208,20 @@ fn last_chars(text: &str, n: usize) -> &str {
     &text[start..]
 }
 
+/// How much of an open paragraph a render may parse again before what is shown is kept as a segment (see
+/// `IncrementalMarkdown::cut_paragraph_segment`).
+const SEGMENT_BYTES: usize = 512;
+
+/// The context of a parse resumed at a segment cut: a dummy word and a space.
+const STITCH_CONTEXT: &str = "x ";
+
+/// Whether `text` has a complete blank line (only spaces or tabs) after a line break.
+fn has_blank_line(text: &str) -> bool {
+    // Every line after a break but the one being typed (after the last break).
+    let complete = &text[..text.rfind('\n').unwrap_or(0)];
+    complete.split('\n').skip(1).any(|line| line.trim().is_empty())
+}
+
 /// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
 fn is_plain(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
@@ -2111,7 +2231,14 @@ fn is_plain(c: char) -> bool {
 /// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
 /// `Some(false)` when it may, `None` when too little has arrived to tell.
 fn starts_plainly(rest: &str) -> Option<bool> {
-    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    // The answer lies in the line's first characters (a marker, a run, a label of at most 999): only they are read,
+    // so asking about a line of 50 KB costs no more than about a short one (it is asked with every chunk).
+    let mut window = rest.len().min(1024);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let line = rest[..window].split(['\n', '\r']).next().unwrap_or("");
+    // Complete: a line break follows, or the line goes on past what is read (its start is known either way).
     let complete = line.len() < rest.len();
     let mut chars = line.chars();
     let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };

@@ -7,7 +7,12 @@
 //! has not arrived — means "not settled". Where it is unsure it says "not settled", which only costs work; and any
 //! residual mistake is corrected by the final one-shot reconcile, never left in the DOM.
 //!
-//! It scans each byte once ([`InlineSettle::feed`] continues where the last call stopped).
+//! Inline math (`$…$`, `$$…$$`) follows comrak's rules (see [`super::scan`]): while math is open a second scan
+//! carries on as if its opener were text, and takes over when the math turns out never to have opened.
+//!
+//! It scans each byte once, twice while math is open ([`InlineSettle::feed`] continues where the last call stopped).
+
+use super::scan::{self, CharClass as Class, SingleDollar};
 
 /// A delimiter run that may still open emphasis.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +33,58 @@ enum Bracket {
     Destination(usize),
 }
 
+/// Open inline math.
+#[derive(Debug, Clone)]
+struct MathOpen {
+    /// Its opening run: 1 (`$`) or 2 (`$$`).
+    len: usize,
+    /// The scan as if the opener were text, fed everything since: it takes over if the math never opened.
+    shadow: Box<InlineSettle>,
+    /// The last character inside.
+    last: char,
+    /// (`$…$`) a `$` that closes unless a digit follows arrived.
+    closing: bool,
+    /// (`$$…$$`) `$` in a row just before.
+    dollars: usize,
+}
+
+/// What a character does to open math.
+enum MathStep {
+    Inside,
+    /// The math never opened: the shadow scan is the scan.
+    Failed,
+    /// The character closed the math.
+    Closed,
+    /// The math closed before the character, which is read as after it.
+    ClosedBefore,
+}
+
+impl MathOpen {
+    fn step(&mut self, c: char) -> MathStep {
+        if self.len == 1 {
+            if self.closing {
+                return if c.is_ascii_digit() { MathStep::Failed } else { MathStep::ClosedBefore };
+            }
+            if c == '$' {
+                match scan::single_dollar(self.last) {
+                    SingleDollar::Fails => return MathStep::Failed,
+                    SingleDollar::Skipped => {}
+                    SingleDollar::ClosesUnlessDigit => self.closing = true,
+                }
+            }
+        } else if c == '$' {
+            self.dollars += 1;
+            if self.dollars == 2 {
+                return MathStep::Closed;
+            }
+        } else {
+            self.dollars = 0;
+        }
+        self.last = c;
+        MathStep::Inside
+    }
+}
+
 /// Incremental settledness of one paragraph's inline text.
 #[derive(Debug, Clone, Default)]
 pub struct InlineSettle {
@@ -35,8 +92,10 @@ pub struct InlineSettle {
     brackets: Vec<Bracket>,
     /// Length of the backtick run that opened an unclosed code span.
     code: Option<usize>,
-    /// Length of the `$` run that opened unclosed math.
-    math: Option<usize>,
+    /// `$` and `$$` delimit math (comrak's `math_dollars`); without it a `$` is text.
+    math_dollars: bool,
+    /// Open inline math.
+    math: Option<MathOpen>,
     /// Inside `<…>` (a possible autolink or HTML tag).
     angle: bool,
     /// A run of `*`, `_`, `~` or `` ` `` whose end (and so whose flanking) is not known yet: (byte, length, class
@@ -49,25 +108,21 @@ pub struct InlineSettle {
     prev: Class,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Class {
-    #[default]
-    Space,
-    Punct,
-    Other,
-}
-
 fn class(c: char) -> Class {
-    if c.is_whitespace() {
-        Class::Space
-    } else if c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric()) {
-        Class::Punct
-    } else {
-        Class::Other
-    }
+    scan::class_of(Some(c))
 }
 
 impl InlineSettle {
+    /// A scan from the start of a paragraph; `math_dollars`: `$` delimits math (comrak's option of that name).
+    pub fn new(math_dollars: bool) -> InlineSettle {
+        InlineSettle { math_dollars, ..InlineSettle::default() }
+    }
+
+    /// A scan from the start of a paragraph, with the same options as this one.
+    pub fn fresh(&self) -> InlineSettle {
+        InlineSettle::new(self.math_dollars)
+    }
+
     /// Scans more of the paragraph's text (continuing exactly where the previous call ended).
     pub fn feed(&mut self, text: &str) {
         for c in text.chars() {
@@ -88,6 +143,41 @@ impl InlineSettle {
     }
 
     fn step(&mut self, c: char) {
+        if let Some(math) = &mut self.math {
+            math.shadow.step(c);
+            match math.step(c) {
+                MathStep::Inside => return,
+                MathStep::Failed => {
+                    let shadow = std::mem::take(&mut math.shadow);
+                    *self = *shadow;
+                    return;
+                }
+                MathStep::Closed => {
+                    self.math = None;
+                    self.prev = Class::Punct;
+                    return;
+                }
+                MathStep::ClosedBefore => {
+                    self.math = None;
+                    self.prev = Class::Punct;
+                }
+            }
+        }
+        // A run of `$` ends: whether it may open math depends on this character.
+        if let Some((b'$', len, _)) = self.run {
+            if c == '$' {
+                self.run = Some((b'$', len + 1, self.prev));
+                return;
+            }
+            self.run = None;
+            self.prev = Class::Punct;
+            if !self.angle && scan::dollars_may_open(len, c) {
+                let shadow = Box::new(self.clone());
+                self.math = Some(MathOpen { len, shadow, last: '$', closing: false, dollars: 0 });
+                self.step(c);
+                return;
+            }
+        }
         // Finish a pending delimiter run: its flanking depends on this character.
         if let Some((ch, len, before)) = self.run {
             if c as u32 == u32::from(ch) {
@@ -117,9 +207,7 @@ impl InlineSettle {
         let code_or_angle = self.code.is_some() || self.math.is_some() || self.angle;
         match c {
             '`' => self.run = Some((b'`', 1, self.prev)),
-            // `$` and `$$` delimit math like backticks delimit code (with math on; without, a stray `$` only costs a
-            // resume point).
-            '$' if self.code.is_none() => self.run = Some((b'$', 1, self.prev)),
+            '$' if self.code.is_none() && self.math_dollars && !self.angle => self.run = Some((b'$', 1, self.prev)),
             _ if self.code.is_some() => {}
             '>' if self.angle => self.angle = false,
             _ if code_or_angle => {}
@@ -153,16 +241,6 @@ impl InlineSettle {
     }
 
     fn end_run(&mut self, ch: u8, len: usize, before: Class, after: Class) {
-        if ch == b'$' {
-            match self.math {
-                Some(open) if open == len => self.math = None,
-                Some(_) => {}
-                None if !self.angle => self.math = Some(len),
-                None => {}
-            }
-            self.prev = Class::Punct;
-            return;
-        }
         if ch == b'`' {
             match self.code {
                 Some(open) if open == len => self.code = None,
@@ -177,13 +255,7 @@ impl InlineSettle {
         if self.code.is_some() || self.angle {
             return;
         }
-        let left = after != Class::Space && (after != Class::Punct || before != Class::Other);
-        let right = before != Class::Space && (before != Class::Punct || after != Class::Other);
-        let (can_open, can_close) = if ch == b'_' {
-            (left && (!right || before == Class::Punct), right && (!left || after == Class::Punct))
-        } else {
-            (left, right)
-        };
+        let (can_open, can_close) = scan::delimiter_run(ch, before, after);
         let both = can_open && can_close;
         let mut remaining = len;
         if can_close {
@@ -219,7 +291,7 @@ mod tests {
     use super::*;
 
     fn settled(text: &str) -> bool {
-        let mut s = InlineSettle::default();
+        let mut s = InlineSettle::new(true);
         // Feed in pieces to exercise the carried state.
         for piece in text.as_bytes().chunks(3) {
             s.feed(std::str::from_utf8(piece).unwrap_or(""));

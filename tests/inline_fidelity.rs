@@ -1,0 +1,161 @@
+//! Inline content streamed in every chunking ends exactly as the one-shot render, with nothing for the verified
+//! finish to repair: inline math after a `$` that neither opened nor closed (issue 13, shape 8), and long paragraphs
+//! whose constructs stay open so that the engine shows them in segments parsed apart (each must still end as one
+//! parse of the whole paragraph).
+// Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use rillmark::markdown::render::render;
+use rillmark::markdown::{IncrementalMarkdown, MarkdownStats};
+use rillmark::options::RenderOptions;
+use rillmark::patch::diff::IdAllocator;
+use rillmark::patch::recorder::HtmlRecorder;
+use rillmark::patch::{PatchSink, ROOT};
+use support::{base_seed, char_pieces, random_char_pieces};
+
+/// Inline math next to a `$` that neither opens nor closes (comrak: a closing `$` may not follow a space nor come
+/// before a digit, an opening one may not come before a space; a failed opener is literal and the scan goes on after
+/// it).
+const DOLLARS: &[&str] = &[
+    "$a$0 *$",
+    "x $a$0 b$",
+    "$ $a \"$",
+    "x $a $b$ c",
+    "cost $5 and $6 *x* $y$ z",
+    "$a\\$b$ c $d$",
+    "$$a$ b$$ c $e$",
+    "$a$$ b $c$",
+    "$$$ x $y$ $$z$$",
+    "a $b$1 $c$ *d* $e $f$",
+    "`$a` $b` c$ d",
+    "$a\nb$ c $d\n$ e",
+    "x $a *b $c$ d* e",
+];
+
+/// Long paragraphs that stay unsettled (a construct opened and never closed), long words, and a paragraph that
+/// ends in each way a segmented one can: a blank line, an interrupting block, a setext underline, a table, the end
+/// of input, a closer that reaches back over every segment.
+fn long_paragraphs() -> Vec<(&'static str, String)> {
+    vec![
+        ("open-mix", "*a **b `c [d ".repeat(110)),
+        ("brackets-then-closers", format!("{}{}", "[".repeat(700), "]".repeat(700))),
+        ("open-stars", "*a ".repeat(500)),
+        ("guillemets", "‹".repeat(600)),
+        ("entities", "&amp;".repeat(300)),
+        ("snake-runs", "a_".repeat(700)),
+        ("underscore-words", " _a".repeat(500)),
+        ("urls", format!("{} end", "http://a.b/".repeat(130))),
+        ("nested-images", format!("{}a{}", "![".repeat(200), "](u)".repeat(200))),
+        ("prose", format!("{}\n\nNext.\n", "call foo_bar_baz and _private now. ".repeat(45))),
+        ("crlf-lines", "line _x\r\n".repeat(200)),
+        ("late-emphasis", format!("*start {}end* after", "word ".repeat(300))),
+        ("late-link", format!("[start {}](https://e.com/x) after", "word ".repeat(300))),
+        ("late-math", format!("$a {}b$ after", "w ".repeat(500))),
+        ("heading-ends-it", format!("{}\n# Heading\n\nmore _x\n", "_x ".repeat(400))),
+        ("setext-ends-it", format!("{}\n===\n\nafter\n", "_x ".repeat(400))),
+        ("table-ends-it", format!("{}\n| a | b |\n|---|---|\n| 1 | 2 |\n", "_x ".repeat(400))),
+        ("list-ends-it", format!("{}\n- item *one\n- two\n", "_x ".repeat(400))),
+        ("lines-of-open-brackets", "[a b [c d\n".repeat(150)),
+        ("emails", "mail b@c.d".repeat(200)),
+        ("www", "www.a.b/".repeat(250)),
+    ]
+}
+
+fn options() -> Vec<(&'static str, RenderOptions)> {
+    vec![
+        ("safe", RenderOptions::default()),
+        ("trusted", RenderOptions { trusted: true, ..RenderOptions::default() }),
+        ("commonmark", RenderOptions { gfm: false, trusted: true, ..RenderOptions::default() }),
+        ("no-math", RenderOptions { math: false, ..RenderOptions::default() }),
+    ]
+}
+
+/// Token-like pieces: 1 to 6 characters, cycling.
+fn token_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    let mut n = 0;
+    while !rest.is_empty() {
+        let cut = rest.char_indices().nth(1 + n % 6).map_or(rest.len(), |(at, _)| at);
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+        n += 1;
+    }
+    pieces
+}
+
+fn stream(pieces: &[&str], opts: &RenderOptions) -> (String, MarkdownStats, Vec<String>) {
+    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    for piece in pieces {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+    }
+    engine.finish(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    (recorder.html(), engine.stats(), recorder.violations().to_vec())
+}
+
+#[track_caller]
+fn assert_ends_as_one_shot(name: &str, text: &str, pieces: &[&str], how: &str, opts_name: &str, opts: &RenderOptions) {
+    let (html, stats, violations) = stream(pieces, opts);
+    let expected = render(text, opts).to_html();
+    assert_eq!(html, expected, "{name:?} ({opts_name}, {how}) should end as the one-shot render");
+    assert!(violations.is_empty(), "{name:?} ({opts_name}, {how}): ops should be valid: {violations:?}");
+    assert_eq!(
+        stats.finish_repairs, 0,
+        "{name:?} ({opts_name}, {how}): streaming should be exact, leaving the verified finish nothing to repair"
+    );
+}
+
+/// Whole, by character, token-like and two seeded random splits.
+fn every_chunking(name: &str, text: &str, opts_name: &str, opts: &RenderOptions, by_char: bool) {
+    let seed = base_seed();
+    assert_ends_as_one_shot(name, text, &[text], "whole", opts_name, opts);
+    if by_char {
+        assert_ends_as_one_shot(name, text, &char_pieces(text), "by char", opts_name, opts);
+    }
+    assert_ends_as_one_shot(name, text, &token_pieces(text), "token-like", opts_name, opts);
+    for (round, max) in [(0, 3), (1, 40)] {
+        let pieces = random_char_pieces(text, seed.wrapping_add(round), max);
+        let how =
+            format!("random 1..={max} chars, seed {} (replay with RILLMARK_SEED={seed})", seed.wrapping_add(round));
+        assert_ends_as_one_shot(name, text, &pieces, &how, opts_name, opts);
+    }
+}
+
+#[test]
+fn inline_math_next_to_a_failed_dollar_streams_like_one_shot() {
+    for (opts_name, opts) in options() {
+        for text in DOLLARS {
+            every_chunking(text, text, opts_name, &opts, true);
+            // The same after a settled sentence, and inside a longer paragraph.
+            let later = format!("Some words first. {text} and then more words.\n\nNext *one*.\n");
+            every_chunking(text, &later, opts_name, &opts, true);
+        }
+    }
+}
+
+#[test]
+fn long_unsettled_paragraphs_stream_like_one_shot() {
+    for (opts_name, opts) in options() {
+        for (name, text) in long_paragraphs() {
+            // Character by character is the costliest; the default options take it for every shape.
+            every_chunking(name, &text, opts_name, &opts, opts_name == "safe");
+        }
+    }
+}
+
+#[test]
+fn long_unsettled_paragraphs_between_others_stream_like_one_shot() {
+    let opts = RenderOptions::default();
+    for (name, text) in long_paragraphs() {
+        let framed = format!("# Title\n\nA first *short* paragraph.\n\n{text}\n\nA last one with `code`.\n");
+        every_chunking(name, &framed, "safe", &opts, false);
+    }
+}

@@ -1379,8 +1379,10 @@ impl IncrementalMarkdown {
             }
             return;
         }
-        // Resume at the start of the last word when it is plain text that ends the last text node.
-        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
+        // Resume at the start of the last word when it is plain text that ends the last text node (only after the
+        // current resume point: a search back through a word of megabytes with every chunk would be quadratic).
+        let lower = self.resume.as_ref().map_or(paragraph_start, |r| r.at).min(src.len());
+        let Some(word_at) = src[lower..].rfind(' ').map(|at| lower + at + 1) else { return };
         let word = &src[word_at..];
         let Some(text) = last_text else { return };
         if word_at < 2
@@ -1408,33 +1410,36 @@ impl IncrementalMarkdown {
     /// render is bounded by the segment, plus one whole parse per paragraph.
     ///
     /// A segment is cut only where the last render showed every character it had (nothing held back that a later
-    /// one would reveal), preferably after a space (a word split in two shows as two words until the end), never
+    /// one would reveal), preferably after a space (a word split in two shows as two words until the end; a segment
+    /// without any space is cut where it stands), never
     /// where a footnote reference or a table row is being typed (their parses need their whole text), and never
     /// inside a word that may be a URL (a tail of a URL parsed alone could become a link).
     fn cut_paragraph_segment(&mut self, paragraph_start: Option<usize>, defs: String) {
         let Some(from) = self.resume.as_ref().map(|r| r.at).or(paragraph_start) else { return };
         let src = self.src.as_str();
         let reach = src.len().saturating_sub(from);
-        let at_space = src.ends_with(' ') && !src.ends_with("  ");
-        if reach < SEGMENT_BYTES || (!at_space && reach < 2 * SEGMENT_BYTES) || self.finished {
+        if reach < SEGMENT_BYTES || self.finished || self.blocks.len() != self.committed_blocks + 1 {
             return;
         }
-        if self.blocks.len() != self.committed_blocks + 1 {
+        let at_space = src.ends_with(' ') && !src.ends_with("  ");
+        let segment = &src[from..];
+        let word_start = segment.rfind(char::is_whitespace).map_or(from, |at| from + at + 1);
+        // After a space, or anywhere in a segment with none; else a space is waited for, for a while.
+        let spaceless = word_start == from;
+        if !at_space && !spaceless && reach < 2 * SEGMENT_BYTES {
             return;
         }
         let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
             return;
         };
-        let segment = &src[from..];
         let line = &src[self.line_start(src.len()).max(from)..];
-        let word_start = src.rfind(char::is_whitespace).map_or(0, |at| at + 1).max(from);
         let word = &src[word_start..];
         let url_like = word.contains("://") || word.contains("www.") || word.contains('@');
         let odd_url = url_like && word.contains(['[', ']', '(', ')', '<', '`', '\\']);
         if segment.contains("[^") || line.contains('|') || (!at_space && odd_url) {
             return;
         }
-        let at = src.trim_end_matches([' ', '\t', '\r', '\n']).len();
+        let at = from + segment.trim_end_matches([' ', '\t', '\r', '\n']).len();
         if at <= from {
             return;
         }
@@ -1503,8 +1508,13 @@ impl IncrementalMarkdown {
                     return false;
                 }
                 // From the start of the word the new text continues: every word it touches.
-                let word_start =
-                    shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
+                // (Not before the resume point: a paragraph cut into segments shows a word's start apart from its end,
+                // and a search through a word of megabytes with every chunk would be quadratic.)
+                let lower = self.resume.as_ref().map_or(self.committed_len, |r| r.at).min(shown.len());
+                let word_start = shown[lower..]
+                    .char_indices()
+                    .rfind(|(_, c)| c.is_whitespace())
+                    .map_or(lower, |(at, c)| lower + at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
                 if starts_plainly(&shown[line_start..]).is_none() {

@@ -889,7 +889,7 @@ impl IncrementalMarkdown {
     fn scan_settled(&mut self, start: Option<usize>, defs: String, quote: bool) -> Option<String> {
         if let Some(start) = start {
             if self.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
-                let state = settle::InlineSettle::new(self.opts.gfm && self.opts.math);
+                let state = settle::InlineSettle::new(self.opts.gfm, self.opts.gfm && self.opts.math);
                 self.settle = Some(ParagraphSettle {
                     start,
                     defs,

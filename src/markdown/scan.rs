@@ -45,6 +45,16 @@ pub fn delimiter_run(ch: u8, before: CharClass, after: CharClass) -> (bool, bool
     }
 }
 
+/// CommonMark's "rule of 3" (6.2, rules 9 and 10): whether a closing run of `closer_len` (`closer_both`: it may also
+/// open) may close an opening run of `opener_len` (`opener_both`: it may also close). Lengths are the runs' original
+/// lengths. comrak applies it to every delimiter character, `~` included.
+pub fn may_match(opener_len: usize, opener_both: bool, closer_len: usize, closer_both: bool) -> bool {
+    let odd = (opener_both || closer_both)
+        && (opener_len + closer_len) % 3 == 0
+        && !(opener_len % 3 == 0 && closer_len % 3 == 0);
+    !odd
+}
+
 /// comrak's `isspace` (ASCII whitespace), which its `$` rules use.
 pub fn is_math_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
@@ -95,6 +105,14 @@ mod tests {
         assert_eq!(delimiter_run(b'_', Punct, Other), (true, false), "`._a` opens");
         assert_eq!(delimiter_run(b'*', Space, Space), (false, false), "` * ` is text");
         assert_eq!(delimiter_run(b'*', Other, Punct), (false, true), "`a*.` closes");
+    }
+
+    #[test]
+    fn the_rule_of_three_keeps_odd_runs_apart() {
+        assert!(!may_match(1, true, 2, false), "`*` that may also close does not open for `**` (1 + 2 = 3)");
+        assert!(may_match(1, false, 2, false), "a plain opener matches");
+        assert!(may_match(3, true, 3, true), "both multiples of 3 match");
+        assert!(!may_match(2, false, 1, true), "`**` is not closed by a `*` that may also open");
     }
 
     #[test]

@@ -94,7 +94,13 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         }
     }
     if let Some(open) = math.then(|| open_display_math(tail, &lines)).flatten() {
-        return Inner::Borrowed(open);
+        // What stays of the line before the `$$` must not turn into a block of its own (`*` alone is a list item,
+        // `<b>` alone an HTML block): it stays only when it starts with a letter or digit inside its containers.
+        let line_start = tail[..open].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let before = &tail[line_start..open];
+        let plain = strip_containers(before).starts_with(char::is_alphanumeric) && !is_block_marker_only(before);
+        let held = if plain { open } else { line_start };
+        return Inner::Borrowed(held);
     }
     if ends_with_newline {
         return Inner::Borrowed(tail.len());
@@ -303,8 +309,9 @@ fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
 /// What an open construct in the partial line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
-    /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length.
-    Emphasis { ch: u8, len: usize },
+    /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length (as far as closers go), its original
+    /// length and whether it may also close (for the rule of 3).
+    Emphasis { ch: u8, len: usize, original: usize, both: bool },
     /// `[` or `![` at `at`; `closed_at` is set once its `]` arrived, `dest_at` once `(` followed it.
     Bracket { image: bool, closed: bool, dest_at: Option<usize> },
 }
@@ -359,8 +366,11 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
                 let mut remaining = run;
                 if can_close {
                     while remaining > 0 {
-                        let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Emphasis { ch, .. } if *ch == b))
-                        else {
+                        let both = can_open && can_close;
+                        let Some(pos) = stack.iter().rposition(|o| {
+                            matches!(o, Open::Emphasis { ch, original, both: o_both, .. }
+                                if *ch == b && scan::may_match(*original, *o_both, run, both))
+                        }) else {
                             break;
                         };
                         // Openers above the match are left unmatched by this closer; CommonMark drops them.
@@ -379,7 +389,8 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
                     if i + run == bytes.len() {
                         cut = cut.min(i + run - remaining); // an opener with nothing after it yet
                     } else {
-                        stack.push(Open::Emphasis { ch: b, len: remaining.min(if b == b'~' { 2 } else { 3 }) });
+                        let len = remaining.min(if b == b'~' { 2 } else { 3 });
+                        stack.push(Open::Emphasis { ch: b, len, original: run, both: can_open && can_close });
                     }
                 } else if !can_open && remaining > 0 && i + run == bytes.len() && preceded_by_space(partial, i) {
                     cut = cut.min(i); // `Hello **`: about to open once text follows
@@ -452,7 +463,7 @@ fn close_stack(text: &mut String, stack: &[Open], first: String) {
     let mut link_closed = false;
     for open in stack.iter().rev() {
         match *open {
-            Open::Emphasis { ch, len } => {
+            Open::Emphasis { ch, len, .. } => {
                 for _ in 0..len {
                     text.push(ch as char);
                 }
@@ -649,6 +660,10 @@ mod tests {
         shows("costs \\$$5", "costs \\$$5");
         // A blank line ends the paragraph and the math with it.
         shows("$$x\n\nNext", "$$x\n\nNext");
+        shows("> a\n*$$x", "> a\n"); // `*` alone would start a list
+        shows("a\n- $$x", "a\n");
+        shows("> a\n<b>$$x", "> a\n"); // `<b>` alone would leave the quote
+        shows("> Sum: $$x", "> Sum: ");
         assert_eq!(speculate("Sum: $$x", true, false), "Sum: $$x", "without the math option `$$` is text");
     }
 

@@ -629,6 +629,14 @@ impl IncrementalMarkdown {
                 }
             }
         }
+        let commits = commit_line.is_some() && (final_count > 0 || block_count == 0);
+        if commits && self.stitched && resume.is_some() {
+            // A paragraph shown in segments is never committed from a resumed parse (a line that may start a
+            // definition ends it here): the next render, or the finish, parses it whole.
+            self.resume = None;
+            self.candidate = None;
+            return true;
+        }
         if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
             let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
             let commit_offset = offset_or_end(commit_line);
@@ -2225,11 +2233,24 @@ const SEGMENT_BYTES: usize = 512;
 /// The context of a parse resumed at a segment cut: a dummy word and a space.
 const STITCH_CONTEXT: &str = "x ";
 
-/// Whether `text` has a complete blank line (only spaces or tabs) after a line break.
+/// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
 fn has_blank_line(text: &str) -> bool {
-    // Every line after a break but the one being typed (after the last break).
-    let complete = &text[..text.rfind('\n').unwrap_or(0)];
-    complete.split('\n').skip(1).any(|line| line.trim().is_empty())
+    let bytes = text.as_bytes();
+    let mut line_start = None; // the start of the current line, once a break came before it
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'\n' | b'\r') {
+            if line_start.is_some_and(|start| text[start..i].trim().is_empty()) {
+                return true;
+            }
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            line_start = Some(i + 1);
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.

@@ -120,7 +120,35 @@ export function documents() {
   docs["math"] = r(300, (i) =>
     `Equation ${i} relates $a_${i}$ and $b_{${i}}$:\n\n$$\n\\sum_{k=0}^{${i}} a_k^2 = \\frac{${i} * b_k}{c_k} + \\int_0^1 f_{k}(x)\\,dx\n$$\n\n`,
   );
+  // Ordinary prose with identifiers, one paragraph: snake_case words neither open nor close emphasis, but a word like
+  // `_private` opens one that never closes, so the paragraph never settles (issue 13: 24 ms a chunk at 41 KB).
+  docs["prose-underscores"] = proseWithUnderscores(50_000, 13);
+  // A numbered how-to with a fenced command in every step (models do this in every how-to).
+  docs["list-fences"] = r(300, (i) =>
+    `${i + 1}. Run the step ${i} command:\n   \`\`\`bash\n   tool --step ${i} --flag value_${i}\n   echo done_${i}\n   \`\`\`\n`,
+  );
+  // An answer with CRLF line endings (some servers send them).
+  docs["answer-crlf-20k"] = answer(20_000, 21).replace(/\n/g, "\r\n");
   return docs;
+}
+
+function proseWithUnderscores(targetBytes, seed) {
+  const rand = prng(seed);
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const idents = ["foo_bar_baz", "max_len", "read_to_end", "snake_case", "__init__", "HTTP_PROXY", "user_id"];
+  const lone = ["_private", "_internal", "_cache", "_id"];
+  let text = "";
+  while (text.length < targetBytes) {
+    const words = Array.from({ length: 6 + Math.floor(rand() * 10) }, () => {
+      const r = rand();
+      if (r < 0.12) return pick(idents);
+      if (r < 0.15) return pick(lone);
+      if (r < 0.17) return "a * b";
+      return pick(WORDS);
+    });
+    text += "Call " + words.join(" ") + ". ";
+  }
+  return text.slice(0, targetBytes).trimEnd() + "\n";
 }
 
 export const PATHOLOGICAL = [
@@ -132,6 +160,9 @@ export const PATHOLOGICAL = [
   "nesting",
   "footnotes-refs",
   "math",
+  "prose-underscores",
+  "list-fences",
+  "answer-crlf-20k",
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,11 +1,12 @@
-//! Linear work for every block shape: streaming a document made of one huge block, token by token with a render after
-//! every token, parses a number of bytes proportional to the document (asserted on the engine's counter, never the
-//! clock). Doubling the document must not double the work per byte.
+//! Linear work for every block shape and every inline shape: streaming a document made of one huge block (or one huge
+//! paragraph whose constructs never settle), token by token with a render after every token, parses a number of bytes
+//! proportional to the document (asserted on the engine's counter, never the clock). Doubling the document must not
+//! double the work per byte.
 // Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
 use rillmark::markdown::render::render;
-use rillmark::markdown::IncrementalMarkdown;
+use rillmark::markdown::{IncrementalMarkdown, MarkdownStats};
 use rillmark::options::RenderOptions;
 use rillmark::patch::diff::IdAllocator;
 use rillmark::patch::recorder::HtmlRecorder;
@@ -48,20 +49,53 @@ fn shapes(n: usize) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// One huge paragraph of each inline shape that streams quadratically when every render parses the paragraph from its
+/// start (issue 13): constructs that open and never close, words with no space to resume at, a closer for every
+/// opener arriving only at the end. About `n` bytes each; `chunk` is the size of the pieces it streams in.
+fn inline_shapes(n: usize) -> Vec<(&'static str, String, Option<usize>)> {
+    let times = |unit: &str| n / unit.len();
+    vec![
+        ("open-mix", "*a **b `c [d ".repeat(times("*a **b `c [d ")), None),
+        ("brackets-then-closers", format!("{}{}", "[".repeat(n / 2), "]".repeat(n / 2)), None),
+        ("open-stars", "*a ".repeat(times("*a ")), None),
+        ("open-brackets", "[".repeat(n), None),
+        ("guillemets", "‹".repeat(times("‹")), None),
+        ("entities", "&amp;".repeat(times("&amp;")), None),
+        ("snake-runs", "a_".repeat(times("a_")), None),
+        ("underscore-words", " _a".repeat(times(" _a")), None),
+        ("urls-without-spaces", "http://a.b/".repeat(times("http://a.b/")), None),
+        ("nested-images", format!("{}a{}", "![".repeat(n / 6), "](u)".repeat(n / 6)), None),
+        (
+            "prose-with-underscores",
+            "call foo_bar_baz and _private now. ".repeat(times("call foo_bar_baz and _private now. ")),
+            Some(4),
+        ),
+        ("one-long-line", (0..n / 24).map(|i| format!("w{i} *e{i}* `c` [l](u) ")).collect(), None),
+        ("crlf-lines", "line\r\n".repeat(times("line\r\n")), None),
+    ]
+}
+
 struct Run {
     /// Bytes handed to comrak while streaming and at the end, per byte of the document.
     work_per_byte: f64,
     html: String,
+    stats: MarkdownStats,
 }
 
 /// Streams `doc` in token-sized pieces (1–6 bytes, cycling), rendering after each.
 fn stream(doc: &str) -> Run {
+    stream_in(doc, None)
+}
+
+/// Streams `doc` in pieces of `chunk` characters, or token-sized ones (1–6 bytes, cycling) for `None`, rendering
+/// after each.
+fn stream_in(doc: &str, chunk: Option<usize>) -> Run {
     let opts = RenderOptions::default();
     let mut engine = IncrementalMarkdown::new(opts, ROOT);
     let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
     let (mut at, mut n) = (0, 0);
     while at < doc.len() {
-        let mut end = (at + 1 + n % 6).min(doc.len());
+        let mut end = (at + chunk.unwrap_or(1 + n % 6)).min(doc.len());
         while !doc.is_char_boundary(end) {
             end += 1;
         }
@@ -74,7 +108,8 @@ fn stream(doc: &str) -> Run {
     }
     engine.finish(&mut ids, &mut ops);
     recorder.apply(&ops);
-    Run { work_per_byte: engine.stats().bytes_parsed as f64 / doc.len() as f64, html: recorder.html() }
+    let stats = engine.stats();
+    Run { work_per_byte: stats.bytes_parsed as f64 / doc.len() as f64, html: recorder.html(), stats }
 }
 
 #[test]
@@ -105,5 +140,27 @@ fn every_block_shape_costs_at_most_three_one_shot_parses() {
             "{name}: streamed work should be ≤ ~3× one-shot, got {:.2}×",
             run.work_per_byte
         );
+    }
+}
+
+#[test]
+fn work_grows_linearly_for_every_inline_shape() {
+    const N: usize = 1200;
+    let sizes = [inline_shapes(N), inline_shapes(2 * N), inline_shapes(4 * N)];
+    let [small, medium, large] = sizes;
+    for (((name, a, chunk), (_, b, _)), (_, c, _)) in small.into_iter().zip(medium).zip(large) {
+        let runs = [stream_in(&a, chunk), stream_in(&b, chunk), stream_in(&c, chunk)];
+        let [x, y, z] = runs.each_ref().map(|run| run.work_per_byte);
+        eprintln!("{name:>22}: {x:6.1} {y:6.1} {z:6.1} bytes parsed per byte at {N}, {}, {} bytes", 2 * N, 4 * N);
+        // Quadratic work doubles the work per byte with each doubling; linear work keeps it (a segment is cut
+        // every 512–1024 bytes, so the smallest size may still be below its steady state).
+        assert!(
+            z <= y * 1.25 + 5.0 && z <= x * 2.0 + 5.0,
+            "{name}: work per byte should not grow with the paragraph ({x:.1} → {y:.1} → {z:.1}): quadratic"
+        );
+        for (run, doc) in runs.iter().zip([&a, &b, &c]) {
+            assert_eq!(run.html, render(doc, &RenderOptions::default()).to_html(), "{name}: should end as one-shot");
+            assert_eq!(run.stats.finish_repairs, 0, "{name}: streaming should leave the verified finish nothing to do");
+        }
     }
 }

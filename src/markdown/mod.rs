@@ -37,6 +37,7 @@
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
+mod scan;
 pub mod settle;
 pub mod speculate;
 pub mod url;
@@ -110,6 +111,9 @@ pub struct IncrementalMarkdown {
     candidate: Option<Resume>,
     /// Settledness of the open paragraph's inline text.
     settle: Option<ParagraphSettle>,
+    /// The open paragraph is shown as segments parsed apart (see [`Self::cut_paragraph_segment`]): the DOM is not its
+    /// parse as a whole, so it ends with a whole parse, never by a resumed one.
+    stitched: bool,
     /// `src.len()` at the last render.
     rendered_len: usize,
     /// The text the last parse read, and where it started and whether it resumed inside the open block: a parse of
@@ -166,6 +170,7 @@ impl IncrementalMarkdown {
             resume: None,
             candidate: None,
             settle: None,
+            stitched: false,
             rendered_len: 0,
             last_parse_text: String::new(),
             last_parse_key: None,
@@ -353,6 +358,16 @@ impl IncrementalMarkdown {
         let context = resume.map_or("", |r| r.context.as_str());
         let open_defs = resume.map_or("", |r| r.defs.as_str());
         let body = &self.src[base..];
+        if self.stitched {
+            // A paragraph shown in segments ends with one parse of it whole: at the end of input, or once a blank line
+            // may end it. That whole parse shows it exactly, and its scan starts afresh.
+            if resume.is_none() {
+                self.stitched = false;
+                self.settle = None;
+            } else if self.finished || has_blank_line(body) {
+                return false;
+            }
+        }
         if let Some(resume) = resume.filter(|r| matches!(r.target, Target::Spine(_)) && r.context.is_empty()) {
             // A quote resumed at a line start: the line must continue the paragraph, as its first characters after
             // the quote markers tell (a blank line, list marker, `===` underline… would not).
@@ -390,10 +405,21 @@ impl IncrementalMarkdown {
         let with_context: Cow<'_, str> =
             if context.is_empty() { Cow::Borrowed(body) } else { format!("{context}{body}").into() };
         // At the end the text is final: nothing is held back or closed early.
-        let shown = if self.finished {
-            Cow::Borrowed(&*with_context)
+        let (shown, shows_all_text) = if self.finished {
+            (Cow::Borrowed(&*with_context), true)
         } else {
-            speculate::speculate(&with_context, self.opts.gfm, self.opts.gfm && self.opts.math)
+            let speculation = speculate::speculate_tail(&with_context, self.opts.gfm, self.opts.gfm && self.opts.math);
+            (speculation.text, speculation.shows_all_text)
+        };
+        let shown = match resume {
+            // A segment that begins inside a word must not link the end of a URL.
+            Some(r) if r.context == STITCH_CONTEXT && !self.finished && !body.starts_with(char::is_whitespace) => {
+                match speculate::pend_leading_word(&shown, context.len()) {
+                    Some(pended) => Cow::Owned(pended),
+                    None => shown,
+                }
+            }
+            _ => shown,
         };
         // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
         let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
@@ -460,6 +486,9 @@ impl IncrementalMarkdown {
         let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
         if closed_prefix {
             drop_prefix_blocks(&mut doc, &prefix);
+        }
+        if self.stitched && resume.is_some() && doc.blocks.len() > 1 {
+            return false; // a block interrupted the paragraph: it ends, parsed whole
         }
         if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
             // The committed definitions before this text are a table's paragraph after all: parse them with it.
@@ -689,6 +718,14 @@ impl IncrementalMarkdown {
                 }
             }
         }
+        let commits = commit_line.is_some() && (final_count > 0 || block_count == 0);
+        if commits && self.stitched && resume.is_some() {
+            // A paragraph shown in segments is never committed from a resumed parse (a line that may start a
+            // definition ends it here): the next render, or the finish, parses it whole.
+            self.resume = None;
+            self.candidate = None;
+            return true;
+        }
         if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
             let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
             let commit_offset = offset_or_end(commit_line);
@@ -912,9 +949,15 @@ impl IncrementalMarkdown {
                     self.nested_candidate(start, open_defs, false);
                     None
                 }
-                render::BlockDetail::Paragraph if !speculated => {
+                render::BlockDetail::Paragraph => {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
-                    self.paragraph_candidate(start, open_defs);
+                    let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
+                    if !speculated {
+                        self.paragraph_candidate(start, open_defs.clone());
+                    }
+                    if shows_all_text {
+                        self.cut_paragraph_segment(paragraph_start, open_defs);
+                    }
                     None
                 }
                 _ => None,
@@ -1079,7 +1122,7 @@ impl IncrementalMarkdown {
     fn scan_settled(&mut self, start: Option<usize>, defs: String, quote: bool) -> Option<String> {
         if let Some(start) = start {
             if self.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
-                let state = settle::InlineSettle::default();
+                let state = settle::InlineSettle::new(self.opts.gfm, self.opts.gfm && self.opts.math);
                 self.settle = Some(ParagraphSettle {
                     start,
                     defs,
@@ -1109,7 +1152,7 @@ impl IncrementalMarkdown {
                     if scan.line_has_text {
                         scan.state.feed("\n");
                     } else {
-                        scan.state = settle::InlineSettle::default();
+                        scan.state = scan.state.fresh();
                     }
                     scan.line_start = true;
                     scan.line_has_text = false;
@@ -1539,8 +1582,10 @@ impl IncrementalMarkdown {
             }
             return;
         }
-        // Resume at the start of the last word when it is plain text that ends the last text node.
-        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
+        // Resume at the start of the last word when it is plain text that ends the last text node (only after the
+        // current resume point: a search back through a word of megabytes with every chunk would be quadratic).
+        let lower = self.resume.as_ref().map_or(paragraph_start, |r| r.at).min(src.len());
+        let Some(word_at) = src[lower..].rfind(' ').map(|at| lower + at + 1) else { return };
         let word = &src[word_at..];
         let Some(text) = last_text else { return };
         if word_at < 2
@@ -1555,6 +1600,72 @@ impl IncrementalMarkdown {
         let boundary = text[..text.len() - word.len()].to_owned();
         self.resume = Some(resume_at(word_at, children.len() - 1, boundary));
         self.candidate = None;
+    }
+
+    /// Bounds how far back the open paragraph's parses reach. A paragraph resumes after its last settled word, but a
+    /// construct that stays open (`[` never closed, a lone `_`, a word of 100 KB with no space) keeps it unsettled,
+    /// and every render would parse it again from its start: quadratic work. Once the text since the resume point
+    /// (or the paragraph's start) passes [`SEGMENT_BYTES`], what is shown is kept as it is, and later parses start at
+    /// the end of the text, behind a dummy word (so nothing there starts a block) and a space: the paragraph is shown
+    /// as segments parsed apart. CommonMark would let a late closer reach back into a kept segment (`*a [b ... c*`),
+    /// so this is display only: a stitched paragraph never resumes its final parse, it ends with one parse of it
+    /// whole (a blank line, an interrupting block, the end of input), which is the one-shot render. The work per
+    /// render is bounded by the segment, plus one whole parse per paragraph.
+    ///
+    /// A segment is cut only where the last render showed every character it had (nothing held back that a later
+    /// one would reveal), preferably after a space (a word split in two shows as two words until the end; a segment
+    /// without any space is cut where it stands), never
+    /// where a footnote reference or a table row is being typed (their parses need their whole text), and never
+    /// inside a word that may be a URL (a tail of a URL parsed alone could become a link).
+    fn cut_paragraph_segment(&mut self, paragraph_start: Option<usize>, defs: String) {
+        let Some(from) = self.resume.as_ref().map(|r| r.at).or(paragraph_start) else { return };
+        let src = self.src.as_str();
+        let reach = src.len().saturating_sub(from);
+        if reach < SEGMENT_BYTES || self.finished || self.blocks.len() != self.committed_blocks + 1 {
+            return;
+        }
+        let at_space = src.ends_with(' ') && !src.ends_with("  ");
+        let segment = &src[from..];
+        let word_start = segment.rfind(char::is_whitespace).map_or(from, |at| from + at + 1);
+        // After a space, or anywhere in a segment with none; else a space is waited for, for a while.
+        let spaceless = word_start == from;
+        if !at_space && !spaceless && reach < 2 * SEGMENT_BYTES {
+            return;
+        }
+        let Some(Mounted { kind: MountedKind::Element { tag: "p", children, .. }, .. }) = self.blocks.last() else {
+            return;
+        };
+        let line = &src[self.line_start(src.len()).max(from)..];
+        let word = &src[word_start..];
+        let url_like = word.contains("://") || word.contains("www.") || word.contains('@');
+        let odd_url = url_like && word.contains(['[', ']', '(', ')', '<', '`', '\\']);
+        if segment.contains("[^") || line.contains('|') || (!at_space && odd_url) {
+            return;
+        }
+        let at = from + segment.trim_end_matches([' ', '\t', '\r', '\n']).len();
+        if at <= from {
+            return;
+        }
+        self.resume = Some(Resume {
+            at,
+            defs,
+            context: STITCH_CONTEXT.to_owned(),
+            block_tag: "p",
+            target: Target::Block,
+            kept: children.len(),
+            boundary: None,
+            drop_first: 0,
+            tight: None,
+            lead_word: true,
+        });
+        self.candidate = None;
+        self.stitched = true;
+        if let Some(scan) = self.settle.as_mut() {
+            // What the segments before hold open is given up on until the whole parse: the scan starts afresh.
+            scan.state = scan.state.fresh();
+            scan.scanned = at;
+            scan.has_pipe = false;
+        }
     }
 
     /// The cheapest render: when the last render was exact and the new text is plain (it cannot start, end or change
@@ -1600,8 +1711,13 @@ impl IncrementalMarkdown {
                     return false;
                 }
                 // From the start of the word the new text continues: every word it touches.
-                let word_start =
-                    shown.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(at, c)| at + c.len_utf8());
+                // (Not before the resume point: a paragraph cut into segments shows a word's start apart from its end,
+                // and a search through a word of megabytes with every chunk would be quadratic.)
+                let lower = self.resume.as_ref().map_or(self.committed_len, |r| r.at).min(shown.len());
+                let word_start = shown[lower..]
+                    .char_indices()
+                    .rfind(|(_, c)| c.is_whitespace())
+                    .map_or(lower, |(at, c)| lower + at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
                 let line_start = shown_line_start.max(self.committed_len);
                 // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
@@ -1637,7 +1753,11 @@ impl IncrementalMarkdown {
         if leaf == Leaf::Inline {
             // After a commit the open paragraph has no scan yet: it starts at the commit point.
             let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
+            let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
             self.paragraph_candidate(start, String::new());
+            if self.blocks.last().is_some_and(|b| mounted_tag(b) == "p") {
+                self.cut_paragraph_segment(paragraph_start, String::new());
+            }
             match self.blocks.last().map(mounted_tag) {
                 Some("blockquote") => self.nested_candidate(None, String::new(), false),
                 Some("ul" | "ol") => self.nested_candidate(None, String::new(), true),
@@ -1676,7 +1796,7 @@ impl IncrementalMarkdown {
     /// it cannot follow the whole text.
     fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
-        let shown_as_final = self.exact && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
+        let shown_as_final = self.exact && !self.stitched && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
                 && !self.src.ends_with([' ', '\t', '\r']);
         self.finished = true;
@@ -2116,7 +2236,11 @@ fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Op
     }
     // Take the dummy word off again: the parse must begin with it as plain text.
     let Some(Node::Text(first)) = parsed.first() else { return None };
-    let rest = first.strip_prefix('x')?;
+    let mut rest = first.strip_prefix('x')?;
+    if resume.context == STITCH_CONTEXT {
+        // The segment's own text follows the separating space (comrak drops the space before a line break).
+        rest = rest.strip_prefix(' ').unwrap_or(rest);
+    }
     let mut without: Vec<Node> = Vec::with_capacity(parsed.len());
     if !rest.is_empty() {
         without.push(Node::Text(rest.to_owned()));
@@ -2360,6 +2484,33 @@ fn last_chars(text: &str, n: usize) -> &str {
     &text[start..]
 }
 
+/// How much of an open paragraph a render may parse again before what is shown is kept as a segment (see
+/// `IncrementalMarkdown::cut_paragraph_segment`).
+const SEGMENT_BYTES: usize = 512;
+
+/// The context of a parse resumed at a segment cut: a dummy word and a space.
+const STITCH_CONTEXT: &str = "x ";
+
+/// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
+fn has_blank_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut line_start = None; // the start of the current line, once a break came before it
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'\n' | b'\r') {
+            if line_start.is_some_and(|start| text[start..i].trim().is_empty()) {
+                return true;
+            }
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            line_start = Some(i + 1);
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
 fn is_plain(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
@@ -2369,7 +2520,14 @@ fn is_plain(c: char) -> bool {
 /// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
 /// `Some(false)` when it may, `None` when too little has arrived to tell.
 fn starts_plainly(rest: &str) -> Option<bool> {
-    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    // The answer lies in the line's first characters (a marker, a run, a label of at most 999): only they are read,
+    // so asking about a line of 50 KB costs no more than about a short one (it is asked with every chunk).
+    let mut window = rest.len().min(1024);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let line = rest[..window].split(['\n', '\r']).next().unwrap_or("");
+    // Complete: a line break follows, or the line goes on past what is read (its start is known either way).
     let complete = line.len() < rest.len();
     let mut chars = line.chars();
     let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };

@@ -26,57 +26,98 @@
 
 use std::borrow::Cow;
 
+use super::scan;
+
 /// The URL a speculative pending link or image points to; the renderer shows such links as pending spans and such
 /// images as placeholders (only in tail renders: the final render never sees it).
 pub const PENDING_URL: &str = "rillmark:pending";
 
 /// The tail as it should be parsed for display right now (`math`: `$…$` and `$$…$$` are math).
 pub fn speculate(tail: &str, gfm: bool, math: bool) -> Cow<'_, str> {
+    speculate_tail(tail, gfm, math).text
+}
+
+/// What [`speculate_tail`] made of a tail.
+pub struct Speculation<'t> {
+    /// The tail as it should be parsed for display.
+    pub text: Cow<'t, str>,
+    /// Every non-blank character of the tail is in `text` (speculation only appended closers or wrapped a word as
+    /// pending), so what is shown holds all the text received: nothing is held back for a later character to decide.
+    pub shows_all_text: bool,
+}
+
+/// [`speculate`], telling also whether any text was held back.
+pub fn speculate_tail(tail: &str, gfm: bool, math: bool) -> Speculation<'_> {
+    let held_back = |kept: usize| Speculation {
+        text: Cow::Borrowed(&tail[..kept]),
+        shows_all_text: tail[kept..].trim().is_empty(),
+    };
+    let speculation = speculate_inner(tail, gfm, math);
+    match speculation {
+        Inner::Borrowed(kept) => held_back(kept),
+        Inner::Owned(text, shows_all_text) => Speculation { text: Cow::Owned(text), shows_all_text },
+    }
+}
+
+enum Inner {
+    /// `tail[..n]`.
+    Borrowed(usize),
+    /// A rewrite, and whether it kept every character.
+    Owned(String, bool),
+}
+
+fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     let lines = split_lines(tail);
-    let Some(&(last_start, last_end)) = lines.last() else { return Cow::Borrowed(tail) };
+    let Some(&(last_start, last_end)) = lines.last() else { return Inner::Borrowed(tail.len()) };
     let partial = &tail[last_start..last_end];
     let ends_with_newline = last_end < tail.len() || partial.is_empty();
     let context = scan_context(tail, &lines, gfm);
 
     if context.in_fence {
         let may_close = !ends_with_newline && is_fence_prefix(partial);
-        return if may_close { Cow::Borrowed(&tail[..last_start]) } else { Cow::Borrowed(tail) };
+        return if may_close { Inner::Borrowed(last_start) } else { Inner::Borrowed(tail.len()) };
     }
     if gfm {
         if let Some(header_start) = context.pending_table_header {
             // The header row (and a partial delimiter row after it) wait for the delimiter row.
             let partial_is_delimiter = !ends_with_newline && is_partial_delimiter_row(partial);
             if ends_with_newline || partial_is_delimiter {
-                return Cow::Borrowed(&tail[..header_start]);
+                return Inner::Borrowed(header_start);
             }
         }
         if context.in_table && !ends_with_newline {
-            return Cow::Borrowed(&tail[..last_start]);
+            return Inner::Borrowed(last_start);
         }
         if !ends_with_newline && strip_containers(partial).starts_with('|') {
             // A row of pipes being typed is a table header until its line (and the delimiter row) says otherwise.
-            return Cow::Borrowed(&tail[..last_start]);
+            return Inner::Borrowed(last_start);
         }
     }
     if let Some(open) = math.then(|| open_display_math(tail, &lines)).flatten() {
-        return Cow::Borrowed(&tail[..open]);
+        // What stays of the line before the `$$` must not turn into a block of its own (`*` alone is a list item,
+        // `<b>` alone an HTML block): it stays only when it starts with a letter or digit inside its containers.
+        let line_start = tail[..open].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let before = &tail[line_start..open];
+        let plain = strip_containers(before).starts_with(char::is_alphanumeric) && !is_block_marker_only(before);
+        let held = if plain { open } else { line_start };
+        return Inner::Borrowed(held);
     }
     if ends_with_newline {
-        return Cow::Borrowed(tail);
+        return Inner::Borrowed(tail.len());
     }
     if partial.trim().is_empty() {
         // Only indentation so far: it shows nothing until the line's text says where it belongs.
-        return Cow::Borrowed(&tail[..last_start]);
+        return Inner::Borrowed(last_start);
     }
     if may_be_definition(partial) && starts_definitions(tail, &lines[..lines.len() - 1]) {
-        return Cow::Borrowed(&tail[..last_start]);
+        return Inner::Borrowed(last_start);
     }
     if is_block_marker_only(partial) {
-        return Cow::Borrowed(&tail[..last_start]);
+        return Inner::Borrowed(last_start);
     }
     match close_inlines(partial, gfm) {
-        Some(rewritten) => Cow::Owned(format!("{}{rewritten}", &tail[..last_start])),
-        None => Cow::Borrowed(tail),
+        Some((rewritten, kept_all)) => Inner::Owned(format!("{}{rewritten}", &tail[..last_start]), kept_all),
+        None => Inner::Borrowed(tail.len()),
     }
 }
 
@@ -268,14 +309,15 @@ fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
 /// What an open construct in the partial line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
-    /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length.
-    Emphasis { ch: u8, len: usize },
+    /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length (as far as closers go), its original
+    /// length and whether it may also close (for the rule of 3).
+    Emphasis { ch: u8, len: usize, original: usize, both: bool },
     /// `[` or `![` at `at`; `closed_at` is set once its `]` arrived, `dest_at` once `(` followed it.
     Bracket { image: bool, closed: bool, dest_at: Option<usize> },
 }
 
-/// Closes what the partial line leaves open; `None` when nothing is open.
-fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
+/// Closes what the partial line leaves open, and tells whether every character stayed; `None` when nothing is open.
+fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
     let body_start = partial.len() - strip_line_markers(partial).len();
     if partial[body_start..].starts_with('[') && partial.contains("]:") {
         return None; // a link reference definition being typed: it shows nothing, speculation must not make it text
@@ -314,7 +356,7 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
                     None => {
                         let mut closed = partial[..cut.min(bytes.len())].to_owned();
                         close_stack(&mut closed, &stack, "`".repeat(run));
-                        return Some(closed);
+                        return Some((closed, cut >= bytes.len()));
                     }
                 }
             }
@@ -324,8 +366,11 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
                 let mut remaining = run;
                 if can_close {
                     while remaining > 0 {
-                        let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Emphasis { ch, .. } if *ch == b))
-                        else {
+                        let both = can_open && can_close;
+                        let Some(pos) = stack.iter().rposition(|o| {
+                            matches!(o, Open::Emphasis { ch, original, both: o_both, .. }
+                                if *ch == b && scan::may_match(*original, *o_both, run, both))
+                        }) else {
                             break;
                         };
                         // Openers above the match are left unmatched by this closer; CommonMark drops them.
@@ -344,7 +389,8 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
                     if i + run == bytes.len() {
                         cut = cut.min(i + run - remaining); // an opener with nothing after it yet
                     } else {
-                        stack.push(Open::Emphasis { ch: b, len: remaining.min(if b == b'~' { 2 } else { 3 }) });
+                        let len = remaining.min(if b == b'~' { 2 } else { 3 });
+                        stack.push(Open::Emphasis { ch: b, len, original: run, both: can_open && can_close });
                     }
                 } else if !can_open && remaining > 0 && i + run == bytes.len() && preceded_by_space(partial, i) {
                     cut = cut.min(i); // `Hello **`: about to open once text follows
@@ -397,7 +443,7 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<String> {
         return None;
     }
     close_stack(&mut text, &stack, String::new());
-    Some(text)
+    Some((text, cut == partial.len()))
 }
 
 /// `text` starts with a footnote reference still being typed: `[^lab`, or `[^label]` with nothing after it yet.
@@ -409,17 +455,22 @@ fn footnote_reference_unfinished(text: &str) -> bool {
     }
 }
 
-/// Appends `first` and then the closers of `stack`, innermost first.
+/// Appends `first` and then the closers of `stack`, innermost first. Only the innermost open link is closed: a link
+/// cannot hold another, so CommonMark would leave the brackets around it literal, and closing them too would show
+/// their `](…)` as text (images nest, so every open image is closed).
 fn close_stack(text: &mut String, stack: &[Open], first: String) {
     text.push_str(&first);
+    let mut link_closed = false;
     for open in stack.iter().rev() {
         match *open {
-            Open::Emphasis { ch, len } => {
+            Open::Emphasis { ch, len, .. } => {
                 for _ in 0..len {
                     text.push(ch as char);
                 }
             }
-            Open::Bracket { closed, .. } => {
+            Open::Bracket { image: false, .. } if link_closed => {}
+            Open::Bracket { closed, image, .. } => {
+                link_closed |= !image;
                 if !closed {
                     text.push(']');
                 }
@@ -429,6 +480,21 @@ fn close_stack(text: &mut String, stack: &[Open], first: String) {
             }
         }
     }
+}
+
+/// A paragraph segment parsed apart from the text before it (see `IncrementalMarkdown::cut_paragraph_segment`) that
+/// begins inside a word: the word's start is in the segment before, so a URL in it is only the end of one and must
+/// not become a link. `text[from..]` is the segment; its first word is wrapped as pending when it may be (or hold) a
+/// link. `None` when nothing changes.
+pub fn pend_leading_word(text: &str, from: usize) -> Option<String> {
+    let segment = text.get(from..)?;
+    let end = segment.find(char::is_whitespace).unwrap_or(segment.len());
+    let word = &segment[..end];
+    let looks_like_link = word.contains("://") || word.contains("www.") || word.contains('@');
+    if !looks_like_link || word.contains(['[', ']', '(', ')', '<', '`', '\\']) {
+        return None;
+    }
+    Some(format!("{}[{word}]({PENDING_URL}){}", &text[..from], &segment[end..]))
 }
 
 /// A URL or email still being typed at the end of the line is shown as pending text: its end is unknown, so it
@@ -515,34 +581,14 @@ fn preceded_by_space(text: &str, at: usize) -> bool {
     text[..at].chars().next_back().is_none_or(char::is_whitespace)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Space,
-    Punct,
-    Other,
-}
-
-fn class(c: Option<char>) -> Class {
-    match c {
-        None => Class::Space,
-        Some(c) if c.is_whitespace() => Class::Space,
-        Some(c) if c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric()) => Class::Punct,
-        Some(_) => Class::Other,
-    }
-}
-
-/// CommonMark's left/right-flanking rules for the delimiter run `text[at..at + run]`: `(can_open, can_close)`.
-/// The end of the partial line counts as "not yet known": a run there is judged as if text followed.
+/// CommonMark's flanking rules ([`scan::delimiter_run`]) for the delimiter run `text[at..at + run]`:
+/// `(can_open, can_close)`. The end of the partial line counts as "not yet known": a run there is judged as if text
+/// followed.
 fn flanking(text: &str, at: usize, run: usize, ch: u8) -> (bool, bool) {
-    let before = class(text[..at].chars().next_back());
-    let after = if at + run == text.len() { Class::Other } else { class(text[at + run..].chars().next()) };
-    let left = after != Class::Space && (after != Class::Punct || before != Class::Other);
-    let right = before != Class::Space && (before != Class::Punct || after != Class::Other);
-    if ch == b'_' {
-        (left && (!right || before == Class::Punct), right && (!left || after == Class::Punct))
-    } else {
-        (left, right)
-    }
+    let before = scan::class_of(text[..at].chars().next_back());
+    let after =
+        if at + run == text.len() { scan::CharClass::Other } else { scan::class_of(text[at + run..].chars().next()) };
+    scan::delimiter_run(ch, before, after)
 }
 
 #[cfg(test)]
@@ -614,6 +660,10 @@ mod tests {
         shows("costs \\$$5", "costs \\$$5");
         // A blank line ends the paragraph and the math with it.
         shows("$$x\n\nNext", "$$x\n\nNext");
+        shows("> a\n*$$x", "> a\n"); // `*` alone would start a list
+        shows("a\n- $$x", "a\n");
+        shows("> a\n<b>$$x", "> a\n"); // `<b>` alone would leave the quote
+        shows("> Sum: $$x", "> Sum: ");
         assert_eq!(speculate("Sum: $$x", true, false), "Sum: $$x", "without the math option `$$` is text");
     }
 

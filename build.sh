@@ -8,9 +8,11 @@ cd "$ROOT"
 
 CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
-# Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator. The rlib alone
-# has neither; the browser tests need only `web`.
-PACKAGE_FEATURES=web,talc
+# Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator, with `wire` (on by
+# default: fetch()/stream(), the dialects, serde_json). The rlib alone has neither web nor talc; the browser tests
+# need only `web`. WRITE_ONLY_FEATURES is the smaller build for hosts that only write() text (`build-write-only`).
+PACKAGE_FEATURES=wire,web,talc
+WRITE_ONLY_FEATURES=web,talc
 TEST_FEATURES=web
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
@@ -223,11 +225,13 @@ write_pkg_json() {
   node scripts/package.mjs pkg
 }
 
+# Raw and gzip -9 sizes of the module and JS glue in directory $1 (and the stylesheet, when there is one).
 print_sizes() {
-  local f
+  local dir="$1" f
   printf '  %-22s %10s %12s\n' "file" "raw bytes" "gzip -9"
-  for f in pkg/rillmark_bg.wasm pkg/rillmark.js pkg/rillmark.css; do
-    printf '  %-22s %10s %12s\n' "${f#pkg/}" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  for f in "$dir/rillmark_bg.wasm" "$dir/rillmark.js" "$dir/rillmark.css"; do
+    [[ -f "$f" ]] || continue
+    printf '  %-22s %10s %12s\n' "${f#"$dir"/}" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
 }
 
@@ -239,24 +243,39 @@ setup_build_tools() {
   setup_npm
 }
 
-cmd_build() {
-  step "build (release wasm -> pkg/)"
-  setup_build_tools
-  check_build_tools
-  cargo build --release --target "$WASM_TARGET" --locked --features "$PACKAGE_FEATURES"
-  local wasm
+# The release module with cargo features $1 (cargo build, wasm-bindgen, wasm-opt) into directory $2.
+build_wasm() {
+  local features="$1" out="$2" wasm
+  cargo build --release --target "$WASM_TARGET" --locked --no-default-features --features "$features"
   wasm="$(wasm_path)"
   [[ -f "$wasm" ]] || die "cargo did not produce $wasm"
-  rm -rf pkg
-  wasm-bindgen --target web --out-dir pkg --remove-name-section --remove-producers-section "$wasm"
+  rm -rf "$out"
+  wasm-bindgen --target web --out-dir "$out" --remove-name-section --remove-producers-section "$wasm"
   # binaryen's wasm-opt from npm (pinned in package.json; Debian's binaryen 108 miscompiles wasm-bindgen output).
   # -O1 at shrink level 1 and the passes after it make the gzip smaller; -Oz, -O2 and inlining make the raw module smaller but its gzip
   # larger (benches/results/size.md). The target_features section only matters to wasm-bindgen, which has run.
   ./node_modules/.bin/wasm-opt -O1 --shrink-level=1 --duplicate-function-elimination --dae-optimizing --rse --precompute-propagate \
-    --code-pushing --local-cse --converge --strip-target-features pkg/rillmark_bg.wasm -o pkg/rillmark_bg.wasm
+    --code-pushing --local-cse --converge --strip-target-features "$out/rillmark_bg.wasm" -o "$out/rillmark_bg.wasm"
+}
+
+cmd_build() {
+  step "build (release wasm -> pkg/)"
+  setup_build_tools
+  check_build_tools
+  build_wasm "$PACKAGE_FEATURES" pkg
   write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
-  print_sizes
+  print_sizes pkg
+}
+
+# The write-only module (no `wire`: no fetch()/stream(), dialects or serde_json) into .tmp/pkg-write-only, built to
+# check that it still builds and to print its size; it is not published.
+cmd_build_write_only() {
+  step "build (release wasm, write() only -> $SCRATCH/pkg-write-only/)"
+  setup_build_tools
+  check_build_tools
+  build_wasm "$WRITE_ONLY_FEATURES" "$SCRATCH/pkg-write-only"
+  print_sizes "$SCRATCH/pkg-write-only"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -266,9 +285,16 @@ lint() {
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$PACKAGE_FEATURES" -- -D warnings
+  # The write-only build (no `wire`), library only: the test files exercise the wire formats.
+  cargo clippy --locked --lib --no-default-features -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --lib --no-default-features --features "$WRITE_ONLY_FEATURES" -- -D warnings
 }
 
-native_tests() { cargo test --locked; }
+# All tests, then the library's own tests without `wire` (the write-only build).
+native_tests() {
+  cargo test --locked
+  cargo test --locked --lib --no-default-features
+}
 
 # wasm-bindgen-test's time limit for one test file's whole browser run (its default is 20 s): tests/web.rs takes about
 # 20 s in Chromium on a loaded 2-core machine. A hang still fails, after this long.
@@ -349,6 +375,7 @@ cmd_test() {
   run_step "wasm tests (node + chromium)" wasm_tests
   run_step "wasm tests (firefox)" wasm_tests_firefox
   run_step "release build" cmd_build
+  run_step "release build (write() only)" cmd_build_write_only
   run_step "browser e2e (chromium)" e2e_tests chromium
   run_step "browser e2e (firefox)" e2e_tests firefox
   if [[ -x /usr/bin/WebKitWebDriver ]] && command -v xvfb-run >/dev/null 2>&1; then
@@ -377,6 +404,9 @@ usage: ./build.sh <command>
   build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web + wasm-opt into pkg/, with
           pkg/package.json; prints the raw and gzip size of the wasm (installs the rust target, wasm-bindgen-cli
           and npm packages first when missing)
+  build-write-only
+          the same release build without the \`wire\` feature (no fetch()/stream(), dialects or serde_json), for
+          hosts that only write() text, into .tmp/pkg-write-only/ with its sizes (not published)
   test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium, then headless Firefox), build,
           browser e2e tests (Chromium via playwright-core, Firefox via WebDriver); stops at the first failure and
           prints a summary
@@ -392,6 +422,7 @@ EOF
 case "${1:-}" in
   setup) cmd_setup ;;
   build) cmd_build ;;
+  build-write-only) cmd_build_write_only ;;
   test) cmd_test ;;
   demo) cmd_demo ;;
   help | -h | --help) usage ;;

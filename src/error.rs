@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+#[cfg(feature = "wire")]
 use serde_json::value::RawValue;
 
+#[cfg(feature = "wire")]
 use crate::dialect::{from_json, string_or_number, ErrorFields};
 
 /// What kind of failure ended a stream.
@@ -51,6 +53,7 @@ impl StreamError {
     }
 
     /// An error for a non-2xx response, with the provider's message pulled out of the body when it has one.
+    #[cfg(feature = "wire")]
     pub fn from_http(status: u16, status_text: &str, body: &str) -> StreamError {
         let (message, code) = provider_message(body);
         let message = match message {
@@ -72,12 +75,14 @@ impl std::error::Error for StreamError {}
 
 /// The message and code of an error body or object: `type` before `code` (OpenAI sends both; its `type` is the
 /// more telling).
+#[cfg(feature = "wire")]
 fn message_and_code(fields: &ErrorFields<'_>) -> (Option<String>, Option<String>) {
     (string_or_number(fields.message), string_or_number(fields.kind).or_else(|| string_or_number(fields.code)))
 }
 
 /// Finds the human-readable message and code in the JSON error bodies providers send:
 /// `{"error":{"message","type"|"code"}}` (OpenAI, Anthropic, Gemini), `{"error":"…"}` (Ollama), `{"message":"…"}`.
+#[cfg(feature = "wire")]
 pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
     let body = body.trim();
     // Gemini wraps errors in a one-element array when streaming.
@@ -96,6 +101,7 @@ pub fn provider_message(body: &str) -> (Option<String>, Option<String>) {
     }
 }
 
+#[cfg(feature = "wire")]
 fn truncate(text: &str, max_chars: usize) -> &str {
     match text.char_indices().nth(max_chars) {
         Some((at, _)) => &text[..at],

@@ -6,7 +6,9 @@
 //! collapsible `<details>` element, inserted above the answer the first time reasoning arrives.
 
 use crate::decode::Utf8Decoder;
-use crate::dialect::{Dialect, DialectKind, Hints, StreamEvent, DETECT_WINDOW};
+use crate::dialect::{Dialect, DialectKind, StreamEvent};
+#[cfg(feature = "wire")]
+use crate::dialect::{Hints, DETECT_WINDOW};
 use crate::error::{ErrorKind, StreamError};
 use crate::frame::{Frame, Framer};
 use crate::markdown::IncrementalMarkdown;
@@ -15,6 +17,7 @@ use crate::patch::diff::IdAllocator;
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 
 /// The response headers that tell which dialect a body speaks.
+#[cfg(feature = "wire")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseHeaders {
     pub content_type: Option<String>,
@@ -24,6 +27,7 @@ pub struct ResponseHeaders {
     pub vercel_ui_message_stream: Option<String>,
 }
 
+#[cfg(feature = "wire")]
 impl ResponseHeaders {
     fn hints(&self) -> Hints<'_> {
         Hints {
@@ -95,8 +99,15 @@ pub struct StreamStats {
 
 /// The dialect in use, or the bytes held back until `Auto` can decide.
 enum Reader {
-    Undecided { headers: ResponseHeaders, pending: String },
-    Ready { framer: Box<dyn Framer>, dialect: Box<dyn Dialect> },
+    #[cfg(feature = "wire")]
+    Undecided {
+        headers: ResponseHeaders,
+        pending: String,
+    },
+    Ready {
+        framer: Box<dyn Framer>,
+        dialect: Box<dyn Dialect>,
+    },
 }
 
 /// Reasoning text, rendered into `<details><summary>Reasoning</summary><div>…</div></details>` above the answer.
@@ -140,19 +151,27 @@ pub struct Pipeline {
     scratch_events: Vec<StreamEvent>,
 }
 
+// Without the `wire` feature, `Reader` has one variant, and the `if let`s that pick it are irrefutable.
+#[cfg_attr(not(feature = "wire"), allow(irrefutable_let_patterns))]
 impl Pipeline {
     /// A pipeline reading `dialect`. `content_type` (the response's) helps `Auto` decide.
+    #[cfg(feature = "wire")]
     pub fn new(opts: RenderOptions, dialect: DialectChoice, content_type: Option<&str>) -> Pipeline {
         let headers = ResponseHeaders { content_type: content_type.map(str::to_owned), ..ResponseHeaders::default() };
         Pipeline::with_headers(opts, dialect, headers)
     }
 
     /// A pipeline reading `dialect`, with the response headers that help `Auto` decide.
+    #[cfg(feature = "wire")]
     pub fn with_headers(opts: RenderOptions, dialect: DialectChoice, headers: ResponseHeaders) -> Pipeline {
         let reader = match dialect {
             DialectChoice::Fixed(kind) => ready(kind),
             DialectChoice::Auto => Reader::Undecided { headers, pending: String::new() },
         };
+        Pipeline::with_reader(opts, reader)
+    }
+
+    fn with_reader(opts: RenderOptions, reader: Reader) -> Pipeline {
         Pipeline {
             answer: IncrementalMarkdown::new(opts.clone(), ROOT),
             opts,
@@ -175,7 +194,7 @@ impl Pipeline {
 
     /// A pipeline for markdown text the host already has (`write`): no wire format, EOF is the end.
     pub fn for_text(opts: RenderOptions) -> Pipeline {
-        Pipeline::with_headers(opts, DialectChoice::Fixed(DialectKind::Plain), ResponseHeaders::default())
+        Pipeline::with_reader(opts, plain_reader())
     }
 
     /// Keep every [`StreamEvent`] for [`drain_events`](Self::drain_events) (off by default: most hosts only render).
@@ -262,6 +281,7 @@ impl Pipeline {
         if self.is_ended() || text.is_empty() {
             return;
         }
+        #[cfg(feature = "wire")]
         if let Reader::Undecided { headers, pending } = &mut self.reader {
             pending.push_str(text);
             if !can_decide(headers.hints(), pending) {
@@ -329,6 +349,7 @@ impl Pipeline {
     /// `Auto` holds the body back until its first frame is complete; when the stream ends sooner, decide from what
     /// arrived and feed it, so nothing received is lost.
     fn decide_dialect_now(&mut self) {
+        #[cfg(feature = "wire")]
         if let Reader::Undecided { headers, pending } = &mut self.reader {
             let pending = std::mem::take(pending);
             self.reader = ready(DialectKind::detect_with(headers.hints(), &pending));
@@ -463,8 +484,18 @@ impl Pipeline {
     }
 }
 
+#[cfg(feature = "wire")]
 fn ready(kind: DialectKind) -> Reader {
     Reader::Ready { framer: crate::frame::framer_for(kind.framing()), dialect: kind.reader() }
+}
+
+/// The reader of text the host already has (`write`): no wire format, EOF is the end. The same reader as
+/// `ready(DialectKind::Plain)`, without the `match` on the dialect that would link every other one.
+fn plain_reader() -> Reader {
+    Reader::Ready {
+        framer: Box::<crate::frame::plain::PlainFramer>::default(),
+        dialect: Box::<crate::dialect::plain::Plain>::default(),
+    }
 }
 
 /// Whether `Auto` can pick the dialect from `pending` (the body so far) now. The headers may decide alone; a body
@@ -472,6 +503,7 @@ fn ready(kind: DialectKind) -> Reader {
 /// token: before, a plain answer showed nothing until its first newline); anything else waits for its first frame
 /// ([`first_frame_complete`]). The test runs after every chunk, so plain text is decided within its first chunk, or
 /// as soon as its first characters tell it from an SSE field name (`da…` may still become `data:`).
+#[cfg(feature = "wire")]
 fn can_decide(hints: Hints<'_>, pending: &str) -> bool {
     let mime = hints.content_type.and_then(|ct| ct.split(';').next()).map(str::trim).unwrap_or_default();
     let decided_by_headers = hints.vercel_data_stream.is_some_and(|v| !v.trim().is_empty())
@@ -488,6 +520,7 @@ fn can_decide(hints: Hints<'_>, pending: &str) -> bool {
 /// Whether the body so far may be the start of a wire format [`DialectKind::detect_with`] knows: an SSE field or
 /// comment (or a prefix of a field name), a JSON line (NDJSON), a Vercel data-stream part (`0:"…`) or llama.cpp's
 /// `error:` line. Nothing but leading whitespace yet also counts: there is nothing to judge.
+#[cfg(feature = "wire")]
 fn may_start_a_wire_format(pending: &str) -> bool {
     let body = pending.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let first_line = body.split(['\n', '\r']).next().unwrap_or_default();
@@ -513,6 +546,7 @@ fn may_start_a_wire_format(pending: &str) -> bool {
 
 /// Whether `pending` holds enough of the body for [`DialectKind::detect`]: the first event of an SSE-looking body
 /// (a blank line after a `data:` line), the first line of anything else, or a full detection window.
+#[cfg(feature = "wire")]
 fn first_frame_complete(pending: &str) -> bool {
     if pending.len() >= DETECT_WINDOW {
         return true;
@@ -529,7 +563,7 @@ fn first_frame_complete(pending: &str) -> bool {
     rest.contains("\n\n") || rest.contains("\r\n\r\n") || rest.contains("\r\r")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "wire"))]
 mod tests {
     use super::*;
 

@@ -4,9 +4,13 @@
 //! ([`ndjson`]) and plain text ([`plain`]). Every framer is chunk-invariant: any split of the same text yields the
 //! same frames. Every buffer is bounded; overflow is a typed, terminal [`FrameError`].
 
+// SSE and NDJSON, only with the `wire` feature (on by default); plain text is what `write()` needs.
+#[cfg(feature = "wire")]
 pub mod lines;
+#[cfg(feature = "wire")]
 pub mod ndjson;
 pub mod plain;
+#[cfg(feature = "wire")]
 pub mod sse;
 
 /// One unit of the wire protocol, handed to a dialect.
@@ -79,6 +83,7 @@ pub trait Framer {
 /// The decoder has already removed the stream's one byte order mark, so the SSE framer made here keeps a further
 /// U+FEFF as content, as the standard requires (see [`sse`], "The byte order mark"). For text of unknown origin use
 /// [`sse::SseFramer::new`], which strips one.
+#[cfg(feature = "wire")]
 pub fn framer_for(framing: Framing) -> Box<dyn Framer> {
     match framing {
         Framing::Sse => Box::new(sse::SseFramer::after_decoder(DEFAULT_MAX_LINE)),

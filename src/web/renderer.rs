@@ -13,11 +13,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+#[cfg(feature = "wire")]
 use futures_util::future::{AbortHandle, Abortable};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, Element};
+#[cfg(feature = "wire")]
+use web_sys::AbortController;
+use web_sys::Element;
 
 use super::apply::{DomApplier, Sink};
 use super::frames::Frames;
@@ -25,10 +28,13 @@ use super::headless::HostOps;
 use super::js::{self, StatsJs};
 use super::lifecycle::Lifecycle;
 use super::pace::BUDGET_MS;
+#[cfg(feature = "wire")]
 use super::stream::{self, Source};
 use crate::error::StreamError;
 use crate::options::RenderOptions;
-use crate::pipeline::{DialectChoice, Outcome, Pipeline, ResponseHeaders};
+#[cfg(feature = "wire")]
+use crate::pipeline::ResponseHeaders;
+use crate::pipeline::{DialectChoice, Outcome, Pipeline};
 
 // The TypeScript declarations of everything the API takes and gives, kept as a real .d.ts file.
 #[wasm_bindgen(typescript_custom_section)]
@@ -205,6 +211,7 @@ impl Shared {
     }
 
     /// Makes the stream's pipeline once its headers are known.
+    #[cfg(feature = "wire")]
     pub fn start_pipeline(&self, dialect: Option<DialectChoice>, headers: ResponseHeaders) {
         let mut pipeline = Pipeline::with_headers(self.opts.clone(), dialect.unwrap_or(self.dialect), headers);
         pipeline.keep_events(self.on_event.is_some());
@@ -348,6 +355,7 @@ impl Renderer {
     /// `fetch(url, init)` and render the streamed response. Resolves with the outcome; never rejects for stream
     /// failures (HTTP, provider, network errors are `{ status: "error" }`), only for misuse (a second stream, a
     /// renderer that was written to). `init.signal` is replaced by the renderer's own: use `cancel()` to stop.
+    #[cfg(feature = "wire")]
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn fetch(
         &self,
@@ -360,6 +368,7 @@ impl Renderer {
     /// Renders a `Response` (its status and content type are used as by `fetch`) or a `ReadableStream` of bytes
     /// (any `ArrayBufferView` or `ArrayBuffer`) or strings the host already has. `options.dialect` overrides the
     /// renderer's. Resolves like `fetch`.
+    #[cfg(feature = "wire")]
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn stream(
         &self,
@@ -462,6 +471,7 @@ impl Renderer {
     /// Starts a stream for `fetch()` or `stream()`: the promise of its outcome. The renderer is `streaming` from
     /// now on, so a `cancel()` in the same task as the call stops it: a request is then never sent, and a given
     /// stream is cancelled.
+    #[cfg(feature = "wire")]
     fn spawn_stream(&self, source: Source, request: bool) -> js_sys::Promise {
         let shared = &self.shared;
         let controller = match request.then(AbortController::new).transpose() {

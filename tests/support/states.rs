@@ -7,8 +7,8 @@
 //!   nothing (`MarkdownStats::finish_repairs == 0`: the net must not hide a bug).
 //! - **Committed blocks are final** (at every render): the first `committed_blocks()` children of the root show their
 //!   HTML in `final`. A definition can legitimately change a block after it is committed (a `[ref]` or `[^note]`
-//!   used before its definition renders as text until the definition arrives), so the check is skipped while the
-//!   text not yet received holds `]:`, the only way to spell a link or footnote definition.
+//!   used before its definition renders as text until the definition arrives), so the check is skipped until the
+//!   line of the text's last `]:` (the only way to spell a link or footnote definition) has ended.
 //! - **Shown text never vanishes** (at every render). Text content is read as words: the text of every text node,
 //!   and of raw HTML outside its tags, in document order, with a space at every element that is not inline
 //!   (paragraphs, items, cells, `<br>`), split at whitespace, each word keeping only its letters, digits and other non-ASCII-punctuation
@@ -140,8 +140,10 @@ pub fn stream_checked<'a>(
     // The words of each root child at the last render it was read, by index: a child that did not change is not
     // read again.
     let mut shown_by_child: Vec<(Node, String)> = Vec::new();
-    // Until the text has passed its last `]:`, a definition may still change a committed block.
-    let definitions_until = text.rfind("]:").map_or(0, |at| at + 2);
+    // Until the line of the last `]:` is complete, a definition may still change a committed block (a definition
+    // on the last line, with no line break after it, is read only by `finish`: its URL may still grow).
+    let definitions_until =
+        text.rfind("]:").map_or(0, |at| text[at..].find(['\n', '\r']).map_or(usize::MAX, |line_end| at + line_end + 1));
 
     let mut report = Report {
         problems: Vec::new(),

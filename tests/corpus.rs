@@ -4,17 +4,17 @@
 //! render by `support::states` (the end equals the one-shot render, the verified finish repaired nothing, committed
 //! blocks are final, shown words never vanish).
 //!
-//! `cargo test --test corpus` runs a seeded sample for about 20 s (a few hundred answers in a release build, a few
-//! dozen in a debug build). The whole corpus, with a summary:
+//! `cargo test --test corpus` runs a seeded sample for about 20 s (25 answers at least; a debug build on a busy
+//! 2-core machine streams about 25–50, a release build 50–200). The whole corpus, with a summary:
 //!
 //! ```sh
 //! RILLMARK_CORPUS=all cargo test --release --test corpus -- --nocapture
 //! ```
 //!
-//! Other knobs: `RILLMARK_CORPUS=<id>,<id>` runs those answers; `RILLMARK_CORPUS_SECONDS=<s>` sets the sample's time; `RILLMARK_MINIMISE=1` shrinks each new difference and
-//! prints it as a Rust string literal; `RILLMARK_CORPUS_REPORT=<file>` writes every difference there;
-//! `RILLMARK_SEED=<n>` changes the random splits (then a listed difference that passes is not reported as fixed,
-//! since another split may not reach it).
+//! Other knobs: `RILLMARK_CORPUS=<id>,<id>` runs those answers; `RILLMARK_CORPUS_SECONDS=<s>` sets the sample's time;
+//! `RILLMARK_MINIMISE=1` shrinks the first difference of each answer and prints it as a Rust string literal;
+//! `RILLMARK_CORPUS_REPORT=<file>` writes every difference there; `RILLMARK_SEED=<n>` changes the random splits (then a
+//! listed difference that passes is not reported as fixed, since another split may not reach it).
 //!
 //! Answers that still differ are listed in `tests/data/corpus/known-differences.txt`; the test checks the list both
 //! ways: a difference not listed fails it, and so does a listed answer that now streams cleanly (shrink the list).
@@ -265,7 +265,7 @@ fn real_answers_stream_exactly_like_the_one_shot_render_at_every_render() {
     if std::env::var("RILLMARK_MINIMISE").is_ok() {
         let texts: BTreeMap<&str, &str> = answers.iter().map(|a| (a.id.as_str(), a.text.as_str())).collect();
         let mut done = BTreeSet::new();
-        for difference in &new {
+        for difference in &differences {
             if done.insert(&difference.id) {
                 print_minimised(difference, texts[difference.id.as_str()]);
             }

@@ -9,17 +9,17 @@
 //!   HTML in `final`. A definition can legitimately change a block after it is committed (a `[ref]` or `[^note]`
 //!   used before its definition renders as text until the definition arrives), so the check is skipped until the
 //!   line of the text's last `]:` (the only way to spell a link or footnote definition) has ended.
-//! - **Shown text never vanishes** (at every render). Text content is read as words: the text of every text node,
-//!   and of raw HTML outside its tags, in document order, with a space at every element that is not inline
-//!   (paragraphs, items, cells, `<br>`), split at whitespace, each word keeping only its letters, digits and other non-ASCII-punctuation
-//!   characters (words left empty are dropped): the check is about the answer's text, not its markup, which
-//!   speculation may show and take back while a construct is open (`*a` shown in italics, then as `*a` once the
-//!   next character proves no emphasis closes it). The footnotes section is left out (it is numbered and rebuilt as
-//!   references arrive). At each render, *shown* is the number of leading words of the DOM that equal the leading words of
-//!   `final`; the DOM's last word counts only once another word follows it or it counted before (it may be a word
-//!   still being typed: `the` of `theory`). *Shown* must never decrease from one render to the next: a decrease is a word of the final answer that
-//!   was on screen, in place, and went away (to come back later, since the end is checked too). Comparing words,
-//!   not characters, lets a word being typed change (`the` → `theory`) without counting as a loss.
+//! - **Shown text never vanishes** (at every render). Text content is read as words: the text of every text node, and
+//!   of raw HTML outside its tags, in document order, with a space at every element that is not inline (paragraphs,
+//!   items, cells, `<br>`), split at whitespace, each word stripped of ASCII punctuation (words left empty are
+//!   dropped): the check is about the answer's text, not its markup, which speculation may show and take back while a
+//!   construct is open (`*a` shown in italics, then as `*a` once the next character proves no emphasis closes it). The
+//!   footnotes section is left out (it is numbered and rebuilt as references arrive). At each render, *shown* is the
+//!   number of leading words of the DOM that equal the leading words of `final`; the DOM's last word counts only once
+//!   another word follows it or it counted before (it may be a word still being typed: `the` of `theory`). *Shown*
+//!   must never decrease from one render to the next: a decrease is a word of the final answer that was on screen, in
+//!   place, and went away (to come back later, since the end is checked too). Comparing words, not characters, lets a
+//!   word being typed change (`the` → `theory`) without counting as a loss.
 #![allow(dead_code)]
 
 use rillmark::markdown::render::render;

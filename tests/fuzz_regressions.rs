@@ -6,6 +6,9 @@
 // Native tests: the wasm32 build of the test suite runs only the browser files (tests/web*.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
+// properties.rs includes the generator and the state checks of tests/support/ (the fuzz crate has no other way to
+// reach them), which `mod support` below includes again: two copies, both only read.
+#[allow(clippy::duplicate_mod)]
 #[path = "../fuzz/src/properties.rs"]
 mod properties;
 mod support;
@@ -261,6 +264,24 @@ fn markdown_property_holds_on_seeded_random_texts() {
             panic!("round {round} (RILLMARK_SEED={base}): {why}");
         }
     }
+}
+
+/// The generated-markdown property (the `llm_markdown` fuzz target) reads the fuzzer's bytes as chunk lengths, an
+/// option byte and the generator's decisions: the same bytes give the same document, and bytes that run out end it.
+#[test]
+fn the_generated_markdown_property_reads_bytes_as_generator_decisions() {
+    use properties::llm_markdown::{generate, FromBytes};
+    assert_eq!(properties::check_generated_markdown(&[]), Ok(()), "no bytes should be no document");
+    let decisions: Vec<u8> = (0..400u32).map(|i| (i * 37 % 251) as u8).collect();
+    let document = generate(&mut FromBytes(&decisions), properties::GENERATED_MAX_BLOCKS);
+    assert_eq!(
+        document,
+        generate(&mut FromBytes(&decisions), properties::GENERATED_MAX_BLOCKS),
+        "the same bytes should give the same document"
+    );
+    assert!(!document.is_empty(), "bytes should make a document");
+    let exhausted = generate(&mut FromBytes(&[]), properties::GENERATED_MAX_BLOCKS);
+    assert!(exhausted.len() < 100, "no decisions should give the smallest document, got {exhausted:?}");
 }
 
 #[test]

@@ -6,6 +6,13 @@
 //! reach any split pattern without a second input channel, and a regression test states its split explicitly.
 #![allow(dead_code)]
 
+// The LLM-shaped markdown generator and the intermediate-state checks, shared with the stable tests
+// (`tests/generated.rs`, `tests/corpus.rs`).
+#[path = "../../tests/support/llm_markdown.rs"]
+pub mod llm_markdown;
+#[path = "../../tests/support/states.rs"]
+pub mod states;
+
 use rillmark::decode::Utf8Decoder;
 use rillmark::dialect::{DialectKind, StreamEvent};
 use rillmark::frame::ndjson::NdjsonFramer;
@@ -232,4 +239,30 @@ pub fn check_markdown(text: &str, lengths: &[usize], options: u8) -> Result<(), 
         return Err(format!("markdown: {text:?} cut {lengths:?}: op violations {:?}", recorder.violations()));
     }
     Ok(())
+}
+
+/// Top-level blocks of a generated document, at most.
+pub const GENERATED_MAX_BLOCKS: usize = 8;
+
+/// The generated-markdown property: after the chunk lengths (as for the other targets), one byte picks the options
+/// and the rest are the decisions of the LLM-shaped generator (`llm_markdown`), so the fuzzer mutates document
+/// structure (nested lists, fences in items, tables, footnotes…) instead of characters. The document, cut by the
+/// lengths, must stream exactly like its one-shot render with every intermediate state checked (`states`: committed
+/// blocks final, shown words never vanish, the verified finish repairs nothing).
+pub fn check_generated_markdown(data: &[u8]) -> Result<(), String> {
+    let (lengths, rest) = cuts_and_rest(data);
+    let Some((&options, decisions)) = rest.split_first() else { return Ok(()) };
+    let text = llm_markdown::generate(&mut llm_markdown::FromBytes(decisions), GENERATED_MAX_BLOCKS);
+    let opts = markdown_options(options);
+    let report = states::stream_checked(&text, text_pieces(&text, &lengths), &opts, states::Checks::ALL);
+    match report.worst() {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "generated markdown (options {}): {text:?} cut {lengths:?}: {} at render {:?}: {}",
+            options % 4,
+            problem.kind.name(),
+            problem.render,
+            problem.detail
+        )),
+    }
 }

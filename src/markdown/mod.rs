@@ -1899,6 +1899,12 @@ impl IncrementalMarkdown {
         self.committed_blocks = self.blocks.len();
         self.committed_len = self.src.len();
     }
+
+    /// How many top-level blocks are committed: the first this many children of the root are final (tests check
+    /// that each already shows its one-shot HTML).
+    pub fn committed_blocks(&self) -> usize {
+        self.committed_blocks
+    }
 }
 
 /// One comrak parse, counted.

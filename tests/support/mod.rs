@@ -260,3 +260,7 @@ fn split_attributes(inner: &str) -> Vec<String> {
 pub fn may_define_links_or_footnotes(markdown: &str) -> bool {
     markdown.contains("]:") || markdown.contains("[^")
 }
+
+pub mod llm_markdown;
+pub mod minimise;
+pub mod states;

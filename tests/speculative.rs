@@ -106,6 +106,27 @@ fn table_rows_appear_whole_with_no_phantom_rows() {
 }
 
 #[test]
+fn a_pipe_line_shown_while_typed_stays_shown_until_the_delimiter_row_decides() {
+    let opts = RenderOptions::default();
+    let steps = frames(&["cats | dogs", "\n", "--", "-|--", "-\n", "| 1 | 2 |\n"], &opts);
+    assert_eq!(steps[0], "<p>cats | dogs</p>\n", "a line without a leading pipe should show as text while typed");
+    assert_eq!(steps[1], "<p>cats | dogs</p>\n", "its line break should not hide it (shown words never vanish)");
+    assert_eq!(steps[2], "<p>cats | dogs</p>\n", "a partial delimiter row should not make it a setext heading");
+    assert_eq!(steps[3], "<p>cats | dogs</p>\n", "a partial delimiter row should wait for its line");
+    assert!(
+        steps[4].contains("<th>cats</th>") && steps[4].contains("<th>dogs</th>"),
+        "the delimiter row makes it a header: {}",
+        steps[4]
+    );
+    assert!(steps[5].contains("<td>1</td>"), "rows follow: {}", steps[5]);
+    let prose = frames(&["Use a | b to pipe", "\n", "Next line.\n"], &opts);
+    assert!(
+        prose.iter().all(|html| html.contains("Use a | b to pipe")),
+        "prose with a pipe should never vanish: {prose:?}"
+    );
+}
+
+#[test]
 fn setext_underlines_and_block_markers_wait_for_their_line() {
     assert_eq!(shown("Title\n-"), "<p>Title</p>\n", "`Title\\n-` should not flash a heading");
     assert_eq!(shown("Title\n="), "<p>Title</p>\n", "`Title\\n=` should not flash a heading");

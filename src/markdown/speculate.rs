@@ -15,7 +15,8 @@
 //! | `![alt](http://par` | an image placeholder; nothing is fetched |
 //! | `see https://exa`, `www.exa`, `me@exa` | the partial URL as pending text, never an autolink |
 //! | a partial line of only block markers (`#`, `-`, `>`, `1.`, `===`, `` ` ``, `\|--`) or indentation | hidden until it has text |
-//! | a table header row not yet followed by its delimiter row | hidden until the delimiter row decides |
+//! | a table header row starting with `\|`, not yet followed by its delimiter row | hidden until the delimiter row decides |
+//! | a header row without a leading `\|` (`a \| b`), shown as paragraph text while typed | kept as that text until the delimiter row decides |
 //! | a partial table row | hidden until its line ends (rows appear whole, never padded) |
 //! | a partial line that may be a definition (`[label]: …`, `[^note]: …`, `[label`) where one may start | hidden until its line ends |
 //! | inside an open code fence: a partial line that may close it | hidden until its line ends |
@@ -79,10 +80,18 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     }
     if gfm {
         if let Some(header_start) = context.pending_table_header {
-            // The header row (and a partial delimiter row after it) wait for the delimiter row.
+            // The header row (and a partial delimiter row after it) wait for the delimiter row. A header row that
+            // does not start with `|` was shown as paragraph text while it was typed (nothing marked it as a row
+            // then), so it stays shown as that text until the delimiter row decides: hiding it when its line ends
+            // would make shown words vanish. Only a partial delimiter row after it waits (`a | b` over `-` alone
+            // would be a setext heading).
             let partial_is_delimiter = !ends_with_newline && is_partial_delimiter_row(partial);
             if ends_with_newline || partial_is_delimiter {
-                return Inner::Borrowed(header_start);
+                let header_line = &tail[header_start..];
+                if strip_containers(header_line).starts_with('|') {
+                    return Inner::Borrowed(header_start);
+                }
+                return Inner::Borrowed(if ends_with_newline { tail.len() } else { last_start });
             }
         }
         if context.in_table && !ends_with_newline {

@@ -6,7 +6,7 @@
 //!   └──fetch() / stream()──▶ Streaming ──EOF, marker, error, cancel()──▶ Ended { outcome }
 //! ```
 
-use futures_util::future::AbortHandle;
+use futures::future::AbortHandle;
 use web_sys::AbortController;
 
 use super::js::SurrogateCarry;

@@ -13,7 +13,7 @@
 
 use std::rc::Rc;
 
-use futures_util::StreamExt;
+use futures::StreamExt;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1780,21 +1780,25 @@ impl IncrementalMarkdown {
     }
 
     /// End of input. The open tail gets one last parse without speculation (resumed inside the open block when it
-    /// can be) and every block becomes final. Streaming is exact for committed blocks, so that is the one-shot render,
-    /// except where the whole text decides: footnote numbers, and a definition whose label an earlier committed
-    /// definition already took. Those documents are reconciled with a one-shot parse of the whole text, so the final
-    /// DOM always equals the one-shot render, whatever the chunking. Nothing is emitted after this.
+    /// can be) and every block becomes final. Where the whole text decides (footnote numbers, a definition whose
+    /// label an earlier committed definition already took) the document is reconciled with a one-shot parse of the
+    /// whole text; otherwise the verified finish compares the DOM with one such parse. Either way the final DOM
+    /// equals the one-shot render, whatever the chunking. Nothing is emitted after this.
     pub fn finish(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         if self.finished {
             return;
         }
-        self.finish_open_tail(ids, ops);
-        self.verify_against_one_shot(ids, ops);
+        let reconciled = self.finish_open_tail(ids, ops);
+        // A reconcile has just brought every block in line with a parse of the whole text: a second one would
+        // find nothing.
+        if !reconciled {
+            self.verify_against_one_shot(ids, ops);
+        }
     }
 
     /// The last render of [`Self::finish`]: the open tail without speculation, or a reconcile where the engine knows
-    /// it cannot follow the whole text.
-    fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+    /// it cannot follow the whole text. Returns whether it reconciled.
+    fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
         let shown_as_final = self.exact && !self.stitched && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
@@ -1809,7 +1813,7 @@ impl IncrementalMarkdown {
         if !footnotes && shown_as_final && !self.redefined_label && self.definitions_all_known() {
             self.committed_blocks = self.blocks.len();
             self.committed_len = self.src.len();
-            return;
+            return false;
         }
         // The last pass runs even when a reconcile must follow: it commits the definitions the open tail holds, and
         // committed blocks that use them are patched as while streaming (the reconcile's count of ops on committed
@@ -1824,11 +1828,12 @@ impl IncrementalMarkdown {
         if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
             self.committed_blocks = self.blocks.len();
             self.committed_len = self.src.len();
-            return;
+            return false;
         }
         self.committed_blocks = streamed_commits.min(self.blocks.len());
         self.resume = None;
         self.reconcile(ids, ops);
+        true
     }
 
     /// Whether every `[label]:` in the text is a definition this engine read (then every reference resolved as in a

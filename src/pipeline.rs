@@ -11,7 +11,7 @@ use crate::dialect::{Dialect, DialectKind, StreamEvent};
 use crate::dialect::{Hints, DETECT_WINDOW};
 use crate::error::{ErrorKind, StreamError};
 use crate::frame::{Frame, Framer};
-use crate::markdown::IncrementalMarkdown;
+use crate::markdown::{IncrementalMarkdown, Shown};
 use crate::options::RenderOptions;
 use crate::patch::diff::IdAllocator;
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
@@ -80,6 +80,20 @@ impl Outcome {
     }
 }
 
+/// What [`Pipeline::update_text`] did with the whole text it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextChange {
+    /// The text is the current one: nothing to do.
+    Unchanged,
+    /// The text extends the current one: the rest was appended, as a write of it would.
+    Appended,
+    /// The text does not extend the current one: the answer starts over with it, and the next render changes the DOM
+    /// only where the new text's blocks differ from the shown ones.
+    Replaced,
+    /// The answer has ended: nothing changes.
+    Ended,
+}
+
 /// Counters over one stream.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StreamStats {
@@ -134,6 +148,9 @@ pub struct Pipeline {
     decoder: Utf8Decoder,
     reader: Reader,
     answer: IncrementalMarkdown,
+    /// What the DOM shows of an answer [`replace_text`](Self::replace_text) replaced, until the next render takes
+    /// it over.
+    replaced: Option<Shown>,
     reasoning: Option<Reasoning>,
     ids: IdAllocator,
     ops: Vec<PatchOp>,
@@ -175,6 +192,7 @@ impl Pipeline {
         Pipeline {
             answer: IncrementalMarkdown::new(opts.clone(), ROOT),
             opts,
+            replaced: None,
             decoder: Utf8Decoder::default(),
             reader,
             reasoning: None,
@@ -259,7 +277,9 @@ impl Pipeline {
 
     /// Whether text arrived that the DOM does not show yet.
     pub fn needs_render(&self) -> bool {
-        self.answer.is_dirty() || self.reasoning.as_ref().is_some_and(|r| r.markdown.is_dirty())
+        self.answer.is_dirty()
+            || self.replaced.is_some()
+            || self.reasoning.as_ref().is_some_and(|r| r.markdown.is_dirty())
     }
 
     /// Feeds the next chunk of the response body.
@@ -301,9 +321,52 @@ impl Pipeline {
         }
     }
 
+    /// The whole answer text so far, from a host that holds it whole (a chat UI's message state, re-rendered on each
+    /// change): when it extends the current text, the rest is fed as [`feed_text`](Self::feed_text) would (the
+    /// same work as a write of the delta); otherwise the answer is replaced by it ([`replace_text`](Self::replace_text)).
+    pub fn update_text(&mut self, text: &str) -> TextChange {
+        if self.is_ended() {
+            return TextChange::Ended;
+        }
+        match text.strip_prefix(self.answer.text()) {
+            Some("") => TextChange::Unchanged,
+            Some(rest) => {
+                self.feed_text(rest);
+                TextChange::Appended
+            }
+            None => {
+                self.replace_text(text);
+                TextChange::Replaced
+            }
+        }
+    }
+
+    /// Starts the answer over with `text` (an edited, regenerated or replaced answer). The next render shows what a
+    /// new pipeline given `text` would show, reached by patching the DOM where the blocks differ: blocks equal to the
+    /// shown ones keep their nodes. No event is kept for it (events are deltas of a stream). Ignored after the end.
+    pub fn replace_text(&mut self, text: &str) {
+        if self.is_ended() {
+            return;
+        }
+        let mut old = std::mem::replace(&mut self.answer, IncrementalMarkdown::new(self.opts.clone(), ROOT));
+        // Replaced again before a render: the DOM still shows the first replaced answer.
+        let shown = self.replaced.take().unwrap_or_else(|| old.take_shown());
+        self.replaced = Some(shown);
+        self.stats.text_chars += text.chars().count() as u64;
+        self.answer.push(text);
+    }
+
+    /// Lets the answer that replaced another take over the DOM the other one shows.
+    fn take_over_replaced(&mut self) {
+        if let Some(shown) = self.replaced.take() {
+            self.answer.render_over(shown, &mut self.ids, &mut self.ops);
+        }
+    }
+
     /// Renders what arrived since the last call into `sink` (the host calls this once per animation frame).
     pub fn render(&mut self, sink: &mut impl PatchSink) {
         self.backlog = 0;
+        self.take_over_replaced();
         let answer_started = self.answer.is_dirty() && !self.answer.text().is_empty();
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.render(&mut self.ids, &mut self.ops);
@@ -385,6 +448,7 @@ impl Pipeline {
             return;
         }
         self.finished = true;
+        self.take_over_replaced();
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.finish(&mut self.ids, &mut self.ops);
             if !self.answer.text().is_empty() {

@@ -44,6 +44,9 @@ pub mod url;
 
 mod footnotes;
 mod list;
+mod replace;
+
+pub use replace::Shown;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};

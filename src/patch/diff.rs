@@ -22,6 +22,35 @@ pub enum MountedKind {
     RawHtml(String),
 }
 
+impl Mounted {
+    /// The rendered node this mounted tree shows.
+    pub fn to_node(&self) -> Node {
+        match &self.kind {
+            MountedKind::Text(text) => Node::Text(text.clone()),
+            MountedKind::RawHtml(html) => Node::RawHtml(html.clone()),
+            MountedKind::Element { tag, attrs, children } => Node::Element(super::Element {
+                tag,
+                attrs: attrs.clone(),
+                children: children.iter().map(Mounted::to_node).collect(),
+            }),
+        }
+    }
+
+    /// Whether this mounted tree shows exactly `node` (a diff against it would emit nothing).
+    pub fn shows(&self, node: &Node) -> bool {
+        match (&self.kind, node) {
+            (MountedKind::Text(a), Node::Text(b)) | (MountedKind::RawHtml(a), Node::RawHtml(b)) => a == b,
+            (MountedKind::Element { tag, attrs, children }, Node::Element(el)) => {
+                *tag == el.tag
+                    && *attrs == el.attrs
+                    && children.len() == el.children.len()
+                    && children.iter().zip(&el.children).all(|(child, node)| child.shows(node))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Hands out node ids, reusing released ones so a sink's id table stays as small as the live DOM.
 #[derive(Debug, Clone)]
 pub struct IdAllocator {

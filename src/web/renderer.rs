@@ -15,7 +15,7 @@ use std::rc::{Rc, Weak};
 
 #[cfg(feature = "wire")]
 use futures::future::{AbortHandle, Abortable};
-use js_sys::Function;
+use js_sys::{Function, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 #[cfg(feature = "wire")]
@@ -53,6 +53,9 @@ pub(super) struct Shared {
     dispatching: Cell<bool>,
     /// The stream reader's own work per frame, in ms ([`BUDGET_MS`]; tests lower it).
     budget_ms: Cell<f64>,
+    /// The text the last `update()` was given (cleared by `write()`): a text that extends it hands only the rest to
+    /// wasm, so growing text costs what writes of the deltas cost, not a copy of the whole text per call.
+    updated: RefCell<Option<JsString>>,
 }
 
 impl Drop for Shared {
@@ -263,6 +266,12 @@ impl Lifecycle {
     }
 }
 
+/// Whether `text` starts with `previous` (both JS strings: compared by the JS engine, with no copy into wasm).
+fn extends(text: &JsString, previous: &JsString) -> bool {
+    text.length() >= previous.length()
+        && JsValue::from(text.slice(0, previous.length())) == *AsRef::<JsValue>::as_ref(previous)
+}
+
 /// Renders one answer (streamed or written) as markdown into a container element. Create a new one per answer.
 ///
 /// Call `init()` (the package's default export) once before constructing one.
@@ -320,6 +329,7 @@ impl Renderer {
             frames: Frames::default(),
             dispatching: Cell::new(false),
             budget_ms: Cell::new(BUDGET_MS),
+            updated: RefCell::new(None),
         });
         Ok(Renderer { shared })
     }
@@ -330,7 +340,57 @@ impl Renderer {
     #[wasm_bindgen(js_name = write)]
     pub fn write_js(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<(), JsValue> {
         let text: js_sys::JsString = text.dyn_into().map_err(|_| js::type_error("write() takes a string"))?;
+        self.shared.updated.replace(None);
         self.write_with(|carry| carry.take(&text))
+    }
+
+    /// Sets the whole answer text so far, for hosts that hold it whole (a framework component's `text` prop, the
+    /// AI SDK's `useChat` message). A text that extends the current one appends the rest, exactly as `write(rest)`
+    /// (only the rest is copied into wasm); any other text (edited, regenerated, replaced) starts the answer over
+    /// with it, and the next render changes only the blocks that differ from the shown ones (equal blocks keep their
+    /// nodes). Rendered on the next animation frame (or by `flush()`). After the end, the same text again is a no-op
+    /// and another text throws (use a new Renderer); throws while a stream renders and for a non-string.
+    pub fn update(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<(), JsValue> {
+        let text: JsString = text.dyn_into().map_err(|_| js::type_error("update() takes a string"))?;
+        let shared = &self.shared;
+        let previous = shared.updated.replace(None);
+        let rest = previous.filter(|previous| extends(&text, previous)).map(|p| text.slice(p.length(), text.length()));
+        shared.with(|l| {
+            if matches!(l, Lifecycle::Idle) {
+                let mut pipeline = Pipeline::for_text(shared.opts.clone());
+                pipeline.keep_events(shared.on_event.is_some());
+                *l = Lifecycle::Writing { pipeline, carry: js::SurrogateCarry::default() };
+            }
+            match l {
+                Lifecycle::Writing { pipeline, carry } => {
+                    match &rest {
+                        Some(rest) => pipeline.feed_text(&carry.take(rest)),
+                        None => {
+                            // The whole text: the pipeline tells an extension (of text written) from a replacement.
+                            // A high surrogate held from the last text is in this one, if it extends it.
+                            *carry = js::SurrogateCarry::default();
+                            pipeline.update_text(&carry.take(&text));
+                        }
+                    }
+                    Ok::<(), JsValue>(())
+                }
+                Lifecycle::Streaming { .. } => Err(js_sys::Error::new("update() while a stream is rendering").into()),
+                Lifecycle::Ended { pipeline, .. } => {
+                    let same = rest.as_ref().is_some_and(|rest| rest.length() == 0)
+                        || pipeline.as_ref().is_some_and(|p| text == p.answer().text());
+                    if same {
+                        Ok(())
+                    } else {
+                        Err(js_sys::Error::new("update() with a new text after the answer ended; use a new Renderer")
+                            .into())
+                    }
+                }
+                Lifecycle::Idle => Ok(()),
+            }
+        })??;
+        shared.updated.replace(Some(text));
+        shared.request_frame();
+        Ok(())
     }
 
     /// Applies pending text to the DOM now instead of on the next animation frame.

@@ -14,6 +14,7 @@ export async function mistakes(el: HTMLElement, outcome: Outcome, event: StreamE
   new Renderer(null, { onPatch: (ops) => ops.forEach((op) => op.tag.toLowerCase()) }); // error TS2339
   const r = new Renderer(el);
   r.write(42); // error TS2345
+  r.update(["whole", "text"]); // error TS2345
   await r.stream("data: [DONE]\n\n"); // error TS2345
   await r.stream(new Response(""), { dialect: "claude" }); // error TS2322
   await r.fetch(new URL("https://example.com")); // error TS2345

@@ -101,6 +101,7 @@ export async function main(container: HTMLElement, wasm: BufferSource): Promise<
   new Renderer(container);
   const written = new Renderer(container, {});
   written.write("# Hello **wor");
+  written.update("# Hello **world**");
   written.flush();
   const finished: Outcome | undefined = written.finish();
   if (finished?.status === "done") console.log(finished.reason, finished.text);

@@ -2,8 +2,10 @@
 // Turns wasm-bindgen's output in pkg/ into the publishable npm package:
 //   1. the public rillmark.d.ts: the raw wasm exports removed (see below), then checked against the list of names the
 //      package means to export, and for `any`;
-//   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in;
-//   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, ...).
+//   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in, and the
+//      framework bindings (bindings/: rillmark/react, rillmark/vue, rillmark/svelte and the module they share);
+//   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, optional peer
+//      dependencies, ...).
 // Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
 //
 // The check fails the build if anything unexpected appears, so a wasm-bindgen upgrade or a new dependency cannot
@@ -32,10 +34,28 @@ export const PUBLIC_EXPORTS = [
   "InitInput", "InitOutput", "SyncInitInput", "initSync", "default",
 ];
 
+/** The framework bindings, copied from bindings/ as they are (same paths in the package). */
+export const BINDING_FILES = [
+  "binding.js", "react.js", "react.d.ts", "vue.js", "vue.d.ts",
+  "svelte/index.js", "svelte/index.d.ts", "svelte/action.js", "svelte/Markdown.svelte", "svelte/rillmark.svelte.js",
+];
+
 /** The files of the package, besides package.json. */
 export const PACKAGE_FILES = [
   `${NAME}.js`, `${NAME}.d.ts`, `${NAME}_bg.wasm`, `${NAME}.css`, "README.md", "LICENSE-MIT", "LICENSE-APACHE",
+  ...BINDING_FILES,
 ];
+
+/** The frameworks the bindings are for: optional peer dependencies (only the binding a page imports needs its). */
+export const PEER_DEPENDENCIES = { react: ">=18", vue: "^3.3", svelte: "^5" };
+
+/** Every file under `dir`, as paths relative to it with `/` separators. */
+function listFiles(dir, prefix = "") {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? listFiles(dir, relative) : [relative];
+  });
+}
 
 function fail(message) {
   console.error(`scripts/package.mjs: ${message}`);
@@ -128,10 +148,16 @@ function packageJson(version, sideEffects) {
       ".": { types: `./${NAME}.d.ts`, default: `./${NAME}.js` },
       [`./${NAME}_bg.wasm`]: `./${NAME}_bg.wasm`,
       [`./${NAME}.css`]: `./${NAME}.css`,
+      "./react": { types: "./react.d.ts", default: "./react.js" },
+      "./vue": { types: "./vue.d.ts", default: "./vue.js" },
+      // Svelte libraries ship their components as source under the "svelte" condition (the app compiles them).
+      "./svelte": { types: "./svelte/index.d.ts", svelte: "./svelte/index.js", default: "./svelte/index.js" },
       "./package.json": "./package.json",
     },
     files: PACKAGE_FILES,
     sideEffects,
+    peerDependencies: PEER_DEPENDENCIES,
+    peerDependenciesMeta: Object.fromEntries(Object.keys(PEER_DEPENDENCIES).map((name) => [name, { optional: true }])),
   };
 }
 
@@ -148,7 +174,14 @@ function main() {
     ["npm/README.md", "README.md"], ["LICENSE-MIT", "LICENSE-MIT"], ["LICENSE-APACHE", "LICENSE-APACHE"],
     [`css/${NAME}.css`, `${NAME}.css`],
   ];
-  for (const [from, to] of copies) fs.copyFileSync(path.join(ROOT, from), path.join(PKG, to));
+  for (const file of BINDING_FILES) copies.push([path.join("bindings", file), file]);
+  for (const [from, to] of copies) {
+    fs.mkdirSync(path.dirname(path.join(PKG, to)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, from), path.join(PKG, to));
+  }
+  const inBindings = listFiles(path.join(ROOT, "bindings"));
+  const unlisted = inBindings.filter((f) => !BINDING_FILES.includes(f));
+  if (unlisted.length) fail(`bindings/ holds files BINDING_FILES does not list: ${unlisted.join(", ")}`);
 
   // The stylesheet is a side effect when imported (`import "rillmark/rillmark.css"`); so are wasm-bindgen snippets.
   const sideEffects = [`./${NAME}.css`];
@@ -162,12 +195,13 @@ function main() {
   json.files = files;
   fs.writeFileSync(path.join(PKG, "package.json"), `${JSON.stringify(json, null, 2)}\n`);
 
-  const present = new Set(fs.readdirSync(PKG));
-  const stray = [...present].filter((f) => f !== "package.json" && !files.includes(f) && !files.includes(`${f}/`));
+  const present = new Set(listFiles(PKG));
+  const shipped = (f) => files.includes(f) || files.some((entry) => entry.endsWith("/") && f.startsWith(entry));
+  const stray = [...present].filter((f) => f !== "package.json" && !shipped(f));
   if (stray.length) fail(`files in ${PKG} that the package would not ship: ${stray.join(", ")}`);
   for (const f of PACKAGE_FILES) if (!present.has(f)) fail(`${f} missing from ${PKG}`);
   console.log(`  + ${path.relative(process.cwd(), PKG) || "."}/: package.json (${NAME} ${version}), public .d.ts, ` +
-    "README.md, licences, rillmark.css");
+    "README.md, licences, rillmark.css, bindings (react, vue, svelte)");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -103,9 +103,15 @@ describe("npm pack", () => {
       ".": { types: "./rillmark.d.ts", default: "./rillmark.js" },
       "./rillmark_bg.wasm": "./rillmark_bg.wasm",
       "./rillmark.css": "./rillmark.css",
+      "./react": { types: "./react.d.ts", default: "./react.js" },
+      "./vue": { types: "./vue.d.ts", default: "./vue.js" },
+      "./svelte": { types: "./svelte/index.d.ts", svelte: "./svelte/index.js", default: "./svelte/index.js" },
       "./package.json": "./package.json",
     });
     assert.deepEqual(json.sideEffects, ["./rillmark.css"], "only the stylesheet has side effects");
+    assert.deepEqual(json.peerDependencies, { react: ">=18", vue: "^3.3", svelte: "^5" });
+    assert.deepEqual(json.peerDependenciesMeta, { react: { optional: true }, vue: { optional: true }, svelte: { optional: true } },
+      "every framework is an optional peer: a page that imports only rillmark needs none");
   });
 
   test("the public .d.ts exports the API and nothing internal", () => {

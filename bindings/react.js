@@ -1,0 +1,51 @@
+// rillmark/react: <Markdown text streaming options /> and useRillmark() for React 18 and 19 (no JSX in this file, so it
+// ships as is). The work is in ./binding.js; this file only ties it to React's lifecycle:
+//   - the element is React's (a <div> React never gives children), filled by rillmark's renderer;
+//   - effects create on mount and close on unmount, so StrictMode's mount → unmount → mount leaves one renderer, and
+//     a fetch() started in the first mount's effect sends no request (it waits for the WebAssembly, sees the close and
+//     resolves "aborted").
+import { createElement, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { MarkdownView, StreamSession } from "./binding.js";
+
+/**
+ * Renders `text` (the whole markdown text so far) as rillmark renders a stream: growing text appends, other text
+ * resets with a minimal DOM change, `streaming` shows the caret and `streaming={false}` finishes the answer. Other
+ * props (className, id, style, aria-*) go to the <div>, which always has the class "rillmark".
+ */
+export function Markdown({ text = "", streaming = false, options, className, ...rest }) {
+  const element = useRef(null);
+  const view = useRef(null);
+  useLayoutEffect(() => {
+    view.current = new MarkdownView(element.current);
+    return () => {
+      view.current.close();
+      view.current = null;
+    };
+  }, []);
+  useLayoutEffect(() => {
+    view.current?.set({ text, streaming, options });
+  });
+  return createElement("div", { ...rest, ref: element, className: className ? `rillmark ${className}` : "rillmark" });
+}
+
+/**
+ * fetch() and stream() rendered into an element: put `ref` on it. Returns `{ ref, fetch, stream, cancel, status,
+ * outcome, stats }`; status, outcome and stats are state (stats update once per frame while streaming). Unmounting
+ * cancels the stream (the server sees the connection close) and frees the renderer.
+ */
+export function useRillmark(options) {
+  const [state, setState] = useState(() => ({ status: "idle", outcome: undefined, stats: undefined }));
+  const session = useRef(null);
+  session.current ??= new StreamSession(options, setState);
+  session.current.setOptions(options);
+  useEffect(() => {
+    const current = session.current;
+    current.open();
+    return () => current.close();
+  }, []);
+  const ref = useCallback((element) => session.current.attach(element), []);
+  const fetch = useCallback((url, init) => session.current.fetch(url, init), []);
+  const stream = useCallback((source, streamOptions) => session.current.stream(source, streamOptions), []);
+  const cancel = useCallback(() => session.current.cancel(), []);
+  return { ref, fetch, stream, cancel, status: state.status, outcome: state.outcome, stats: state.stats ?? session.current.state.stats };
+}

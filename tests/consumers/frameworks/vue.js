@@ -1,0 +1,42 @@
+// rillmark/vue as an app uses it: <Markdown :text :streaming /> and useRillmark().fetch() (render functions).
+import { createApp, h, nextTick, onMounted, reactive } from "vue";
+import { Markdown, useRillmark } from "rillmark/vue";
+import { oneShot } from "./one-shot.js";
+
+let app = null;
+const props = reactive({ text: "", streaming: false });
+
+const FetchHost = {
+  props: { url: String },
+  setup(hostProps) {
+    const md = useRillmark();
+    onMounted(() => {
+      md.fetch(hostProps.url).then((outcome) => {
+        (window.__outcomes ??= []).push(outcome);
+      });
+    });
+    return () => h("div", { ref: md.ref, id: "fetched", class: "rillmark", "data-status": md.status.value });
+  },
+};
+
+function mount(component) {
+  app = createApp(component);
+  app.mount("#app");
+}
+
+window.__driver = {
+  mountMarkdown: (initial) => {
+    Object.assign(props, initial);
+    mount({ render: () => h(Markdown, { text: props.text, streaming: props.streaming, id: "md" }) });
+  },
+  setProps: async (next) => {
+    Object.assign(props, next);
+    await nextTick();
+  },
+  mountFetch: (url) => mount({ render: () => h(FetchHost, { url }) }),
+  unmount: () => {
+    app?.unmount();
+    app = null;
+  },
+  oneShot,
+};

@@ -22,8 +22,9 @@ import {
 // after the module moved onto the named stack (serde_json, comrak's own dependencies, wasm-streams, futures,
 // serde-wasm-bindgen) and gained the html modes' inert parser and policy: the wasm is 298,622 B at zlib's default level
 // here, 292,027 B at gzip -9, over issue 14's 230 KiB gzip -9 budget; where the bytes go and the options are in
-// benches/results/size.md. Lower these as it shrinks.
-const BUDGET = { tarball: 333_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 15_700 };
+// benches/results/size.md. Lower these as it shrinks. Raised on 2026-12-07 for issue 17: the framework bindings
+// (bindings/, ~8 KB in the tarball) and update()'s declaration (tarball 333,359 B, dts 15,896 B measured then).
+const BUDGET = { tarball: 343_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 16_400 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));

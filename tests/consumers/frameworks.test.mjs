@@ -7,7 +7,7 @@
 //   - a replaced text resets to the new text, keeping the blocks that did not change (same DOM nodes);
 //   - unmounting mid-stream (useRillmark().fetch() against the slow server) closes the connection: the server sees it;
 //   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error.
-// Each page logs no console error and no uncaught exception. The bindings' own sizes (gzip -9) are printed.
+// Each page logs no console error and no uncaught exception. TypeScript checks the bindings' .d.ts (types.ts). The bindings' own sizes (gzip -9) are printed.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import http from "node:http";
@@ -22,10 +22,12 @@ const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), 
 const dev = rootPackage.devDependencies;
 // Vite 8 is the root's `vite8` alias; its Svelte plugin (7.x) declares a peer of Vite 8 only, which the root cannot
 // hold beside Vite 7 (npm refuses the conflict), so its version is pinned here and the scratch app installs it.
+// The Vite 7 app also type-checks the bindings' declarations (types.ts) with the consumers' TypeScript 5.9.
 const VITE_VERSIONS = [
-  { name: "Vite 7", vite: dev.vite, sveltePlugin: dev["@sveltejs/vite-plugin-svelte"] },
-  { name: "Vite 8", vite: dev.vite8.replace(/^npm:vite@/, ""), sveltePlugin: "7.3.3" },
+  { name: "Vite 7", vite: dev.vite, sveltePlugin: dev["@sveltejs/vite-plugin-svelte"], typescript: true },
+  { name: "Vite 8", vite: dev.vite8.replace(/^npm:vite@/, ""), sveltePlugin: "7.3.3", typescript: false },
 ];
+const TS5 = "5.9.3";
 const FRAMEWORKS = ["react", "vue", "svelte"];
 
 const ANSWER = [
@@ -105,7 +107,10 @@ before(async () => {
       dependencies: {
         rillmark: `file:../${tarball}`, react: dev.react, "react-dom": dev["react-dom"], vue: dev.vue, svelte: dev.svelte,
       },
-      devDependencies: { vite: version.vite, "@sveltejs/vite-plugin-svelte": version.sveltePlugin },
+      devDependencies: {
+        vite: version.vite, "@sveltejs/vite-plugin-svelte": version.sveltePlugin,
+        ...(version.typescript ? { typescript: TS5, "@types/react": dev["@types/react"] } : {}),
+      },
     }, null, 2));
     const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
       { cwd: app });
@@ -175,6 +180,14 @@ async function streamGrowingText(page, text) {
     };
   }, text);
 }
+
+test(`TypeScript ${TS5}: the bindings' declarations type-check as an app uses them (strict, skipLibCheck off)`,
+  async () => {
+    const app = apps.get("Vite 7");
+    const { code, stdout } = await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"],
+      { cwd: app });
+    assert.equal(code, 0, `types.ts should type-check, its @ts-expect-error lines fail:\n${stdout}`);
+  });
 
 for (const version of VITE_VERSIONS) {
   describe(`${version.name}: the bindings from the packed tarball`, () => {

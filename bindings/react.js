@@ -7,6 +7,10 @@
 import { createElement, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { MarkdownView, StreamSession } from "./binding.js";
 
+// Layout effects fill the element before the browser paints; on a server (Next.js renders client components there
+// too) neither kind runs, and React 18 warns about a layout effect, so the server gets the plain one.
+const useClientEffect = typeof document === "undefined" ? useEffect : useLayoutEffect;
+
 /**
  * Renders `text` (the whole markdown text so far) as rillmark renders a stream: growing text appends, other text
  * resets with a minimal DOM change, `streaming` shows the caret and `streaming={false}` finishes the answer. Other
@@ -15,14 +19,14 @@ import { MarkdownView, StreamSession } from "./binding.js";
 export function Markdown({ text = "", streaming = false, options, className, ...rest }) {
   const element = useRef(null);
   const view = useRef(null);
-  useLayoutEffect(() => {
+  useClientEffect(() => {
     view.current = new MarkdownView(element.current);
     return () => {
       view.current.close();
       view.current = null;
     };
   }, []);
-  useLayoutEffect(() => {
+  useClientEffect(() => {
     view.current?.set({ text, streaming, options });
   });
   return createElement("div", { ...rest, ref: element, className: className ? `rillmark ${className}` : "rillmark" });

@@ -243,6 +243,32 @@ for (const version of VITE_VERSIONS) {
         }
       });
 
+      test(`${framework}: new options start a new renderer, an equal options object does not`, async () => {
+        const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);
+        try {
+          const result = await page.evaluate(async () => {
+            const md = () => document.getElementById("md");
+            const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+            const text = "A [link](https://example.com/docs) in a paragraph.\n";
+            await window.__driver.mountMarkdown({ text, streaming: false, options: { links: "same-tab" } });
+            for (let i = 0; i < 200 && !md().querySelector("a"); i++) await frame();
+            const first = md().firstElementChild;
+            await window.__driver.setProps({ options: { links: "same-tab" } }); // a new object, equal
+            await frame();
+            const keptForEqual = md().firstElementChild === first;
+            await window.__driver.setProps({ options: { links: "new-tab" } });
+            for (let i = 0; i < 200 && !md().querySelector("a[target]"); i++) await frame();
+            return { keptForEqual, target: md().querySelector("a")?.getAttribute("target"), html: md().innerHTML };
+          });
+          assert.ok(result.keptForEqual, "equal options (a new literal) should keep the renderer and its nodes");
+          assert.equal(result.target, "_blank", `links: "new-tab" should apply through a new renderer: ${result.html}`);
+          assert.equal((result.html.match(/<a /g) ?? []).length, 1, "the new renderer replaces the old one's DOM");
+          assert.deepEqual(problems, []);
+        } finally {
+          await close();
+        }
+      });
+
       test(`${framework}: unmounting mid-stream closes useRillmark().fetch()'s connection`, async () => {
         const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);
         const before = server.requests.length;

@@ -4,7 +4,7 @@ import { Markdown, useRillmark } from "rillmark/vue";
 import { oneShot } from "./one-shot.js";
 
 let app = null;
-const props = reactive({ text: "", streaming: false });
+const props = reactive({ text: "", streaming: false, options: undefined });
 
 const FetchHost = {
   props: { url: String },
@@ -27,7 +27,7 @@ function mount(component) {
 window.__driver = {
   mountMarkdown: (initial) => {
     Object.assign(props, initial);
-    mount({ render: () => h(Markdown, { text: props.text, streaming: props.streaming, id: "md" }) });
+    mount({ render: () => h(Markdown, { text: props.text, streaming: props.streaming, options: props.options, id: "md" }) });
   },
   setProps: async (next) => {
     Object.assign(props, next);

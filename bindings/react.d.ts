@@ -6,6 +6,8 @@ import type { LiveStats, Outcome, RendererOptions, RendererStatus, StreamOptions
 export interface MarkdownProps extends Omit<HTMLAttributes<HTMLDivElement>, "children"> {
   /** The whole markdown text so far: growing text appends; any other text resets with a minimal DOM change. */
   text?: string;
+  /** The text, as a string child, when there is no `text` prop: `<Markdown>{text}</Markdown>`. */
+  children?: string;
   /** While true the answer is open and the div has the `rillmark-streaming` caret class; false finishes it. */
   streaming?: boolean;
   /** Renderer options; a change (by value; callbacks excepted) starts a new renderer. */

@@ -13,10 +13,12 @@ const useClientEffect = typeof document === "undefined" ? useEffect : useLayoutE
 
 /**
  * Renders `text` (the whole markdown text so far) as rillmark renders a stream: growing text appends, other text
- * resets with a minimal DOM change, `streaming` shows the caret and `streaming={false}` finishes the answer. Other
- * props (className, id, style, aria-*) go to the <div>, which always has the class "rillmark".
+ * resets with a minimal DOM change, `streaming` shows the caret and `streaming={false}` finishes the answer. A string
+ * child is the text when there is no `text` prop (`<Markdown>{text}</Markdown>`). Other props (className, id, style,
+ * aria-*) go to the <div>, which always has the class "rillmark" and never gets React children.
  */
-export function Markdown({ text = "", streaming = false, options, className, ...rest }) {
+export function Markdown({ text, children, streaming = false, options, className, ...rest }) {
+  text ??= typeof children === "string" ? children : "";
   const element = useRef(null);
   const view = useRef(null);
   useClientEffect(() => {

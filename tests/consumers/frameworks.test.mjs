@@ -210,6 +210,21 @@ for (const version of VITE_VERSIONS) {
         }
       });
 
+      if (framework === "react") {
+        test("react: the text as a string child streams and ends as the one-shot render", async () => {
+          const { page, problems, close } = await openPage(`${server.url}/react.html?child`);
+          try {
+            const seen = await streamGrowingText(page, ANSWER);
+            assert.ok(seen.shownFrames > 20, `the text should show while it grows (${seen.shownFrames} frames)`);
+            assert.deepEqual(seen.vanished, []);
+            assert.equal(seen.html, seen.oneShot, "the final DOM should equal the one-shot render");
+            assert.deepEqual(problems, []);
+          } finally {
+            await close();
+          }
+        });
+      }
+
       test(`${framework}: a replaced text resets, keeping the blocks that did not change`, async () => {
         const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);
         try {

@@ -10,10 +10,14 @@ const wrap = (element) => (strict ? h(StrictMode, null, element) : element);
 let root = null;
 let setProps = null;
 
+// `?child`: the text goes in as a string child (`<Markdown>{text}</Markdown>`, as Streamdown takes it).
+const asChild = new URLSearchParams(location.search).has("child");
 function MarkdownHost(initial) {
   const [props, set] = useState(initial);
   setProps = set;
-  return h(Markdown, { ...props, id: "md" });
+  if (!asChild) return h(Markdown, { ...props, id: "md" });
+  const { text, ...rest } = props;
+  return h(Markdown, { ...rest, id: "md" }, text);
 }
 
 function FetchHost({ url }) {

@@ -11,6 +11,7 @@ import type { Component } from "svelte";
 export const element: JSX.Element = createElement(Markdown, {
   text: "# hi", streaming: true, options: { images: "allow", onEvent: (e) => e.type }, id: "answer", className: "x",
 });
+createElement(Markdown, { streaming: true }, "# the text as a string child");
 // @ts-expect-error: text is a string
 createElement(Markdown, { text: 42 });
 // @ts-expect-error: an unknown option

@@ -2,7 +2,7 @@
 //! streamed, then ended, and an ended renderer stays ended.
 //!
 //! ```text
-//! Idle ──write()──▶ Writing ──finish() / cancel()──────────────────────▶ Ended { outcome }
+//! Idle ──write() / update()──▶ Writing ──finish() / cancel()───────────▶ Ended { outcome }
 //!   └──fetch() / stream()──▶ Streaming ──EOF, marker, error, cancel()──▶ Ended { outcome }
 //! ```
 
@@ -14,7 +14,7 @@ use crate::pipeline::{Outcome, Pipeline};
 
 pub enum Lifecycle {
     Idle,
-    /// `write()` was called: the host hands text in.
+    /// `write()` or `update()` was called: the host hands text in.
     Writing {
         pipeline: Pipeline,
         /// A high surrogate that ended the last `write()`, waiting for its pair.

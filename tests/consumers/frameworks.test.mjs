@@ -5,7 +5,8 @@
 //   - a growing `text` prop streams (the caret class while streaming, shown words never vanish) and the final DOM
 //     equals the one-shot render;
 //   - a replaced text resets to the new text, keeping the blocks that did not change (same DOM nodes);
-//   - unmounting mid-stream (useRillmark().fetch() against the slow server) closes the connection: the server sees it;
+//   - useRillmark().cancel() stops a fetch (aborted, the text so far kept), and unmounting mid-stream closes the
+//     connection: the server sees it;
 //   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error.
 // Each page logs no console error and no uncaught exception. TypeScript checks the bindings' .d.ts (types.ts). The bindings' own sizes (gzip -9) are printed.
 import assert from "node:assert/strict";
@@ -283,6 +284,35 @@ for (const version of VITE_VERSIONS) {
           await close();
         }
       });
+
+      test(`${framework}: useRillmark().cancel() stops the fetch; the text so far stays, the status is aborted`,
+        async () => {
+          const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);
+          const before = server.requests.length;
+          try {
+            await page.evaluate((url) => window.__driver.mountFetch(url), `${server.url}/slow?words=400`);
+            await page.waitForFunction(() => document.getElementById("fetched")?.textContent.includes("word5"), null,
+              { timeout: 15_000 });
+            await page.evaluate(() => window.__md.cancel());
+            await page.waitForFunction(() => document.getElementById("fetched").dataset.status === "aborted", null,
+              { timeout: 5_000 });
+            const shown = await page.evaluate(() => ({
+              text: document.getElementById("fetched").textContent,
+              classes: document.getElementById("fetched").className,
+              outcomes: window.__outcomes,
+            }));
+            assert.deepEqual(shown.outcomes.map((o) => o.status), ["aborted"]);
+            assert.equal(shown.outcomes[0].text.trim(), shown.text.trim(), "what arrived stays shown");
+            assert.equal(shown.classes, "rillmark", "the caret class goes with the stream");
+            const requests = server.requests.slice(before);
+            const deadline = Date.now() + 5_000;
+            while (!requests[0]?.closedEarly && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+            assert.ok(requests.length === 1 && requests[0].closedEarly, `the server sees the close: ${JSON.stringify(requests)}`);
+            assert.deepEqual(problems, []);
+          } finally {
+            await close();
+          }
+        });
 
       test(`${framework}: unmounting mid-stream closes useRillmark().fetch()'s connection`, async () => {
         const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);

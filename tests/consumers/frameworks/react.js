@@ -22,6 +22,7 @@ function MarkdownHost(initial) {
 
 function FetchHost({ url }) {
   const md = useRillmark();
+  window.__md = md;
   useEffect(() => {
     md.fetch(url).then((outcome) => {
       (window.__outcomes ??= []).push(outcome);

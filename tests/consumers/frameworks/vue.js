@@ -10,6 +10,7 @@ const FetchHost = {
   props: { url: String },
   setup(hostProps) {
     const md = useRillmark();
+    window.__md = md;
     onMounted(() => {
       md.fetch(hostProps.url).then((outcome) => {
         (window.__outcomes ??= []).push(outcome);

@@ -4,11 +4,13 @@
 // plain-text answer, and driven in one headless Chromium:
 //   - a growing `text` prop streams (the caret class while streaming, shown words never vanish) and the final DOM
 //     equals the one-shot render;
-//   - a replaced text resets to the new text, keeping the blocks that did not change (same DOM nodes);
+//   - a replaced text resets to the new text, keeping the blocks that did not change (same DOM nodes); new options
+//     start a new renderer, an equal options literal does not; React takes the text as a string child too;
 //   - useRillmark().cancel() stops a fetch (aborted, the text so far kept), and unmounting mid-stream closes the
 //     connection: the server sees it;
 //   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error.
-// Each page logs no console error and no uncaught exception. TypeScript checks the bindings' .d.ts (types.ts). The bindings' own sizes (gzip -9) are printed.
+// Each page logs no console error and no uncaught exception. TypeScript checks the bindings' .d.ts (types.ts). The
+// bindings' own sizes (gzip -9) are printed.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import http from "node:http";

@@ -1,9 +1,9 @@
 // rillmark/react: <Markdown text streaming options /> and useRillmark() for React 18 and 19 (no JSX in this file, so it
 // ships as is). The work is in ./binding.js; this file only ties it to React's lifecycle:
 //   - the element is React's (a <div> React never gives children), filled by rillmark's renderer;
-//   - effects create on mount and close on unmount, so StrictMode's mount → unmount → mount leaves one renderer, and
-//     a fetch() started in the first mount's effect sends no request (it waits for the WebAssembly, sees the close and
-//     resolves "aborted").
+//   - effects create on mount and close on unmount, so StrictMode's mount → unmount → mount leaves one renderer,
+//     and a fetch() started in the first mount's effect sends no request (it waits for the WebAssembly, sees the
+//     close and resolves "aborted").
 import { createElement, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { MarkdownView, StreamSession } from "./binding.js";
 
@@ -53,5 +53,6 @@ export function useRillmark(options) {
   const fetch = useCallback((url, init) => session.current.fetch(url, init), []);
   const stream = useCallback((source, streamOptions) => session.current.stream(source, streamOptions), []);
   const cancel = useCallback(() => session.current.cancel(), []);
-  return { ref, fetch, stream, cancel, status: state.status, outcome: state.outcome, stats: state.stats ?? session.current.state.stats };
+  const stats = state.stats ?? session.current.state.stats;
+  return { ref, fetch, stream, cancel, status: state.status, outcome: state.outcome, stats };
 }

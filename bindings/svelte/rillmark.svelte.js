@@ -7,7 +7,8 @@ import { StreamSession } from "../binding.js";
  * connection close) and frees the renderer.
  */
 export function useRillmark(options) {
-  let state = $state.raw({ status: "idle", outcome: undefined, stats: { bytes: 0, frames: 0, malformed: 0, unknown: 0, finishRepairs: 0 } });
+  const stats = { bytes: 0, frames: 0, malformed: 0, unknown: 0, finishRepairs: 0 };
+  let state = $state.raw({ status: "idle", outcome: undefined, stats });
   const session = new StreamSession(options, (next) => {
     state = next;
   });

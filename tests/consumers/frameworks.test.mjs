@@ -108,7 +108,8 @@ before(async () => {
       private: true,
       type: "module",
       dependencies: {
-        rillmark: `file:../${tarball}`, react: dev.react, "react-dom": dev["react-dom"], vue: dev.vue, svelte: dev.svelte,
+        rillmark: `file:../${tarball}`,
+        react: dev.react, "react-dom": dev["react-dom"], vue: dev.vue, svelte: dev.svelte,
       },
       devDependencies: {
         vite: version.vite, "@sveltejs/vite-plugin-svelte": version.sveltePlugin,
@@ -118,7 +119,8 @@ before(async () => {
     const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
       { cwd: app });
     assert.equal(installed.code, 0, `${version.name}: npm install failed:\n${installed.stdout}\n${installed.stderr}`);
-    const built = await run(path.join(app, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"], { cwd: app });
+    const vite = path.join(app, "node_modules", ".bin", "vite");
+    const built = await run(vite, ["build", "--logLevel", "warn"], { cwd: app });
     assert.equal(built.code, 0, `${version.name}: vite build failed:\n${built.stdout}\n${built.stderr}`);
     apps.set(version.name, app);
   }
@@ -309,7 +311,8 @@ for (const version of VITE_VERSIONS) {
             const requests = server.requests.slice(before);
             const deadline = Date.now() + 5_000;
             while (!requests[0]?.closedEarly && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-            assert.ok(requests.length === 1 && requests[0].closedEarly, `the server sees the close: ${JSON.stringify(requests)}`);
+            assert.ok(requests.length === 1 && requests[0].closedEarly,
+              `the server sees the close: ${JSON.stringify(requests)}`);
             assert.deepEqual(problems, []);
           } finally {
             await close();

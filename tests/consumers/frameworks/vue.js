@@ -28,7 +28,7 @@ function mount(component) {
 window.__driver = {
   mountMarkdown: (initial) => {
     Object.assign(props, initial);
-    mount({ render: () => h(Markdown, { text: props.text, streaming: props.streaming, options: props.options, id: "md" }) });
+    mount({ render: () => h(Markdown, { ...props, id: "md" }) });
   },
   setProps: async (next) => {
     Object.assign(props, next);

@@ -10,10 +10,10 @@ CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
 # Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator, with `wire` (on by
 # default: fetch()/stream(), the dialects, serde_json). The rlib alone has neither web nor talc; the browser tests
-# need only `web`. WRITE_ONLY_FEATURES is the smaller build for hosts that only write() text (`build-write-only`).
+# need `web`, and `server` (html5ever) for tests/web_ssr.rs, which checks SSR against the browser's DOM. WRITE_ONLY_FEATURES is the smaller build for hosts that only write() text (`build-write-only`).
 PACKAGE_FEATURES=wire,web,talc
 WRITE_ONLY_FEATURES=web,talc
-TEST_FEATURES=web
+TEST_FEATURES=web,server
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
 FIREFOX=/usr/bin/firefox-esr

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod options;
 pub mod patch;
 pub mod pipeline;
+pub mod ssr;
 
 /// The JavaScript API, only with the `web` feature (the npm package's build and the browser tests enable it): a Rust
 /// user of the rlib gets no `#[wasm_bindgen]` exports.

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use crate::html_policy::{self, ElementAction, Namespace};
 use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
+use crate::patch::recorder::{HtmlRecorder, RecordedEntry};
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
 use web_sys::{CharacterData, Document, DomParser, Element, Node, SupportedType, Text};
@@ -62,6 +63,45 @@ impl Sink {
     /// Drops the id table once the queued ops are applied: no more ops will come.
     pub fn forget_nodes(&self) {
         self.forget.set(true);
+    }
+
+    /// Whether ops go to a DOM container (not headless only).
+    pub fn has_dom(&self) -> bool {
+        self.dom.try_borrow().is_ok_and(|dom| dom.is_some())
+    }
+
+    /// Hydration: the queued ops (a first render) are taken as already applied when the container's children show
+    /// exactly what they build ([`DomApplier::adopt`]): the ids then name those nodes and nothing is mutated.
+    /// Otherwise the container's children are removed and the ops applied (each removal counts as a mutation).
+    /// Returns whether the existing nodes were adopted.
+    pub fn hydrate(&self) -> bool {
+        let ops = std::mem::take(&mut *self.queue.borrow_mut());
+        let mut recorder = HtmlRecorder::new();
+        recorder.apply(&ops);
+        let adopted = match self.dom.try_borrow_mut() {
+            Ok(mut dom) => match dom.as_mut() {
+                Some(dom) => {
+                    let adopted = recorder.violations().is_empty() && dom.adopt(&recorder);
+                    if !adopted {
+                        dom.clear_container();
+                    }
+                    adopted
+                }
+                None => false,
+            },
+            Err(_) => false,
+        };
+        if adopted {
+            // The DOM already shows them: only the host (if any) still needs the ops.
+            if let Some(host) = &self.host {
+                host.push(ops);
+                host.dispatch();
+            }
+        } else {
+            self.queue.borrow_mut().splice(0..0, ops);
+            self.drain();
+        }
+        adopted
     }
 
     /// Applies the queued ops to the DOM and hands them to the host; re-entrant calls return at once (the running
@@ -160,6 +200,101 @@ impl DomApplier {
 
     pub fn mutations(&self) -> u64 {
         self.mutations
+    }
+
+    /// Maps the ids of `recorded` (a first render, not applied) onto the container's existing children when they show
+    /// exactly that tree: same elements (HTML namespace, tag, attributes in order), same text, and for raw HTML the
+    /// nodes this applier would build from it (`isEqualNode`). Nothing in the page is touched; on `false` the id
+    /// table is as before.
+    pub fn adopt(&mut self, recorded: &HtmlRecorder) -> bool {
+        let Some(container) = self.get(ROOT).cloned() else { return false };
+        let mut pairs = Vec::new();
+        let mut raw = Vec::new();
+        if !self.adopt_children(recorded, ROOT, &container, &mut pairs, &mut raw) {
+            return false;
+        }
+        for (id, node) in pairs {
+            self.put(id, node);
+        }
+        for (id, parts) in raw {
+            self.raw_parts.insert(id, parts);
+        }
+        true
+    }
+
+    /// Matches the children of recorded `id` with the children of `live`, collecting `(id, node)` pairs and raw HTML
+    /// parts. Iterative over siblings, recursive over depth (the renderer's trees are at most `MAX_DEPTH` deep).
+    fn adopt_children(
+        &mut self,
+        recorded: &HtmlRecorder,
+        id: NodeId,
+        live: &Node,
+        pairs: &mut Vec<(NodeId, Node)>,
+        raw: &mut Vec<(NodeId, Vec<Node>)>,
+    ) -> bool {
+        let list = live.child_nodes();
+        let live_children: Vec<Node> = (0..list.length()).filter_map(|i| list.item(i)).collect();
+        let mut at = 0;
+        for &child in recorded.child_ids(id) {
+            match recorded.entry(child) {
+                Some(RecordedEntry::Element { tag, attrs }) => {
+                    let Some(node) = live_children.get(at) else { return false };
+                    if !element_shows(node, tag, attrs) || !self.adopt_children(recorded, child, node, pairs, raw) {
+                        return false;
+                    }
+                    pairs.push((child, node.clone()));
+                    at += 1;
+                }
+                Some(RecordedEntry::Text(text)) => {
+                    let Some(node) = live_children.get(at) else { return false };
+                    let same = node.node_type() == Node::TEXT_NODE && node.node_value().as_deref() == Some(text);
+                    if !same {
+                        return false;
+                    }
+                    pairs.push((child, node.clone()));
+                    at += 1;
+                }
+                Some(RecordedEntry::RawHtml(html)) => {
+                    let fragment: Node = self.document.create_document_fragment().into();
+                    if self.parse_html(&fragment, html).is_none() {
+                        fragment.set_text_content(Some(html));
+                    }
+                    // The walk leaves adjacent text nodes where it unwraps an element (`a <x>b</x>`); HTML carries
+                    // them as one. Only this detached copy is normalised: the ids name the raw HTML's top-level
+                    // nodes, and later changes to them go through `morph_list`, which compares structure.
+                    fragment.normalize();
+                    let built = fragment.child_nodes();
+                    let count = built.length() as usize;
+                    // HTML that built nothing has an empty text node in a page that rendered it, which HTML cannot
+                    // carry: no match.
+                    if count == 0 || at + count > live_children.len() {
+                        return false;
+                    }
+                    let parts = live_children[at..at + count].to_vec();
+                    let equal =
+                        parts.iter().enumerate().all(|(i, part)| part.is_equal_node(built.item(i as u32).as_ref()));
+                    if !equal {
+                        return false;
+                    }
+                    pairs.push((child, parts[0].clone()));
+                    raw.push((child, parts));
+                    at += count;
+                }
+                None => return false,
+            }
+        }
+        at == live_children.len()
+    }
+
+    /// Removes the container's children (a hydration that found other content), counting each as a mutation.
+    fn clear_container(&mut self) {
+        let Some(container) = self.get(ROOT).cloned() else { return };
+        while let Some(child) = container.first_child() {
+            if container.remove_child(&child).is_err() {
+                break;
+            }
+            self.mutations += 1;
+        }
     }
 
     fn get(&self, id: NodeId) -> Option<&Node> {
@@ -467,6 +602,19 @@ impl DomApplier {
         }
         Some(())
     }
+}
+
+/// Whether `node` is an HTML element named `tag` with exactly the attributes `attrs`, in order.
+fn element_shows(node: &Node, tag: &str, attrs: &[(&'static str, String)]) -> bool {
+    let Some(element) = node.dyn_ref::<Element>() else { return false };
+    if element.namespace_uri().as_deref() != Some(Namespace::HTML_URI) || element.local_name() != tag {
+        return false;
+    }
+    let live = element.attributes();
+    live.length() as usize == attrs.len()
+        && attrs.iter().enumerate().all(|(i, (name, value))| {
+            live.item(i as u32).is_some_and(|a| a.namespace_uri().is_none() && a.name() == *name && a.value() == *value)
+        })
 }
 
 /// How deep [`morph_list`] patches in place; deeper subtrees are swapped whole (the parser nests up to 512).

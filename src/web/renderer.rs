@@ -333,6 +333,35 @@ impl Renderer {
         self.write_with(|carry| carry.take(&text))
     }
 
+    /// Adopts the container's existing children (HTML that `renderToString(text)` made on a server) as the render of
+    /// `text`, without re-rendering it: when they show exactly what this renderer draws for `text`, its node ids are
+    /// mapped onto them and nothing in the page changes (`mutations` stays 0); otherwise they are removed and `text`
+    /// is rendered (`"replaced"`). Then `write()` and `finish()` go on as after `write(text)` and `flush()`. Throws a
+    /// `TypeError` for a non-string or a headless renderer, and an `Error` unless it is the renderer's first call.
+    #[wasm_bindgen(unchecked_return_type = "\"adopted\" | \"replaced\"")]
+    pub fn hydrate(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
+        let text: js_sys::JsString = text.dyn_into().map_err(|_| js::type_error("hydrate() takes a string"))?;
+        let shared = &self.shared;
+        if !shared.sink.has_dom() {
+            return Err(js::type_error("hydrate() needs a container: a headless renderer has no DOM to adopt"));
+        }
+        shared.with(|l| {
+            if !matches!(l, Lifecycle::Idle) {
+                return Err(JsValue::from(js_sys::Error::new("hydrate() must be the renderer's first call")));
+            }
+            let mut pipeline = Pipeline::for_text(shared.opts.clone());
+            pipeline.keep_events(shared.on_event.is_some());
+            let mut carry = js::SurrogateCarry::default();
+            pipeline.feed_text(&carry.take(&text));
+            pipeline.render(&mut shared.sink.queue());
+            *l = Lifecycle::Writing { pipeline, carry };
+            Ok(())
+        })??;
+        let adopted = shared.sink.hydrate();
+        shared.dispatch_events();
+        Ok(JsValue::from_str(if adopted { "adopted" } else { "replaced" }))
+    }
+
     /// Applies pending text to the DOM now instead of on the next animation frame.
     pub fn flush(&self) {
         self.shared.render_now();

@@ -3,7 +3,10 @@
 //   1. the public rillmark.d.ts: the raw wasm exports removed (see below), then checked against the list of names the
 //      package means to export, and for `any`;
 //   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in;
-//   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, ...).
+//   3. the server entry (`rillmark/server`): npm/server/index.js and index.d.ts copied into pkg/server/, next to the
+//      server build's wasm-bindgen output (build.sh puts it there), whose own .d.ts is dropped; the entry's .d.ts
+//      checked against its list of names;
+//   4. package.json written (name, version from Cargo.toml, exports, files, sideEffects, ...).
 // Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
 //
 // The check fails the build if anything unexpected appears, so a wasm-bindgen upgrade or a new dependency cannot
@@ -32,9 +35,16 @@ export const PUBLIC_EXPORTS = [
   "InitInput", "InitOutput", "SyncInitInput", "initSync", "default",
 ];
 
+/** Every name the server entry's .d.ts (`rillmark/server`) may export. */
+export const SERVER_EXPORTS = ["renderToString", "RendererOptions"];
+
+/** The files of the server entry, in pkg/server/: the entry, its types, and the server build of the module. */
+export const SERVER_FILES = ["server/index.js", "server/index.d.ts", `server/${NAME}.js`, `server/${NAME}_bg.wasm`];
+
 /** The files of the package, besides package.json. */
 export const PACKAGE_FILES = [
   `${NAME}.js`, `${NAME}.d.ts`, `${NAME}_bg.wasm`, `${NAME}.css`, "README.md", "LICENSE-MIT", "LICENSE-APACHE",
+  ...SERVER_FILES,
 ];
 
 function fail(message) {
@@ -128,6 +138,7 @@ function packageJson(version, sideEffects) {
       ".": { types: `./${NAME}.d.ts`, default: `./${NAME}.js` },
       [`./${NAME}_bg.wasm`]: `./${NAME}_bg.wasm`,
       [`./${NAME}.css`]: `./${NAME}.css`,
+      "./server": { types: "./server/index.d.ts", default: "./server/index.js" },
       "./package.json": "./package.json",
     },
     files: PACKAGE_FILES,
@@ -150,6 +161,18 @@ function main() {
   ];
   for (const [from, to] of copies) fs.copyFileSync(path.join(ROOT, from), path.join(PKG, to));
 
+  // The server entry: its two hand-written files beside the server build (wasm-bindgen's .d.ts of that build declares
+  // the browser API and raw exports: the entry's own .d.ts is the public one).
+  const server = path.join(PKG, "server");
+  if (!fs.existsSync(path.join(server, `${NAME}_bg.wasm`))) fail(`${server}/${NAME}_bg.wasm is missing: build.sh builds it`);
+  for (const file of ["index.js", "index.d.ts"]) fs.copyFileSync(path.join(ROOT, "npm", "server", file), path.join(server, file));
+  for (const file of [`${NAME}.d.ts`, `${NAME}_bg.wasm.d.ts`]) fs.rmSync(path.join(server, file), { force: true });
+  if (fs.existsSync(path.join(server, "snippets"))) fail("the server build has wasm-bindgen snippets: ship them");
+  const serverNames = exportedNames(fs.readFileSync(path.join(server, "index.d.ts"), "utf8"));
+  if ([...serverNames].sort().join() !== [...SERVER_EXPORTS].sort().join()) {
+    fail(`server/index.d.ts exports ${[...serverNames].join(", ")}; expected ${SERVER_EXPORTS.join(", ")}`);
+  }
+
   // The stylesheet is a side effect when imported (`import "rillmark/rillmark.css"`); so are wasm-bindgen snippets.
   const sideEffects = [`./${NAME}.css`];
   const files = [...PACKAGE_FILES];
@@ -162,12 +185,15 @@ function main() {
   json.files = files;
   fs.writeFileSync(path.join(PKG, "package.json"), `${JSON.stringify(json, null, 2)}\n`);
 
-  const present = new Set(fs.readdirSync(PKG));
+  const present = new Set([
+    ...fs.readdirSync(PKG).filter((f) => f !== "server"),
+    ...fs.readdirSync(server).map((f) => `server/${f}`),
+  ]);
   const stray = [...present].filter((f) => f !== "package.json" && !files.includes(f) && !files.includes(`${f}/`));
   if (stray.length) fail(`files in ${PKG} that the package would not ship: ${stray.join(", ")}`);
   for (const f of PACKAGE_FILES) if (!present.has(f)) fail(`${f} missing from ${PKG}`);
   console.log(`  + ${path.relative(process.cwd(), PKG) || "."}/: package.json (${NAME} ${version}), public .d.ts, ` +
-    "README.md, licences, rillmark.css");
+    "README.md, licences, rillmark.css, server/ (rillmark/server)");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

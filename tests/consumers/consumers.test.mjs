@@ -23,7 +23,11 @@ import {
 // serde-wasm-bindgen) and gained the html modes' inert parser and policy: the wasm is 298,622 B at zlib's default level
 // here, 292,027 B at gzip -9, over issue 14's 230 KiB gzip -9 budget; where the bytes go and the options are in
 // benches/results/size.md. Lower these as it shrinks.
-const BUDGET = { tarball: 333_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 15_700 };
+// The server build (`rillmark/server`, server/, added 2026-12-07: the module with html5ever, without the wire formats)
+// is 399,851 B at gzip -9 and makes the tarball 743,099 B; it is never sent to a browser.
+const BUDGET = {
+  tarball: 766_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 16_300, serverWasmGzip: 412_000,
+};
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -82,6 +86,8 @@ describe("npm pack", () => {
       css: files["rillmark.css"],
       cssGzip: gzip("rillmark.css"),
       dts: files["rillmark.d.ts"],
+      serverWasm: files["server/rillmark_bg.wasm"],
+      serverWasmGzip: gzip("server/rillmark_bg.wasm"),
     };
     t.diagnostic(`sizes (bytes): ${JSON.stringify(sizes)}`);
     for (const [key, budget] of Object.entries(BUDGET)) {
@@ -103,6 +109,7 @@ describe("npm pack", () => {
       ".": { types: "./rillmark.d.ts", default: "./rillmark.js" },
       "./rillmark_bg.wasm": "./rillmark_bg.wasm",
       "./rillmark.css": "./rillmark.css",
+      "./server": { types: "./server/index.d.ts", default: "./server/index.js" },
       "./package.json": "./package.json",
     });
     assert.deepEqual(json.sideEffects, ["./rillmark.css"], "only the stylesheet has side effects");

@@ -197,7 +197,7 @@ const HOSTILE: &str = "Intro <sup>1</sup> <kbd>K</kbd> <b onclick=\"x()\">b</b> 
                        <a href=\"javascript:alert(4)\" rel=opener>a</a> <a href=\"https://x.test/?a=1&b=2\">ok</a> ![i](https://evil.test/i.png)\n\n\
                        <img src=\"https://i.imgur.com/a.png\" alt=\"A\" title=\"T\"> <img src=\"https://evil.test/b.png\">\n\n\
                        <!-- comment --> <span style=\"color:red\" class=\"btn language-x\">s</span> <input type=checkbox checked> <input>\n\n\
-                       <p>a<div>b</div> <noscript><i>n</i></noscript> <style>a>b{}</style> <a:b>pfx</a:b> &nbsp;&amp;\u{a0}\n\n\
+                       <p>a<div>b</div> <noscript><i>n</i></noscript> <style>a>b{}</style> <a:b>pfx</a:b> <svg><c:d>q</c:d></svg> <x\"y>z</x\"y> &nbsp;&amp;\u{a0}\n\n\
                        <math><mi>x</mi></math> <template><b>t</b></template> <select><option>o</select> <textarea>t</textarea>\n";
 
 #[wasm_bindgen_test]

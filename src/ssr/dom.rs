@@ -25,9 +25,6 @@ pub struct DomElement {
     pub ns: Namespace,
     /// The local name (the DOM's `localName`).
     pub name: String,
-    /// The namespace prefix `createElementNS` took from a qualified name (`<a:b>` in trusted mode); browsers write
-    /// it back in the tag.
-    pub prefix: Option<String>,
     pub attrs: Vec<DomAttr>,
     pub children: Vec<DomNode>,
 }
@@ -48,7 +45,7 @@ impl DomAttr {
 
 impl DomElement {
     pub fn html(name: &str) -> DomElement {
-        DomElement { ns: Namespace::Html, name: name.to_owned(), prefix: None, attrs: Vec::new(), children: Vec::new() }
+        DomElement { ns: Namespace::Html, name: name.to_owned(), attrs: Vec::new(), children: Vec::new() }
     }
 
     /// `getAttribute(name)` for an un-namespaced attribute.
@@ -147,17 +144,12 @@ fn build_element(element: &DomElement, mode: HtmlMode, images: &ImagePolicy) -> 
             return Some((span, false));
         }
     }
-    // `createElementNS(ns, name)` splits a qualified name at its first colon: the copy's local name is then another
-    // one, and the walk does not go into it.
-    let (prefix, local) = match name.split_once(':') {
-        Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':') => {
-            (Some(prefix.to_owned()), local)
-        }
-        Some(_) => return None,
-        None => (None, name),
-    };
-    let mut copy =
-        DomElement { ns: element.ns, name: local.to_owned(), prefix, attrs: Vec::new(), children: Vec::new() };
+    // As the page's walk: an HTML element keeps its whole name (`createElement`); a foreign one with a colon in its
+    // name is skipped with its content (`createElementNS` would split it, and browsers serialise that differently).
+    if element.ns != Namespace::Html && name.contains(':') {
+        return None;
+    }
+    let mut copy = DomElement { ns: element.ns, name: name.to_owned(), attrs: Vec::new(), children: Vec::new() };
     for attribute in &element.attrs {
         let Some(value) = html_policy::attribute_value(mode, name, &attribute.name, &attribute.value) else {
             continue;
@@ -179,8 +171,7 @@ fn build_element(element: &DomElement, mode: HtmlMode, images: &ImagePolicy) -> 
     if let Some(rel) = html_policy::forced_link_rel(mode, name, has_href) {
         copy.set_attribute("rel", rel);
     }
-    let walk = local == name;
-    Some((copy, walk))
+    Some((copy, true))
 }
 
 /// Whether `setAttribute` accepts `name` (the DOM standard's "valid attribute local name": not empty, and no ASCII
@@ -225,15 +216,10 @@ fn serialize_children(out: &mut String, nodes: &[DomNode], raw_text: bool) {
 }
 
 fn serialize_element(out: &mut String, element: &DomElement) {
-    // Elements are written by local name, with the prefix a qualified name gave them (as Chromium writes them).
-    let mut tag = String::new();
-    if let Some(prefix) = &element.prefix {
-        tag.push_str(prefix);
-        tag.push(':');
-    }
-    tag.push_str(&element.name);
+    // Elements of the HTML, SVG and MathML namespaces are written by local name (the only namespaces built).
+    let tag = &element.name;
     out.push('<');
-    out.push_str(&tag);
+    out.push_str(tag);
     for attribute in &element.attrs {
         out.push(' ');
         match attribute.ns.as_deref() {
@@ -258,7 +244,7 @@ fn serialize_element(out: &mut String, element: &DomElement) {
     let raw_text = html && RAW_TEXT_PARENTS.contains(&element.name.as_str());
     serialize_children(out, &element.children, raw_text);
     out.push_str("</");
-    out.push_str(&tag);
+    out.push_str(tag);
     out.push('>');
 }
 

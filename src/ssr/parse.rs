@@ -60,7 +60,6 @@ fn to_dom_children(node: &Handle) -> Vec<DomNode> {
                             _ => Namespace::Other,
                         },
                         name: name.local.to_string(),
-                        prefix: None,
                         attrs: attrs
                             .borrow()
                             .iter()

@@ -482,7 +482,15 @@ impl DomApplier {
                 return Some(span);
             }
         }
-        let copy = self.document.create_element_ns(ns.uri(), name).ok()?;
+        // A name with a colon (`<a:b>`, which the parser makes with local name `a:b`): `createElementNS` would split
+        // it into a prefix and another local name, which Chromium and Firefox then serialise differently. An HTML
+        // element is made as the parser makes it (`createElement` keeps the name whole); a foreign one cannot be, so
+        // it is skipped with its content (a server's `renderToString` does the same: src/ssr/dom.rs).
+        let copy = match ns {
+            Namespace::Html => self.document.create_element(name).ok()?,
+            _ if name.contains(':') => return None,
+            _ => self.document.create_element_ns(ns.uri(), name).ok()?,
+        };
         let attributes = element.attributes();
         for index in 0..attributes.length() {
             let Some(attribute) = attributes.item(index) else { continue };

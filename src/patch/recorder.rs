@@ -18,14 +18,6 @@ struct Slot {
     parent: Option<NodeId>,
 }
 
-/// A recorded node as [`HtmlRecorder::entry`] shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordedEntry<'a> {
-    Element { tag: &'static str, attrs: &'a [(&'static str, String)] },
-    Text(&'a str),
-    RawHtml(&'a str),
-}
-
 /// Records ops into an in-memory tree rooted at [`ROOT`].
 #[derive(Debug, Clone)]
 pub struct HtmlRecorder {
@@ -76,20 +68,6 @@ impl HtmlRecorder {
             }
         }
         count(self, ROOT)
-    }
-
-    /// The ids `id` holds as children, in order (empty for a text, raw HTML or unknown id).
-    pub fn child_ids(&self, id: NodeId) -> &[NodeId] {
-        self.children(id)
-    }
-
-    /// What live id `id` is, without its children (for a host adopting DOM nodes that show the recorded tree).
-    pub fn entry(&self, id: NodeId) -> Option<RecordedEntry<'_>> {
-        Some(match &self.slot(id)?.entry {
-            Entry::Element { tag, attrs, .. } => RecordedEntry::Element { tag, attrs },
-            Entry::Text(text) => RecordedEntry::Text(text),
-            Entry::RawHtml(html) => RecordedEntry::RawHtml(html),
-        })
     }
 
     fn node(&self, id: NodeId) -> Option<Node> {

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 
 use crate::html_policy::{self, ElementAction, Namespace};
 use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
-use crate::patch::recorder::{HtmlRecorder, RecordedEntry};
 use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
 use wasm_bindgen::JsCast;
 use web_sys::{CharacterData, Document, DomParser, Element, Node, SupportedType, Text};
@@ -76,12 +75,11 @@ impl Sink {
     /// Returns whether the existing nodes were adopted.
     pub fn hydrate(&self) -> bool {
         let ops = std::mem::take(&mut *self.queue.borrow_mut());
-        let mut recorder = HtmlRecorder::new();
-        recorder.apply(&ops);
+        let planned = FirstRender::from_ops(&ops);
         let adopted = match self.dom.try_borrow_mut() {
             Ok(mut dom) => match dom.as_mut() {
                 Some(dom) => {
-                    let adopted = recorder.violations().is_empty() && dom.adopt(&recorder);
+                    let adopted = planned.is_some_and(|planned| dom.adopt(&planned));
                     if !adopted {
                         dom.clear_container();
                     }
@@ -202,15 +200,15 @@ impl DomApplier {
         self.mutations
     }
 
-    /// Maps the ids of `recorded` (a first render, not applied) onto the container's existing children when they show
+    /// Maps the ids of `planned` (a first render, not applied) onto the container's existing children when they show
     /// exactly that tree: same elements (HTML namespace, tag, attributes in order), same text, and for raw HTML the
     /// nodes this applier would build from it (`isEqualNode`). Nothing in the page is touched; on `false` the id
     /// table is as before.
-    pub fn adopt(&mut self, recorded: &HtmlRecorder) -> bool {
+    fn adopt(&mut self, planned: &FirstRender<'_>) -> bool {
         let Some(container) = self.get(ROOT).cloned() else { return false };
         let mut pairs = Vec::new();
         let mut raw = Vec::new();
-        if !self.adopt_children(recorded, ROOT, &container, &mut pairs, &mut raw) {
+        if !self.adopt_children(planned, ROOT, &container, &mut pairs, &mut raw) {
             return false;
         }
         for (id, node) in pairs {
@@ -222,11 +220,11 @@ impl DomApplier {
         true
     }
 
-    /// Matches the children of recorded `id` with the children of `live`, collecting `(id, node)` pairs and raw HTML
+    /// Matches the children of planned `id` with the children of `live`, collecting `(id, node)` pairs and raw HTML
     /// parts. Iterative over siblings, recursive over depth (the renderer's trees are at most `MAX_DEPTH` deep).
     fn adopt_children(
         &mut self,
-        recorded: &HtmlRecorder,
+        planned: &FirstRender<'_>,
         id: NodeId,
         live: &Node,
         pairs: &mut Vec<(NodeId, Node)>,
@@ -235,17 +233,20 @@ impl DomApplier {
         let list = live.child_nodes();
         let live_children: Vec<Node> = (0..list.length()).filter_map(|i| list.item(i)).collect();
         let mut at = 0;
-        for &child in recorded.child_ids(id) {
-            match recorded.entry(child) {
-                Some(RecordedEntry::Element { tag, attrs }) => {
+        let Some(node) = planned.get(id) else { return false };
+        for &child in &node.children {
+            let Some(planned_child) = planned.get(child) else { return false };
+            match &planned_child.shape {
+                Shape::Element(tag) => {
                     let Some(node) = live_children.get(at) else { return false };
-                    if !element_shows(node, tag, attrs) || !self.adopt_children(recorded, child, node, pairs, raw) {
+                    let attrs = &planned_child.attrs;
+                    if !element_shows(node, tag, attrs) || !self.adopt_children(planned, child, node, pairs, raw) {
                         return false;
                     }
                     pairs.push((child, node.clone()));
                     at += 1;
                 }
-                Some(RecordedEntry::Text(text)) => {
+                Shape::Text(text) => {
                     let Some(node) = live_children.get(at) else { return false };
                     let same = node.node_type() == Node::TEXT_NODE && node.node_value().as_deref() == Some(text);
                     if !same {
@@ -254,7 +255,7 @@ impl DomApplier {
                     pairs.push((child, node.clone()));
                     at += 1;
                 }
-                Some(RecordedEntry::RawHtml(html)) => {
+                Shape::Raw(html) => {
                     let fragment: Node = self.document.create_document_fragment().into();
                     if self.parse_html(&fragment, html).is_none() {
                         fragment.set_text_content(Some(html));
@@ -280,7 +281,6 @@ impl DomApplier {
                     raw.push((child, parts));
                     at += count;
                 }
-                None => return false,
             }
         }
         at == live_children.len()
@@ -612,8 +612,112 @@ impl DomApplier {
     }
 }
 
+/// The tree a renderer's first ops build from nothing, by id: what hydration expects to find in the container. An op
+/// this does not follow (a `replaceText`, which a first render does not make) leaves no plan, and hydration replaces
+/// the container's content.
+struct FirstRender<'a> {
+    nodes: Vec<Option<Planned<'a>>>,
+}
+
+struct Planned<'a> {
+    shape: Shape<'a>,
+    attrs: Vec<(&'static str, &'a str)>,
+    children: Vec<NodeId>,
+    parent: Option<NodeId>,
+}
+
+enum Shape<'a> {
+    Element(&'static str),
+    Text(String),
+    Raw(&'a str),
+}
+
+impl<'a> FirstRender<'a> {
+    fn from_ops(ops: &'a [PatchOp]) -> Option<FirstRender<'a>> {
+        let mut plan = FirstRender { nodes: Vec::new() };
+        plan.create(ROOT, Shape::Element(""));
+        for op in ops {
+            match op {
+                PatchOp::CreateElement { id, tag } => plan.create(*id, Shape::Element(tag)),
+                PatchOp::CreateText { id, text } => plan.create(*id, Shape::Text(text.clone())),
+                PatchOp::CreateRawHtml { id, html } => plan.create(*id, Shape::Raw(html)),
+                PatchOp::SetAttribute { id, name, value } => {
+                    let attrs = &mut plan.nodes.get_mut(*id as usize)?.as_mut()?.attrs;
+                    match attrs.iter_mut().find(|(n, _)| n == name) {
+                        Some(existing) => existing.1 = value,
+                        None => attrs.push((name, value)),
+                    }
+                }
+                PatchOp::RemoveAttribute { id, name } => {
+                    plan.nodes.get_mut(*id as usize)?.as_mut()?.attrs.retain(|(n, _)| n != name);
+                }
+                PatchOp::AppendText { id, text } => match &mut plan.nodes.get_mut(*id as usize)?.as_mut()?.shape {
+                    Shape::Text(existing) => existing.push_str(text),
+                    _ => return None,
+                },
+                PatchOp::Append { parent, child } => plan.insert(*parent, *child, |children| Some(children.len()))?,
+                PatchOp::Prepend { parent, child } => plan.insert(*parent, *child, |_| Some(0))?,
+                PatchOp::InsertBefore { parent, child, before } => {
+                    plan.insert(*parent, *child, |children| children.iter().position(|c| c == before))?
+                }
+                PatchOp::Replace { old, new } => {
+                    let parent = plan.get(*old)?.parent?;
+                    plan.insert(parent, *new, |children| children.iter().position(|c| c == old))?;
+                    plan.detach(*old);
+                }
+                PatchOp::Remove { id } => plan.detach(*id),
+                PatchOp::Release { id } => {
+                    plan.detach(*id);
+                    *plan.nodes.get_mut(*id as usize)? = None;
+                }
+                PatchOp::ReplaceText { .. } => return None,
+            }
+        }
+        Some(plan)
+    }
+
+    fn create(&mut self, id: NodeId, shape: Shape<'a>) {
+        let index = id as usize;
+        if self.nodes.len() <= index {
+            self.nodes.resize_with(index + 1, || None);
+        }
+        self.nodes[index] = Some(Planned { shape, attrs: Vec::new(), children: Vec::new(), parent: None });
+    }
+
+    fn get(&self, id: NodeId) -> Option<&Planned<'a>> {
+        self.nodes.get(id as usize)?.as_ref()
+    }
+
+    /// Puts `child` into `parent`'s children at `position(children)`.
+    fn insert(
+        &mut self,
+        parent: NodeId,
+        child: NodeId,
+        position: impl FnOnce(&[NodeId]) -> Option<usize>,
+    ) -> Option<()> {
+        self.get(child)?;
+        self.detach(child);
+        let children = &mut self.nodes.get_mut(parent as usize)?.as_mut()?.children;
+        let at = position(children)?;
+        children.insert(at, child);
+        self.nodes.get_mut(child as usize)?.as_mut()?.parent = Some(parent);
+        Some(())
+    }
+
+    /// Takes `id` out of its parent's children.
+    fn detach(&mut self, id: NodeId) {
+        let Some(parent) = self.nodes.get_mut(id as usize).and_then(Option::as_mut).and_then(|n| n.parent.take())
+        else {
+            return;
+        };
+        if let Some(Some(parent)) = self.nodes.get_mut(parent as usize) {
+            parent.children.retain(|c| *c != id);
+        }
+    }
+}
+
 /// Whether `node` is an HTML element named `tag` with exactly the attributes `attrs`, in order.
-fn element_shows(node: &Node, tag: &str, attrs: &[(&'static str, String)]) -> bool {
+fn element_shows(node: &Node, tag: &str, attrs: &[(&'static str, &str)]) -> bool {
     let Some(element) = node.dyn_ref::<Element>() else { return false };
     if element.namespace_uri().as_deref() != Some(Namespace::HTML_URI) || element.local_name() != tag {
         return false;

@@ -15,6 +15,7 @@ use rillmark::options::{HtmlMode, ImagePolicy, RenderOptions};
 use rillmark::ssr::render_to_string;
 use rillmark::web::Renderer;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -121,6 +122,15 @@ impl Case {
     }
 }
 
+/// Lets the page breathe (a macrotask): the test runner talks to the page while a test runs, and a long synchronous
+/// loop on a loaded machine would starve it.
+async fn breathe() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
 fn container() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let element = document.create_element("div").unwrap();
@@ -149,10 +159,10 @@ fn first_difference(a: &str, b: &str) -> String {
     format!("at byte {at}:\n  ssr:    {:?}\n  client: {:?}", window(a), window(b))
 }
 
-#[track_caller]
-fn assert_ssr_equals_client(case: &Case) {
+async fn assert_ssr_equals_client(case: &Case) {
     let mut differences = Vec::new();
     for (index, text) in sample().iter().enumerate() {
+        breathe().await;
         let (ssr, client) = (case.ssr(text), client_html(case, text));
         if ssr != client {
             differences.push(format!("answer {index}: {}", first_difference(&ssr, &client)));
@@ -168,24 +178,24 @@ fn assert_ssr_equals_client(case: &Case) {
 }
 
 #[wasm_bindgen_test]
-fn ssr_equals_the_clients_final_dom_in_text_mode() {
-    assert_ssr_equals_client(&cases()[0]);
+async fn ssr_equals_the_clients_final_dom_in_text_mode() {
+    assert_ssr_equals_client(&cases()[0]).await;
 }
 
 #[wasm_bindgen_test]
-fn ssr_equals_the_clients_final_dom_in_sanitize_mode() {
-    assert_ssr_equals_client(&cases()[1]);
+async fn ssr_equals_the_clients_final_dom_in_sanitize_mode() {
+    assert_ssr_equals_client(&cases()[1]).await;
 }
 
 #[wasm_bindgen_test]
-fn ssr_equals_the_clients_final_dom_in_trusted_mode() {
-    assert_ssr_equals_client(&cases()[2]);
+async fn ssr_equals_the_clients_final_dom_in_trusted_mode() {
+    assert_ssr_equals_client(&cases()[2]).await;
 }
 
 #[wasm_bindgen_test]
-fn ssr_equals_the_clients_final_dom_with_other_image_and_link_policies() {
+async fn ssr_equals_the_clients_final_dom_with_other_image_and_link_policies() {
     for case in &cases()[3..] {
-        assert_ssr_equals_client(case);
+        assert_ssr_equals_client(case).await;
     }
 }
 
@@ -241,10 +251,11 @@ fn cut(text: &str) -> usize {
     text.match_indices("\n\n").map(|(at, _)| at + 2).min_by_key(|at| at.abs_diff(middle)).unwrap_or(text.len())
 }
 
-#[wasm_bindgen_test]
-fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_dom() {
+/// Hydration of the sample in html mode `case` (cut twice each); returns (adopted, replaced open tails, replaced trees
+/// HTML cannot carry).
+async fn hydrate_the_sample(case: &Case) -> (u32, u32, u32) {
     let (mut adopted, mut replaced, mut uncarried) = (0, 0, 0);
-    for case in &cases()[..3] {
+    {
         let answers = sample();
         // Each answer cut after a blank line (closed blocks: hydration adopts) and at a third of its length (often
         // an open tail, whose streaming render is not the final one the server sends: hydration replaces it).
@@ -253,6 +264,7 @@ fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_do
             [(index, text, cut(text)), (index, text, third)]
         });
         for (index, text, at) in cuts {
+            breathe().await;
             let (prefix, rest) = text.split_at(at);
             let server = case.ssr(prefix);
             // What the renderer shows after `write(prefix)` and a render: the state hydration must find.
@@ -270,6 +282,9 @@ fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_do
             let r = case.renderer(&element);
             let result = r.hydrate(prefix.into()).expect("hydrate() should accept the text").as_string().unwrap();
             let context = format!("{}, answer {index} cut at {}", case.name, prefix.len());
+            let counted = Reflect::get(&r.stats().unwrap(), &"hydrationReplaced".into()).unwrap().as_f64();
+            let want = if result == "adopted" { 0.0 } else { 1.0 };
+            assert_eq!(counted, Some(want), "{context}: stats.hydrationReplaced should count a {result} hydration");
             if streamed == server {
                 if result == "adopted" {
                     assert_eq!(r.mutations(), 0.0, "{context}: adopting should mutate nothing");
@@ -299,6 +314,16 @@ fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_do
             rendered.remove();
         }
     }
+    (adopted, replaced, uncarried)
+}
+
+#[wasm_bindgen_test]
+async fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_dom() {
+    let (mut adopted, mut replaced, mut uncarried) = (0, 0, 0);
+    for case in &cases()[..3] {
+        let (a, r, u) = hydrate_the_sample(case).await;
+        (adopted, replaced, uncarried) = (adopted + a, replaced + r, uncarried + u);
+    }
     web_sys::console::log_1(
         &format!("hydration: {adopted} adopted; replaced: {replaced} open tails, {uncarried} trees HTML cannot carry")
             .into(),
@@ -310,10 +335,11 @@ fn hydration_adopts_server_html_without_mutations_and_streams_on_to_the_final_do
 }
 
 #[wasm_bindgen_test]
-fn hydration_of_whole_answers_adopts_them_and_finishes_without_mutations() {
+async fn hydration_of_whole_answers_adopts_them_and_finishes_without_mutations() {
     let case = &cases()[1];
     let mut adopted = 0;
     for text in sample().iter().take(50) {
+        breathe().await;
         let element = container();
         element.set_inner_html(&case.ssr(text));
         let r = case.renderer(&element);
@@ -337,7 +363,9 @@ fn hydration_replaces_other_content_and_counts_it() {
     let result = r.hydrate("# Title\n\nBody.\n\n".into()).unwrap();
     assert_eq!(result.as_string().as_deref(), Some("replaced"), "other content should be replaced");
     assert!(r.mutations() >= 2.0, "the removals and the render should count as mutations: {}", r.mutations());
-    r.finish().unwrap();
+    let outcome = r.finish().unwrap();
+    let counted = Reflect::get(&outcome, &"hydrationReplaced".into()).unwrap().as_f64();
+    assert_eq!(counted, Some(1.0), "the outcome should count the replaced hydration");
     assert_eq!(element.inner_html(), "<h1>Title</h1><p>Body.</p>");
     element.remove();
 }

@@ -53,6 +53,8 @@ pub(super) struct Shared {
     dispatching: Cell<bool>,
     /// The stream reader's own work per frame, in ms ([`BUDGET_MS`]; tests lower it).
     budget_ms: Cell<f64>,
+    /// 1 once `hydrate()` replaced the container's content instead of adopting it (`stats.hydrationReplaced`).
+    hydration_replaced: Cell<u64>,
 }
 
 impl Drop for Shared {
@@ -241,8 +243,10 @@ impl Shared {
         self.read(|l| match l {
             Lifecycle::Ended { pipeline, outcome } => {
                 let (stats, text) = match pipeline {
-                    Some(p) => (StatsJs::new(p.stats(), p.finish_repairs()), p.answer().text()),
-                    None => (StatsJs::new(Default::default(), 0), ""),
+                    Some(p) => {
+                        (StatsJs::new(p.stats(), p.finish_repairs(), self.hydration_replaced.get()), p.answer().text())
+                    }
+                    None => (StatsJs::new(Default::default(), 0, 0), ""),
                 };
                 js::outcome_js(outcome, stats, text)
             }
@@ -320,6 +324,7 @@ impl Renderer {
             frames: Frames::default(),
             dispatching: Cell::new(false),
             budget_ms: Cell::new(BUDGET_MS),
+            hydration_replaced: Cell::new(0),
         });
         Ok(Renderer { shared })
     }
@@ -358,6 +363,9 @@ impl Renderer {
             Ok(())
         })??;
         let adopted = shared.sink.hydrate();
+        if !adopted {
+            shared.hydration_replaced.set(1);
+        }
         shared.dispatch_events();
         Ok(JsValue::from_str(if adopted { "adopted" } else { "replaced" }))
     }
@@ -426,13 +434,13 @@ impl Renderer {
         self.shared.read(|l| JsValue::from_str(l.pipeline().map_or("", |p| p.answer().text())))
     }
 
-    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs }`.
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs, hydrationReplaced }`.
     #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         self.shared.read(|l| {
-            let stats = l
-                .pipeline()
-                .map_or(StatsJs::new(Default::default(), 0), |p| StatsJs::new(p.stats(), p.finish_repairs()));
+            let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0), |p| {
+                StatsJs::new(p.stats(), p.finish_repairs(), self.shared.hydration_replaced.get())
+            });
             js::stats_js(stats)
         })
     }

@@ -24,9 +24,10 @@ import {
 // here, 292,027 B at gzip -9, over issue 14's 230 KiB gzip -9 budget; where the bytes go and the options are in
 // benches/results/size.md. Lower these as it shrinks.
 // The server build (`rillmark/server`, server/, added 2026-12-07: the module with html5ever, without the wire formats)
-// is 400,258 B at gzip -9 and makes the tarball 742,916 B; it is never sent to a browser.
+// is 400,480 B at gzip -9 and makes the tarball 743,137 B; it is never sent to a browser. The .d.ts gained hydrate()
+// and stats.hydrationReplaced: 16,103 B.
 const BUDGET = {
-  tarball: 766_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 16_300, serverWasmGzip: 412_000,
+  tarball: 766_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 16_600, serverWasmGzip: 412_000,
 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 

@@ -1,13 +1,16 @@
 // The server entry of the npm package (`rillmark/server`, issue 17 item 4), as a Node consumer uses it: the packed
 // tarball installed into a scratch app, `import { renderToString } from "rillmark/server"` in a Node ES module with no
-// fetch (the WebAssembly is read from the package's files), and its types checked with TypeScript (nodenext).
-// That the HTML equals the browser's final DOM is checked in a browser on real answers: tests/web_ssr.rs.
+// fetch (the WebAssembly is read from the package's files), and its types checked with TypeScript (nodenext). Then the
+// packaged pair end to end: HTML the server build rendered in Node equals what the browser build leaves in a
+// container in headless Chromium, and the browser build hydrates it without a mutation (tests/web_ssr.rs checks the
+// same on more answers and options, within one build).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { PKG, ROOT, requirePkg, run } from "./helpers.mjs";
+import zlib from "node:zlib";
+import { PKG, ROOT, launchBrowser, requirePkg, run, staticServer } from "./helpers.mjs";
 
 let scratch, app;
 
@@ -106,5 +109,85 @@ describe("rillmark/server in Node", () => {
     const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
     const checked = await run(tsc, ["-p", app]);
     assert.equal(checked.code, 0, `tsc should accept the server entry's types:\n${checked.stdout}${checked.stderr}`);
+  });
+});
+
+/** Answers of the corpus (tests/data/corpus/README.md): the first `n / 2` with something like an HTML tag, and
+ * `n / 2` others spread over the file. */
+function corpusSample(n) {
+  const gz = fs.readFileSync(path.join(ROOT, "tests", "data", "corpus", "arena-hard-answers.jsonl.gz"));
+  const texts = zlib.gunzipSync(gz).toString("utf8").trim().split("\n").map((line) => JSON.parse(line).text);
+  const html = texts.filter((t) => /<[A-Za-z\/!]/.test(t));
+  const other = texts.filter((t) => !/<[A-Za-z\/!]/.test(t));
+  const stride = Math.floor(other.length / (n / 2));
+  return [...html.slice(0, n / 2), ...other.filter((_, i) => i % stride === 0).slice(0, n / 2)];
+}
+
+describe("the packaged pair: server HTML in the browser", () => {
+  test("renderToString in Node equals the browser build's final DOM, and hydrate() adopts it", async (t) => {
+    const modes = [{}, { html: "sanitize" }, { html: "trusted" }, { html: "sanitize", images: "allow" }];
+    const texts = corpusSample(60);
+    const pair = path.join(app, "pair");
+    fs.mkdirSync(pair, { recursive: true });
+    fs.writeFileSync(path.join(pair, "texts.json"), JSON.stringify({ texts, modes }));
+    // Node: the server build renders every text in every mode.
+    await inApp(`
+      import fs from "node:fs";
+      const { renderToString } = await import("rillmark/server");
+      const { texts, modes } = JSON.parse(fs.readFileSync("pair/texts.json", "utf8"));
+      const html = modes.map((options) => texts.map((text) => renderToString(text, options)));
+      fs.writeFileSync("pair/server.json", JSON.stringify(html));
+      console.log("true");
+    `);
+    // The browser: the browser build renders the same, and hydrates the server's HTML.
+    fs.writeFileSync(path.join(pair, "index.html"),
+      '<!doctype html><meta charset="utf-8"><title>pair</title><script type="module" src="./pair.js"></script>\n');
+    fs.writeFileSync(path.join(pair, "pair.js"), `
+      import init, { Renderer } from "/node_modules/rillmark/rillmark.js";
+      await init();
+      const { texts, modes } = await (await fetch("./texts.json")).json();
+      const server = await (await fetch("./server.json")).json();
+      const differences = [], hydration = { adopted: 0, replaced: 0, mutated: [] };
+      modes.forEach((options, m) => texts.forEach((text, t) => {
+        const fresh = document.createElement("div");
+        document.body.append(fresh);
+        const r = new Renderer(fresh, options);
+        r.write(text);
+        r.finish();
+        if (fresh.innerHTML !== server[m][t]) differences.push({ mode: m, text: t });
+        fresh.remove();
+        const hydrated = document.createElement("div");
+        document.body.append(hydrated);
+        hydrated.innerHTML = server[m][t];
+        const h = new Renderer(hydrated, options);
+        if (h.hydrate(text) === "adopted") {
+          hydration.adopted++;
+          h.finish();
+          if (h.mutations !== 0) hydration.mutated.push({ mode: m, text: t, mutations: h.mutations });
+        } else hydration.replaced++;
+        hydrated.remove();
+      }));
+      window.__pair = { differences, hydration, renders: modes.length * texts.length };
+    `);
+    const server = await staticServer(app);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(`${server.url}/pair/index.html`);
+      await page.waitForFunction(() => window.__pair !== undefined, null, { timeout: 120_000 });
+      const result = await page.evaluate(() => window.__pair);
+      t.diagnostic(`renders: ${result.renders}, hydration: ${JSON.stringify(result.hydration)}`);
+      assert.deepEqual(errors, [], "the page should run without an error");
+      assert.equal(result.renders, 240);
+      assert.deepEqual(result.differences, [], "every server render should equal the browser's final innerHTML");
+      assert.deepEqual(result.hydration.mutated, [], "an adopted whole answer should finish without a mutation");
+      assert.ok(result.hydration.adopted >= 0.9 * result.renders,
+        `most whole answers should hydrate in place: ${JSON.stringify(result.hydration)}`);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 });

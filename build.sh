@@ -296,6 +296,7 @@ lint() {
   # The server build and the SSR tests (html5ever): natively and for wasm32 with the browser tests' features.
   cargo clippy --locked --all-targets --features server -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$TEST_FEATURES" -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --lib --no-default-features --features "$SERVER_FEATURES" -- -D warnings
   # The write-only build (no `wire`), library only: the test files exercise the wire formats.
   cargo clippy --locked --lib --no-default-features -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --lib --no-default-features --features "$WRITE_ONLY_FEATURES" -- -D warnings

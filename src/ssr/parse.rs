@@ -1,5 +1,5 @@
 //! Raw HTML parsed as the browser's `DOMParser` parses it (cargo feature `server`): html5ever runs the HTML
-//! standard's tokenizer and tree construction into a small tree of our own ([`Sink`]), and the `<body>`'s children
+//! standard's tokenizer and tree construction into a small tree of our own (`Sink`), and the `<body>`'s children
 //! come out as [`DomNode`]s.
 //!
 //! The input is what `src/web/apply.rs` hands `DOMParser.parseFromString(…, "text/html")`: `<!DOCTYPE html><body>`

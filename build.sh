@@ -10,10 +10,13 @@ CRATE=rillmark
 WASM_TARGET=wasm32-unknown-unknown
 # Cargo features of the npm package: the JavaScript API (src/web) and talc as its global allocator, with `wire` (on by
 # default: fetch()/stream(), the dialects, serde_json). The rlib alone has neither web nor talc; the browser tests
-# need only `web`. WRITE_ONLY_FEATURES is the smaller build for hosts that only write() text (`build-write-only`).
+# need `web`, and `server` (html5ever) for tests/web_ssr.rs, which checks SSR against the browser's DOM. WRITE_ONLY_FEATURES is the smaller build for hosts that only write() text (`build-write-only`).
 PACKAGE_FEATURES=wire,web,talc
 WRITE_ONLY_FEATURES=web,talc
-TEST_FEATURES=web
+# The server build (`rillmark/server`, pkg/server/): renderToString with html5ever for raw HTML; no `wire` (a server
+# renders text it has).
+SERVER_FEATURES=web,talc,server
+TEST_FEATURES=web,server
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER_BIN=/usr/bin/chromedriver
 FIREFOX=/usr/bin/firefox-esr
@@ -263,9 +266,14 @@ cmd_build() {
   setup_build_tools
   check_build_tools
   build_wasm "$PACKAGE_FEATURES" pkg
+  build_wasm "$SERVER_FEATURES" "$SCRATCH/pkg-server"
+  mkdir -p pkg/server
+  cp "$SCRATCH/pkg-server/rillmark.js" "$SCRATCH/pkg-server/rillmark_bg.wasm" pkg/server/
   write_pkg_json
   did "pkg/ written ($CRATE $(crate_version))"
   print_sizes pkg
+  echo "  server build (rillmark/server):"
+  print_sizes pkg/server
 }
 
 # The write-only module (no `wire`: no fetch()/stream(), dialects or serde_json) into .tmp/pkg-write-only, built to
@@ -285,15 +293,21 @@ lint() {
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$PACKAGE_FEATURES" -- -D warnings
+  # The server build and the SSR tests (html5ever): natively and for wasm32 with the browser tests' features.
+  cargo clippy --locked --all-targets --features server -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --all-targets --features "$TEST_FEATURES" -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" --lib --no-default-features --features "$SERVER_FEATURES" -- -D warnings
   # The write-only build (no `wire`), library only: the test files exercise the wire formats.
   cargo clippy --locked --lib --no-default-features -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" --lib --no-default-features --features "$WRITE_ONLY_FEATURES" -- -D warnings
 }
 
-# All tests, then the library's own tests without `wire` (the write-only build).
+# All tests, then the library's own tests without `wire` (the write-only build), then SSR with its HTML parser.
 native_tests() {
   cargo test --locked
   cargo test --locked --lib --no-default-features
+  # Server-side rendering with the HTML parser (feature `server`); the run above tests it without.
+  cargo test --locked --features server --lib --test ssr
 }
 
 # wasm-bindgen-test's time limit for one test file's whole browser run (its default is 20 s): tests/web.rs takes about

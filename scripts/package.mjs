@@ -4,7 +4,10 @@
 //      package means to export, and for `any`;
 //   2. README.md (npm/README.md), LICENSE-MIT, LICENSE-APACHE and rillmark.css (css/rillmark.css) copied in, and the
 //      framework bindings (bindings/: rillmark/react, rillmark/vue, rillmark/svelte and the module they share);
-//   3. package.json written (name, version from Cargo.toml, exports, files, sideEffects, optional peer
+//   3. the server entry (`rillmark/server`): npm/server/index.js and index.d.ts copied into pkg/server/, next to the
+//      server build's wasm-bindgen output (build.sh puts it there), whose own .d.ts is dropped; the entry's .d.ts
+//      checked against its list of names;
+//   4. package.json written (name, version from Cargo.toml, exports, files, sideEffects, optional peer
 //      dependencies, ...).
 // Usage: node scripts/package.mjs [pkg-dir]   (run by `./build.sh build` after wasm-bindgen)
 //
@@ -40,10 +43,17 @@ export const BINDING_FILES = [
   "svelte/index.js", "svelte/index.d.ts", "svelte/action.js", "svelte/Markdown.svelte", "svelte/rillmark.svelte.js",
 ];
 
+/** Every name the server entry's .d.ts (`rillmark/server`) may export. */
+export const SERVER_EXPORTS = ["renderToString", "RendererOptions"];
+
+/** The files of the server entry, in pkg/server/: the entry, its types, and the server build of the module. */
+export const SERVER_FILES = ["server/index.js", "server/index.d.ts", `server/${NAME}.js`, `server/${NAME}_bg.wasm`];
+
 /** The files of the package, besides package.json. */
 export const PACKAGE_FILES = [
   `${NAME}.js`, `${NAME}.d.ts`, `${NAME}_bg.wasm`, `${NAME}.css`, "README.md", "LICENSE-MIT", "LICENSE-APACHE",
   ...BINDING_FILES,
+  ...SERVER_FILES,
 ];
 
 /** The frameworks the bindings are for: optional peer dependencies (only the binding a page imports needs its). */
@@ -152,6 +162,7 @@ function packageJson(version, sideEffects) {
       "./vue": { types: "./vue.d.ts", default: "./vue.js" },
       // Svelte libraries ship their components as source under the "svelte" condition (the app compiles them).
       "./svelte": { types: "./svelte/index.d.ts", svelte: "./svelte/index.js", default: "./svelte/index.js" },
+      "./server": { types: "./server/index.d.ts", default: "./server/index.js" },
       "./package.json": "./package.json",
     },
     files: PACKAGE_FILES,
@@ -183,6 +194,18 @@ function main() {
   const unlisted = inBindings.filter((f) => !BINDING_FILES.includes(f));
   if (unlisted.length) fail(`bindings/ holds files BINDING_FILES does not list: ${unlisted.join(", ")}`);
 
+  // The server entry: its two hand-written files beside the server build (wasm-bindgen's .d.ts of that build declares
+  // the browser API and raw exports: the entry's own .d.ts is the public one).
+  const server = path.join(PKG, "server");
+  if (!fs.existsSync(path.join(server, `${NAME}_bg.wasm`))) fail(`${server}/${NAME}_bg.wasm is missing: build.sh builds it`);
+  for (const file of ["index.js", "index.d.ts"]) fs.copyFileSync(path.join(ROOT, "npm", "server", file), path.join(server, file));
+  for (const file of [`${NAME}.d.ts`, `${NAME}_bg.wasm.d.ts`]) fs.rmSync(path.join(server, file), { force: true });
+  if (fs.existsSync(path.join(server, "snippets"))) fail("the server build has wasm-bindgen snippets: ship them");
+  const serverNames = exportedNames(fs.readFileSync(path.join(server, "index.d.ts"), "utf8"));
+  if ([...serverNames].sort().join() !== [...SERVER_EXPORTS].sort().join()) {
+    fail(`server/index.d.ts exports ${[...serverNames].join(", ")}; expected ${SERVER_EXPORTS.join(", ")}`);
+  }
+
   // The stylesheet is a side effect when imported (`import "rillmark/rillmark.css"`); so are wasm-bindgen snippets.
   const sideEffects = [`./${NAME}.css`];
   const files = [...PACKAGE_FILES];
@@ -201,7 +224,7 @@ function main() {
   if (stray.length) fail(`files in ${PKG} that the package would not ship: ${stray.join(", ")}`);
   for (const f of PACKAGE_FILES) if (!present.has(f)) fail(`${f} missing from ${PKG}`);
   console.log(`  + ${path.relative(process.cwd(), PKG) || "."}/: package.json (${NAME} ${version}), public .d.ts, ` +
-    "README.md, licences, rillmark.css, bindings (react, vue, svelte)");
+    "README.md, licences, rillmark.css, bindings (react, vue, svelte), server/ (rillmark/server)");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -6,7 +6,8 @@
 //!
 //! Stages ①–⑤ are plain Rust with no JavaScript types and are tested natively; stage ⑥ (`web`, cargo feature `web`) is
 //! the thin wasm32-only shell. [`pipeline::Pipeline`] wires ①–⑤ together; a host that already has text uses
-//! [`markdown::IncrementalMarkdown`] directly.
+//! [`markdown::IncrementalMarkdown`] directly. [`ssr::render_to_string`] gives the HTML a browser's container ends with
+//! for a text (server-side rendering; raw HTML needs the `server` feature's HTML parser).
 
 pub mod decode;
 pub mod dialect;
@@ -17,6 +18,7 @@ pub mod markdown;
 pub mod options;
 pub mod patch;
 pub mod pipeline;
+pub mod ssr;
 
 /// The JavaScript API, only with the `web` feature (the npm package's build and the browser tests enable it): a Rust
 /// user of the rlib gets no `#[wasm_bindgen]` exports.

@@ -64,6 +64,44 @@ impl Sink {
         self.forget.set(true);
     }
 
+    /// Whether ops go to a DOM container (not headless only).
+    pub fn has_dom(&self) -> bool {
+        self.dom.try_borrow().is_ok_and(|dom| dom.is_some())
+    }
+
+    /// Hydration: the queued ops (a first render) are taken as already applied when the container's children show
+    /// exactly what they build ([`DomApplier::adopt`]): the ids then name those nodes and nothing is mutated.
+    /// Otherwise the container's children are removed and the ops applied (each removal counts as a mutation).
+    /// Returns whether the existing nodes were adopted.
+    pub fn hydrate(&self) -> bool {
+        let ops = std::mem::take(&mut *self.queue.borrow_mut());
+        let planned = FirstRender::from_ops(&ops);
+        let adopted = match self.dom.try_borrow_mut() {
+            Ok(mut dom) => match dom.as_mut() {
+                Some(dom) => {
+                    let adopted = planned.is_some_and(|planned| dom.adopt(&planned));
+                    if !adopted {
+                        dom.clear_container();
+                    }
+                    adopted
+                }
+                None => false,
+            },
+            Err(_) => false,
+        };
+        if adopted {
+            // The DOM already shows them: only the host (if any) still needs the ops.
+            if let Some(host) = &self.host {
+                host.push(ops);
+                host.dispatch();
+            }
+        } else {
+            self.queue.borrow_mut().splice(0..0, ops);
+            self.drain();
+        }
+        adopted
+    }
+
     /// Applies the queued ops to the DOM and hands them to the host; re-entrant calls return at once (the running
     /// drain applies what they queued).
     pub fn drain(&self) {
@@ -160,6 +198,103 @@ impl DomApplier {
 
     pub fn mutations(&self) -> u64 {
         self.mutations
+    }
+
+    /// Maps the ids of `planned` (a first render, not applied) onto the container's existing children when they show
+    /// exactly that tree: same elements (HTML namespace, tag, attributes in order), same text, and for raw HTML the
+    /// nodes this applier would build from it (`isEqualNode`). Nothing in the page is touched; on `false` the id
+    /// table is as before.
+    fn adopt(&mut self, planned: &FirstRender<'_>) -> bool {
+        let Some(container) = self.get(ROOT).cloned() else { return false };
+        let mut pairs = Vec::new();
+        let mut raw = Vec::new();
+        if !self.adopt_children(planned, ROOT, &container, &mut pairs, &mut raw) {
+            return false;
+        }
+        for (id, node) in pairs {
+            self.put(id, node);
+        }
+        for (id, parts) in raw {
+            self.raw_parts.insert(id, parts);
+        }
+        true
+    }
+
+    /// Matches the children of planned `id` with the children of `live`, collecting `(id, node)` pairs and raw HTML
+    /// parts. Iterative over siblings, recursive over depth (the renderer's trees are at most `MAX_DEPTH` deep).
+    fn adopt_children(
+        &mut self,
+        planned: &FirstRender<'_>,
+        id: NodeId,
+        live: &Node,
+        pairs: &mut Vec<(NodeId, Node)>,
+        raw: &mut Vec<(NodeId, Vec<Node>)>,
+    ) -> bool {
+        let list = live.child_nodes();
+        let live_children: Vec<Node> = (0..list.length()).filter_map(|i| list.item(i)).collect();
+        let mut at = 0;
+        let Some(node) = planned.get(id) else { return false };
+        for &child in &node.children {
+            let Some(planned_child) = planned.get(child) else { return false };
+            match &planned_child.shape {
+                Shape::Element(tag) => {
+                    let Some(node) = live_children.get(at) else { return false };
+                    let attrs = &planned_child.attrs;
+                    if !element_shows(node, tag, attrs) || !self.adopt_children(planned, child, node, pairs, raw) {
+                        return false;
+                    }
+                    pairs.push((child, node.clone()));
+                    at += 1;
+                }
+                Shape::Text(text) => {
+                    let Some(node) = live_children.get(at) else { return false };
+                    let same = node.node_type() == Node::TEXT_NODE && node.node_value().as_deref() == Some(text);
+                    if !same {
+                        return false;
+                    }
+                    pairs.push((child, node.clone()));
+                    at += 1;
+                }
+                Shape::Raw(html) => {
+                    let fragment: Node = self.document.create_document_fragment().into();
+                    if self.parse_html(&fragment, html).is_none() {
+                        fragment.set_text_content(Some(html));
+                    }
+                    // The walk leaves adjacent text nodes where it unwraps an element (`a <x>b</x>`); HTML carries
+                    // them as one. Only this detached copy is normalised: the ids name the raw HTML's top-level
+                    // nodes, and later changes to them go through `morph_list`, which compares structure.
+                    fragment.normalize();
+                    let built = fragment.child_nodes();
+                    let count = built.length() as usize;
+                    // HTML that built nothing has an empty text node in a page that rendered it, which HTML cannot
+                    // carry: no match.
+                    if count == 0 || at + count > live_children.len() {
+                        return false;
+                    }
+                    let parts = live_children[at..at + count].to_vec();
+                    let equal =
+                        parts.iter().enumerate().all(|(i, part)| part.is_equal_node(built.item(i as u32).as_ref()));
+                    if !equal {
+                        return false;
+                    }
+                    pairs.push((child, parts[0].clone()));
+                    raw.push((child, parts));
+                    at += count;
+                }
+            }
+        }
+        at == live_children.len()
+    }
+
+    /// Removes the container's children (a hydration that found other content), counting each as a mutation.
+    fn clear_container(&mut self) {
+        let Some(container) = self.get(ROOT).cloned() else { return };
+        while let Some(child) = container.first_child() {
+            if container.remove_child(&child).is_err() {
+                break;
+            }
+            self.mutations += 1;
+        }
     }
 
     fn get(&self, id: NodeId) -> Option<&Node> {
@@ -347,7 +482,15 @@ impl DomApplier {
                 return Some(span);
             }
         }
-        let copy = self.document.create_element_ns(ns.uri(), name).ok()?;
+        // A name with a colon (`<a:b>`, which the parser makes with local name `a:b`): `createElementNS` would split
+        // it into a prefix and another local name, which Chromium and Firefox then serialise differently. An HTML
+        // element is made as the parser makes it (`createElement` keeps the name whole); a foreign one cannot be, so
+        // it is skipped with its content (a server's `renderToString` does the same: src/ssr/dom.rs).
+        let copy = match ns {
+            Namespace::Html => self.document.create_element(name).ok()?,
+            _ if name.contains(':') => return None,
+            _ => self.document.create_element_ns(ns.uri(), name).ok()?,
+        };
         let attributes = element.attributes();
         for index in 0..attributes.length() {
             let Some(attribute) = attributes.item(index) else { continue };
@@ -467,6 +610,123 @@ impl DomApplier {
         }
         Some(())
     }
+}
+
+/// The tree a renderer's first ops build from nothing, by id: what hydration expects to find in the container. An op
+/// this does not follow (a `replaceText`, which a first render does not make) leaves no plan, and hydration replaces
+/// the container's content.
+struct FirstRender<'a> {
+    nodes: Vec<Option<Planned<'a>>>,
+}
+
+struct Planned<'a> {
+    shape: Shape<'a>,
+    attrs: Vec<(&'static str, &'a str)>,
+    children: Vec<NodeId>,
+    parent: Option<NodeId>,
+}
+
+enum Shape<'a> {
+    Element(&'static str),
+    Text(String),
+    Raw(&'a str),
+}
+
+impl<'a> FirstRender<'a> {
+    fn from_ops(ops: &'a [PatchOp]) -> Option<FirstRender<'a>> {
+        let mut plan = FirstRender { nodes: Vec::new() };
+        plan.create(ROOT, Shape::Element(""));
+        for op in ops {
+            match op {
+                PatchOp::CreateElement { id, tag } => plan.create(*id, Shape::Element(tag)),
+                PatchOp::CreateText { id, text } => plan.create(*id, Shape::Text(text.clone())),
+                PatchOp::CreateRawHtml { id, html } => plan.create(*id, Shape::Raw(html)),
+                PatchOp::SetAttribute { id, name, value } => {
+                    let attrs = &mut plan.nodes.get_mut(*id as usize)?.as_mut()?.attrs;
+                    match attrs.iter_mut().find(|(n, _)| n == name) {
+                        Some(existing) => existing.1 = value,
+                        None => attrs.push((name, value)),
+                    }
+                }
+                PatchOp::RemoveAttribute { id, name } => {
+                    plan.nodes.get_mut(*id as usize)?.as_mut()?.attrs.retain(|(n, _)| n != name);
+                }
+                PatchOp::AppendText { id, text } => match &mut plan.nodes.get_mut(*id as usize)?.as_mut()?.shape {
+                    Shape::Text(existing) => existing.push_str(text),
+                    _ => return None,
+                },
+                PatchOp::Append { parent, child } => plan.insert(*parent, *child, |children| Some(children.len()))?,
+                PatchOp::Prepend { parent, child } => plan.insert(*parent, *child, |_| Some(0))?,
+                PatchOp::InsertBefore { parent, child, before } => {
+                    plan.insert(*parent, *child, |children| children.iter().position(|c| c == before))?
+                }
+                PatchOp::Replace { old, new } => {
+                    let parent = plan.get(*old)?.parent?;
+                    plan.insert(parent, *new, |children| children.iter().position(|c| c == old))?;
+                    plan.detach(*old);
+                }
+                PatchOp::Remove { id } => plan.detach(*id),
+                PatchOp::Release { id } => {
+                    plan.detach(*id);
+                    *plan.nodes.get_mut(*id as usize)? = None;
+                }
+                PatchOp::ReplaceText { .. } => return None,
+            }
+        }
+        Some(plan)
+    }
+
+    fn create(&mut self, id: NodeId, shape: Shape<'a>) {
+        let index = id as usize;
+        if self.nodes.len() <= index {
+            self.nodes.resize_with(index + 1, || None);
+        }
+        self.nodes[index] = Some(Planned { shape, attrs: Vec::new(), children: Vec::new(), parent: None });
+    }
+
+    fn get(&self, id: NodeId) -> Option<&Planned<'a>> {
+        self.nodes.get(id as usize)?.as_ref()
+    }
+
+    /// Puts `child` into `parent`'s children at `position(children)`.
+    fn insert(
+        &mut self,
+        parent: NodeId,
+        child: NodeId,
+        position: impl FnOnce(&[NodeId]) -> Option<usize>,
+    ) -> Option<()> {
+        self.get(child)?;
+        self.detach(child);
+        let children = &mut self.nodes.get_mut(parent as usize)?.as_mut()?.children;
+        let at = position(children)?;
+        children.insert(at, child);
+        self.nodes.get_mut(child as usize)?.as_mut()?.parent = Some(parent);
+        Some(())
+    }
+
+    /// Takes `id` out of its parent's children.
+    fn detach(&mut self, id: NodeId) {
+        let Some(parent) = self.nodes.get_mut(id as usize).and_then(Option::as_mut).and_then(|n| n.parent.take())
+        else {
+            return;
+        };
+        if let Some(Some(parent)) = self.nodes.get_mut(parent as usize) {
+            parent.children.retain(|c| *c != id);
+        }
+    }
+}
+
+/// Whether `node` is an HTML element named `tag` with exactly the attributes `attrs`, in order.
+fn element_shows(node: &Node, tag: &str, attrs: &[(&'static str, &str)]) -> bool {
+    let Some(element) = node.dyn_ref::<Element>() else { return false };
+    if element.namespace_uri().as_deref() != Some(Namespace::HTML_URI) || element.local_name() != tag {
+        return false;
+    }
+    let live = element.attributes();
+    live.length() as usize == attrs.len()
+        && attrs.iter().enumerate().all(|(i, (name, value))| {
+            live.item(i as u32).is_some_and(|a| a.namespace_uri().is_none() && a.name() == *name && a.value() == *value)
+        })
 }
 
 /// How deep [`morph_list`] patches in place; deeper subtrees are swapped whole (the parser nests up to 512).

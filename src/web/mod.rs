@@ -25,6 +25,8 @@ mod lifecycle;
 pub mod pace;
 #[cfg_attr(not(feature = "wire"), allow(dead_code))]
 mod renderer;
+#[cfg(feature = "server")]
+mod server;
 #[cfg(feature = "wire")]
 mod stream;
 

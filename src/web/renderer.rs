@@ -56,6 +56,8 @@ pub(super) struct Shared {
     /// The text the last `update()` was given (cleared by `write()`): a text that extends it hands only the rest to
     /// wasm, so growing text costs what writes of the deltas cost, not a copy of the whole text per call.
     updated: RefCell<Option<JsString>>,
+    /// 1 once `hydrate()` replaced the container's content instead of adopting it (`stats.hydrationReplaced`).
+    hydration_replaced: Cell<u64>,
 }
 
 impl Drop for Shared {
@@ -244,8 +246,10 @@ impl Shared {
         self.read(|l| match l {
             Lifecycle::Ended { pipeline, outcome } => {
                 let (stats, text) = match pipeline {
-                    Some(p) => (StatsJs::new(p.stats(), p.finish_repairs()), p.answer().text()),
-                    None => (StatsJs::new(Default::default(), 0), ""),
+                    Some(p) => {
+                        (StatsJs::new(p.stats(), p.finish_repairs(), self.hydration_replaced.get()), p.answer().text())
+                    }
+                    None => (StatsJs::new(Default::default(), 0, 0), ""),
                 };
                 js::outcome_js(outcome, stats, text)
             }
@@ -330,6 +334,7 @@ impl Renderer {
             dispatching: Cell::new(false),
             budget_ms: Cell::new(BUDGET_MS),
             updated: RefCell::new(None),
+            hydration_replaced: Cell::new(0),
         });
         Ok(Renderer { shared })
     }
@@ -391,6 +396,38 @@ impl Renderer {
         shared.updated.replace(Some(text));
         shared.request_frame();
         Ok(())
+    }
+
+    /// Adopts the container's existing children (HTML that `renderToString(text)` made on a server) as the render of
+    /// `text`, without re-rendering it: when they show exactly what this renderer draws for `text`, its node ids are
+    /// mapped onto them and nothing in the page changes (`mutations` stays 0); otherwise they are removed and `text`
+    /// is rendered (`"replaced"`). Then `write()` and `finish()` go on as after `write(text)` and `flush()`. Throws a
+    /// `TypeError` for a non-string or a headless renderer, and an `Error` unless it is the renderer's first call.
+    #[wasm_bindgen(unchecked_return_type = "\"adopted\" | \"replaced\"")]
+    pub fn hydrate(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
+        let text: js_sys::JsString = text.dyn_into().map_err(|_| js::type_error("hydrate() takes a string"))?;
+        let shared = &self.shared;
+        if !shared.sink.has_dom() {
+            return Err(js::type_error("hydrate() needs a container: a headless renderer has no DOM to adopt"));
+        }
+        shared.with(|l| {
+            if !matches!(l, Lifecycle::Idle) {
+                return Err(JsValue::from(js_sys::Error::new("hydrate() must be the renderer's first call")));
+            }
+            let mut pipeline = Pipeline::for_text(shared.opts.clone());
+            pipeline.keep_events(shared.on_event.is_some());
+            let mut carry = js::SurrogateCarry::default();
+            pipeline.feed_text(&carry.take(&text));
+            pipeline.render(&mut shared.sink.queue());
+            *l = Lifecycle::Writing { pipeline, carry };
+            Ok(())
+        })??;
+        let adopted = shared.sink.hydrate();
+        if !adopted {
+            shared.hydration_replaced.set(1);
+        }
+        shared.dispatch_events();
+        Ok(JsValue::from_str(if adopted { "adopted" } else { "replaced" }))
     }
 
     /// Applies pending text to the DOM now instead of on the next animation frame.
@@ -457,13 +494,13 @@ impl Renderer {
         self.shared.read(|l| JsValue::from_str(l.pipeline().map_or("", |p| p.answer().text())))
     }
 
-    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs }`.
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs, hydrationReplaced }`.
     #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         self.shared.read(|l| {
-            let stats = l
-                .pipeline()
-                .map_or(StatsJs::new(Default::default(), 0), |p| StatsJs::new(p.stats(), p.finish_repairs()));
+            let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0), |p| {
+                StatsJs::new(p.stats(), p.finish_repairs(), self.shared.hydration_replaced.get())
+            });
             js::stats_js(stats)
         })
     }

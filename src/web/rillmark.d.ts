@@ -140,6 +140,11 @@ export interface LiveStats {
    * and any difference repaired. 0 unless incremental rendering slipped somewhere (users are protected anyway).
    */
   finishRepairs: number;
+  /**
+   * 1 when `hydrate(text)` found content other than this renderer's render of `text` in the container (other
+   * options on the server, an open tail, Trusted Types) and replaced it instead of adopting it; else 0.
+   */
+  hydrationReplaced: number;
 }
 
 /** Counters and text shared by every outcome. */

@@ -25,9 +25,9 @@ import {
 // benches/results/size.md. Lower these as it shrinks. Raised on 2026-12-07 for issue 17: the framework bindings
 // (bindings/, ~8 KB in the tarball), update()'s and hydrate()'s declarations, and the server build (`rillmark/server`,
 // server/: the module with html5ever, without the wire formats; 400,480 B at gzip -9, never sent to a browser; the
-// tarball 743,137 B with it, before the bindings).
+// tarball 743,137 B with it, before the bindings); rillmark.js 11,037 B gzip with update() and hydrate().
 const BUDGET = {
-  tarball: 776_000, wasmGzip: 308_000, jsGzip: 10_800, css: 11_000, dts: 16_900, serverWasmGzip: 412_000,
+  tarball: 776_000, wasmGzip: 308_000, jsGzip: 11_400, css: 11_000, dts: 16_900, serverWasmGzip: 412_000,
 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 

@@ -404,3 +404,23 @@ fn a_line_after_a_footnote_paragraph_past_a_blank_line_continues_it() {
         "Claim[^n].\n\n[^n]: First paragraph.\n\n    Second paragraph\n[x]: lazy text\n\nEnd [x].\n",
     );
 }
+
+#[test]
+fn a_fence_in_a_list_item_appends_its_lines_as_one_shot_reads_them() {
+    // Lines indented more than the item, blank lines with spaces, backtick lines that do not close, the closing fence
+    // at the end with no final newline, an item after it.
+    assert_streams_exactly(concat!(
+        "1. Install:\n\n   ```bash\n   pip install x\n      indented\n\n      \n   ``not closing\n",
+        "   ```js more\n   ````\n   done\n   ```\n2. Next\n   ~~~\n   code\n   ~~\n   ~~~",
+    ));
+    assert_streams_exactly("- a\n  - b\n    ```\n    x\n  y\n- c\n  ```\n  ok\r\n  go\n  ``");
+    assert_streams_exactly("1. ```\n   x\n  ```\n   y\n");
+    assert_streams_exactly("- a\n\n     ```\n     x\n      y\n    z\n   w\n");
+}
+
+#[test]
+fn an_html_block_appends_its_lines_until_a_blank_line() {
+    assert_streams_exactly("<div>\n<span>a *b*</span>\n  # not a heading\n```\n  \n\npara *c*\n");
+    assert_streams_exactly("<table>\n<tr><td>1</td></tr>\n</table>\n- item\n\n<div>\n  x  \n  ");
+    assert_streams_exactly("<div>\r\n<b>x</b>\r\n\r\ntext\n");
+}

@@ -42,14 +42,18 @@ pub mod settle;
 pub mod speculate;
 pub mod url;
 
+mod fence;
 mod footnotes;
+mod html_block;
 mod list;
+mod resume;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use render::RenderedDoc;
+use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -124,8 +128,10 @@ pub struct IncrementalMarkdown {
     line_cache: std::cell::Cell<(usize, usize)>,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
-    /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
-    open_fence_at_margin: bool,
+    /// The open block ends in an open fenced code block whose lines append in place (see `fence.rs`).
+    open_fence: Option<fence::OpenFence>,
+    /// The open block is an HTML block shown as text whose lines append in place (see `html_block.rs`).
+    open_html: Option<html_block::OpenHtmlBlock>,
     /// Text arrived since the last render.
     dirty: bool,
     /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
@@ -176,7 +182,8 @@ impl IncrementalMarkdown {
             last_parse_key: None,
             line_cache: std::cell::Cell::new((0, 0)),
             exact: false,
-            open_fence_at_margin: false,
+            open_fence: None,
+            open_html: None,
             dirty: false,
             redefined_label: false,
             paragraph_after_commit: None,
@@ -290,7 +297,8 @@ impl IncrementalMarkdown {
         if appended {
             return;
         }
-        self.open_fence_at_margin = false;
+        self.open_fence = None;
+        self.open_html = None;
         self.commit_settled_definitions(ids, ops);
         self.promote_candidate();
         if let Some(resume) = self.resume.take() {
@@ -535,6 +543,11 @@ impl IncrementalMarkdown {
             })
             .collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        // The open fence that ends the open block, and its opening line: its next lines may append in place.
+        let open_fence = doc.blocks.first().and_then(|b| b.open_fence).and_then(|shape| {
+            let line = parse_text.split('\n').nth(shape.start_line.checked_sub(1)?)?;
+            Some((shape, line.trim_end_matches('\r').to_owned()))
+        });
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
         self.last_parse_ends_in_paragraph = last_is_paragraph;
         self.paragraph_after_commit = None;
@@ -824,6 +837,13 @@ impl IncrementalMarkdown {
                 break 'candidates;
             }
             let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
+            if let Some((shape, fence_line)) = open_fence.filter(|_| !speculated) {
+                let code = match self.blocks.last_mut().and_then(leaf_text) {
+                    Some((Leaf::Code, Mounted { kind: MountedKind::Text(code), .. })) => code.as_str(),
+                    _ => "",
+                };
+                self.open_fence = fence::OpenFence::after_parse(shape, &fence_line, &self.src, code);
+            }
             let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
             // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
             let kept_before = resume.map_or(0, |r| match &r.target {
@@ -847,10 +867,6 @@ impl IncrementalMarkdown {
             let next = match detail {
                 render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
                     // (A resumed parse's fence opened in its context: the body's first line is content.)
-                    self.open_fence_at_margin = match resume {
-                        Some(r) => r.context.starts_with(['`', '~']),
-                        None => line_offset(open_start).is_some_and(|at| body[at..].starts_with(['`', '~'])),
-                    };
                     let context = match resume {
                         Some(r) => r.context.clone(),
                         None => line_offset(open_start)
@@ -858,18 +874,7 @@ impl IncrementalMarkdown {
                             .unwrap_or_default(),
                     };
                     let code_text = self.blocks.last().and_then(code_text);
-                    Some(Resume {
-                        at: self.src.len(),
-                        defs: open_defs.clone(),
-                        context,
-                        block_tag: "pre",
-                        target: Target::Child(0),
-                        kept: 0,
-                        boundary: code_text,
-                        drop_first: 0,
-                        tight: None,
-                        lead_word: false,
-                    })
+                    Some(fence::line_resume(self.src.len(), context, open_defs.clone(), code_text))
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
                     self.open_list_tight = Some(tight);
@@ -947,6 +952,18 @@ impl IncrementalMarkdown {
                 {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
                     self.nested_candidate(start, open_defs, false);
+                    None
+                }
+                render::BlockDetail::Html { until_blank_line: true }
+                    if resume.is_none() && !speculated && !self.opts.raw_html_passes() =>
+                {
+                    let shown = match self.blocks.last_mut().and_then(leaf_text) {
+                        Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
+                        _ => "",
+                    };
+                    let start = line_offset(open_start).map(|at| base + at);
+                    self.open_html =
+                        start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown));
                     None
                 }
                 render::BlockDetail::Paragraph => {
@@ -1679,26 +1696,24 @@ impl IncrementalMarkdown {
         let shown_line_start = self.line_start(self.rendered_len);
         let shown = &self.src[..self.rendered_len];
         let new_text = &self.src[self.rendered_len..];
-        let fence_at_margin = self.open_fence_at_margin;
         let Some((leaf, text_node)) = self.blocks.last_mut().and_then(leaf_text) else { return false };
         let MountedKind::Text(current) = &mut text_node.kind else { return false };
         // The text node must end where the source ends (it does not after a setext underline, an entity, …).
         let tail_of_node = last_chars(current, 48);
         let append = match leaf {
-            Leaf::Code => {
-                // Every line the new text touches, including the one it continues, must not be a possible
-                // closing fence.
-                let line_start = shown.rfind('\n').map_or(0, |at| at + 1);
-                let lines_ok =
-                    self.src[line_start..].split('\n').all(|line| !line.trim_start().starts_with(['`', '~']));
-                // Text on a new line goes in as is only in a fence at the margin (an indented code block ends at a
-                // line that is not indented; a fence's lines lose the fence's indentation).
-                let same_line = !new_text.contains('\n') && !shown.ends_with(['\n', '\r']);
-                let plain = !new_text.contains(['\r', '\0']) && (same_line || fence_at_margin);
-                if !plain || !lines_ok || !shown.ends_with(tail_of_node) {
-                    return false;
+            Leaf::Code => match self.open_fence.as_mut().and_then(|plan| plan.append(&self.src)) {
+                Some(code) => {
+                    // A held partial line of fence characters would show in a parse: the next render parses.
+                    self.exact = !self.open_fence.as_ref().is_some_and(|plan| plan.holds_text(&self.src));
+                    code
                 }
-                new_text.to_owned()
+                None => return false,
+            },
+            Leaf::Inline if self.open_html.is_some() => {
+                match self.open_html.as_mut().and_then(|plan| plan.append(&self.src)) {
+                    Some(text) => text,
+                    None => return false,
+                }
             }
             Leaf::Inline => {
                 let before = shown.trim_end_matches(' ');
@@ -1750,7 +1765,7 @@ impl IncrementalMarkdown {
         }
         self.stats.appended_in_place += 1;
         self.last_parse_key = None; // the DOM no longer shows what that parse read
-        if leaf == Leaf::Inline {
+        if leaf == Leaf::Inline && self.open_html.is_none() {
             // After a commit the open paragraph has no scan yet: it starts at the commit point.
             let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
             let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
@@ -2124,84 +2139,6 @@ const FOOTNOTE_TEXT: usize = usize::MAX;
 /// An answer of `ancestor_items` and the question it answered.
 type AncestorsAnswer = ((usize, usize, usize, usize), Option<String>);
 
-/// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its
-/// result joins what is already shown. This keeps the work per chunk proportional to new text for long blocks: a long
-/// paragraph resumes after its last settled word, a code fence after its last complete line, a list at its last item,
-/// a table at its last row.
-#[derive(Debug, Clone)]
-struct Resume {
-    /// Source offset the parse starts at.
-    at: usize,
-    /// Uncommitted link definitions before the open block (the open tail's own), kept for resumed parses.
-    defs: String,
-    /// Text put before `src[at..]` so the isolated parse reads it as it reads in place: the fence's opening line, the
-    /// table's header and delimiter rows, a dummy item that keeps a loose list loose.
-    context: String,
-    /// The open block's tag; the resumed parse's first block must have it.
-    block_tag: &'static str,
-    /// Which element of the block receives the re-parsed children.
-    target: Target,
-    /// Children of the target that are final and kept as they are.
-    kept: usize,
-    /// Final text that the first re-parsed text continues (the resume point splits a text node).
-    boundary: Option<String>,
-    /// Leading parsed children that come from `context` (the dummy list item).
-    drop_first: usize,
-    /// For lists: the looseness the resumed parse must show; a change means the whole list renders again.
-    tight: Option<bool>,
-    /// `context` is the dummy word `x`, put before text resumed mid-line so that it never parses as the start of a
-    /// block; it is taken off the first parsed text again.
-    lead_word: bool,
-}
-
-/// The element of the open block that a resumed parse fills.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    /// The block element itself (paragraph, list).
-    Block,
-    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`); the context reproduces the children
-    /// before it, so the parse has it at the same index.
-    Child(usize),
-    /// Inline text at the end of nested containers (`> > text`, a list's last item, an item of a nested list): at
-    /// each level, the mounted child at the first index continues as the parse's child at the second (the parse's
-    /// children before it are context: a loose list's dummy first item, a parent item's dummy text), and the
-    /// parse's later children follow it as new siblings.
-    Spine(Vec<(usize, usize)>),
-}
-
-impl Target {
-    fn find<'n>(&self, node: &'n Node) -> Option<&'n [Node]> {
-        let Node::Element(el) = node else { return None };
-        match *self {
-            Target::Spine(_) => None,
-            Target::Block => Some(&el.children),
-            Target::Child(index) => match el.children.get(index) {
-                Some(Node::Element(child)) => Some(&child.children),
-                // No such child: nothing parsed into it yet (a table whose body has no rows has no `<tbody>`).
-                None if el.children.len() == index => Some(&[]),
-                _ => None,
-            },
-        }
-    }
-
-    fn find_mut<'m>(&self, mounted: &'m mut Mounted) -> Option<(NodeId, &'m mut Vec<Mounted>)> {
-        let id = mounted.id;
-        let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
-        match *self {
-            Target::Spine(_) => None,
-            Target::Block => Some((id, children)),
-            Target::Child(index) => {
-                let child = children.get_mut(index)?;
-                let child_id = child.id;
-                match &mut child.kind {
-                    MountedKind::Element { children, .. } => Some((child_id, children)),
-                    _ => None,
-                }
-            }
-        }
-    }
-}
-
 /// The settledness scan of the open paragraph, from its start.
 #[derive(Debug, Clone)]
 struct ParagraphSettle {
@@ -2220,126 +2157,6 @@ struct ParagraphSettle {
     after_cr: bool,
 }
 
-/// The children a resumed parse puts after the kept ones, or `None` when its first block does not fit the resume.
-fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Option<Vec<Node>> {
-    let parsed: &[Node] = match first {
-        // Nothing parsed after the resume point yet (only a paragraph can be empty there).
-        None if resume.block_tag == "p" => &[],
-        None => return None,
-        Some(block) => {
-            let Node::Element(el) = &block.node else { return None };
-            if el.tag != resume.block_tag {
-                return None;
-            }
-            if let (Some(tight), render::BlockDetail::List { tight: parsed_tight, .. }) = (resume.tight, &block.detail)
-            {
-                // The dummy item makes a loose list's parse loose; a tight list must still parse tight.
-                if tight != *parsed_tight {
-                    return None;
-                }
-            }
-            resume.target.find(&block.node)?
-        }
-    };
-    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
-    if !resume.lead_word {
-        return Some(join_boundary(resume.boundary.as_deref(), parsed));
-    }
-    // Take the dummy word off again: the parse must begin with it as plain text.
-    let Some(Node::Text(first)) = parsed.first() else { return None };
-    let mut rest = first.strip_prefix('x')?;
-    if resume.context == STITCH_CONTEXT {
-        // The segment's own text follows the separating space (comrak drops the space before a line break).
-        rest = rest.strip_prefix(' ').unwrap_or(rest);
-    }
-    let mut without: Vec<Node> = Vec::with_capacity(parsed.len());
-    if !rest.is_empty() {
-        without.push(Node::Text(rest.to_owned()));
-    }
-    without.extend(parsed[1..].iter().cloned());
-    Some(join_boundary(resume.boundary.as_deref(), &without))
-}
-
-/// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
-fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
-    let mut spliced = Vec::with_capacity(parsed.len() + 1);
-    let mut rest = parsed.iter();
-    if let Some(boundary) = boundary {
-        match parsed.first() {
-            Some(Node::Text(first)) => {
-                rest.next();
-                spliced.push(Node::Text(format!("{boundary}{first}")));
-            }
-            _ => spliced.push(Node::Text(boundary.to_owned())),
-        }
-    }
-    spliced.extend(rest.cloned());
-    spliced
-}
-
-/// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
-fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[(usize, usize)], kept: usize) -> bool {
-    let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
-    if *tag != parsed.tag {
-        return false;
-    }
-    // An item of a tight list holds its text, of a loose one paragraphs: a list must not have turned loose.
-    let starts_with_p = |first: Option<&'static str>| first == Some("p");
-    let parsed_first = parsed.children.first().and_then(|c| match c {
-        Node::Element(el) => Some(el.tag),
-        _ => None,
-    });
-    if *tag == "li" && starts_with_p(children.first().map(mounted_tag)) != starts_with_p(parsed_first) {
-        return false;
-    }
-    match path.split_first() {
-        // The parse's leaf holds inline text only: a block in it (a table header, a nested list…) was text in place.
-        None => {
-            // (A list item may gain a nested list after its text: the context gave the line its real indentation.)
-            let inline = |child: &Node| !matches!(child, Node::Element(el) if is_block_tag(el.tag));
-            let nested_list = |child: &Node| matches!(child, Node::Element(el) if matches!(el.tag, "ul" | "ol"));
-            let text_end = parsed.children.iter().position(|child| !inline(child)).unwrap_or(parsed.children.len());
-            children.len() >= kept
-                && (parsed.children[text_end..].is_empty()
-                    || (*tag == "li" && parsed.children[text_end..].iter().all(nested_list)))
-        }
-        Some((&(index, parsed_index), rest)) => match (children.get(index), parsed.children.get(parsed_index)) {
-            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
-            _ => false,
-        },
-    }
-}
-
-/// Splices a resumed parse along a spine checked by [`spine_matches`].
-fn splice_spine(
-    differ: &mut Differ<'_>,
-    mounted: &mut Mounted,
-    parsed: &Element,
-    path: &[(usize, usize)],
-    resume: &Resume,
-) {
-    let id = mounted.id;
-    let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
-    match path.split_first() {
-        None => {
-            let spliced = join_boundary(resume.boundary.as_deref(), &parsed.children);
-            let mut open = children.split_off(resume.kept.min(children.len()));
-            differ.sync_children(id, &mut open, &spliced, None);
-            children.append(&mut open);
-        }
-        Some((&(index, parsed_index), rest)) => {
-            let continued = parsed.children.get(parsed_index);
-            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), continued) {
-                splice_spine(differ, next, parsed_next, rest, resume);
-            }
-            // The parse's later children are new siblings after the continued one.
-            let mut after = children.split_off((index + 1).min(children.len()));
-            differ.sync_children(id, &mut after, parsed.children.get(parsed_index + 1..).unwrap_or(&[]), None);
-            children.append(&mut after);
-        }
-    }
-}
-
 /// The text of a mounted `<pre><code>`, if it has any.
 fn code_text(block: &Mounted) -> Option<String> {
     let MountedKind::Element { children, .. } = &block.kind else { return None };
@@ -2347,13 +2164,6 @@ fn code_text(block: &Mounted) -> Option<String> {
     match &code.first()?.kind {
         MountedKind::Text(text) => Some(text.clone()),
         _ => None,
-    }
-}
-
-fn mounted_tag(block: &Mounted) -> &'static str {
-    match block.kind {
-        MountedKind::Element { tag, .. } => tag,
-        _ => "",
     }
 }
 
@@ -2499,9 +2309,6 @@ fn last_chars(text: &str, n: usize) -> &str {
 /// `IncrementalMarkdown::cut_paragraph_segment`).
 const SEGMENT_BYTES: usize = 512;
 
-/// The context of a parse resumed at a segment cut: a dummy word and a space.
-const STITCH_CONTEXT: &str = "x ";
-
 /// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
 fn has_blank_line(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -2602,27 +2409,6 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
 fn starts_definition(line: &str) -> bool {
     let trimmed = line.trim_start_matches(' ');
     line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
-}
-
-/// Tags of block elements (a tight list item holding one is not inline text only).
-fn is_block_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "ul"
-            | "ol"
-            | "li"
-            | "blockquote"
-            | "pre"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "hr"
-            | "table"
-            | "div"
-    )
 }
 
 /// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.

@@ -46,6 +46,7 @@ mod fence;
 mod footnotes;
 mod html_block;
 mod list;
+mod quote;
 mod resume;
 
 use crate::options::RenderOptions;
@@ -300,7 +301,9 @@ impl IncrementalMarkdown {
         self.open_fence = None;
         self.open_html = None;
         self.commit_settled_definitions(ids, ops);
-        self.promote_candidate();
+        if self.promote_candidate() {
+            return; // only the indentation of a line that may continue the open item: nothing to show yet
+        }
         if let Some(resume) = self.resume.take() {
             if self.render_pass(Some(&resume), ids, ops) {
                 return;
@@ -485,6 +488,10 @@ impl IncrementalMarkdown {
             self.last_parse_text = parse_text;
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
+            if let Some(resume) = resume.filter(|_| self.src.ends_with('\n')) {
+                // The line a list item's text was resumed on has ended: the next line may continue it.
+                self.line_candidate_after(resume);
+            }
             return true;
         }
         self.last_parse_key = key;
@@ -904,7 +911,37 @@ impl IncrementalMarkdown {
                         // the last item's nested list too.
                         self.nested_candidate(Some(0), open_defs.clone(), true);
                     }
+                    // At the end of a line of a tight list's last item: the next line may continue its paragraph.
+                    if !speculated && incomplete_last_line.is_none() && tight {
+                        let item_line = item_lines.last().map(|&line| to_body_line(line)).filter(|&line| line >= 1);
+                        let item_start = match (item_line.and_then(line_offset), resume) {
+                            // Resumed inside the item's text: the line it was resumed on has ended.
+                            (_, Some(r)) if matches!(r.target, Target::Spine(_)) => {
+                                self.line_candidate_after(r);
+                                None
+                            }
+                            (Some(at), _) => item_prefix(first_line(&self.src[base + at..]))
+                                .filter(|&(_, _, indent)| indent <= 3)
+                                .map(|(len, prefix, _)| (Some(base + at + len), prefix)),
+                            _ => None,
+                        };
+                        if let Some((start, prefix)) = item_start {
+                            self.list_line_candidate(start, prefix, open_defs.clone());
+                        }
+                    }
                     item
+                }
+                render::BlockDetail::QuotedList { path, tight, item_lines } => {
+                    // Resume at the last item that started on a complete line, quote markers and all (a resumed
+                    // parse's path leads through its own quotes; the mounted one is the resume's).
+                    let path = match resume.map(|r| &r.target) {
+                        Some(Target::Descendant(mounted)) => mounted.clone(),
+                        _ => path,
+                    };
+                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
+                    last_item.and_then(|(index, line)| {
+                        quote::item_resume(base + line_offset(line)?, index, path, tight, open_defs.clone())
+                    })
                 }
                 render::BlockDetail::Table { row_lines } => {
                     // A body row is its own line, final once the line is complete: resume after the last row shown
@@ -1385,6 +1422,54 @@ impl IncrementalMarkdown {
         self.candidate = None;
     }
 
+    /// At the end of a line of a tight list's last item (at the top level, inline text only, all of it settled), the
+    /// next line may continue the item's paragraph, lazily or indented: it can be parsed alone after the item's marker
+    /// (`prefix`), its text joined to the item's after a line break. `start` begins the item's scan at its text (see
+    /// [`Self::scan_settled`]). Sets a candidate that [`Self::promote_candidate`] takes once the line's start shows it
+    /// continues the paragraph.
+    fn list_line_candidate(&mut self, start: Option<usize>, prefix: String, defs: String) {
+        let Some(defs) = self.scan_settled(start, defs, false) else { return };
+        if self.settle.as_ref().is_none_or(|s| s.quote) {
+            return;
+        }
+        // The text ends one line with text: no blank line, no hard line break (two spaces, a backslash).
+        let Some(complete) = self.src.strip_suffix('\n') else { return };
+        let complete = complete.strip_suffix('\r').unwrap_or(complete);
+        let last_line = &complete[self.line_start(complete.len())..];
+        if last_line.trim().is_empty() || last_line.ends_with(['\\', '\t']) || last_line.ends_with("  ") {
+            return;
+        }
+        let Some(list) = self.blocks.last() else { return };
+        let Some(spine) = list::item_spine(list, self.open_list_tight) else { return };
+        let inline_only = spine.leaf.iter().all(|child| match &child.kind {
+            MountedKind::Element { tag, .. } => !is_block_tag(tag),
+            _ => true,
+        });
+        if spine.nested > 0 || spine.loose || !inline_only {
+            return;
+        }
+        let (kept, boundary) = match spine.leaf.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => (spine.leaf.len() - 1, format!("{text}\n")),
+            _ => (spine.leaf.len(), "\n".to_owned()),
+        };
+        self.candidate =
+            Some(list::line_resume(self.src.len(), prefix, mounted_tag(list), spine.path, kept, boundary, defs));
+    }
+
+    /// After a parse resumed inside the line of a top-level list item's text (its marker the context), once that line
+    /// has ended: the next line may continue the item (see [`Self::list_line_candidate`]).
+    fn line_candidate_after(&mut self, resume: &Resume) {
+        let in_list = self.blocks.last().is_some_and(|b| matches!(mounted_tag(b), "ul" | "ol"));
+        if !in_list || !matches!(resume.target, Target::Spine(_)) || self.open_list_tight != Some(true) {
+            return;
+        }
+        let single_marker =
+            item_prefix(&resume.context).filter(|&(len, _, indent)| len == resume.context.len() && indent <= 3);
+        if let Some((_, prefix, _)) = single_marker {
+            self.list_line_candidate(None, prefix, resume.defs.clone());
+        }
+    }
+
     /// The lines of the `count` items a nested item at `indent`, on the line starting at `line_start`, is in, each
     /// with a dummy word: the nearest item lines above it with less indentation (a few hundred lines at most).
     fn ancestor_items(&self, line_start: usize, indent: usize, count: usize) -> Option<String> {
@@ -1563,11 +1648,11 @@ impl IncrementalMarkdown {
         };
         let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
-        // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
         let paragraph_start = self.settle.as_ref().map_or(0, |s| s.start);
-        if line_start > paragraph_start && starts_plainly(&src[line_start..]) != Some(true) {
-            return;
-        }
+        let (kept, boundary) = match last_text {
+            Some(text) => (children.len() - 1, Some(text.to_owned())),
+            None => (children.len(), None),
+        };
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
@@ -1581,20 +1666,36 @@ impl IncrementalMarkdown {
             tight: None,
             lead_word: false,
         };
+        // `x` + the rest parses as it does in place: the dummy word keeps the rest from starting a block (or makes a
+        // block after a line break start after a paragraph, as in place), and the space keeps the flanking of what
+        // follows.
+        let lead_word_resume = |at: usize| Resume {
+            boundary: boundary.clone(),
+            context: "x".to_owned(),
+            lead_word: true,
+            ..resume_at(at, kept, String::new())
+        };
+        let break_at = src.strip_suffix('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
+        // At a line break (not a hard one, not a blank line): resume at it; a next line that changes the paragraph
+        // itself (a setext underline, a table's delimiter row) does not fit the resume.
+        if let Some(line) = break_at {
+            let at = line.len();
+            let hard_break = line.ends_with([' ', '\t', '\\', '\n', '\r']);
+            if !hard_break && at > paragraph_start && self.resume.as_ref().is_none_or(|r| r.at < at) {
+                self.resume = Some(lead_word_resume(at));
+                self.candidate = None;
+            }
+            return;
+        }
+        // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
+        if line_start > paragraph_start && starts_plainly(&src[line_start..]) != Some(true) {
+            return;
+        }
         if single_space_at(src.len()) {
-            // Resume at the space: `x` + the rest parses as it does in place (the dummy word keeps the rest from
-            // starting a block, and the space keeps the flanking of what follows).
+            // Resume at the space.
             let at = src.len() - 1;
             if self.resume.as_ref().is_none_or(|r| r.at < at) {
-                let (kept, boundary) = match last_text {
-                    Some(text) => (children.len() - 1, Some(text.to_owned())),
-                    None => (children.len(), None),
-                };
-                let mut resume = resume_at(at, kept, String::new());
-                resume.boundary = boundary;
-                resume.context = "x".to_owned();
-                resume.lead_word = true;
-                self.resume = Some(resume);
+                self.resume = Some(lead_word_resume(at));
                 self.candidate = None;
             }
             return;
@@ -1783,15 +1884,26 @@ impl IncrementalMarkdown {
     }
 
     /// A candidate inside a quote line or list item becomes the resume point once the text after it shows it parses
-    /// after the container markers exactly as in place (see [`resumes_nested`]).
-    fn promote_candidate(&mut self) {
-        let Some(candidate) = &self.candidate else { return };
+    /// after the container markers exactly as in place (see [`resumes_nested`]). Returns whether the text after a
+    /// line-start candidate is indentation alone (the render waits for more).
+    fn promote_candidate(&mut self) -> bool {
+        let Some(candidate) = &mut self.candidate else { return false };
+        if candidate.boundary.as_deref().is_some_and(|b| b.ends_with('\n')) {
+            // At a line start (a list item's next line): the line's indentation is not its text. While it is all
+            // that arrived, nothing is shown and nothing needs a parse.
+            let spaces = self.src[candidate.at..].len() - self.src[candidate.at..].trim_start_matches(' ').len();
+            if candidate.at + spaces == self.src.len() {
+                return true;
+            }
+            candidate.at += spaces;
+        }
         let rest = &self.src[candidate.at..];
         match starts_plainly(rest) {
             None => {} // too little text after the candidate to tell yet
             Some(_) if resumes_nested(rest) => self.resume = self.candidate.take(),
             Some(_) => self.candidate = None,
         }
+        false
     }
 
     /// End of input. The open tail gets one last parse without speculation (resumed inside the open block when it
@@ -2189,7 +2301,7 @@ fn closing(block: &render::RenderedBlock) -> Closing {
         (render::BlockDetail::Fence { closed: true }, _) => Closing::Closed,
         (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
         (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
-        (render::BlockDetail::Other, "blockquote") => Closing::ByBlankLine,
+        (render::BlockDetail::Other | render::BlockDetail::QuotedList { .. }, "blockquote") => Closing::ByBlankLine,
         (render::BlockDetail::List { .. }, _) => Closing::ByUnindentedText,
         _ => Closing::Open,
     }

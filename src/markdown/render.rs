@@ -76,6 +76,13 @@ pub enum BlockDetail {
         marker: u8,
         item_lines: Vec<usize>,
     },
+    /// A block quote (in quotes, each the last child of the one before) whose last block is a list: the index of
+    /// the last child at each quote level down to the list, the list's looseness and the line each item starts on.
+    QuotedList {
+        path: Vec<usize>,
+        tight: bool,
+        item_lines: Vec<usize>,
+    },
     /// A table: the line each body row starts on.
     Table {
         row_lines: Vec<usize>,
@@ -480,10 +487,29 @@ fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {
             },
             item_lines: block.children().map(start_line).collect(),
         },
+        NodeValue::BlockQuote => quoted_list(block).unwrap_or_default(),
         NodeValue::Table(_) => BlockDetail::Table { row_lines: block.children().skip(1).map(start_line).collect() },
         NodeValue::CodeBlock(code) if code.fenced => BlockDetail::Fence { closed: code.closed },
         NodeValue::HtmlBlock(html) => BlockDetail::Html { until_blank_line: matches!(html.block_type, 6 | 7) },
         _ => BlockDetail::Other,
+    }
+}
+
+/// The detail of a block quote whose last block (through quotes) is a list.
+fn quoted_list<'a>(quote: &'a AstNode<'a>) -> Option<BlockDetail> {
+    let mut path = Vec::new();
+    let mut node = quote;
+    loop {
+        let last = node.last_child()?;
+        path.push(node.children().count() - 1);
+        match &last.data().value {
+            NodeValue::BlockQuote => node = last,
+            NodeValue::List(list) => {
+                let item_lines = last.children().map(|item| item.data().sourcepos.start.line).collect();
+                return Some(BlockDetail::QuotedList { path, tight: list.tight, item_lines });
+            }
+            _ => return None,
+        }
     }
 }
 

@@ -49,15 +49,28 @@ pub(super) enum Target {
     /// children before it are context: a loose list's dummy first item, a parent item's dummy text), and the
     /// parse's later children follow it as new siblings.
     Spine(Vec<(usize, usize)>),
+    /// A descendant of the block reached through the mounted children at these indices (a list in block quotes):
+    /// the parse reaches it through its only child at each level, and nothing may follow it there.
+    Descendant(Vec<usize>),
 }
 
 impl Target {
     pub(super) fn find<'n>(&self, node: &'n Node) -> Option<&'n [Node]> {
         let Node::Element(el) = node else { return None };
-        match *self {
+        match self {
             Target::Spine(_) => None,
+            Target::Descendant(path) => {
+                let mut el = el;
+                for _ in path {
+                    match el.children.as_slice() {
+                        [Node::Element(only)] => el = only,
+                        _ => return None,
+                    }
+                }
+                Some(&el.children)
+            }
             Target::Block => Some(&el.children),
-            Target::Child(index) => match el.children.get(index) {
+            &Target::Child(index) => match el.children.get(index) {
                 Some(Node::Element(child)) => Some(&child.children),
                 // No such child: nothing parsed into it yet (a table whose body has no rows has no `<tbody>`).
                 None if el.children.len() == index => Some(&[]),
@@ -69,10 +82,20 @@ impl Target {
     pub(super) fn find_mut<'m>(&self, mounted: &'m mut Mounted) -> Option<(NodeId, &'m mut Vec<Mounted>)> {
         let id = mounted.id;
         let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
-        match *self {
+        match self {
             Target::Spine(_) => None,
+            Target::Descendant(path) => {
+                let (mut id, mut children) = (id, children);
+                for &index in path {
+                    let child = children.get_mut(index)?;
+                    id = child.id;
+                    let MountedKind::Element { children: inner, .. } = &mut child.kind else { return None };
+                    children = inner;
+                }
+                Some((id, children))
+            }
             Target::Block => Some((id, children)),
-            Target::Child(index) => {
+            &Target::Child(index) => {
                 let child = children.get_mut(index)?;
                 let child_id = child.id;
                 match &mut child.kind {
@@ -95,10 +118,13 @@ pub(super) fn splice_children(resume: &Resume, first: Option<&render::RenderedBl
             if el.tag != resume.block_tag {
                 return None;
             }
-            if let (Some(tight), render::BlockDetail::List { tight: parsed_tight, .. }) = (resume.tight, &block.detail)
-            {
+            let parsed_tight = match &block.detail {
+                render::BlockDetail::List { tight, .. } | render::BlockDetail::QuotedList { tight, .. } => Some(*tight),
+                _ => None,
+            };
+            if let (Some(tight), Some(parsed_tight)) = (resume.tight, parsed_tight) {
                 // The dummy item makes a loose list's parse loose; a tight list must still parse tight.
-                if tight != *parsed_tight {
+                if tight != parsed_tight {
                     return None;
                 }
             }

@@ -46,13 +46,16 @@ mod fence;
 mod footnotes;
 mod html_block;
 mod list;
+mod paragraph;
 mod quote;
 mod resume;
+mod table;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
+use paragraph::SEGMENT_BYTES;
 use render::RenderedDoc;
 use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
 use std::borrow::Cow;
@@ -957,20 +960,11 @@ impl IncrementalMarkdown {
                                     let header_line = first_line(&body[header..]);
                                     let after_header =
                                         body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                    table_context(first_line(after_header))
+                                    table::table_context(first_line(after_header))
                                 }
                             };
-                            context.map(|context| Resume {
-                                at: base + at,
-                                defs: open_defs.clone(),
-                                context,
-                                block_tag: "table",
-                                target: Target::Child(1),
-                                kept: kept_before + rows.len(),
-                                boundary: None,
-                                drop_first: 0,
-                                tight: None,
-                                lead_word: false,
+                            context.map(|context| {
+                                table::row_resume(base + at, context, kept_before + rows.len(), open_defs.clone())
                             })
                         }
                         None => None,
@@ -1654,35 +1648,11 @@ impl IncrementalMarkdown {
             None => (children.len(), None),
         };
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
-        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
-            at,
-            defs: defs.clone(),
-            context: String::new(),
-            block_tag: "p",
-            target: Target::Block,
-            kept,
-            boundary: Some(boundary),
-            drop_first: 0,
-            tight: None,
-            lead_word: false,
-        };
-        // `x` + the rest parses as it does in place: the dummy word keeps the rest from starting a block (or makes a
-        // block after a line break start after a paragraph, as in place), and the space keeps the flanking of what
-        // follows.
-        let lead_word_resume = |at: usize| Resume {
-            boundary: boundary.clone(),
-            context: "x".to_owned(),
-            lead_word: true,
-            ..resume_at(at, kept, String::new())
-        };
-        let break_at = src.strip_suffix('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
-        // At a line break (not a hard one, not a blank line): resume at it; a next line that changes the paragraph
-        // itself (a setext underline, a table's delimiter row) does not fit the resume.
-        if let Some(line) = break_at {
-            let at = line.len();
-            let hard_break = line.ends_with([' ', '\t', '\\', '\n', '\r']);
-            if !hard_break && at > paragraph_start && self.resume.as_ref().is_none_or(|r| r.at < at) {
-                self.resume = Some(lead_word_resume(at));
+        if src.ends_with('\n') {
+            // At a line break: the next line parses after the dummy word as it does in place.
+            let at = paragraph::line_break_at(src, paragraph_start);
+            if let Some(at) = at.filter(|&at| self.resume.as_ref().is_none_or(|r| r.at < at)) {
+                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
                 self.candidate = None;
             }
             return;
@@ -1695,7 +1665,7 @@ impl IncrementalMarkdown {
             // Resume at the space.
             let at = src.len() - 1;
             if self.resume.as_ref().is_none_or(|r| r.at < at) {
-                self.resume = Some(lead_word_resume(at));
+                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
                 self.candidate = None;
             }
             return;
@@ -1716,7 +1686,7 @@ impl IncrementalMarkdown {
             return;
         }
         let boundary = text[..text.len() - word.len()].to_owned();
-        self.resume = Some(resume_at(word_at, children.len() - 1, boundary));
+        self.resume = Some(paragraph::word_resume(word_at, children.len() - 1, boundary, defs));
         self.candidate = None;
     }
 
@@ -1764,18 +1734,7 @@ impl IncrementalMarkdown {
         if at <= from {
             return;
         }
-        self.resume = Some(Resume {
-            at,
-            defs,
-            context: STITCH_CONTEXT.to_owned(),
-            block_tag: "p",
-            target: Target::Block,
-            kept: children.len(),
-            boundary: None,
-            drop_first: 0,
-            tight: None,
-            lead_word: true,
-        });
+        self.resume = Some(paragraph::segment_resume(at, children.len(), defs));
         self.candidate = None;
         self.stitched = true;
         if let Some(scan) = self.settle.as_mut() {
@@ -2307,35 +2266,6 @@ fn closing(block: &render::RenderedBlock) -> Closing {
     }
 }
 
-/// The smallest text a table body row parses after as it does in place: a header of as many cells as the delimiter
-/// row has, and the delimiter row with each cell reduced to its alignment (`-`, `:-`, `-:`, `:-:`). Body cells take
-/// their count and alignment from these two lines and nothing else.
-fn table_context(delimiter_row: &str) -> Option<String> {
-    let cells: Vec<&str> = delimiter_row.trim().split('|').collect();
-    let mut header = Vec::with_capacity(cells.len());
-    let mut delimiter = Vec::with_capacity(cells.len());
-    for (i, cell) in cells.iter().enumerate() {
-        let cell = cell.trim();
-        let outer = i == 0 || i == cells.len() - 1;
-        if cell.is_empty() && outer {
-            header.push("");
-            delimiter.push("");
-            continue;
-        }
-        if cell.is_empty() || !cell.trim_matches(':').chars().all(|c| c == '-') || cell.trim_matches(':').is_empty() {
-            return None; // not a delimiter row as read here: keep resuming at row starts with the real lines
-        }
-        header.push("x");
-        delimiter.push(match (cell.starts_with(':'), cell.ends_with(':') && cell.len() > 1) {
-            (true, true) => ":-:",
-            (true, false) => ":-",
-            (false, true) => "-:",
-            (false, false) => "-",
-        });
-    }
-    Some(format!("{}\n{}\n", header.join("|"), delimiter.join("|")))
-}
-
 /// The first line of `text`, without its ending.
 fn first_line(text: &str) -> &str {
     text.split(['\n', '\r']).next().unwrap_or("")
@@ -2416,10 +2346,6 @@ fn last_chars(text: &str, n: usize) -> &str {
     }
     &text[start..]
 }
-
-/// How much of an open paragraph a render may parse again before what is shown is kept as a segment (see
-/// `IncrementalMarkdown::cut_paragraph_segment`).
-const SEGMENT_BYTES: usize = 512;
 
 /// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
 fn has_blank_line(text: &str) -> bool {

@@ -48,11 +48,14 @@ impl OpenFence {
         }
         let line_start = src.rfind('\n').map_or(0, |at| at + 1);
         let partial = &src[line_start..];
-        // The last complete line must be the code's last line (it may be the fence line itself only with no code).
+        // The last complete line must be the code's last line (it may be the fence line itself only with no code), with
+        // its line ending as written (code keeps a CRLF).
         let complete = src[..line_start].strip_suffix('\n')?;
-        let last = complete.strip_suffix('\r').unwrap_or(complete);
+        let (last, ending) = match complete.strip_suffix('\r') {
+            Some(last) => (last, "\r\n"),
+            None => (complete, "\n"),
+        };
         let last = &last[last.rfind('\n').map_or(0, |at| at + 1)..];
-        let LineFit::Code(from) = fit(&shape, last, true) else { return None };
         let mut plan = OpenFence { shape, shown_to: line_start, in_line: false };
         let shown_partial = match fit(&shape, partial, false) {
             LineFit::Code(at) if !partial.contains(['\r', '\0']) => {
@@ -63,9 +66,13 @@ impl OpenFence {
             LineFit::Undecided => "", // spaces alone show nothing, fence characters alone are held back
             _ => return None,
         };
-        let expected_end = [&last[from..], "\n", shown_partial];
+        if last == fence_line {
+            // The first line of code is being typed: the code is what is shown of it.
+            return (code == shown_partial).then_some(plan);
+        }
+        let LineFit::Code(from) = fit(&shape, last, true) else { return None };
         let mut rest = code;
-        for piece in expected_end.iter().rev() {
+        for piece in [&last[from..], ending, shown_partial].iter().rev() {
             rest = rest.strip_suffix(piece)?;
         }
         // The code's line before the last one ends there (no more of the last line is shown than the source has).
@@ -81,9 +88,14 @@ impl OpenFence {
             let line_end = src[at..].find('\n').map(|end| at + end);
             let end = line_end.unwrap_or(src.len());
             let mut line = &src[at..end];
-            if line_end.is_some() {
-                line = line.strip_suffix('\r').unwrap_or(line);
-            }
+            // Code keeps the line ending as written.
+            let ending = match line.strip_suffix('\r').filter(|_| line_end.is_some()) {
+                Some(without_cr) => {
+                    line = without_cr;
+                    "\r\n"
+                }
+                None => "\n",
+            };
             if line.contains(['\r', '\0']) {
                 return None; // a lone CR ends a line; NUL becomes U+FFFD: the parse decides
             }
@@ -98,7 +110,7 @@ impl OpenFence {
             code.push_str(line);
             match line_end {
                 Some(end) => {
-                    code.push('\n');
+                    code.push_str(ending);
                     at = end + 1;
                     self.in_line = false;
                 }
@@ -198,6 +210,9 @@ mod tests {
 
     #[test]
     fn lines_of_a_fence_in_a_list_item_append_as_comrak_reads_them() {
+        appends_as_parsed("1. a\n\n   ```\n", "   x\n   y");
+        appends_as_parsed("1. a\n\n   ```\n   x", "y\n   z");
+        appends_as_parsed("~~~\n", "a\n");
         let start = "1. a\n\n   ```\n   x\n";
         for more in [
             "   y\n",
@@ -214,7 +229,9 @@ mod tests {
         ] {
             appends_as_parsed(start, more);
         }
-        appends_as_parsed("- a\n  - b\n     ~~~~\n     x\n", "      y\n     ~~~\n  \n")
+        appends_as_parsed("- a\n  - b\n     ~~~~\n     x\n", "      y\n     ~~~\n  \n");
+        appends_as_parsed("```\r\na\r\n", "b\r\n  \r\n\r\nc");
+        appends_as_parsed("- x\n  ```\n  a\r\n", "  b\r\n\r\n   c\r\n  d");
     }
 
     #[test]

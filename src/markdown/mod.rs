@@ -58,6 +58,7 @@ use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use paragraph::SEGMENT_BYTES;
 use render::RenderedDoc;
 use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
+use scan::{line_starts, starts_definition};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -2043,27 +2044,6 @@ fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
     doc.blocks.retain(|block| block.start_line > prefix_lines);
 }
 
-/// Byte offsets at which each line of `text` starts (CR, LF and CRLF end lines, as in CommonMark); the last entry
-/// is `text.len()` when the text ends with a line ending, so `len() - 1` complete lines precede it.
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                i += 1;
-                starts.push(i + 1);
-            }
-            b'\r' => starts.push(i + 1),
-            _ => {}
-        }
-        i += 1;
-    }
-    starts
-}
-
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
 fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> Definitions {
     let mut defs = Definitions::default();
@@ -2441,12 +2421,6 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
     let len = line.len() - line.trim_start_matches(['>', ' ']).len();
     let depth = line[..len].matches('>').count();
     Some((len, "> ".repeat(depth), depth))
-}
-
-/// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
-fn starts_definition(line: &str) -> bool {
-    let trimmed = line.trim_start_matches(' ');
-    line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
 }
 
 /// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.

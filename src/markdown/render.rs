@@ -310,7 +310,7 @@ pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String,
 /// How many of the lines `start..=end` (1-based) of `text`, a block's, are link reference definitions that comrak
 /// took out of the paragraph the block began as (a paragraph, or a setext heading): the most leading lines that parse
 /// alone to no block at all. comrak's source positions count those lines as the block's. `line_starts` are the offsets
-/// of `text`'s lines (see `super::line_starts`).
+/// of `text`'s lines (see `super::scan::line_starts`).
 fn leading_definition_lines(
     text: &str,
     line_starts: &[usize],
@@ -376,7 +376,7 @@ fn convert_document(
         // Only paragraphs (and setext headings, which began as paragraphs) can have definitions taken out of them.
         let definition_lines = match child.data().value {
             NodeValue::Paragraph | NodeValue::Heading(NodeHeading { setext: true, .. }) => {
-                let starts = line_starts.get_or_insert_with(|| super::line_starts(text));
+                let starts = line_starts.get_or_insert_with(|| super::scan::line_starts(text));
                 leading_definition_lines(text, starts, start_line, end, &options)
             }
             _ => 0,

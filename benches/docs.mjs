@@ -127,6 +127,18 @@ export function documents() {
   docs["list-fences"] = r(300, (i) =>
     `${i + 1}. Run the step ${i} command:\n   \`\`\`bash\n   tool --step ${i} --flag value_${i}\n   echo done_${i}\n   \`\`\`\n`,
   );
+  // A how-to whose steps hold long code blocks, lines continuing the step's text, and quoted notes with lists: the
+  // shapes issue 13 found quadratic (a fence in a list item, `> - item` lines, lazy and indented item lines).
+  docs["howto-long-fences"] = r(20, (i) =>
+    `${i + 1}. **Step ${i}**: configure the \`service_${i}\` module.\n` +
+    `   Its settings live in \`config_${i}.toml\`; edit them before you build.\n\n` +
+    "   ```python\n" +
+    r(40, (j) => `   def handler_${i}_${j}(request):\n       return respond(request, code=${200 + j})\n`) +
+    "   ```\n\n" +
+    `> **Note:** step ${i} also needs\n` +
+    r(4, (j) => `> - the \`dep_${j}\` package, version ${j}.${i}\n`) +
+    "\n",
+  );
   // An answer with CRLF line endings (some servers send them).
   docs["answer-crlf-20k"] = answer(20_000, 21).replace(/\n/g, "\r\n");
   return docs;
@@ -163,6 +175,7 @@ export const PATHOLOGICAL = [
   "prose-underscores",
   "list-fences",
   "answer-crlf-20k",
+  "howto-long-fences",
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

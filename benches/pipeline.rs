@@ -10,6 +10,8 @@
 //!   token-like chunks of 1–6 characters (the same shape as `examples/work_ratio.rs`), rendering after every chunk;
 //!   throughput is document bytes per second. It also prints µs per chunk and the engine's work ratio
 //!   (`MarkdownStats::bytes_parsed` / document size).
+//!   The same again in 64-byte chunks (a network read's size), and a summary table of both against the one-shot
+//!   render of the same run (`×one-shot`: streamed time / one-shot time, so the machine's speed cancels out).
 //! - ⑤ diffs the one-shot trees of each document against an empty DOM (every create/append op), and applies the op
 //!   stream to the `HtmlRecorder` sink.
 //! - comrak: `comrak::markdown_to_html` of the whole document with rillmark's options (GFM on): the cost of one parse.
@@ -100,6 +102,21 @@ fn token_chunks(text: &str) -> Vec<&str> {
         out.push(&text[at..end]);
         at = end;
         n += 1;
+    }
+    out
+}
+
+/// `text` in pieces of `size` bytes (on character boundaries): what a network read hands over.
+fn byte_chunks(text: &str, size: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let mut end = (at + size).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(&text[at..end]);
+        at = end;
     }
     out
 }
@@ -269,9 +286,17 @@ fn main() {
         });
     }
 
+    // Per document: (name, token-chunk time, 64-byte-chunk time, one-shot time).
+    type Times = (String, Option<Duration>, Option<Duration>, Option<Duration>);
+    let mut ratios: Vec<Times> = Vec::new();
     for (name, doc) in if doc_files.is_empty() { docs() } else { doc_files } {
-        let chunks = token_chunks(&doc);
-        if wanted(&format!("④ markdown {name}")) {
+        let mut ratio = (name.clone(), None, None, None);
+        for (mode, chunks) in [("token", token_chunks(&doc)), ("64 B", byte_chunks(&doc, 64))] {
+            let stage =
+                if mode == "token" { "④ markdown streamed".to_owned() } else { format!("④ markdown {mode}") };
+            if !wanted(&format!("{stage} {name}")) {
+                continue;
+            }
             let mut stats = None;
             let t = time(|| {
                 let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
@@ -286,8 +311,13 @@ fn main() {
                 ops.len()
             });
             let stats = stats.unwrap();
+            if mode == "token" {
+                ratio.1 = Some(t);
+            } else {
+                ratio.2 = Some(t);
+            }
             rows.push(Row {
-                stage: "④ markdown streamed".into(),
+                stage,
                 input: name.clone(),
                 bytes: doc.len(),
                 time: t,
@@ -301,8 +331,9 @@ fn main() {
                 ),
             });
         }
-        if wanted(&format!("④ one-shot {name}")) {
+        if wanted(&format!("④ one-shot {name}")) || ratio.1.is_some() || ratio.2.is_some() {
             let t = time(|| render::render(&doc, &opts).blocks.len());
+            ratio.3 = Some(t);
             rows.push(Row {
                 stage: "④ one-shot".into(),
                 input: name.clone(),
@@ -311,6 +342,7 @@ fn main() {
                 note: "parse + safe trees".into(),
             });
         }
+        ratios.push(ratio);
         if wanted(&format!("⑤ patch {name}")) {
             let rendered = render::render(&doc, &opts);
             let nodes: Vec<Node> = rendered.nodes().cloned().collect();
@@ -358,5 +390,18 @@ fn main() {
             mbps(row.bytes, row.time),
             row.note
         );
+    }
+    if ratios.iter().any(|(_, token, bytes, _)| token.is_some() || bytes.is_some()) {
+        println!();
+        println!("| document | token chunks ×one-shot | 64 B chunks ×one-shot |");
+        println!("|---|---|---|");
+        let ratio = |t: Option<Duration>, anchor: Duration| {
+            t.map_or("–".to_owned(), |t| format!("{:.1}", t.as_secs_f64() / anchor.as_secs_f64()))
+        };
+        for (name, token, bytes, anchor) in &ratios {
+            if let Some(anchor) = anchor {
+                println!("| {name} | {} | {} |", ratio(*token, *anchor), ratio(*bytes, *anchor));
+            }
+        }
     }
 }

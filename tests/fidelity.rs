@@ -404,3 +404,47 @@ fn a_line_after_a_footnote_paragraph_past_a_blank_line_continues_it() {
         "Claim[^n].\n\n[^n]: First paragraph.\n\n    Second paragraph\n[x]: lazy text\n\nEnd [x].\n",
     );
 }
+
+#[test]
+fn a_fence_in_a_list_item_appends_its_lines_as_one_shot_reads_them() {
+    // Lines indented more than the item, blank lines with spaces, backtick lines that do not close, the closing fence
+    // at the end with no final newline, an item after it.
+    assert_streams_exactly(concat!(
+        "1. Install:\n\n   ```bash\n   pip install x\n      indented\n\n      \n   ``not closing\n",
+        "   ```js more\n   ````\n   done\n   ```\n2. Next\n   ~~~\n   code\n   ~~\n   ~~~",
+    ));
+    assert_streams_exactly("- a\n  - b\n    ```\n    x\n  y\n- c\n  ```\n  ok\r\n  go\n  ``");
+    assert_streams_exactly("1. ```\n   x\n  ```\n   y\n");
+    assert_streams_exactly("- a\n\n     ```\n     x\n      y\n    z\n   w\n");
+}
+
+#[test]
+fn an_html_block_appends_its_lines_until_a_blank_line() {
+    assert_streams_exactly("<div>\n<span>a *b*</span>\n  # not a heading\n```\n  \n\npara *c*\n");
+    assert_streams_exactly("<table>\n<tr><td>1</td></tr>\n</table>\n- item\n\n<div>\n  x  \n  ");
+    assert_streams_exactly("<div>\r\n<b>x</b>\r\n\r\ntext\n");
+}
+
+#[test]
+fn a_quoted_list_resumes_at_its_last_item() {
+    assert_streams_exactly("> - a *b*\n> - c `d`\n> - e\n>   more\nlazy\n> - f\n>\n> - loose now\n\nafter\n");
+    assert_streams_exactly("> Steps:\n>\n> > 1. one\n> > 2. two\n> > * other list\n> > para\n> - x\n- y\n");
+    assert_streams_exactly("> - a\n> - b\n> c\n> - d\n---\n> - e\n> 1. f\n");
+}
+
+#[test]
+fn lines_that_continue_a_list_item_resume_at_their_start() {
+    assert_streams_exactly("- item\nlazy line *one*\n  indented `two`\n    four spaces\nthree  \nhard break\n- next\n");
+    assert_streams_exactly("1. Step:\n   line\n   # heading\n   - nested\n   more\n2. b\n   1. c\n===\n");
+    assert_streams_exactly("- a\n  b\n\n  c\n- d\\\n  e\n  | x | y |\n  |---|---|\n- f\n  [l]: /u\n  [l]\n");
+    assert_streams_exactly("* a\r\n  b\r\n  c\r\n* d\r\n");
+}
+
+#[test]
+fn a_paragraph_resumed_at_a_line_break_reads_the_next_line_as_one_shot_does() {
+    assert_streams_exactly(
+        "line\nline\r\nline\n===\nline\nline\n- item\nline\nline\n| a |\n|---|\nline  \nline\\\nline\n",
+    );
+    assert_streams_exactly("a *b\nc* d\n`e\nf`\nline\n# h\nline\n> q\nline\n    lazy\n1. x\n2) y\nline\n---\n");
+    assert_streams_exactly("word\n[a]: /u\nword [a]\n\n[b]\nline\n[b]: /v\n");
+}

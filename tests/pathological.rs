@@ -164,3 +164,55 @@ fn work_grows_linearly_for_every_inline_shape() {
         }
     }
 }
+
+/// One document of each block shape that streams quadratically when every render parses the open block from its
+/// start (issue 13): a block inside a container, or a block waiting for its end. About `n` lines each.
+fn nested_block_shapes(n: usize) -> Vec<(&'static str, String)> {
+    let lines = |f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<String>();
+    vec![
+        (
+            "fence-in-list-item",
+            format!(
+                "1. Install it:\n\n   ```bash\n{}   ```\n",
+                lines(&|i| format!("   pip install package-{i} --upgrade\n"))
+            ),
+        ),
+        ("quote-list", lines(&|i| format!("> - item {i} with some text\n"))),
+        ("nested-quote-list", format!("> Steps:\n>\n{}", lines(&|i| format!("> > {i}. step {i} with `code`\n")))),
+        ("math-block", format!("$$\n{}$$\n", lines(&|i| format!("a_{{{i}}} + b^{{{i}}} = c \\\\\n")))),
+        (
+            "math-block-in-list",
+            format!("1. The sum:\n\n   $$\n{}   $$\n", lines(&|i| format!("   a_{{{i}}} + b^{{{i}}} = c \\\\\n"))),
+        ),
+        ("lazy-list-lines", format!("- item\n{}", lines(&|i| format!("lazy line {i} goes on here\n")))),
+        ("indented-item-lines", format!("1. Step:\n{}", lines(&|i| format!("   line {i} of the step, with `code`\n")))),
+        ("crlf-lines", lines(&|_| "line\r\n".to_owned())),
+        ("lf-lines", lines(&|_| "line\n".to_owned())),
+        ("html-block", format!("<div>\n{}</div>\n", lines(&|i| format!("<span>line {i} of html</span>\n")))),
+    ]
+}
+
+#[test]
+fn work_grows_linearly_for_every_block_in_a_container_or_awaiting_its_end() {
+    const N: usize = 100;
+    let [small, medium, large] = [nested_block_shapes(N), nested_block_shapes(2 * N), nested_block_shapes(4 * N)];
+    let mut failures = Vec::new();
+    for (((name, a), (_, b)), (_, c)) in small.into_iter().zip(medium).zip(large) {
+        let runs = [stream(&a), stream(&b), stream(&c)];
+        let [x, y, z] = runs.each_ref().map(|run| run.work_per_byte);
+        eprintln!("{name:>22}: {x:6.1} {y:6.1} {z:6.1} bytes parsed per byte at {N}, {}, {} lines", 2 * N, 4 * N);
+        for (run, doc) in runs.iter().zip([&a, &b, &c]) {
+            assert_eq!(run.html, render(doc, &RenderOptions::default()).to_html(), "{name}: should end as one-shot");
+            assert_eq!(run.stats.finish_repairs, 0, "{name}: streaming should leave the verified finish nothing to do");
+        }
+        // Quadratic work doubles the work per byte with each doubling; linear work keeps it (give or take a whole
+        // parse of the block where it ends: a closing fence split across chunks is parsed with its block).
+        if z > y * 1.25 + 1.5 || z > x * 1.5 + 1.5 {
+            failures.push(format!("{name}: work per byte should not grow with the block ({x:.1} → {y:.1} → {z:.1})"));
+        } else if z > 12.0 {
+            // (A line with inline code is parsed again with each token until its end: a few times its length.)
+            failures.push(format!("{name}: streamed work should stay within ~12× one-shot, got {z:.1}×"));
+        }
+    }
+    assert!(failures.is_empty(), "quadratic or costly shapes:\n{}", failures.join("\n"));
+}

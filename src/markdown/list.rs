@@ -4,6 +4,8 @@
 //! Two resumes reach into a list:
 //! - **At an item** ([`item_resume`]): the next parse starts at the last item that began on a complete line; the
 //!   items before it are kept. A loose list parses after a dummy first item that keeps it loose.
+//! - **At the last item's next line** ([`line_resume`]): a line that continues the item's paragraph (lazily or
+//!   indented) parses after the item's marker, its text joined to the item's after a line break.
 //! - **Inside the last item's text** ([`item_spine`], [`ancestor_items`]): the line being typed is parsed after its
 //!   item marker, and for an item of a nested list after its parent items' marker lines, each with a dummy word. The
 //!   result continues the mounted item at the end of the spine.
@@ -12,7 +14,7 @@
 //! and the leaf must show that it is; the top list's looseness comes from the last parse, since an item whose first
 //! line is empty holds no paragraph to show it.
 
-use super::{is_block_tag, mounted_tag, Resume, Target};
+use super::resume::{is_block_tag, mounted_tag, Resume, Target};
 use crate::patch::diff::{Mounted, MountedKind};
 
 /// Where the items of a parse of the open list land among the mounted list's items.
@@ -90,6 +92,33 @@ pub(super) fn item_resume(
         tight: Some(list.tight),
         lead_word: false,
     })
+}
+
+/// The resume at the start of the line after the last item's last line (at byte `at`), for a line that continues
+/// the item's paragraph (lazily or indented): it parses after the item's marker `prefix` as the item's first line,
+/// and its text joins the item's kept text (`kept` children of the leaf at the end of `path`, the last one's text in
+/// `boundary` with the line break after it).
+pub(super) fn line_resume(
+    at: usize,
+    prefix: String,
+    tag: &'static str,
+    path: Vec<(usize, usize)>,
+    kept: usize,
+    boundary: String,
+    defs: String,
+) -> Resume {
+    Resume {
+        at,
+        defs,
+        context: prefix,
+        block_tag: tag,
+        target: Target::Spine(path),
+        kept,
+        boundary: Some(boundary),
+        drop_first: 0,
+        tight: Some(true),
+        lead_word: false,
+    }
 }
 
 /// Whether the kept items `text` (which ends where an item starts on a complete line) hold a blank line after their

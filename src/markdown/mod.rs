@@ -42,9 +42,15 @@ pub mod settle;
 pub mod speculate;
 pub mod url;
 
+mod fence;
 mod footnotes;
+mod html_block;
 mod list;
+mod paragraph;
+mod quote;
 mod replace;
+mod resume;
+mod table;
 
 pub use replace::Shown;
 
@@ -52,7 +58,10 @@ use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
+use paragraph::SEGMENT_BYTES;
 use render::RenderedDoc;
+use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
+use scan::{line_starts, starts_definition};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -127,8 +136,10 @@ pub struct IncrementalMarkdown {
     line_cache: std::cell::Cell<(usize, usize)>,
     /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
     exact: bool,
-    /// The open block is a fenced code block whose fence starts at the left margin (lines need no unindenting).
-    open_fence_at_margin: bool,
+    /// The open block ends in an open fenced code block whose lines append in place (see `fence.rs`).
+    open_fence: Option<fence::OpenFence>,
+    /// The open block is an HTML block shown as text whose lines append in place (see `html_block.rs`).
+    open_html: Option<html_block::OpenHtmlBlock>,
     /// Text arrived since the last render.
     dirty: bool,
     /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
@@ -179,7 +190,8 @@ impl IncrementalMarkdown {
             last_parse_key: None,
             line_cache: std::cell::Cell::new((0, 0)),
             exact: false,
-            open_fence_at_margin: false,
+            open_fence: None,
+            open_html: None,
             dirty: false,
             redefined_label: false,
             paragraph_after_commit: None,
@@ -293,9 +305,12 @@ impl IncrementalMarkdown {
         if appended {
             return;
         }
-        self.open_fence_at_margin = false;
+        self.open_fence = None;
+        self.open_html = None;
         self.commit_settled_definitions(ids, ops);
-        self.promote_candidate();
+        if self.promote_candidate() {
+            return; // only the indentation of a line that may continue the open item: nothing to show yet
+        }
         if let Some(resume) = self.resume.take() {
             if self.render_pass(Some(&resume), ids, ops) {
                 return;
@@ -480,6 +495,10 @@ impl IncrementalMarkdown {
             self.last_parse_text = parse_text;
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
             self.resume = resume.cloned();
+            if let Some(resume) = resume.filter(|_| self.src.ends_with('\n')) {
+                // The line a list item's text was resumed on has ended: the next line may continue it.
+                self.line_candidate_after(resume);
+            }
             return true;
         }
         self.last_parse_key = key;
@@ -538,6 +557,11 @@ impl IncrementalMarkdown {
             })
             .collect();
         let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        // The open fence that ends the open block, and its opening line: its next lines may append in place.
+        let open_fence = doc.blocks.first().and_then(|b| b.open_fence).and_then(|shape| {
+            let line = parse_text.split('\n').nth(shape.start_line.checked_sub(1)?)?;
+            Some((shape, line.trim_end_matches('\r').to_owned()))
+        });
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
         self.last_parse_ends_in_paragraph = last_is_paragraph;
         self.paragraph_after_commit = None;
@@ -827,6 +851,13 @@ impl IncrementalMarkdown {
                 break 'candidates;
             }
             let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
+            if let Some((shape, fence_line)) = open_fence.filter(|_| !speculated) {
+                let code = match self.blocks.last_mut().and_then(leaf_text) {
+                    Some((Leaf::Code, Mounted { kind: MountedKind::Text(code), .. })) => code.as_str(),
+                    _ => "",
+                };
+                self.open_fence = fence::OpenFence::after_parse(shape, &fence_line, &self.src, code);
+            }
             let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
             // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
             let kept_before = resume.map_or(0, |r| match &r.target {
@@ -850,10 +881,6 @@ impl IncrementalMarkdown {
             let next = match detail {
                 render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
                     // (A resumed parse's fence opened in its context: the body's first line is content.)
-                    self.open_fence_at_margin = match resume {
-                        Some(r) => r.context.starts_with(['`', '~']),
-                        None => line_offset(open_start).is_some_and(|at| body[at..].starts_with(['`', '~'])),
-                    };
                     let context = match resume {
                         Some(r) => r.context.clone(),
                         None => line_offset(open_start)
@@ -861,18 +888,7 @@ impl IncrementalMarkdown {
                             .unwrap_or_default(),
                     };
                     let code_text = self.blocks.last().and_then(code_text);
-                    Some(Resume {
-                        at: self.src.len(),
-                        defs: open_defs.clone(),
-                        context,
-                        block_tag: "pre",
-                        target: Target::Child(0),
-                        kept: 0,
-                        boundary: code_text,
-                        drop_first: 0,
-                        tight: None,
-                        lead_word: false,
-                    })
+                    Some(fence::line_resume(self.src.len(), context, open_defs.clone(), code_text))
                 }
                 render::BlockDetail::List { tight, marker, item_lines } => {
                     self.open_list_tight = Some(tight);
@@ -902,7 +918,37 @@ impl IncrementalMarkdown {
                         // the last item's nested list too.
                         self.nested_candidate(Some(0), open_defs.clone(), true);
                     }
+                    // At the end of a line of a tight list's last item: the next line may continue its paragraph.
+                    if !speculated && incomplete_last_line.is_none() && tight {
+                        let item_line = item_lines.last().map(|&line| to_body_line(line)).filter(|&line| line >= 1);
+                        let item_start = match (item_line.and_then(line_offset), resume) {
+                            // Resumed inside the item's text: the line it was resumed on has ended.
+                            (_, Some(r)) if matches!(r.target, Target::Spine(_)) => {
+                                self.line_candidate_after(r);
+                                None
+                            }
+                            (Some(at), _) => item_prefix(first_line(&self.src[base + at..]))
+                                .filter(|&(_, _, indent)| indent <= 3)
+                                .map(|(len, prefix, _)| (Some(base + at + len), prefix)),
+                            _ => None,
+                        };
+                        if let Some((start, prefix)) = item_start {
+                            self.list_line_candidate(start, prefix, open_defs.clone());
+                        }
+                    }
                     item
+                }
+                render::BlockDetail::QuotedList { path, tight, item_lines } => {
+                    // Resume at the last item that started on a complete line, quote markers and all (a resumed
+                    // parse's path leads through its own quotes; the mounted one is the resume's).
+                    let path = match resume.map(|r| &r.target) {
+                        Some(Target::Descendant(mounted)) => mounted.clone(),
+                        _ => path,
+                    };
+                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
+                    last_item.and_then(|(index, line)| {
+                        quote::item_resume(base + line_offset(line)?, index, path, tight, open_defs.clone())
+                    })
                 }
                 render::BlockDetail::Table { row_lines } => {
                     // A body row is its own line, final once the line is complete: resume after the last row shown
@@ -918,20 +964,11 @@ impl IncrementalMarkdown {
                                     let header_line = first_line(&body[header..]);
                                     let after_header =
                                         body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                    table_context(first_line(after_header))
+                                    table::table_context(first_line(after_header))
                                 }
                             };
-                            context.map(|context| Resume {
-                                at: base + at,
-                                defs: open_defs.clone(),
-                                context,
-                                block_tag: "table",
-                                target: Target::Child(1),
-                                kept: kept_before + rows.len(),
-                                boundary: None,
-                                drop_first: 0,
-                                tight: None,
-                                lead_word: false,
+                            context.map(|context| {
+                                table::row_resume(base + at, context, kept_before + rows.len(), open_defs.clone())
                             })
                         }
                         None => None,
@@ -950,6 +987,18 @@ impl IncrementalMarkdown {
                 {
                     let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
                     self.nested_candidate(start, open_defs, false);
+                    None
+                }
+                render::BlockDetail::Html { until_blank_line: true }
+                    if resume.is_none() && !speculated && !self.opts.raw_html_passes() =>
+                {
+                    let shown = match self.blocks.last_mut().and_then(leaf_text) {
+                        Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
+                        _ => "",
+                    };
+                    let start = line_offset(open_start).map(|at| base + at);
+                    self.open_html =
+                        start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown));
                     None
                 }
                 render::BlockDetail::Paragraph => {
@@ -1371,6 +1420,54 @@ impl IncrementalMarkdown {
         self.candidate = None;
     }
 
+    /// At the end of a line of a tight list's last item (at the top level, inline text only, all of it settled), the
+    /// next line may continue the item's paragraph, lazily or indented: it can be parsed alone after the item's marker
+    /// (`prefix`), its text joined to the item's after a line break. `start` begins the item's scan at its text (see
+    /// [`Self::scan_settled`]). Sets a candidate that [`Self::promote_candidate`] takes once the line's start shows it
+    /// continues the paragraph.
+    fn list_line_candidate(&mut self, start: Option<usize>, prefix: String, defs: String) {
+        let Some(defs) = self.scan_settled(start, defs, false) else { return };
+        if self.settle.as_ref().is_none_or(|s| s.quote) {
+            return;
+        }
+        // The text ends one line with text: no blank line, no hard line break (two spaces, a backslash).
+        let Some(complete) = self.src.strip_suffix('\n') else { return };
+        let complete = complete.strip_suffix('\r').unwrap_or(complete);
+        let last_line = &complete[self.line_start(complete.len())..];
+        if last_line.trim().is_empty() || last_line.ends_with(['\\', '\t']) || last_line.ends_with("  ") {
+            return;
+        }
+        let Some(list) = self.blocks.last() else { return };
+        let Some(spine) = list::item_spine(list, self.open_list_tight) else { return };
+        let inline_only = spine.leaf.iter().all(|child| match &child.kind {
+            MountedKind::Element { tag, .. } => !is_block_tag(tag),
+            _ => true,
+        });
+        if spine.nested > 0 || spine.loose || !inline_only {
+            return;
+        }
+        let (kept, boundary) = match spine.leaf.last() {
+            Some(Mounted { kind: MountedKind::Text(text), .. }) => (spine.leaf.len() - 1, format!("{text}\n")),
+            _ => (spine.leaf.len(), "\n".to_owned()),
+        };
+        self.candidate =
+            Some(list::line_resume(self.src.len(), prefix, mounted_tag(list), spine.path, kept, boundary, defs));
+    }
+
+    /// After a parse resumed inside the line of a top-level list item's text (its marker the context), once that line
+    /// has ended: the next line may continue the item (see [`Self::list_line_candidate`]).
+    fn line_candidate_after(&mut self, resume: &Resume) {
+        let in_list = self.blocks.last().is_some_and(|b| matches!(mounted_tag(b), "ul" | "ol"));
+        if !in_list || !matches!(resume.target, Target::Spine(_)) || self.open_list_tight != Some(true) {
+            return;
+        }
+        let single_marker =
+            item_prefix(&resume.context).filter(|&(len, _, indent)| len == resume.context.len() && indent <= 3);
+        if let Some((_, prefix, _)) = single_marker {
+            self.list_line_candidate(None, prefix, resume.defs.clone());
+        }
+    }
+
     /// The lines of the `count` items a nested item at `indent`, on the line starting at `line_start`, is in, each
     /// with a dummy word: the nearest item lines above it with less indentation (a few hundred lines at most).
     fn ancestor_items(&self, line_start: usize, indent: usize, count: usize) -> Option<String> {
@@ -1549,38 +1646,30 @@ impl IncrementalMarkdown {
         };
         let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
-        // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
         let paragraph_start = self.settle.as_ref().map_or(0, |s| s.start);
+        let (kept, boundary) = match last_text {
+            Some(text) => (children.len() - 1, Some(text.to_owned())),
+            None => (children.len(), None),
+        };
+        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+        if src.ends_with('\n') {
+            // At a line break: the next line parses after the dummy word as it does in place.
+            let at = paragraph::line_break_at(src, paragraph_start);
+            if let Some(at) = at.filter(|&at| self.resume.as_ref().is_none_or(|r| r.at < at)) {
+                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
+                self.candidate = None;
+            }
+            return;
+        }
+        // A continuation line whose start may be a block marker (`1. `, `- `) may yet interrupt the paragraph.
         if line_start > paragraph_start && starts_plainly(&src[line_start..]) != Some(true) {
             return;
         }
-        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
-        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
-            at,
-            defs: defs.clone(),
-            context: String::new(),
-            block_tag: "p",
-            target: Target::Block,
-            kept,
-            boundary: Some(boundary),
-            drop_first: 0,
-            tight: None,
-            lead_word: false,
-        };
         if single_space_at(src.len()) {
-            // Resume at the space: `x` + the rest parses as it does in place (the dummy word keeps the rest from
-            // starting a block, and the space keeps the flanking of what follows).
+            // Resume at the space.
             let at = src.len() - 1;
             if self.resume.as_ref().is_none_or(|r| r.at < at) {
-                let (kept, boundary) = match last_text {
-                    Some(text) => (children.len() - 1, Some(text.to_owned())),
-                    None => (children.len(), None),
-                };
-                let mut resume = resume_at(at, kept, String::new());
-                resume.boundary = boundary;
-                resume.context = "x".to_owned();
-                resume.lead_word = true;
-                self.resume = Some(resume);
+                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
                 self.candidate = None;
             }
             return;
@@ -1601,7 +1690,7 @@ impl IncrementalMarkdown {
             return;
         }
         let boundary = text[..text.len() - word.len()].to_owned();
-        self.resume = Some(resume_at(word_at, children.len() - 1, boundary));
+        self.resume = Some(paragraph::word_resume(word_at, children.len() - 1, boundary, defs));
         self.candidate = None;
     }
 
@@ -1649,18 +1738,7 @@ impl IncrementalMarkdown {
         if at <= from {
             return;
         }
-        self.resume = Some(Resume {
-            at,
-            defs,
-            context: STITCH_CONTEXT.to_owned(),
-            block_tag: "p",
-            target: Target::Block,
-            kept: children.len(),
-            boundary: None,
-            drop_first: 0,
-            tight: None,
-            lead_word: true,
-        });
+        self.resume = Some(paragraph::segment_resume(at, children.len(), defs));
         self.candidate = None;
         self.stitched = true;
         if let Some(scan) = self.settle.as_mut() {
@@ -1682,26 +1760,24 @@ impl IncrementalMarkdown {
         let shown_line_start = self.line_start(self.rendered_len);
         let shown = &self.src[..self.rendered_len];
         let new_text = &self.src[self.rendered_len..];
-        let fence_at_margin = self.open_fence_at_margin;
         let Some((leaf, text_node)) = self.blocks.last_mut().and_then(leaf_text) else { return false };
         let MountedKind::Text(current) = &mut text_node.kind else { return false };
         // The text node must end where the source ends (it does not after a setext underline, an entity, …).
         let tail_of_node = last_chars(current, 48);
         let append = match leaf {
-            Leaf::Code => {
-                // Every line the new text touches, including the one it continues, must not be a possible
-                // closing fence.
-                let line_start = shown.rfind('\n').map_or(0, |at| at + 1);
-                let lines_ok =
-                    self.src[line_start..].split('\n').all(|line| !line.trim_start().starts_with(['`', '~']));
-                // Text on a new line goes in as is only in a fence at the margin (an indented code block ends at a
-                // line that is not indented; a fence's lines lose the fence's indentation).
-                let same_line = !new_text.contains('\n') && !shown.ends_with(['\n', '\r']);
-                let plain = !new_text.contains(['\r', '\0']) && (same_line || fence_at_margin);
-                if !plain || !lines_ok || !shown.ends_with(tail_of_node) {
-                    return false;
+            Leaf::Code => match self.open_fence.as_mut().and_then(|plan| plan.append(&self.src)) {
+                Some(code) => {
+                    // A held partial line of fence characters would show in a parse: the next render parses.
+                    self.exact = !self.open_fence.as_ref().is_some_and(|plan| plan.holds_text(&self.src));
+                    code
                 }
-                new_text.to_owned()
+                None => return false,
+            },
+            Leaf::Inline if self.open_html.is_some() => {
+                match self.open_html.as_mut().and_then(|plan| plan.append(&self.src)) {
+                    Some(text) => text,
+                    None => return false,
+                }
             }
             Leaf::Inline => {
                 let before = shown.trim_end_matches(' ');
@@ -1753,7 +1829,7 @@ impl IncrementalMarkdown {
         }
         self.stats.appended_in_place += 1;
         self.last_parse_key = None; // the DOM no longer shows what that parse read
-        if leaf == Leaf::Inline {
+        if leaf == Leaf::Inline && self.open_html.is_none() {
             // After a commit the open paragraph has no scan yet: it starts at the commit point.
             let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
             let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
@@ -1771,15 +1847,26 @@ impl IncrementalMarkdown {
     }
 
     /// A candidate inside a quote line or list item becomes the resume point once the text after it shows it parses
-    /// after the container markers exactly as in place (see [`resumes_nested`]).
-    fn promote_candidate(&mut self) {
-        let Some(candidate) = &self.candidate else { return };
+    /// after the container markers exactly as in place (see [`resumes_nested`]). Returns whether the text after a
+    /// line-start candidate is indentation alone (the render waits for more).
+    fn promote_candidate(&mut self) -> bool {
+        let Some(candidate) = &mut self.candidate else { return false };
+        if candidate.boundary.as_deref().is_some_and(|b| b.ends_with('\n')) {
+            // At a line start (a list item's next line): the line's indentation is not its text. While it is all
+            // that arrived, nothing is shown and nothing needs a parse.
+            let spaces = self.src[candidate.at..].len() - self.src[candidate.at..].trim_start_matches(' ').len();
+            if candidate.at + spaces == self.src.len() {
+                return true;
+            }
+            candidate.at += spaces;
+        }
         let rest = &self.src[candidate.at..];
         match starts_plainly(rest) {
             None => {} // too little text after the candidate to tell yet
             Some(_) if resumes_nested(rest) => self.resume = self.candidate.take(),
             Some(_) => self.candidate = None,
         }
+        false
     }
 
     /// End of input. The open tail gets one last parse without speculation (resumed inside the open block when it
@@ -1960,27 +2047,6 @@ fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
     doc.blocks.retain(|block| block.start_line > prefix_lines);
 }
 
-/// Byte offsets at which each line of `text` starts (CR, LF and CRLF end lines, as in CommonMark); the last entry
-/// is `text.len()` when the text ends with a line ending, so `len() - 1` complete lines precede it.
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                i += 1;
-                starts.push(i + 1);
-            }
-            b'\r' => starts.push(i + 1),
-            _ => {}
-        }
-        i += 1;
-    }
-    starts
-}
-
 /// The link reference definition lines of committed text: lines no block covers that are not blank.
 fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> Definitions {
     let mut defs = Definitions::default();
@@ -2127,84 +2193,6 @@ const FOOTNOTE_TEXT: usize = usize::MAX;
 /// An answer of `ancestor_items` and the question it answered.
 type AncestorsAnswer = ((usize, usize, usize, usize), Option<String>);
 
-/// Where the next parse of the open tail starts — inside the open (first uncommitted, and only) block — and how its
-/// result joins what is already shown. This keeps the work per chunk proportional to new text for long blocks: a long
-/// paragraph resumes after its last settled word, a code fence after its last complete line, a list at its last item,
-/// a table at its last row.
-#[derive(Debug, Clone)]
-struct Resume {
-    /// Source offset the parse starts at.
-    at: usize,
-    /// Uncommitted link definitions before the open block (the open tail's own), kept for resumed parses.
-    defs: String,
-    /// Text put before `src[at..]` so the isolated parse reads it as it reads in place: the fence's opening line, the
-    /// table's header and delimiter rows, a dummy item that keeps a loose list loose.
-    context: String,
-    /// The open block's tag; the resumed parse's first block must have it.
-    block_tag: &'static str,
-    /// Which element of the block receives the re-parsed children.
-    target: Target,
-    /// Children of the target that are final and kept as they are.
-    kept: usize,
-    /// Final text that the first re-parsed text continues (the resume point splits a text node).
-    boundary: Option<String>,
-    /// Leading parsed children that come from `context` (the dummy list item).
-    drop_first: usize,
-    /// For lists: the looseness the resumed parse must show; a change means the whole list renders again.
-    tight: Option<bool>,
-    /// `context` is the dummy word `x`, put before text resumed mid-line so that it never parses as the start of a
-    /// block; it is taken off the first parsed text again.
-    lead_word: bool,
-}
-
-/// The element of the open block that a resumed parse fills.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    /// The block element itself (paragraph, list).
-    Block,
-    /// Its n-th child element (`<code>` of `<pre>`, `<tbody>` of `<table>`); the context reproduces the children
-    /// before it, so the parse has it at the same index.
-    Child(usize),
-    /// Inline text at the end of nested containers (`> > text`, a list's last item, an item of a nested list): at
-    /// each level, the mounted child at the first index continues as the parse's child at the second (the parse's
-    /// children before it are context: a loose list's dummy first item, a parent item's dummy text), and the
-    /// parse's later children follow it as new siblings.
-    Spine(Vec<(usize, usize)>),
-}
-
-impl Target {
-    fn find<'n>(&self, node: &'n Node) -> Option<&'n [Node]> {
-        let Node::Element(el) = node else { return None };
-        match *self {
-            Target::Spine(_) => None,
-            Target::Block => Some(&el.children),
-            Target::Child(index) => match el.children.get(index) {
-                Some(Node::Element(child)) => Some(&child.children),
-                // No such child: nothing parsed into it yet (a table whose body has no rows has no `<tbody>`).
-                None if el.children.len() == index => Some(&[]),
-                _ => None,
-            },
-        }
-    }
-
-    fn find_mut<'m>(&self, mounted: &'m mut Mounted) -> Option<(NodeId, &'m mut Vec<Mounted>)> {
-        let id = mounted.id;
-        let MountedKind::Element { children, .. } = &mut mounted.kind else { return None };
-        match *self {
-            Target::Spine(_) => None,
-            Target::Block => Some((id, children)),
-            Target::Child(index) => {
-                let child = children.get_mut(index)?;
-                let child_id = child.id;
-                match &mut child.kind {
-                    MountedKind::Element { children, .. } => Some((child_id, children)),
-                    _ => None,
-                }
-            }
-        }
-    }
-}
-
 /// The settledness scan of the open paragraph, from its start.
 #[derive(Debug, Clone)]
 struct ParagraphSettle {
@@ -2223,126 +2211,6 @@ struct ParagraphSettle {
     after_cr: bool,
 }
 
-/// The children a resumed parse puts after the kept ones, or `None` when its first block does not fit the resume.
-fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Option<Vec<Node>> {
-    let parsed: &[Node] = match first {
-        // Nothing parsed after the resume point yet (only a paragraph can be empty there).
-        None if resume.block_tag == "p" => &[],
-        None => return None,
-        Some(block) => {
-            let Node::Element(el) = &block.node else { return None };
-            if el.tag != resume.block_tag {
-                return None;
-            }
-            if let (Some(tight), render::BlockDetail::List { tight: parsed_tight, .. }) = (resume.tight, &block.detail)
-            {
-                // The dummy item makes a loose list's parse loose; a tight list must still parse tight.
-                if tight != *parsed_tight {
-                    return None;
-                }
-            }
-            resume.target.find(&block.node)?
-        }
-    };
-    let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
-    if !resume.lead_word {
-        return Some(join_boundary(resume.boundary.as_deref(), parsed));
-    }
-    // Take the dummy word off again: the parse must begin with it as plain text.
-    let Some(Node::Text(first)) = parsed.first() else { return None };
-    let mut rest = first.strip_prefix('x')?;
-    if resume.context == STITCH_CONTEXT {
-        // The segment's own text follows the separating space (comrak drops the space before a line break).
-        rest = rest.strip_prefix(' ').unwrap_or(rest);
-    }
-    let mut without: Vec<Node> = Vec::with_capacity(parsed.len());
-    if !rest.is_empty() {
-        without.push(Node::Text(rest.to_owned()));
-    }
-    without.extend(parsed[1..].iter().cloned());
-    Some(join_boundary(resume.boundary.as_deref(), &without))
-}
-
-/// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
-fn join_boundary(boundary: Option<&str>, parsed: &[Node]) -> Vec<Node> {
-    let mut spliced = Vec::with_capacity(parsed.len() + 1);
-    let mut rest = parsed.iter();
-    if let Some(boundary) = boundary {
-        match parsed.first() {
-            Some(Node::Text(first)) => {
-                rest.next();
-                spliced.push(Node::Text(format!("{boundary}{first}")));
-            }
-            _ => spliced.push(Node::Text(boundary.to_owned())),
-        }
-    }
-    spliced.extend(rest.cloned());
-    spliced
-}
-
-/// Whether a resumed parse has the shape of the mounted spine: the same tags along the path, ending in the target.
-fn spine_matches(mounted: &Mounted, parsed: &Element, path: &[(usize, usize)], kept: usize) -> bool {
-    let MountedKind::Element { tag, children, .. } = &mounted.kind else { return false };
-    if *tag != parsed.tag {
-        return false;
-    }
-    // An item of a tight list holds its text, of a loose one paragraphs: a list must not have turned loose.
-    let starts_with_p = |first: Option<&'static str>| first == Some("p");
-    let parsed_first = parsed.children.first().and_then(|c| match c {
-        Node::Element(el) => Some(el.tag),
-        _ => None,
-    });
-    if *tag == "li" && starts_with_p(children.first().map(mounted_tag)) != starts_with_p(parsed_first) {
-        return false;
-    }
-    match path.split_first() {
-        // The parse's leaf holds inline text only: a block in it (a table header, a nested list…) was text in place.
-        None => {
-            // (A list item may gain a nested list after its text: the context gave the line its real indentation.)
-            let inline = |child: &Node| !matches!(child, Node::Element(el) if is_block_tag(el.tag));
-            let nested_list = |child: &Node| matches!(child, Node::Element(el) if matches!(el.tag, "ul" | "ol"));
-            let text_end = parsed.children.iter().position(|child| !inline(child)).unwrap_or(parsed.children.len());
-            children.len() >= kept
-                && (parsed.children[text_end..].is_empty()
-                    || (*tag == "li" && parsed.children[text_end..].iter().all(nested_list)))
-        }
-        Some((&(index, parsed_index), rest)) => match (children.get(index), parsed.children.get(parsed_index)) {
-            (Some(next), Some(Node::Element(parsed_next))) => spine_matches(next, parsed_next, rest, kept),
-            _ => false,
-        },
-    }
-}
-
-/// Splices a resumed parse along a spine checked by [`spine_matches`].
-fn splice_spine(
-    differ: &mut Differ<'_>,
-    mounted: &mut Mounted,
-    parsed: &Element,
-    path: &[(usize, usize)],
-    resume: &Resume,
-) {
-    let id = mounted.id;
-    let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
-    match path.split_first() {
-        None => {
-            let spliced = join_boundary(resume.boundary.as_deref(), &parsed.children);
-            let mut open = children.split_off(resume.kept.min(children.len()));
-            differ.sync_children(id, &mut open, &spliced, None);
-            children.append(&mut open);
-        }
-        Some((&(index, parsed_index), rest)) => {
-            let continued = parsed.children.get(parsed_index);
-            if let (Some(next), Some(Node::Element(parsed_next))) = (children.get_mut(index), continued) {
-                splice_spine(differ, next, parsed_next, rest, resume);
-            }
-            // The parse's later children are new siblings after the continued one.
-            let mut after = children.split_off((index + 1).min(children.len()));
-            differ.sync_children(id, &mut after, parsed.children.get(parsed_index + 1..).unwrap_or(&[]), None);
-            children.append(&mut after);
-        }
-    }
-}
-
 /// The text of a mounted `<pre><code>`, if it has any.
 fn code_text(block: &Mounted) -> Option<String> {
     let MountedKind::Element { children, .. } = &block.kind else { return None };
@@ -2350,13 +2218,6 @@ fn code_text(block: &Mounted) -> Option<String> {
     match &code.first()?.kind {
         MountedKind::Text(text) => Some(text.clone()),
         _ => None,
-    }
-}
-
-fn mounted_tag(block: &Mounted) -> &'static str {
-    match block.kind {
-        MountedKind::Element { tag, .. } => tag,
-        _ => "",
     }
 }
 
@@ -2382,39 +2243,10 @@ fn closing(block: &render::RenderedBlock) -> Closing {
         (render::BlockDetail::Fence { closed: true }, _) => Closing::Closed,
         (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
         (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
-        (render::BlockDetail::Other, "blockquote") => Closing::ByBlankLine,
+        (render::BlockDetail::Other | render::BlockDetail::QuotedList { .. }, "blockquote") => Closing::ByBlankLine,
         (render::BlockDetail::List { .. }, _) => Closing::ByUnindentedText,
         _ => Closing::Open,
     }
-}
-
-/// The smallest text a table body row parses after as it does in place: a header of as many cells as the delimiter
-/// row has, and the delimiter row with each cell reduced to its alignment (`-`, `:-`, `-:`, `:-:`). Body cells take
-/// their count and alignment from these two lines and nothing else.
-fn table_context(delimiter_row: &str) -> Option<String> {
-    let cells: Vec<&str> = delimiter_row.trim().split('|').collect();
-    let mut header = Vec::with_capacity(cells.len());
-    let mut delimiter = Vec::with_capacity(cells.len());
-    for (i, cell) in cells.iter().enumerate() {
-        let cell = cell.trim();
-        let outer = i == 0 || i == cells.len() - 1;
-        if cell.is_empty() && outer {
-            header.push("");
-            delimiter.push("");
-            continue;
-        }
-        if cell.is_empty() || !cell.trim_matches(':').chars().all(|c| c == '-') || cell.trim_matches(':').is_empty() {
-            return None; // not a delimiter row as read here: keep resuming at row starts with the real lines
-        }
-        header.push("x");
-        delimiter.push(match (cell.starts_with(':'), cell.ends_with(':') && cell.len() > 1) {
-            (true, true) => ":-:",
-            (true, false) => ":-",
-            (false, true) => "-:",
-            (false, false) => "-",
-        });
-    }
-    Some(format!("{}\n{}\n", header.join("|"), delimiter.join("|")))
 }
 
 /// The first line of `text`, without its ending.
@@ -2497,13 +2329,6 @@ fn last_chars(text: &str, n: usize) -> &str {
     }
     &text[start..]
 }
-
-/// How much of an open paragraph a render may parse again before what is shown is kept as a segment (see
-/// `IncrementalMarkdown::cut_paragraph_segment`).
-const SEGMENT_BYTES: usize = 512;
-
-/// The context of a parse resumed at a segment cut: a dummy word and a space.
-const STITCH_CONTEXT: &str = "x ";
 
 /// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
 fn has_blank_line(text: &str) -> bool {
@@ -2599,33 +2424,6 @@ fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
     let len = line.len() - line.trim_start_matches(['>', ' ']).len();
     let depth = line[..len].matches('>').count();
     Some((len, "> ".repeat(depth), depth))
-}
-
-/// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
-fn starts_definition(line: &str) -> bool {
-    let trimmed = line.trim_start_matches(' ');
-    line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
-}
-
-/// Tags of block elements (a tight list item holding one is not inline text only).
-fn is_block_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "ul"
-            | "ol"
-            | "li"
-            | "blockquote"
-            | "pre"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "hr"
-            | "table"
-            | "div"
-    )
 }
 
 /// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.

@@ -43,6 +43,24 @@ pub struct RenderedBlock {
     pub definition_lines: usize,
     /// What the incremental engine needs to know about the block's inner structure.
     pub detail: BlockDetail,
+    /// The open fenced code block that ends the block (the block itself, or the last block of the last item of its
+    /// lists, through list items only), for appending its lines in place.
+    pub open_fence: Option<FenceShape>,
+}
+
+/// Where an open fenced code block sits in its lines: what a content line loses before it is code, and what would
+/// close it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FenceShape {
+    /// The line (1-based, of the parsed text) of the opening fence.
+    pub start_line: usize,
+    /// Bytes of container indentation before each line's own (the list items' content column; 0 at the margin).
+    pub container: usize,
+    /// The opening fence's own indentation (content lines lose up to as many spaces).
+    pub offset: usize,
+    /// `b'`'` or `b'~'`, and how many of them opened the fence.
+    pub fence_char: u8,
+    pub fence_len: usize,
 }
 
 /// The inner structure of a top-level block, for resuming a parse inside it (lines are 1-based, of the parsed text).
@@ -58,6 +76,13 @@ pub enum BlockDetail {
         marker: u8,
         item_lines: Vec<usize>,
     },
+    /// A block quote (in quotes, each the last child of the one before) whose last block is a list: the index of
+    /// the last child at each quote level down to the list, the list's looseness and the line each item starts on.
+    QuotedList {
+        path: Vec<usize>,
+        tight: bool,
+        item_lines: Vec<usize>,
+    },
     /// A table: the line each body row starts on.
     Table {
         row_lines: Vec<usize>,
@@ -65,6 +90,10 @@ pub enum BlockDetail {
     /// A fenced code block: whether its closing fence arrived.
     Fence {
         closed: bool,
+    },
+    /// An HTML block: whether only a blank line ends it (CommonMark's kinds 6 and 7), so every other line is its own.
+    Html {
+        until_blank_line: bool,
     },
 }
 
@@ -281,7 +310,7 @@ pub fn read_definitions(definitions: &str, opts: &RenderOptions) -> Vec<(String,
 /// How many of the lines `start..=end` (1-based) of `text`, a block's, are link reference definitions that comrak
 /// took out of the paragraph the block began as (a paragraph, or a setext heading): the most leading lines that parse
 /// alone to no block at all. comrak's source positions count those lines as the block's. `line_starts` are the offsets
-/// of `text`'s lines (see `super::line_starts`).
+/// of `text`'s lines (see `super::scan::line_starts`).
 fn leading_definition_lines(
     text: &str,
     line_starts: &[usize],
@@ -340,13 +369,14 @@ fn convert_document(
             continue;
         }
         let detail = block_detail(child);
+        let open_fence = open_fence_shape(child);
         let mut nodes = Vec::new();
         conv.convert(child, &mut nodes, 1);
         let start_line = start.max(1);
         // Only paragraphs (and setext headings, which began as paragraphs) can have definitions taken out of them.
         let definition_lines = match child.data().value {
             NodeValue::Paragraph | NodeValue::Heading(NodeHeading { setext: true, .. }) => {
-                let starts = line_starts.get_or_insert_with(|| super::line_starts(text));
+                let starts = line_starts.get_or_insert_with(|| super::scan::line_starts(text));
                 leading_definition_lines(text, starts, start_line, end, &options)
             }
             _ => 0,
@@ -359,7 +389,7 @@ fn convert_document(
                 // browser's parser can build the element they form, so the whole block goes to it as one piece.
                 node = Node::RawHtml(crate::patch::html::to_html(std::slice::from_ref(&node)));
             }
-            doc.blocks.push(RenderedBlock { node, start_line, end_line, definition_lines, detail });
+            doc.blocks.push(RenderedBlock { node, start_line, end_line, definition_lines, detail, open_fence });
         }
     }
     if opts.raw_html_passes() {
@@ -391,6 +421,7 @@ fn join_open_html_blocks(blocks: Vec<RenderedBlock>) -> Vec<RenderedBlock> {
                 }
                 last.end_line = block.end_line;
                 last.detail = BlockDetail::Other;
+                last.open_fence = None;
                 track_open_tags(&html, &mut open);
             }
             _ => {
@@ -456,9 +487,53 @@ fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {
             },
             item_lines: block.children().map(start_line).collect(),
         },
+        NodeValue::BlockQuote => quoted_list(block).unwrap_or_default(),
         NodeValue::Table(_) => BlockDetail::Table { row_lines: block.children().skip(1).map(start_line).collect() },
         NodeValue::CodeBlock(code) if code.fenced => BlockDetail::Fence { closed: code.closed },
+        NodeValue::HtmlBlock(html) => BlockDetail::Html { until_blank_line: matches!(html.block_type, 6 | 7) },
         _ => BlockDetail::Other,
+    }
+}
+
+/// The detail of a block quote whose last block (through quotes) is a list.
+fn quoted_list<'a>(quote: &'a AstNode<'a>) -> Option<BlockDetail> {
+    let mut path = Vec::new();
+    let mut node = quote;
+    loop {
+        let last = node.last_child()?;
+        path.push(node.children().count() - 1);
+        match &last.data().value {
+            NodeValue::BlockQuote => node = last,
+            NodeValue::List(list) => {
+                let item_lines = last.children().map(|item| item.data().sourcepos.start.line).collect();
+                return Some(BlockDetail::QuotedList { path, tight: list.tight, item_lines });
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The open fenced code block that ends `block`, reached through lists and their last items only (their lines hold
+/// nothing but spaces before the content), and its shape.
+fn open_fence_shape<'a>(block: &'a AstNode<'a>) -> Option<FenceShape> {
+    let mut node = block;
+    loop {
+        match &node.data().value {
+            NodeValue::List(_) | NodeValue::Item(_) => node = node.last_child()?,
+            NodeValue::CodeBlock(code) if code.fenced && !code.closed => {
+                let start = node.data().sourcepos.start;
+                // The block starts at its fence character: the bytes before it are the containers' and its own.
+                let container = (start.column - 1).checked_sub(code.fence_offset)?;
+                return Some(FenceShape {
+                    start_line: start.line,
+                    container,
+                    offset: code.fence_offset,
+                    fence_char: code.fence_char,
+                    fence_len: code.fence_length,
+                });
+            }
+            _ => return None,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The character checks that decide what an inline delimiter can do, in one place: the settledness scan
 //! ([`super::settle`]) and speculation ([`super::speculate`]) both read delimiter runs through these, so that they
-//! cannot disagree with each other (or drift apart from comrak) on what opens and what closes.
+//! cannot disagree with each other (or drift apart from comrak) on what opens and what closes. Line checks shared
+//! by the engine, speculation and the renderer live here too (line starts, a definition's first characters).
 //!
 //! - Emphasis and strikethrough runs (`*`, `_`, `~`): CommonMark's left- and right-flanking rules (spec 0.31, 6.2),
 //!   with `_`'s stricter rule inside words.
@@ -89,6 +90,33 @@ pub fn single_dollar(before: char) -> SingleDollar {
     } else {
         SingleDollar::ClosesUnlessDigit
     }
+}
+
+/// Byte offsets at which each line of `text` starts (CR, LF and CRLF end lines, as in CommonMark); the last entry
+/// is `text.len()` when the text ends with a line ending, so `len() - 1` complete lines precede it.
+pub(super) fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                i += 1;
+                starts.push(i + 1);
+            }
+            b'\r' => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// A line that starts a link or footnote definition, as far as its first characters tell: `[…]:` within 3 columns.
+pub(super) fn starts_definition(line: &str) -> bool {
+    let trimmed = line.trim_start_matches(' ');
+    line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
 }
 
 #[cfg(test)]

@@ -311,7 +311,7 @@ fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
 fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
     lines.last().is_none_or(|&(start, end)| {
         let line = &text[start..end];
-        line.trim().is_empty() || super::starts_definition(line)
+        line.trim().is_empty() || scan::starts_definition(line)
     })
 }
 

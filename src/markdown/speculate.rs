@@ -74,7 +74,11 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     let ends_with_newline = last_end < tail.len() || partial.is_empty();
     let context = scan_context(tail, &lines, gfm);
 
-    if context.in_fence {
+    // A line with fewer quote markers than the fence's opening line ends the quote, and the fence with it (a fence
+    // takes no lazy continuation line).
+    let leaves_fence = quote_depth(partial) < context.fence_quote_depth
+        || (!partial.trim().is_empty() && content_indent(partial) < context.fence_item_column);
+    if context.in_fence && !leaves_fence {
         let may_close = !ends_with_newline && is_fence_prefix(partial);
         return if may_close { Inner::Borrowed(last_start) } else { Inner::Borrowed(tail.len()) };
     }
@@ -107,7 +111,11 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // `<b>` alone an HTML block): it stays only when it starts with a letter or digit inside its containers.
         let line_start = tail[..open].rfind(['\n', '\r']).map_or(0, |at| at + 1);
         let before = &tail[line_start..open];
-        let plain = strip_containers(before).starts_with(char::is_alphanumeric) && !is_block_marker_only(before);
+        // Inside its containers (quote markers, list markers), any text that starts no block of its own stays: it was
+        // shown as it was typed, and hiding it now would take shown words away (`- **Step 1** $$`). Markers alone
+        // and a `<` (an HTML block start alone on its line) go.
+        let inside = strip_container_markers(before);
+        let plain = !inside.trim().is_empty() && !inside.starts_with('<') && !is_block_marker_only(inside);
         let held = if plain { open } else { line_start };
         return Inner::Borrowed(held);
     }
@@ -118,7 +126,10 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // Only indentation so far: it shows nothing until the line's text says where it belongs.
         return Inner::Borrowed(last_start);
     }
-    if may_be_definition(partial) && starts_definitions(tail, &lines[..lines.len() - 1]) {
+    if may_be_definition(strip_container_markers(partial)) {
+        // Held wherever it stands, not only where a definition may start: whether one may start depends on the lines
+        // before, and a render that parses from a later point (after a commit, inside a list item) sees fewer of them,
+        // so a line shown by one render would be hidden by the next.
         return Inner::Borrowed(last_start);
     }
     if is_block_marker_only(partial) {
@@ -153,8 +164,12 @@ fn split_lines(text: &str) -> Vec<(usize, usize)> {
 
 #[derive(Default)]
 struct Context {
-    /// The last line is inside a fenced code block that has not closed.
+    /// The last line is inside a fenced code block that has not closed, opened inside this many quotes.
     in_fence: bool,
+    fence_quote_depth: usize,
+    /// The content column of the list item the open fence is in (0 outside items): a line indented less ends the
+    /// item, and the fence with it.
+    fence_item_column: usize,
     /// The complete line before the partial one is a table body or delimiter row.
     in_table: bool,
     /// Start offset of the last complete line when it could be a table header awaiting its delimiter row.
@@ -164,22 +179,37 @@ struct Context {
 /// One pass over the complete lines: open fences and tables at the end (container markers are stripped first, so
 /// fences in list items and quotes count too).
 fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
-    let mut fence: Option<(u8, usize)> = None;
+    // (fence character, length, quote depth, item column)
+    let mut fence: Option<(u8, usize, usize, usize)> = None;
+    // The content column of the last list item started (0: none).
+    let mut item_column = 0;
     let mut in_table = false;
     let mut previous_has_pipe = false;
     let mut last_complete: Option<(usize, &str)> = None;
     let complete = &lines[..lines.len() - 1];
     for &(start, end) in complete {
         let line = strip_containers(&text[start..end]);
-        if let Some((ch, len)) = fence {
-            if closes_fence(line, ch, len) {
-                fence = None;
+        let depth = quote_depth(&text[start..end]);
+        let indent = content_indent(&text[start..end]);
+        if let Some((ch, len, fence_depth, fence_column)) = fence {
+            let blank = line.trim().is_empty();
+            if depth >= fence_depth && (blank || indent >= fence_column) {
+                if closes_fence(line, ch, len) {
+                    fence = None;
+                }
+                last_complete = None;
+                continue;
             }
-            last_complete = None;
-            continue;
+            // Fewer quote markers or less indentation than its list item's content: the quote or the item ended,
+            // and the fence inside it.
+            fence = None;
         }
-        if let Some(open) = opens_fence(line) {
-            fence = Some(open);
+        if let Some(column) = list_item_content_column(&text[start..end]) {
+            item_column = column;
+        }
+        if let Some((ch, len)) = opens_fence(line) {
+            let fence_column = if indent >= item_column { item_column } else { 0 };
+            fence = Some((ch, len, depth, fence_column));
             in_table = false;
             previous_has_pipe = false;
             last_complete = None;
@@ -201,7 +231,86 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
         _ => None,
     };
-    Context { in_fence: fence.is_some(), in_table, pending_table_header }
+    Context {
+        in_fence: fence.is_some(),
+        fence_quote_depth: fence.map_or(0, |f| f.2),
+        fence_item_column: fence.map_or(0, |f| f.3),
+        in_table,
+        pending_table_header,
+    }
+}
+
+/// The column the line's content starts at inside its quote markers (each with the one space after it; tabs to the
+/// next multiple of 4).
+fn content_indent(line: &str) -> usize {
+    let mut rest = line;
+    while let Some(after) = rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
+        rest = after.strip_prefix(' ').unwrap_or(after);
+    }
+    let mut column = 0;
+    for b in rest.bytes() {
+        match b {
+            b' ' => column += 1,
+            b'\t' => column += 4 - column % 4,
+            _ => break,
+        }
+    }
+    column
+}
+
+/// Where the content of the list item this line starts begins (after quote markers), if it starts one: `- a` → 2,
+/// `  10. a` → 6, `3.` alone → 3.
+fn list_item_content_column(line: &str) -> Option<usize> {
+    let indent = content_indent(line);
+    let rest = strip_containers(line);
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=9).contains(&digits) || !rest[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let after = &rest[marker..];
+    if !after.is_empty() && !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    let spaces = after.bytes().take_while(|&b| b == b' ').count();
+    // One to four spaces after the marker set the content column; none (an empty item) or five (indented code) take one.
+    let gap = if (1..=4).contains(&spaces) && spaces < after.len() { spaces } else { 1 };
+    Some(indent + marker + gap)
+}
+
+/// How many block-quote markers (`>`) start the line.
+fn quote_depth(line: &str) -> usize {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    let mut depth = 0;
+    while let Some(after) = rest.strip_prefix('>') {
+        depth += 1;
+        rest = after.trim_start_matches([' ', '\t']);
+    }
+    depth
+}
+
+/// Drops leading block-quote markers, list markers (`- `, `1. `) and indentation: what is left is the line's content
+/// inside its containers.
+fn strip_container_markers(line: &str) -> &str {
+    let mut rest = strip_containers(line);
+    loop {
+        let before = rest.len();
+        if let Some(after) = ["- ", "* ", "+ "].iter().find_map(|marker| rest.strip_prefix(marker)) {
+            rest = after;
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=9).contains(&digits) && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+            rest = &rest[digits + 2..];
+        }
+        rest = strip_containers(rest);
+        if rest.len() == before {
+            return rest;
+        }
+    }
 }
 
 /// Drops leading block-quote markers and list-item indentation, so a fence inside a container is recognised.
@@ -304,15 +413,6 @@ fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
         }
     }
     open
-}
-
-/// Whether a definition may start after the complete `lines` of `text`: at the start, after a blank line or after
-/// another definition line (a definition cannot interrupt a paragraph).
-fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
-    lines.last().is_none_or(|&(start, end)| {
-        let line = &text[start..end];
-        line.trim().is_empty() || super::starts_definition(line)
-    })
 }
 
 /// What an open construct in the partial line is.
@@ -673,6 +773,10 @@ mod tests {
         shows("a\n- $$x", "a\n");
         shows("> a\n<b>$$x", "> a\n"); // `<b>` alone would leave the quote
         shows("> Sum: $$x", "> Sum: ");
+        // Text before the `$$` inside a list item stays shown, whatever its first character.
+        shows("- Y 6$$", "- Y 6");
+        shows("1. **Step** $$x", "1. **Step** ");
+        shows("- $$x", "");
         assert_eq!(speculate("Sum: $$x", true, false), "Sum: $$x", "without the math option `$$` is text");
     }
 
@@ -683,9 +787,11 @@ mod tests {
         shows("[r1]: /a\n[r2]", "[r1]: /a\n");
         shows("Text.\n\n[^note]: Foot", "Text.\n\n");
         shows("   [x]:", "");
-        // Not a definition: a paragraph continuation line, an indented code line, an empty label, a link.
-        shows("See\n[r1]: /a", "See\n[r1]: /a");
-        assert!(speculate("    [r1", true, true).starts_with("    [r1"));
+        // Wherever it stands: whether a definition may start there depends on lines a resumed parse does not see.
+        shows("See\n[r1]: /a", "See\n");
+        shows("- [t 4]:", "");
+        shows("> 3. [a", "");
+        // Not a definition: an empty label, a link.
         shows("[]: x", "[]: x");
         shows("[a] b", "[a] b");
         shows("[a][b", "[a][b](rillmark:pending)");

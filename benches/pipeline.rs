@@ -319,7 +319,7 @@ fn main() {
                 let mut ids = IdAllocator::default();
                 let mut ops = Vec::new();
                 let mut mounted: Vec<Mounted> = Vec::new();
-                Differ { ids: &mut ids, ops: &mut ops }.sync_children(ROOT, &mut mounted, &nodes, None);
+                Differ::new(&mut ids, &mut ops).sync_children(ROOT, &mut mounted, &nodes, None);
                 op_count = ops.len();
                 let mut recorder = HtmlRecorder::new();
                 recorder.apply(&ops);

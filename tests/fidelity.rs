@@ -189,6 +189,9 @@ fn stream_and_check(text: &str, pieces: &[String], opts: &RenderOptions) -> Vec<
     if stats.reconcile_ops_on_committed != 0 {
         problems.push(format!("{} reconcile ops on committed blocks", stats.reconcile_ops_on_committed));
     }
+    if stats.shown_text_losses != 0 {
+        problems.push(format!("the engine counted {} renders that lost shown words", stats.shown_text_losses));
+    }
     if stats.finish_repairs != 0 {
         problems.push(format!("{} repairs by the verified finish", stats.finish_repairs));
     }

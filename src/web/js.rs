@@ -328,21 +328,25 @@ pub struct StatsJs {
     unknown: f64,
     /// Blocks the verified finish had to repair (0 unless streaming went wrong somewhere).
     finish_repairs: f64,
+    /// Renders that took a shown word off the screen (0 unless streaming went wrong somewhere).
+    shown_text_losses: f64,
 }
 
 impl StatsJs {
-    pub fn new(stats: StreamStats, finish_repairs: u64) -> StatsJs {
+    pub fn new(stats: StreamStats, finish_repairs: u64, shown_text_losses: u64) -> StatsJs {
         StatsJs {
             bytes: stats.bytes as f64,
             frames: stats.frames as f64,
             malformed: stats.malformed as f64,
             unknown: stats.unknown as f64,
             finish_repairs: finish_repairs as f64,
+            shown_text_losses: shown_text_losses as f64,
         }
     }
 }
 
-/// An outcome: `{ status, reason (done) | error (error), bytes, frames, malformed, unknown, finishRepairs, text }`.
+/// An outcome: `{ status, reason (done) | error (error), bytes, frames, malformed, unknown, finishRepairs,
+/// shownTextLosses, text }`.
 /// One flat struct rather than a flattened enum: `#[serde(flatten)]` links serde's buffering serialiser.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -358,6 +362,7 @@ pub struct OutcomeJs<'a> {
     malformed: f64,
     unknown: f64,
     finish_repairs: f64,
+    shown_text_losses: f64,
     text: &'a str,
 }
 
@@ -398,6 +403,7 @@ impl<'a> OutcomeJs<'a> {
             malformed: stats.malformed,
             unknown: stats.unknown,
             finish_repairs: stats.finish_repairs,
+            shown_text_losses: stats.shown_text_losses,
             text,
         }
     }

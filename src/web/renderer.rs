@@ -241,8 +241,8 @@ impl Shared {
         self.read(|l| match l {
             Lifecycle::Ended { pipeline, outcome } => {
                 let (stats, text) = match pipeline {
-                    Some(p) => (StatsJs::new(p.stats(), p.finish_repairs()), p.answer().text()),
-                    None => (StatsJs::new(Default::default(), 0), ""),
+                    Some(p) => (StatsJs::new(p.stats(), p.finish_repairs(), p.shown_text_losses()), p.answer().text()),
+                    None => (StatsJs::new(Default::default(), 0, 0), ""),
                 };
                 js::outcome_js(outcome, stats, text)
             }
@@ -397,13 +397,13 @@ impl Renderer {
         self.shared.read(|l| JsValue::from_str(l.pipeline().map_or("", |p| p.answer().text())))
     }
 
-    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs }`.
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs, shownTextLosses }`.
     #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         self.shared.read(|l| {
-            let stats = l
-                .pipeline()
-                .map_or(StatsJs::new(Default::default(), 0), |p| StatsJs::new(p.stats(), p.finish_repairs()));
+            let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0), |p| {
+                StatsJs::new(p.stats(), p.finish_repairs(), p.shown_text_losses())
+            });
             js::stats_js(stats)
         })
     }

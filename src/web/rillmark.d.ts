@@ -140,6 +140,11 @@ export interface LiveStats {
    * and any difference repaired. 0 unless incremental rendering slipped somewhere (users are protected anyway).
    */
   finishRepairs: number;
+  /**
+   * Renders that took a word already on screen away again (the words each patch removes are checked against the
+   * words it adds). 0 unless incremental rendering slipped somewhere.
+   */
+  shownTextLosses: number;
 }
 
 /** Counters and text shared by every outcome. */

@@ -46,15 +46,18 @@ pub enum ProblemKind {
     CommittedBlockDiffers,
     /// Words of the final answer that were shown vanished at a later render.
     TextVanished,
+    /// The engine's own count of renders that took a shown word away (`MarkdownStats::shown_text_losses`) is not 0.
+    CountedTextLoss,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 5] = [
+    pub const ALL: [ProblemKind; 6] = [
         ProblemKind::FinalDiffers,
         ProblemKind::InvalidOps,
         ProblemKind::FinishRepaired,
         ProblemKind::CommittedBlockDiffers,
         ProblemKind::TextVanished,
+        ProblemKind::CountedTextLoss,
     ];
 
     /// A short name for summaries and the known-differences list.
@@ -65,6 +68,7 @@ impl ProblemKind {
             ProblemKind::FinishRepaired => "finish-repaired",
             ProblemKind::CommittedBlockDiffers => "committed-block-differs",
             ProblemKind::TextVanished => "text-vanished",
+            ProblemKind::CountedTextLoss => "counted-text-loss",
         }
     }
 }
@@ -263,6 +267,12 @@ pub fn stream_checked<'a>(
     }
     if !recorder.violations().is_empty() {
         report.note(ProblemKind::InvalidOps, None, || format!("{:?}", recorder.violations()));
+    }
+    if report.stats.shown_text_losses > 0 {
+        let losses = report.stats.shown_text_losses;
+        report.note(ProblemKind::CountedTextLoss, None, || {
+            format!("the engine counted {losses} renders that took a shown word away (stats.shown_text_losses)")
+        });
     }
     if report.stats.finish_repairs > 0 {
         let repairs = report.stats.finish_repairs;

@@ -472,3 +472,10 @@ fn a_line_indented_less_than_the_list_item_of_an_open_fence_is_outside_it() {
     // Inside the item's content column the fence goes on, blank lines included.
     assert_streams_exactly("- a\n  ```\n\n  | not a table |\n  ```\n");
 }
+
+#[test]
+fn an_indented_code_line_with_a_pipe_is_no_table_header() {
+    assert_streams_exactly("    |e\n");
+    assert_streams_exactly("   +\n    |n J\n");
+    assert_streams_exactly("Text.\n\n    a | b\n    --|--\n\nEnd.\n");
+}

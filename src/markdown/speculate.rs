@@ -268,7 +268,8 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         }
         previous_has_pipe = line.contains('|');
         // (An indented code line is no table header: `    a | b` stays code.)
-        last_complete = Some((start, line)).filter(|_| indent < item_column + 4);
+        let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (as `is_indented_code` reads it)
+        last_complete = Some((start, line)).filter(|_| indent < code_column);
     }
     let pending_table_header = match last_complete {
         Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
@@ -1011,6 +1012,7 @@ mod tests {
         shows("Text.\n\n    code [x](http://a", "Text.\n\n    code [x](http://a");
         shows("- a\n\n      x = a*b", "- a\n\n      x = a*b");
         shows("    <div", "    <div");
+        shows("   +\n    |n J\n", "   +\n    |n J\n");
     }
 
     #[test]

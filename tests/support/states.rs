@@ -3,6 +3,9 @@
 //! both include it.
 //!
 //! What is checked, with `final` meaning the one-shot render of the whole text (`markdown::render::render`):
+//! - **The engine's own count**: `MarkdownStats::shown_text_losses` is 0 (renders whose patch took a shown word off the
+//!   screen and showed it nowhere; stricter than the check below, which reads only words of `final`: it also counts a
+//!   word that flickers and never comes back, such as a tag name shown as text while the tag is typed).
 //! - **The end**: the streamed DOM equals `final`, the recorder saw no invalid op, and the verified finish repaired
 //!   nothing (`MarkdownStats::finish_repairs == 0`: the net must not hide a bug).
 //! - **Committed blocks are final** (at every render): the first `committed_blocks()` children of the root show their

@@ -8,8 +8,9 @@
 //!   chunks; throughput is wire bytes per second.
 //! - ④ runs the incremental engine over the benchmark documents in `benches/docs/` (see `benches/docs.mjs`), fed in
 //!   token-like chunks of 1–6 characters (the same shape as `examples/work_ratio.rs`), rendering after every chunk;
-//!   throughput is document bytes per second. It also prints µs per chunk and the engine's work ratio
-//!   (`MarkdownStats::bytes_parsed` / document size).
+//!   throughput is document bytes per second. It also prints µs per chunk, the engine's work ratio
+//!   (`MarkdownStats::bytes_parsed` / document size) and `MarkdownStats::shown_text_losses` (renders that took a shown
+//!   word away: 0 when streaming is right).
 //!   The same again in 64-byte chunks (a network read's size), and a summary table of both against the one-shot
 //!   render of the same run (`×one-shot`: streamed time / one-shot time, so the machine's speed cancels out).
 //! - ⑤ diffs the one-shot trees of each document against an empty DOM (every create/append op), and applies the op
@@ -322,12 +323,14 @@ fn main() {
                 bytes: doc.len(),
                 time: t,
                 note: format!(
-                    "{} chunks, {:.1} µs/chunk, parsed {:.1}× the text in {} parses, {} resumes abandoned",
+                    "{} chunks, {:.1} µs/chunk, parsed {:.1}× the text in {} parses, {} resumes abandoned, {} shown-text \
+                     losses",
                     chunks.len(),
                     t.as_secs_f64() * 1e6 / chunks.len() as f64,
                     stats.bytes_parsed as f64 / doc.len() as f64,
                     stats.parses,
-                    stats.resumes_abandoned
+                    stats.resumes_abandoned,
+                    stats.shown_text_losses
                 ),
             });
         }
@@ -351,7 +354,7 @@ fn main() {
                 let mut ids = IdAllocator::default();
                 let mut ops = Vec::new();
                 let mut mounted: Vec<Mounted> = Vec::new();
-                Differ { ids: &mut ids, ops: &mut ops }.sync_children(ROOT, &mut mounted, &nodes, None);
+                Differ::new(&mut ids, &mut ops).sync_children(ROOT, &mut mounted, &nodes, None);
                 op_count = ops.len();
                 let mut recorder = HtmlRecorder::new();
                 recorder.apply(&ops);

@@ -249,6 +249,15 @@ impl Pipeline {
         self.answer.stats().finish_repairs + reasoning
     }
 
+    /// Renders that took a shown word off the screen, over the answer and the reasoning
+    /// ([`MarkdownStats::shown_text_losses`]): 0 unless streaming went wrong somewhere.
+    ///
+    /// [`MarkdownStats::shown_text_losses`]: crate::markdown::MarkdownStats::shown_text_losses
+    pub fn shown_text_losses(&self) -> u64 {
+        let reasoning = self.reasoning.as_ref().map_or(0, |r| r.markdown.stats().shown_text_losses);
+        self.answer.stats().shown_text_losses + reasoning
+    }
+
     /// Whether the stream has ended (terminal marker or error): the host should stop reading.
     pub fn is_ended(&self) -> bool {
         self.end.is_some() || self.finished

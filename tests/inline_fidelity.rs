@@ -137,7 +137,24 @@ fn assert_ends_as_one_shot(name: &str, text: &str, pieces: &[&str], how: &str, o
         stats.finish_repairs, 0,
         "{name:?} ({opts_name}, {how}): streaming should be exact, leaving the verified finish nothing to repair"
     );
+    if std::env::var("RILLMARK_LIST_FLICKERS").is_ok() && stats.shown_text_losses > 0 {
+        println!("FLICKER {name:?} ({opts_name}, {how}): {}", stats.shown_text_losses);
+    } else if !KNOWN_FLICKERS.contains(&name) {
+        assert_eq!(
+            stats.shown_text_losses, 0,
+            "{name:?} ({opts_name}, {how}): no render should take a shown word away (stats.shown_text_losses)"
+        );
+    }
 }
+
+/// Inputs that still flicker a word the final render does not show (so the every-render checks, which read only
+/// final words, pass them), counted by `shown_text_losses`: `&amp;` runs cut at random where a paragraph segment
+/// starts between `&` and `amp;`; `<b>$$` on a lazy quote line (`<b>` shows as text, then waits with the `$$`);
+/// a processing instruction (`<?x`) typed inside emphasis; `![…](u)` nested (the alt text shows as pending text, then
+/// as an image placeholder); a long paragraph whose references resolve when a definition commits after it. Left for
+/// the next session (issue 13). `RILLMARK_LIST_FLICKERS=1 cargo test --test inline_fidelity -- --nocapture` lists
+/// every input and chunking that flickers.
+const KNOWN_FLICKERS: &[&str] = &["entities", ">‹\n<b>$$\n", "*a <?x * ?> b* c", "nested-images", "late-link"];
 
 /// Whole, by character, token-like and two seeded random splits.
 fn every_chunking(name: &str, text: &str, opts_name: &str, opts: &RenderOptions, by_char: bool) {

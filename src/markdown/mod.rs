@@ -56,6 +56,7 @@ pub use replace::Shown;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
+use crate::patch::shown_words::ShownWords;
 use crate::patch::{Element, Node, NodeId, PatchOp};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use paragraph::SEGMENT_BYTES;
@@ -88,6 +89,10 @@ pub struct MarkdownStats {
     pub finish_repairs: u64,
     /// Bytes the verified finish parsed (the whole text, once; kept apart from `bytes_parsed`, the streaming work).
     pub finish_verified_bytes: u64,
+    /// Renders that took a shown word off the screen without showing it again (the open tail's patch removed a word
+    /// and added it nowhere: see `patch/shown_words.rs`). Committed blocks are final, so only the tail's patch is
+    /// watched. Streaming is meant never to do it, so tests assert 0.
+    pub shown_text_losses: u64,
 }
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
@@ -160,6 +165,13 @@ pub struct IncrementalMarkdown {
     open_list_tight: Option<bool>,
     /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
     paragraph_after_commit: Option<usize>,
+    /// The line open at the last render holds a `]:`: a link or footnote definition may be in it, and a definition
+    /// changes how references show (text → link), so the renders until its line ends are not watched for lost words.
+    definition_line_open: bool,
+    /// The render being made is watched for shown words it takes away (see [`MarkdownStats::shown_text_losses`]),
+    /// with these buffers (kept between renders).
+    watch_shown_words: bool,
+    shown_words: Option<ShownWords>,
     finished: bool,
     stats: MarkdownStats,
 }
@@ -167,6 +179,7 @@ pub struct IncrementalMarkdown {
 impl IncrementalMarkdown {
     /// A new, empty document rendering into the element with id `root`.
     pub fn new(opts: RenderOptions, root: NodeId) -> IncrementalMarkdown {
+        let shown_words = Some(ShownWords::new(opts.gfm));
         IncrementalMarkdown {
             opts,
             root,
@@ -199,6 +212,9 @@ impl IncrementalMarkdown {
             last_parse_ends_in_paragraph: false,
             definition_run: None,
             ancestors: std::cell::RefCell::new(None),
+            definition_line_open: false,
+            watch_shown_words: false,
+            shown_words,
             finished: false,
             stats: MarkdownStats::default(),
         }
@@ -300,6 +316,7 @@ impl IncrementalMarkdown {
 
     fn render_step(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         self.dirty = false;
+        self.note_definition_lines();
         let appended = self.append_in_place(ops);
         self.rendered_len = self.src.len();
         if appended {
@@ -321,6 +338,20 @@ impl IncrementalMarkdown {
             self.candidate = None;
         }
         self.render_pass(None, ids, ops);
+    }
+
+    /// Whether this render is watched for lost words: not while a line with a `]:` is open or ends (its definition
+    /// may turn references into links), nor at the end. Reads only the new text (and the byte before it).
+    fn note_definition_lines(&mut self) {
+        let from = self.rendered_len.saturating_sub(1);
+        let from = (0..=from).rev().find(|&at| self.src.is_char_boundary(at)).unwrap_or(0);
+        let new_text = &self.src[from..];
+        self.watch_shown_words = !self.finished && !self.definition_line_open && !new_text.contains("]:");
+        let open_line = new_text.rfind(['\n', '\r']).map(|at| &new_text[at + 1..]);
+        self.definition_line_open = match open_line {
+            Some(line) => line.contains("]:"),
+            None => self.definition_line_open || new_text.contains("]:"),
+        };
     }
 
     /// Definitions alone at the start of the open tail (the last parse read them and showed nothing) are final once
@@ -359,7 +390,7 @@ impl IncrementalMarkdown {
         let defs = definition_lines(region, &[], self.opts.gfm);
         let blocks = self.committed_sources.len();
         let links_before = self.link_defs.len();
-        self.commit_definitions(defs, blocks, &mut Differ { ids, ops });
+        self.commit_definitions(defs, blocks, &mut Differ::new(ids, ops));
         self.committed_len += region_end;
         self.track_definition_run(links_before);
         self.last_parse_key = None;
@@ -514,7 +545,7 @@ impl IncrementalMarkdown {
         }
         if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
             // The committed definitions before this text are a table's paragraph after all: parse them with it.
-            self.reopen_definition_run(&mut Differ { ids, ops });
+            self.reopen_definition_run(&mut Differ::new(ids, ops));
             return self.render_pass(None, ids, ops);
         }
         if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
@@ -574,7 +605,10 @@ impl IncrementalMarkdown {
         let open_start_line = start_lines.first().copied();
         let block_count = doc.blocks.len();
 
-        let mut differ = Differ { ids, ops };
+        let mut differ = Differ::new(ids, ops);
+        if self.watch_shown_words {
+            differ.watch = self.shown_words.take();
+        }
         let before = self.footnotes.as_ref().map(|f| f.id);
         match resume {
             Some(resume) => {
@@ -612,19 +646,24 @@ impl IncrementalMarkdown {
                 let mut after = self.blocks.split_off(self.committed_blocks + 1);
                 differ.sync_children(self.root, &mut after, &rest, before);
                 self.blocks.append(&mut after);
-                if footnotes {
-                    self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
-                }
             }
             None => {
                 let nodes: Vec<Node> = doc.blocks.into_iter().map(|b| b.node).collect();
                 let mut open = self.blocks.split_off(self.committed_blocks);
                 differ.sync_children(self.root, &mut open, &nodes, before);
                 self.blocks.append(&mut open);
-                if self.opts.gfm {
-                    self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
-                }
             }
+        }
+        // (The footnotes section is numbered and rebuilt as references arrive: not watched.)
+        if let Some(mut watch) = differ.watch.take() {
+            if watch.lost_a_word() {
+                self.stats.shown_text_losses += 1;
+            }
+            watch.clear();
+            self.shown_words = Some(watch);
+        }
+        if footnotes {
+            self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
         }
 
         // Every block but the last whose successor starts on a complete line is final.
@@ -1820,6 +1859,11 @@ impl IncrementalMarkdown {
                 if word.contains("www.") || word.contains("://") || word.contains('@') {
                     return false; // may become or extend an autolink
                 }
+                if word.contains(['<', '&']) {
+                    // May become a tag (`</b` + `>`) or a character reference (`&amp` + `;`), which speculation
+                    // hides while they are typed.
+                    return false;
+                }
                 format!("{held}{new_text}").trim_end_matches(' ').to_owned()
             }
         };
@@ -1963,7 +2007,7 @@ impl IncrementalMarkdown {
         self.stats.finish_verified_bytes += self.src.len() as u64;
         let doc = render::render(&self.src, &self.opts);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
-        let mut differ = Differ { ids, ops };
+        let mut differ = Differ::new(ids, ops);
         let ops_before = differ.ops.len();
         let before = self.footnotes.as_ref().map(|f| f.id);
         differ.sync_children(self.root, &mut self.blocks, &nodes, before);
@@ -1978,7 +2022,7 @@ impl IncrementalMarkdown {
         let doc = parse(&self.opts, &mut self.stats, &self.src);
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
 
-        let mut differ = Differ { ids, ops };
+        let mut differ = Differ::new(ids, ops);
         let ops_before = differ.ops.len();
         let committed = self.committed_blocks.min(nodes.len());
         for (mounted, node) in self.blocks.iter_mut().zip(&nodes).take(committed) {
@@ -2455,7 +2499,7 @@ mod verified_finish_tests {
         // Lose the list from the DOM and from the engine's view of it alike, as a buggy splice would.
         let lost = engine.blocks.remove(1);
         engine.committed_blocks = engine.committed_blocks.min(engine.blocks.len());
-        Differ { ids: &mut ids, ops: &mut ops }.remove(lost);
+        Differ::new(&mut ids, &mut ops).remove(lost);
         recorder.apply(&ops);
         ops.clear();
         assert!(!recorder.html().contains("<ul>"), "the test should start from a DOM without the list");
@@ -2490,5 +2534,57 @@ mod verified_finish_tests {
             render::render(text, &opts).to_html(),
             "the finished DOM should be the one-shot render"
         );
+    }
+}
+
+#[cfg(test)]
+mod shown_text_loss_tests {
+    use super::*;
+    use crate::patch::ROOT;
+
+    fn stream(engine: &mut IncrementalMarkdown, text: &str, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        for c in text.chars() {
+            engine.push(c.encode_utf8(&mut [0; 4]));
+            engine.render(ids, ops);
+        }
+    }
+
+    /// A render that takes shown words away is counted: the open paragraph's shown words are taken out of the
+    /// engine's text (as a buggy resume would drop them), and the next render's patch removes them.
+    #[test]
+    fn a_render_that_takes_shown_words_away_is_counted() {
+        let mut engine = IncrementalMarkdown::new(RenderOptions::default(), ROOT);
+        let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+        stream(&mut engine, "Intro.\n\nThe open paragraph shows these words", &mut ids, &mut ops);
+        assert_eq!(engine.stats().shown_text_losses, 0, "growing text should lose nothing");
+        let open = engine.src.find("The open").expect("the paragraph is in the text");
+        engine.src.truncate(open + "The".len());
+        engine.last_parse_key = None;
+        engine.resume = None;
+        engine.candidate = None;
+        engine.settle = None;
+        engine.stitched = false;
+        engine.exact = false;
+        engine.rendered_len = engine.src.len();
+        engine.push(".");
+        engine.render(&mut ids, &mut ops);
+        assert_eq!(engine.stats().shown_text_losses, 1, "the render that dropped `open paragraph …` should count once");
+    }
+
+    /// Speculation that shows and takes back only markup loses no word: emphasis, links, footnotes and tags typed
+    /// character by character.
+    #[test]
+    fn markup_typed_character_by_character_loses_no_word() {
+        for (text, trusted) in [
+            ("Some **bold** and _it_ and `code` [a link](https://e.com) www.example.com.\n", false),
+            ("A claim[^1] and more[^2].\n\n[^2]: Two.\n[^1]: One.\n", false),
+            ("Intro <b>bold</b> and <br> text.\n\n<div>\nblock\n</div>\n", true),
+            ("1. **Step**: run\n   ```bash\n   pip install x\n   ```\n2. Done.\n", false),
+        ] {
+            let mut engine = IncrementalMarkdown::new(RenderOptions { trusted, ..RenderOptions::default() }, ROOT);
+            let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+            stream(&mut engine, text, &mut ids, &mut ops);
+            assert_eq!(engine.stats().shown_text_losses, 0, "{text:?} should lose no shown word");
+        }
     }
 }

@@ -43,7 +43,8 @@ impl IncrementalMarkdown {
         let kept_after =
             old.iter().rev().zip(new_blocks.iter().rev()).take(room).take_while(|(m, node)| m.shows(node)).count();
 
-        let mut differ = Differ { ids, ops };
+        // A replacement takes the old text's words away on purpose: not watched for shown-text losses.
+        let mut differ = Differ::new(ids, ops);
         let after = old.split_off(old.len() - kept_after);
         let mut middle = old.split_off(kept_before);
         let before = after.first().or(section.as_ref()).map(|next| next.id);
@@ -69,6 +70,7 @@ fn add_stats(a: MarkdownStats, b: MarkdownStats) -> MarkdownStats {
         appended_in_place,
         finish_repairs,
         finish_verified_bytes,
+        shown_text_losses,
     } = a;
     MarkdownStats {
         bytes_parsed: bytes_parsed + b.bytes_parsed,
@@ -80,5 +82,6 @@ fn add_stats(a: MarkdownStats, b: MarkdownStats) -> MarkdownStats {
         appended_in_place: appended_in_place + b.appended_in_place,
         finish_repairs: finish_repairs + b.finish_repairs,
         finish_verified_bytes: finish_verified_bytes + b.finish_verified_bytes,
+        shown_text_losses: shown_text_losses + b.shown_text_losses,
     }
 }

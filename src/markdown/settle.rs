@@ -203,6 +203,9 @@ pub struct InlineSettle {
     run: Option<(u8, usize, Class)>,
     /// The previous character was an unconsumed backslash.
     escape: bool,
+    /// A `&` and this many name characters after it: a character reference until a `;` ends it or another character
+    /// makes it text (a cut inside it would show `&` and `amp;` apart).
+    reference: Option<usize>,
     prev: Class,
 }
 
@@ -239,6 +242,7 @@ impl InlineSettle {
             && self.angle.is_none()
             && self.run.is_none()
             && !self.escape
+            && self.reference.is_none()
     }
 
     fn step(&mut self, c: char) {
@@ -327,11 +331,25 @@ impl InlineSettle {
                 self.brackets.pop();
             }
         }
+        if let Some(len) = self.reference {
+            if c == ';' {
+                self.reference = None;
+                self.prev = Class::Punct;
+                return;
+            }
+            if len < 32 && (c.is_ascii_alphanumeric() || (c == '#' && len == 0)) {
+                self.reference = Some(len + 1);
+                self.prev = class(c);
+                return;
+            }
+            self.reference = None;
+        }
         match c {
             '`' => self.run = Some((b'`', 1, self.prev)),
             '$' if self.code.is_none() && self.math_dollars => self.run = Some((b'$', 1, self.prev)),
             _ if self.code.is_some() => {}
             '\\' => self.escape = true,
+            '&' => self.reference = Some(0),
             '*' | '_' => self.run = Some((c as u8, 1, self.prev)),
             '~' if self.strikethrough => self.run = Some((b'~', 1, self.prev)),
             '<' => {

@@ -74,9 +74,27 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     let ends_with_newline = last_end < tail.len() || partial.is_empty();
     let context = scan_context(tail, &lines, gfm);
 
-    if context.in_fence {
+    // A line with fewer quote markers than the fence's opening line ends the quote, and the fence with it (a fence
+    // takes no lazy continuation line).
+    let leaves_fence = quote_depth(partial) < context.fence_quote_depth
+        || (!partial.trim().is_empty() && content_indent(partial) < context.fence_item_column);
+    if context.in_fence && !leaves_fence {
         let may_close = !ends_with_newline && is_fence_prefix(partial);
         return if may_close { Inner::Borrowed(last_start) } else { Inner::Borrowed(tail.len()) };
+    }
+    if !partial.trim().is_empty() && is_indented_code(partial, &tail[..last_start], context.item_column) {
+        // An indented code line is literal: no inline is closed, no link made pending, no tag or marker held.
+        return Inner::Borrowed(tail.len());
+    }
+    // An HTML block's lines are raw (trusted) or shown as they are (safe): nothing in them is closed or made pending,
+    // and its opening line shows once its tag is whole.
+    let stripped = strip_containers(partial);
+    let in_html = context.in_html.is_some_and(|(html_depth, column)| {
+        quote_depth(partial) >= html_depth && (partial.trim().is_empty() || content_indent(partial) >= column)
+    });
+    if in_html || html_block_start(stripped, false) {
+        let tag_open = stripped.strip_prefix('<').is_some_and(tag_in_progress);
+        return Inner::Borrowed(if !in_html && tag_open { last_start } else { tail.len() });
     }
     if gfm {
         if let Some(header_start) = context.pending_table_header {
@@ -107,7 +125,11 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // `<b>` alone an HTML block): it stays only when it starts with a letter or digit inside its containers.
         let line_start = tail[..open].rfind(['\n', '\r']).map_or(0, |at| at + 1);
         let before = &tail[line_start..open];
-        let plain = strip_containers(before).starts_with(char::is_alphanumeric) && !is_block_marker_only(before);
+        // Inside its containers (quote markers, list markers), any text that starts no block of its own stays: it was
+        // shown as it was typed, and hiding it now would take shown words away (`- **Step 1** $$`). Markers alone
+        // and a `<` (an HTML block start alone on its line) go.
+        let inside = strip_container_markers(before);
+        let plain = !inside.trim().is_empty() && !inside.starts_with('<') && !is_block_marker_only(inside);
         let held = if plain { open } else { line_start };
         return Inner::Borrowed(held);
     }
@@ -118,13 +140,21 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // Only indentation so far: it shows nothing until the line's text says where it belongs.
         return Inner::Borrowed(last_start);
     }
-    if may_be_definition(partial) && starts_definitions(tail, &lines[..lines.len() - 1]) {
+    if may_be_definition(strip_container_markers(partial)) {
+        // Held wherever it stands, not only where a definition may start: whether one may start depends on the lines
+        // before, and a render that parses from a later point (after a commit, inside a list item) sees fewer of them,
+        // so a line shown by one render would be hidden by the next.
         return Inner::Borrowed(last_start);
     }
-    if is_block_marker_only(partial) {
+    if is_block_marker_only(partial) || opens_fence(strip_containers(partial)).is_some() {
+        // (A fence's opening line shows nothing of its own: its info string is no text, so it waits for its end.)
         return Inner::Borrowed(last_start);
     }
     match close_inlines(partial, gfm) {
+        // What is left may be a marker alone (`1. *` → `1. `), which would show as text: the line waits.
+        Some((rewritten, _)) if rewritten.ends_with([' ', '\t']) && is_block_marker_only(&rewritten) => {
+            Inner::Borrowed(last_start)
+        }
         Some((rewritten, kept_all)) => Inner::Owned(format!("{}{rewritten}", &tail[..last_start]), kept_all),
         None => Inner::Borrowed(tail.len()),
     }
@@ -153,10 +183,19 @@ fn split_lines(text: &str) -> Vec<(usize, usize)> {
 
 #[derive(Default)]
 struct Context {
-    /// The last line is inside a fenced code block that has not closed.
+    /// The last line is inside a fenced code block that has not closed, opened inside this many quotes.
     in_fence: bool,
+    fence_quote_depth: usize,
+    /// The content column of the list item the open fence is in (0 outside items): a line indented less ends the
+    /// item, and the fence with it.
+    fence_item_column: usize,
     /// The complete line before the partial one is a table body or delimiter row.
     in_table: bool,
+    /// The content column of the last list item started (0: none).
+    item_column: usize,
+    /// The last complete line is in an HTML block (which a blank line ends: see [`html_block_start`]), opened inside
+    /// this many quotes and this list item column.
+    in_html: Option<(usize, usize)>,
     /// Start offset of the last complete line when it could be a table header awaiting its delimiter row.
     pending_table_header: Option<usize>,
 }
@@ -164,22 +203,40 @@ struct Context {
 /// One pass over the complete lines: open fences and tables at the end (container markers are stripped first, so
 /// fences in list items and quotes count too).
 fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
-    let mut fence: Option<(u8, usize)> = None;
+    // (fence character, length, quote depth, item column)
+    let mut fence: Option<(u8, usize, usize, usize)> = None;
+    // The content column of the last list item started (0: none).
+    let mut item_column = 0;
+    // (quote depth, item column) of the open HTML block's first line
+    let mut in_html: Option<(usize, usize)> = None;
+    let mut after_text = false;
     let mut in_table = false;
     let mut previous_has_pipe = false;
     let mut last_complete: Option<(usize, &str)> = None;
     let complete = &lines[..lines.len() - 1];
     for &(start, end) in complete {
         let line = strip_containers(&text[start..end]);
-        if let Some((ch, len)) = fence {
-            if closes_fence(line, ch, len) {
-                fence = None;
+        let depth = quote_depth(&text[start..end]);
+        let indent = content_indent(&text[start..end]);
+        if let Some((ch, len, fence_depth, fence_column)) = fence {
+            let blank = line.trim().is_empty();
+            if depth >= fence_depth && (blank || indent >= fence_column) {
+                if closes_fence(line, ch, len) {
+                    fence = None;
+                }
+                last_complete = None;
+                continue;
             }
-            last_complete = None;
-            continue;
+            // Fewer quote markers or less indentation than its list item's content: the quote or the item ended,
+            // and the fence inside it.
+            fence = None;
         }
-        if let Some(open) = opens_fence(line) {
-            fence = Some(open);
+        if let Some(column) = list_item_content_column(&text[start..end]).filter(|_| indent < item_column + 4) {
+            item_column = column;
+        }
+        if let Some((ch, len)) = opens_fence(line).filter(|_| indent < item_column + 4) {
+            let fence_column = if indent >= item_column { item_column } else { 0 };
+            fence = Some((ch, len, depth, fence_column));
             in_table = false;
             previous_has_pipe = false;
             last_complete = None;
@@ -187,21 +244,284 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         }
         if line.trim().is_empty() {
             in_table = false;
+            in_html = None;
+            after_text = false;
             previous_has_pipe = false;
             last_complete = None;
             continue;
         }
+        // Like a fence, an HTML block ends with its quote or list item.
+        if in_html.is_some_and(|(html_depth, column)| depth < html_depth || indent < column) {
+            in_html = None;
+        }
+        if in_html.is_none() && !in_table && html_block_start(line, !after_text) {
+            in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
+        }
+        if in_html.is_some() {
+            previous_has_pipe = false;
+            last_complete = None;
+            continue;
+        }
+        after_text = true;
         if gfm && !in_table && previous_has_pipe && is_delimiter_row(line) {
             in_table = true;
         }
         previous_has_pipe = line.contains('|');
-        last_complete = Some((start, line));
+        // (An indented code line is no table header: `    a | b` stays code.)
+        let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (as `is_indented_code` reads it)
+        last_complete = Some((start, line)).filter(|_| indent < code_column);
     }
     let pending_table_header = match last_complete {
         Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
         _ => None,
     };
-    Context { in_fence: fence.is_some(), in_table, pending_table_header }
+    Context {
+        in_fence: fence.is_some(),
+        fence_quote_depth: fence.map_or(0, |f| f.2),
+        fence_item_column: fence.map_or(0, |f| f.3),
+        item_column,
+        in_html: in_html.filter(|_| fence.is_none()),
+        in_table,
+        pending_table_header,
+    }
+}
+
+/// The column the line's content starts at inside its quote markers (each with the one space after it; tabs to the
+/// next multiple of 4).
+fn content_indent(line: &str) -> usize {
+    let mut rest = line;
+    while let Some(after) = rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
+        if rest.len() - rest.trim_start_matches(' ').len() >= 4 || rest.starts_with('\t') {
+            break; // `    >`: indented code that starts with `>`, no quote
+        }
+        rest = after.strip_prefix(' ').unwrap_or(after);
+    }
+    let mut column = 0;
+    for b in rest.bytes() {
+        match b {
+            b' ' => column += 1,
+            b'\t' => column += 4 - column % 4,
+            _ => break,
+        }
+    }
+    column
+}
+
+/// Where the content of the list item this line starts begins (after quote markers), if it starts one: `- a` → 2,
+/// `  10. a` → 6, `3.` alone → 3.
+fn list_item_content_column(line: &str) -> Option<usize> {
+    let indent = content_indent(line);
+    let rest = strip_containers(line);
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=9).contains(&digits) || !rest[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let after = &rest[marker..];
+    if !after.is_empty() && !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    let spaces = after.bytes().take_while(|&b| b == b' ').count();
+    // One to four spaces after the marker set the content column; none (an empty item) or five (indented code) take one.
+    let gap = if (1..=4).contains(&spaces) && spaces < after.len() { spaces } else { 1 };
+    Some(indent + marker + gap)
+}
+
+/// Whether `rest` (what follows a `&` to the end of the line) is a character reference being typed: a name or
+/// `#` and digits, not ended by `;` yet (`amp`, `#x2`), at most as long as the longest reference.
+fn reference_in_progress(rest: &str) -> bool {
+    let body = rest.strip_prefix('#').unwrap_or(rest);
+    !rest.is_empty() && rest.len() <= 32 && body.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether `rest` (what follows a `<` to the end of the line) is an HTML tag being typed: a name, then attributes,
+/// all unfinished (`b`, `/di`, `a href="x`), with no `>` yet.
+fn tag_in_progress(rest: &str) -> bool {
+    let name = rest.strip_prefix('/').unwrap_or(rest);
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let mut quote: Option<char> = None;
+    for c in name.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>' | '<' | '`') => return false,
+            (None, c) if c.is_ascii_alphanumeric() || c.is_whitespace() || "-_:.=/".contains(c) => {}
+            (None, _) => return false,
+        }
+    }
+    true
+}
+
+/// Whether `line` (inside its containers) starts an HTML block (CommonMark 4.6): a comment, declaration or
+/// processing instruction, `script`/`pre`/`style`/`textarea`, a block-level tag; with `whole_tag_alone` also any
+/// whole tag alone on its line (type 7, which cannot interrupt a paragraph, and is decided only at its line end).
+fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
+    let Some(rest) = line.strip_prefix('<') else { return false };
+    if rest.starts_with(['!', '?']) {
+        return true;
+    }
+    let closing = rest.starts_with('/');
+    let named = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = named.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if name_len == 0 {
+        return false;
+    }
+    let name = named[..name_len].to_ascii_lowercase();
+    let after = &named[name_len..];
+    if !closing && ["script", "pre", "style", "textarea"].contains(&name.as_str()) {
+        return after.is_empty() || after.starts_with([' ', '\t', '>']);
+    }
+    let ends_name = after.is_empty() || after.starts_with([' ', '\t', '>']) || after.starts_with("/>");
+    if ends_name && HTML_BLOCK_TAGS.contains(&name.as_str()) {
+        return true;
+    }
+    let line = line.trim_end();
+    whole_tag_alone && line.len() > 2 && line.ends_with('>') && tag_in_progress(&line[1..line.len() - 1])
+}
+
+/// The tag names that start an HTML block of type 6 (CommonMark 4.6).
+const HTML_BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+/// Whether the partial line is a line of indented code: four columns past the last list item's content (or the
+/// margin), in a run of such lines that starts the tail or follows a blank line (a paragraph takes indented lines as
+/// its continuation). The run is read back at most [`CODE_RUN_LOOKBACK`] lines: a longer one is code.
+fn is_indented_code(partial: &str, before: &str, item_column: usize) -> bool {
+    if item_starts_with_code(partial) {
+        return true;
+    }
+    let indent = content_indent(partial);
+    let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (less indented: outside the item)
+    if indent < code_column {
+        return false;
+    }
+    let mut lines = before.lines().rev();
+    for _ in 0..CODE_RUN_LOOKBACK {
+        match lines.next() {
+            None => return true,
+            // (A line of quote markers alone is blank inside the quote, and ends a paragraph outside it.)
+            Some(line) if strip_containers(line).is_empty() => return true,
+            // Markers alone (an empty item, a rule): no paragraph goes on from them either.
+            Some(line) if is_block_marker_only(line) => return true,
+            Some(line) if content_indent(line) >= code_column => {}
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+const CODE_RUN_LOOKBACK: usize = 64;
+
+/// Whether the line starts a list item whose first content is indented code (`-     code`: five spaces or more
+/// after the marker).
+fn item_starts_with_code(line: &str) -> bool {
+    let Some(column) = list_item_content_column(line) else { return false };
+    let indent = content_indent(line);
+    let rest = strip_containers(line);
+    let marker = column - indent - 1; // the gap of an item starting with code is one space
+    let after = &rest[marker.min(rest.len())..];
+    let spaces = after.bytes().take_while(|&b| b == b' ').count();
+    spaces >= 5 && spaces < after.len()
+}
+
+/// How many block-quote markers (`>`) start the line.
+fn quote_depth(line: &str) -> usize {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    let mut depth = 0;
+    while let Some(after) = rest.strip_prefix('>') {
+        depth += 1;
+        rest = after.trim_start_matches([' ', '\t']);
+    }
+    depth
+}
+
+/// Drops leading block-quote markers, list markers (`- `, `1. `) and indentation: what is left is the line's content
+/// inside its containers.
+fn strip_container_markers(line: &str) -> &str {
+    let mut rest = strip_containers(line);
+    loop {
+        let before = rest.len();
+        if let Some(after) = ["- ", "* ", "+ "].iter().find_map(|marker| rest.strip_prefix(marker)) {
+            rest = after;
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=9).contains(&digits) && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+            rest = &rest[digits + 2..];
+        }
+        rest = strip_containers(rest);
+        if rest.len() == before {
+            return rest;
+        }
+    }
 }
 
 /// Drops leading block-quote markers and list-item indentation, so a fence inside a container is recognised.
@@ -251,13 +571,18 @@ fn is_partial_delimiter_row(partial: &str) -> bool {
 /// A partial line holding nothing but block markers: it may still become a heading, list item, quote, rule,
 /// setext underline, fence or table row, so it shows nothing yet.
 fn is_block_marker_only(partial: &str) -> bool {
-    let rest = partial.trim_start_matches([' ', '\t']);
+    // (Inside quote markers and list markers too: `>3` may still become `> 3. item`, `1. 1` `1. 1. item`.)
+    let rest = strip_container_markers(partial);
+    if rest.len() < partial.trim_start_matches([' ', '\t']).len() && rest.is_empty() {
+        return true;
+    }
     if rest.is_empty() {
         return false;
     }
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits <= 9 {
-        let after = &rest[digits..];
+        // (`1. ` with nothing after it yet: an empty item cannot interrupt a paragraph, so it would show as text.)
+        let after = rest[digits..].trim_end_matches([' ', '\t']);
         return after.is_empty() || after == "." || after == ")";
     }
     rest.bytes().all(|b| matches!(b, b'#' | b'-' | b'=' | b'*' | b'+' | b'_' | b'>' | b'`' | b'~' | b'|' | b':' | b' '))
@@ -304,15 +629,6 @@ fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
         }
     }
     open
-}
-
-/// Whether a definition may start after the complete `lines` of `text`: at the start, after a blank line or after
-/// another definition line (a definition cannot interrupt a paragraph).
-fn starts_definitions(text: &str, lines: &[(usize, usize)]) -> bool {
-    lines.last().is_none_or(|&(start, end)| {
-        let line = &text[start..end];
-        line.trim().is_empty() || scan::starts_definition(line)
-    })
 }
 
 /// What an open construct in the partial line is.
@@ -405,6 +721,14 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
                     cut = cut.min(i); // `Hello **`: about to open once text follows
                 }
                 i += run;
+            }
+            b'&' if reference_in_progress(&partial[i + 1..]) => {
+                cut = cut.min(i); // `&am`: a character reference being typed shows as its character once it ends
+                i = bytes.len();
+            }
+            b'<' if tag_in_progress(&partial[i + 1..]) => {
+                cut = cut.min(i); // `<b`, `<a href="x`: a tag being typed shows as a tag once it closes, never as text
+                i = bytes.len();
             }
             b'!' if bytes.get(i + 1) == Some(&b'[') => {
                 stack.push(Open::Bracket { image: true, closed: false, dest_at: None });
@@ -626,6 +950,8 @@ mod tests {
         shows("- a\n    ", "- a\n");
         shows("Title\n-", "Title\n");
         shows("Title\n==", "Title\n");
+        shows("1. 1.", "");
+        shows("> - 2", "");
         shows("a `", "a ");
         shows("| a | b |\n", "");
         shows("Intro.\n\n| col a | col", "Intro.\n\n");
@@ -673,7 +999,20 @@ mod tests {
         shows("a\n- $$x", "a\n");
         shows("> a\n<b>$$x", "> a\n"); // `<b>` alone would leave the quote
         shows("> Sum: $$x", "> Sum: ");
+        // Text before the `$$` inside a list item stays shown, whatever its first character.
+        shows("- Y 6$$", "- Y 6");
+        shows("1. **Step** $$x", "1. **Step** ");
+        shows("- $$x", "");
         assert_eq!(speculate("Sum: $$x", true, false), "Sum: $$x", "without the math option `$$` is text");
+    }
+
+    #[test]
+    fn shows_indented_code_as_it_is() {
+        shows("    |e\n", "    |e\n");
+        shows("Text.\n\n    code [x](http://a", "Text.\n\n    code [x](http://a");
+        shows("- a\n\n      x = a*b", "- a\n\n      x = a*b");
+        shows("    <div", "    <div");
+        shows("   +\n    |n J\n", "   +\n    |n J\n");
     }
 
     #[test]
@@ -683,9 +1022,11 @@ mod tests {
         shows("[r1]: /a\n[r2]", "[r1]: /a\n");
         shows("Text.\n\n[^note]: Foot", "Text.\n\n");
         shows("   [x]:", "");
-        // Not a definition: a paragraph continuation line, an indented code line, an empty label, a link.
-        shows("See\n[r1]: /a", "See\n[r1]: /a");
-        assert!(speculate("    [r1", true, true).starts_with("    [r1"));
+        // Wherever it stands: whether a definition may start there depends on lines a resumed parse does not see.
+        shows("See\n[r1]: /a", "See\n");
+        shows("- [t 4]:", "");
+        shows("> 3. [a", "");
+        // Not a definition: an empty label, a link.
         shows("[]: x", "[]: x");
         shows("[a] b", "[a] b");
         shows("[a][b", "[a][b](rillmark:pending)");

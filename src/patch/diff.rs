@@ -6,6 +6,7 @@
 //! else is replaced. Streaming appends at the end, so positional matching is the right shape: the common case is
 //! "the last text node grew" or "one child was added", each a single op.
 
+use super::shown_words::ShownWords;
 use super::{Node, NodeId, PatchOp};
 
 /// A rendered node as it stands in the DOM, with the id the sink knows it by.
@@ -88,11 +89,24 @@ impl Default for IdAllocator {
 pub struct Differ<'a> {
     pub ids: &'a mut IdAllocator,
     pub ops: &'a mut Vec<PatchOp>,
+    /// When set, the words each op takes off the screen and puts on it (see `shown_words.rs`).
+    pub watch: Option<ShownWords>,
 }
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
+    pub fn new(ids: &'a mut IdAllocator, ops: &'a mut Vec<PatchOp>) -> Differ<'a> {
+        Differ { ids, ops, watch: None }
+    }
+
     /// Creates the DOM for `node` (detached) and returns its mirror.
     pub fn create(&mut self, node: &Node) -> Mounted {
+        if let Some(watch) = &mut self.watch {
+            watch.added(node);
+        }
+        self.create_detached(node)
+    }
+
+    fn create_detached(&mut self, node: &Node) -> Mounted {
         let id = self.ids.alloc();
         let kind = match node {
             Node::Text(text) => {
@@ -110,7 +124,7 @@ impl Differ<'_> {
                 }
                 let mut children = Vec::with_capacity(el.children.len());
                 for child in &el.children {
-                    let mounted = self.create(child);
+                    let mounted = self.create_detached(child);
                     self.ops.push(PatchOp::Append { parent: id, child: mounted.id });
                     children.push(mounted);
                 }
@@ -133,6 +147,9 @@ impl Differ<'_> {
 
     /// Detaches and releases a mounted subtree.
     pub fn remove(&mut self, mounted: Mounted) {
+        if let Some(watch) = &mut self.watch {
+            watch.removed(&mounted);
+        }
         self.ops.push(PatchOp::Remove { id: mounted.id });
         self.release(mounted);
     }
@@ -144,8 +161,19 @@ impl Differ<'_> {
                 if old != new {
                     let id = mounted.id;
                     match new.strip_prefix(old.as_str()) {
-                        Some(suffix) => self.ops.push(PatchOp::AppendText { id, text: suffix.to_owned() }),
-                        None => self.ops.push(text_edit(id, old, new)),
+                        Some(suffix) => {
+                            if let Some(watch) = &mut self.watch {
+                                watch.appended(old, new);
+                            }
+                            self.ops.push(PatchOp::AppendText { id, text: suffix.to_owned() })
+                        }
+                        None => {
+                            let (op, prefix, suffix) = text_edit(id, old, new);
+                            if let Some(watch) = &mut self.watch {
+                                watch.text_edit(old, new, prefix, suffix);
+                            }
+                            self.ops.push(op)
+                        }
                     }
                     old.clone_from(new);
                 }
@@ -157,6 +185,9 @@ impl Differ<'_> {
                 self.sync_children(id, children, &el.children, None);
             }
             _ => {
+                if let Some(watch) = &mut self.watch {
+                    watch.removed(mounted);
+                }
                 let replacement = self.create(node);
                 self.ops.push(PatchOp::Replace { old: mounted.id, new: replacement.id });
                 let old = std::mem::replace(mounted, replacement);
@@ -205,19 +236,21 @@ impl Differ<'_> {
     }
 }
 
-/// The smallest `ReplaceText` that turns `old` into `new`: keep their common prefix and suffix.
-fn text_edit(id: NodeId, old: &str, new: &str) -> PatchOp {
+/// The smallest `ReplaceText` that turns `old` into `new`: keep their common prefix and suffix (returned too, in
+/// bytes).
+fn text_edit(id: NodeId, old: &str, new: &str) -> (PatchOp, usize, usize) {
     let prefix: usize = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
     let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
     let suffix: usize =
         old_rest.chars().rev().zip(new_rest.chars().rev()).take_while(|(a, b)| a == b).map(|(c, _)| c.len_utf8()).sum();
     let utf16 = |text: &str| text.encode_utf16().count() as u32;
-    PatchOp::ReplaceText {
+    let op = PatchOp::ReplaceText {
         id,
         start: utf16(&old[..prefix]),
         delete: utf16(&old_rest[..old_rest.len() - suffix]),
         text: new_rest[..new_rest.len() - suffix].to_owned(),
-    }
+    };
+    (op, prefix, suffix)
 }
 
 #[cfg(test)]
@@ -226,7 +259,7 @@ mod tests {
 
     #[track_caller]
     fn edit(old: &str, new: &str) -> (u32, u32, String) {
-        match text_edit(7, old, new) {
+        match text_edit(7, old, new).0 {
             PatchOp::ReplaceText { start, delete, text, .. } => (start, delete, text),
             other => panic!("should be a text edit: {other:?}"),
         }

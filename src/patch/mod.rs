@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod html;
 pub mod recorder;
+pub mod shown_words;
 
 /// A rendered node.
 #[derive(Debug, Clone, PartialEq, Eq)]

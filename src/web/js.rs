@@ -330,10 +330,12 @@ pub struct StatsJs {
     finish_repairs: f64,
     /// Server HTML that `hydrate()` replaced instead of adopting (0 or 1).
     hydration_replaced: f64,
+    /// Renders that took a shown word off the screen (0 unless streaming went wrong somewhere).
+    shown_text_losses: f64,
 }
 
 impl StatsJs {
-    pub fn new(stats: StreamStats, finish_repairs: u64, hydration_replaced: u64) -> StatsJs {
+    pub fn new(stats: StreamStats, finish_repairs: u64, hydration_replaced: u64, shown_text_losses: u64) -> StatsJs {
         StatsJs {
             bytes: stats.bytes as f64,
             frames: stats.frames as f64,
@@ -341,12 +343,13 @@ impl StatsJs {
             unknown: stats.unknown as f64,
             finish_repairs: finish_repairs as f64,
             hydration_replaced: hydration_replaced as f64,
+            shown_text_losses: shown_text_losses as f64,
         }
     }
 }
 
 /// An outcome: `{ status, reason (done) | error (error), bytes, frames, malformed, unknown, finishRepairs,
-/// hydrationReplaced, text }`.
+/// hydrationReplaced, shownTextLosses, text }`.
 /// One flat struct rather than a flattened enum: `#[serde(flatten)]` links serde's buffering serialiser.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -363,6 +366,7 @@ pub struct OutcomeJs<'a> {
     unknown: f64,
     finish_repairs: f64,
     hydration_replaced: f64,
+    shown_text_losses: f64,
     text: &'a str,
 }
 
@@ -404,6 +408,7 @@ impl<'a> OutcomeJs<'a> {
             unknown: stats.unknown,
             finish_repairs: stats.finish_repairs,
             hydration_replaced: stats.hydration_replaced,
+            shown_text_losses: stats.shown_text_losses,
             text,
         }
     }

@@ -247,9 +247,10 @@ impl Shared {
             Lifecycle::Ended { pipeline, outcome } => {
                 let (stats, text) = match pipeline {
                     Some(p) => {
-                        (StatsJs::new(p.stats(), p.finish_repairs(), self.hydration_replaced.get()), p.answer().text())
+                        let replaced = self.hydration_replaced.get();
+                        (StatsJs::new(p.stats(), p.finish_repairs(), replaced, p.shown_text_losses()), p.answer().text())
                     }
-                    None => (StatsJs::new(Default::default(), 0, 0), ""),
+                    None => (StatsJs::new(Default::default(), 0, 0, 0), ""),
                 };
                 js::outcome_js(outcome, stats, text)
             }
@@ -494,12 +495,13 @@ impl Renderer {
         self.shared.read(|l| JsValue::from_str(l.pipeline().map_or("", |p| p.answer().text())))
     }
 
-    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs, hydrationReplaced }`.
+    /// Live counters of the stream so far: `{ bytes, frames, malformed, unknown, finishRepairs, hydrationReplaced,
+    /// shownTextLosses }`.
     #[wasm_bindgen(getter, unchecked_return_type = "LiveStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         self.shared.read(|l| {
-            let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0), |p| {
-                StatsJs::new(p.stats(), p.finish_repairs(), self.shared.hydration_replaced.get())
+            let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0, 0), |p| {
+                StatsJs::new(p.stats(), p.finish_repairs(), self.shared.hydration_replaced.get(), p.shown_text_losses())
             });
             js::stats_js(stats)
         })

@@ -145,6 +145,11 @@ export interface LiveStats {
    * options on the server, an open tail, Trusted Types) and replaced it instead of adopting it; else 0.
    */
   hydrationReplaced: number;
+  /**
+   * Renders that took a word already on screen away again (the words each patch removes are checked against the
+   * words it adds). 0 unless incremental rendering slipped somewhere.
+   */
+  shownTextLosses: number;
 }
 
 /** Counters and text shared by every outcome. */

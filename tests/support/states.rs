@@ -3,12 +3,18 @@
 //! both include it.
 //!
 //! What is checked, with `final` meaning the one-shot render of the whole text (`markdown::render::render`):
+//! - **The engine's own count**: `MarkdownStats::shown_text_losses` is 0 (renders whose patch took a shown word off the
+//!   screen and showed it nowhere; stricter than the check below, which reads only words of `final`: it also counts a
+//!   word that flickers and never comes back, such as a tag name shown as text while the tag is typed).
 //! - **The end**: the streamed DOM equals `final`, the recorder saw no invalid op, and the verified finish repaired
 //!   nothing (`MarkdownStats::finish_repairs == 0`: the net must not hide a bug).
 //! - **Committed blocks are final** (at every render): the first `committed_blocks()` children of the root show their
 //!   HTML in `final`. A definition can legitimately change a block after it is committed (a `[ref]` or `[^note]`
 //!   used before its definition renders as text until the definition arrives), so the check is skipped until the
-//!   line of the text's last `]:` (the only way to spell a link or footnote definition) has ended.
+//!   line of the text's last `]:` (the only way to spell a link or footnote definition) has ended, and until the
+//!   engine has committed the last footnote definition (it is read when its block ends).
+//!   Footnote reference labels are not read as words: a reference shows as text (`[^2]`) until its definition
+//!   arrives, then as a number that later definitions may change (see [`ShownText::push_text`]).
 //! - **Shown text never vanishes** (at every render). Text content is read as words: the text of every text node, and
 //!   of raw HTML outside its tags, in document order, with a space at every element that is not inline (paragraphs,
 //!   items, cells, `<br>`), split at whitespace, each word stripped of ASCII punctuation (words left empty are
@@ -43,15 +49,18 @@ pub enum ProblemKind {
     CommittedBlockDiffers,
     /// Words of the final answer that were shown vanished at a later render.
     TextVanished,
+    /// The engine's own count of renders that took a shown word away (`MarkdownStats::shown_text_losses`) is not 0.
+    CountedTextLoss,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 5] = [
+    pub const ALL: [ProblemKind; 6] = [
         ProblemKind::FinalDiffers,
         ProblemKind::InvalidOps,
         ProblemKind::FinishRepaired,
         ProblemKind::CommittedBlockDiffers,
         ProblemKind::TextVanished,
+        ProblemKind::CountedTextLoss,
     ];
 
     /// A short name for summaries and the known-differences list.
@@ -62,6 +71,7 @@ impl ProblemKind {
             ProblemKind::FinishRepaired => "finish-repaired",
             ProblemKind::CommittedBlockDiffers => "committed-block-differs",
             ProblemKind::TextVanished => "text-vanished",
+            ProblemKind::CountedTextLoss => "counted-text-loss",
         }
     }
 }
@@ -134,7 +144,7 @@ pub fn stream_checked<'a>(
     let final_blocks: Vec<&Node> = doc.blocks.iter().map(|b| &b.node).collect();
     let final_block_html: Vec<String> = final_blocks.iter().map(|node| to_html(std::slice::from_ref(*node))).collect();
     // The final words, and where the words of each block start in them: blocks verified final need no walk.
-    let (final_text, block_text_starts) = shown_text_by_block(&final_blocks);
+    let (final_text, block_text_starts) = shown_text_by_block_in(&final_blocks, opts.gfm);
     // Blocks found equal to their final HTML, kept to compare later renders cheaply (by tree, not by HTML).
     let mut verified: Vec<Node> = Vec::new();
     // The words of each root child at the last render it was read, by index: a child that did not change is not
@@ -144,6 +154,13 @@ pub fn stream_checked<'a>(
     // on the last line, with no line break after it, is read only by `finish`: its URL may still grow).
     let definitions_until =
         text.rfind("]:").map_or(0, |at| text[at..].find(['\n', '\r']).map_or(usize::MAX, |line_end| at + line_end + 1));
+    // A footnote definition is read once it commits (its block ends: it may still take indented lines), so a
+    // committed block may show a reference to it as text until the engine has committed the last one.
+    let last_footnote_definition = text
+        .match_indices("]:")
+        .filter(|(at, _)| text[..*at].rfind(['[', ']']).is_some_and(|open| text[open..].starts_with("[^")))
+        .map(|(at, _)| at)
+        .last();
 
     let mut report = Report {
         problems: Vec::new(),
@@ -175,7 +192,9 @@ pub fn stream_checked<'a>(
         let render = Some(report.renders);
         // Leading root children that show their final HTML at this render.
         let mut final_prefix = 0;
-        if checks.committed_blocks && received >= definitions_until {
+        let definitions_read =
+            received >= definitions_until && last_footnote_definition.is_none_or(|at| engine.committed_text_len() > at);
+        if checks.committed_blocks && definitions_read {
             let committed = engine.committed_blocks();
             if committed > nodes.len() || committed > final_blocks.len() {
                 report.note(ProblemKind::CommittedBlockDiffers, render, || {
@@ -212,7 +231,7 @@ pub fn stream_checked<'a>(
                 if shown_by_child.get(i).is_none_or(|(cached, _)| cached != node) {
                     shown_by_child.truncate(i);
                     shown_by_child.resize_with(i, || (Node::Text(String::new()), String::new()));
-                    shown_by_child.push((node.clone(), shown_text(std::iter::once(node))));
+                    shown_by_child.push((node.clone(), shown_text_in(std::iter::once(node), opts.gfm)));
                 }
                 let words = &shown_by_child[i].1;
                 if !words.is_empty() {
@@ -252,6 +271,12 @@ pub fn stream_checked<'a>(
     if !recorder.violations().is_empty() {
         report.note(ProblemKind::InvalidOps, None, || format!("{:?}", recorder.violations()));
     }
+    if report.stats.shown_text_losses > 0 {
+        let losses = report.stats.shown_text_losses;
+        report.note(ProblemKind::CountedTextLoss, None, || {
+            format!("the engine counted {losses} renders that took a shown word away (stats.shown_text_losses)")
+        });
+    }
     if report.stats.finish_repairs > 0 {
         let repairs = report.stats.finish_repairs;
         report.note(ProblemKind::FinishRepaired, None, || format!("the verified finish emitted {repairs} ops"));
@@ -270,7 +295,12 @@ const INLINE_TAGS: &[&str] = &["a", "em", "strong", "del", "code", "span", "sup"
 /// The words the nodes show (see the module doc), each keeping only its characters that are not ASCII punctuation,
 /// joined by single spaces.
 pub fn shown_text<'n>(nodes: impl IntoIterator<Item = &'n Node>) -> String {
-    let mut words = ShownText::default();
+    shown_text_in(nodes, true)
+}
+
+/// [`shown_text`], reading `[^label]` as a footnote reference (skipped) only with `footnotes` (GFM).
+pub fn shown_text_in<'n>(nodes: impl IntoIterator<Item = &'n Node>, footnotes: bool) -> String {
+    let mut words = ShownText { footnotes, ..ShownText::default() };
     for node in nodes {
         words.walk(node);
     }
@@ -280,7 +310,12 @@ pub fn shown_text<'n>(nodes: impl IntoIterator<Item = &'n Node>) -> String {
 /// [`shown_text`] of `blocks`, and for each `k` in `0..=blocks.len()`, where the words after the first `k` blocks
 /// start in it (a byte offset past the joining space) and how many words come before.
 pub fn shown_text_by_block(blocks: &[&Node]) -> (String, Vec<(usize, usize)>) {
-    let mut words = ShownText::default();
+    shown_text_by_block_in(blocks, true)
+}
+
+/// [`shown_text_by_block`], reading footnote references as [`shown_text_in`] does.
+pub fn shown_text_by_block_in(blocks: &[&Node], footnotes: bool) -> (String, Vec<(usize, usize)>) {
+    let mut words = ShownText { footnotes, ..ShownText::default() };
     let mut marks = Vec::with_capacity(blocks.len() + 1);
     for node in blocks {
         marks.push(words.mark());
@@ -299,6 +334,19 @@ struct ShownText {
     /// A word boundary was seen since the last character written.
     space: bool,
     words: usize,
+    /// Where the text is in a footnote reference spelled out (`[^label]`, see [`ShownText::push_text`]), when
+    /// `footnotes` (GFM) makes it one.
+    footnote_label: FootnoteLabel,
+    footnotes: bool,
+}
+
+/// Reading a footnote reference written as text: `[`, then `^`, then the label up to `]` or a space.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum FootnoteLabel {
+    #[default]
+    Outside,
+    Bracket,
+    Label,
 }
 
 impl ShownText {
@@ -323,19 +371,47 @@ impl ShownText {
         }
     }
 
+    /// Text of a text node. A footnote reference's label is no word of the answer: a reference shows as its text
+    /// (`[^2]`) until its definition arrives, then as a number that depends on which definitions arrived (a later
+    /// definition may renumber it: comrak numbers footnotes in order of reference among those defined), so both
+    /// spellings are skipped, as the numbered footnotes section is.
+    fn push_text(&mut self, c: char) {
+        if !self.footnotes {
+            return self.push(c);
+        }
+        self.footnote_label = match (self.footnote_label, c) {
+            (FootnoteLabel::Label, ']') => FootnoteLabel::Outside,
+            (FootnoteLabel::Label, c) if !c.is_whitespace() => return,
+            (FootnoteLabel::Bracket, '^') => FootnoteLabel::Label,
+            (_, '[') => FootnoteLabel::Bracket,
+            _ => FootnoteLabel::Outside,
+        };
+        self.push(c);
+    }
+
     fn walk(&mut self, node: &Node) {
         match node {
-            Node::Text(text) => text.chars().for_each(|c| self.push(c)),
+            Node::Text(text) => text.chars().for_each(|c| self.push_text(c)),
+            Node::Element(e) if is_footnote_reference(e) => {}
             // Raw HTML (trusted mode) shows the text between its tags; the engine may hold text in a raw node that
             // the one-shot render splits into text and tags, so tags are no word boundary.
+            // Its text is HTML: character references are read as the characters they stand for (`&gt;` is `>`).
             Node::RawHtml(html) => {
                 let mut in_tag = false;
-                for c in html.chars() {
+                let mut chars = html.char_indices();
+                while let Some((at, c)) = chars.next() {
                     match c {
                         '<' => in_tag = true,
                         '>' if in_tag => in_tag = false,
                         _ if in_tag => {}
-                        _ => self.push(c),
+                        '&' => match character_reference(&html[at..]) {
+                            Some((decoded, len)) => {
+                                self.push_text(decoded);
+                                chars.nth(len - 2);
+                            }
+                            None => self.push_text(c),
+                        },
+                        _ => self.push_text(c),
                     }
                 }
             }
@@ -349,6 +425,35 @@ impl ShownText {
             }
         }
     }
+}
+
+/// Whether an element is a footnote reference (`<sup class="footnote-ref">`).
+fn is_footnote_reference(e: &rillmark::patch::Element) -> bool {
+    e.tag == "sup" && e.attrs.iter().any(|(k, v)| *k == "class" && v == "footnote-ref")
+}
+
+/// The character a character reference at the start of `html` (`&amp;`, `&#39;`, `&#x27;`…) stands for, and its
+/// length in bytes; `None` for a `&` that starts none this reader knows (only the ones HTML escaping writes, and
+/// `&nbsp;`).
+fn character_reference(html: &str) -> Option<(char, usize)> {
+    let end = html.bytes().take(12).position(|b| b == b';')?;
+    let name = &html[1..end];
+    let decoded = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((decoded, end + 1))
 }
 
 /// How many leading words of `shown` (as [`shown_text`] joins them) equal the leading words of `last`, and how many

@@ -523,3 +523,12 @@ fn an_indented_code_line_with_a_pipe_is_no_table_header() {
     assert_streams_exactly("   +\n    |n J\n");
     assert_streams_exactly("Text.\n\n    a | b\n    --|--\n\nEnd.\n");
 }
+
+#[test]
+fn an_html_block_in_a_quote_is_never_resumed_as_a_paragraph() {
+    // Found by fuzzing (llm_markdown): with html "text" the HTML block shows as a paragraph of its source, and the
+    // quote's line resume parsed its next line as markdown (a link, strong), then the verified finish repaired it.
+    assert_streams_exactly("> <div align=\"center\">\n> [x](https://example.com/0) **x** **the**\n> </div>\n");
+    assert_streams_exactly("> > <div>\n> > — **the** **the**\n> > </div>\n\n**after**\n");
+    assert_streams_exactly("1. a\n\n   <div>\n   *b* [c](/d)\n   </div>\n");
+}

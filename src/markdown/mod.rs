@@ -2287,7 +2287,10 @@ fn closing(block: &render::RenderedBlock) -> Closing {
         (render::BlockDetail::Fence { closed: true }, _) => Closing::Closed,
         (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
         (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
-        (render::BlockDetail::Other | render::BlockDetail::QuotedList { .. }, "blockquote") => Closing::ByBlankLine,
+        (
+            render::BlockDetail::Other | render::BlockDetail::QuotedList { .. } | render::BlockDetail::QuotedHtml,
+            "blockquote",
+        ) => Closing::ByBlankLine,
         (render::BlockDetail::List { .. }, _) => Closing::ByUnindentedText,
         _ => Closing::Open,
     }

@@ -95,6 +95,9 @@ pub enum BlockDetail {
     Html {
         until_blank_line: bool,
     },
+    /// A block quote whose last block (through quotes) is an HTML block: its last line is the HTML block's, never a
+    /// paragraph's to resume at (with html "text" an HTML block shows as a paragraph of its source).
+    QuotedHtml,
 }
 
 /// The result of one parse.
@@ -487,7 +490,7 @@ fn block_detail<'a>(block: &'a AstNode<'a>) -> BlockDetail {
             },
             item_lines: block.children().map(start_line).collect(),
         },
-        NodeValue::BlockQuote => quoted_list(block).unwrap_or_default(),
+        NodeValue::BlockQuote => quoted_list(block).unwrap_or_else(|| quoted_html(block)),
         NodeValue::Table(_) => BlockDetail::Table { row_lines: block.children().skip(1).map(start_line).collect() },
         NodeValue::CodeBlock(code) if code.fenced => BlockDetail::Fence { closed: code.closed },
         NodeValue::HtmlBlock(html) => BlockDetail::Html { until_blank_line: matches!(html.block_type, 6 | 7) },
@@ -511,6 +514,19 @@ fn quoted_list<'a>(quote: &'a AstNode<'a>) -> Option<BlockDetail> {
             _ => return None,
         }
     }
+}
+
+/// [`BlockDetail::QuotedHtml`] when the quote's last block, through quotes, is an HTML block, else `Other`.
+fn quoted_html<'a>(quote: &'a AstNode<'a>) -> BlockDetail {
+    let mut node = quote;
+    while let Some(last) = node.last_child() {
+        match &last.data().value {
+            NodeValue::BlockQuote => node = last,
+            NodeValue::HtmlBlock(_) => return BlockDetail::QuotedHtml,
+            _ => break,
+        }
+    }
+    BlockDetail::Other
 }
 
 /// The open fenced code block that ends `block`, reached through lists and their last items only (their lines hold

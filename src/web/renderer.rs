@@ -248,7 +248,10 @@ impl Shared {
                 let (stats, text) = match pipeline {
                     Some(p) => {
                         let replaced = self.hydration_replaced.get();
-                        (StatsJs::new(p.stats(), p.finish_repairs(), replaced, p.shown_text_losses()), p.answer().text())
+                        (
+                            StatsJs::new(p.stats(), p.finish_repairs(), replaced, p.shown_text_losses()),
+                            p.answer().text(),
+                        )
                     }
                     None => (StatsJs::new(Default::default(), 0, 0, 0), ""),
                 };

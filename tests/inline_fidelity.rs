@@ -114,17 +114,8 @@ fn token_pieces(text: &str) -> Vec<&str> {
 }
 
 fn stream(pieces: &[&str], opts: &RenderOptions) -> (String, MarkdownStats, Vec<String>) {
-    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
-    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
-    for piece in pieces {
-        engine.push(piece);
-        engine.render(&mut ids, &mut ops);
-        recorder.apply(&ops);
-        ops.clear();
-    }
-    engine.finish(&mut ids, &mut ops);
-    recorder.apply(&ops);
-    (recorder.html(), engine.stats(), recorder.violations().to_vec())
+    let (recorder, stats) = support::stream_into_recorder(pieces.iter().copied(), opts);
+    (recorder.html(), stats, recorder.violations().to_vec())
 }
 
 #[track_caller]

@@ -66,19 +66,7 @@ struct Streamed {
 
 /// Streams `pieces` with a render after each one, as the browser does once per frame.
 fn stream(pieces: &[String], opts: &RenderOptions) -> Streamed {
-    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
-    let mut ids = IdAllocator::default();
-    let mut recorder = HtmlRecorder::new();
-    let mut ops = Vec::new();
-    for piece in pieces {
-        engine.push(piece);
-        engine.render(&mut ids, &mut ops);
-        recorder.apply(&ops);
-        ops.clear();
-    }
-    engine.finish(&mut ids, &mut ops);
-    recorder.apply(&ops);
-    let stats = engine.stats();
+    let (recorder, stats) = support::stream_into_recorder(pieces.iter().map(String::as_str), opts);
     Streamed {
         html: recorder.html(),
         reconcile_ops: stats.reconcile_ops_on_committed,

@@ -13,11 +13,7 @@
 
 mod support;
 
-use rillmark::markdown::IncrementalMarkdown;
 use rillmark::options::RenderOptions;
-use rillmark::patch::diff::IdAllocator;
-use rillmark::patch::recorder::HtmlRecorder;
-use rillmark::patch::{PatchSink, ROOT};
 
 use support::{base_seed, char_pieces, may_define_links_or_footnotes, normalise_attributes, random_char_pieces};
 use support::{spec_examples, SpecExample};
@@ -79,22 +75,11 @@ struct Streamed {
 
 /// Streams `pieces` through the incremental engine into a recorder, rendering after each piece, then finishes.
 fn stream(pieces: &[&str], opts: &RenderOptions) -> Streamed {
-    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
-    let mut ids = IdAllocator::default();
-    let mut recorder = HtmlRecorder::new();
-    let mut ops = Vec::new();
-    for piece in pieces {
-        engine.push(piece);
-        engine.render(&mut ids, &mut ops);
-        recorder.apply(&ops);
-        ops.clear();
-    }
-    engine.finish(&mut ids, &mut ops);
-    recorder.apply(&ops);
+    let (recorder, stats) = support::stream_into_recorder(pieces.iter().copied(), opts);
     Streamed {
         html: recorder.html(),
-        reconcile_ops: engine.stats().reconcile_ops_on_committed,
-        finish_repairs: engine.stats().finish_repairs,
+        reconcile_ops: stats.reconcile_ops_on_committed,
+        finish_repairs: stats.finish_repairs,
         violations: recorder.violations().to_vec(),
     }
 }

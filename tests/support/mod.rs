@@ -6,6 +6,11 @@
 
 use std::path::PathBuf;
 
+use rillmark::markdown::{IncrementalMarkdown, MarkdownStats};
+use rillmark::options::RenderOptions;
+use rillmark::patch::diff::IdAllocator;
+use rillmark::patch::recorder::HtmlRecorder;
+use rillmark::patch::{PatchSink, ROOT};
 use serde_json::Value;
 
 /// Where the recorded streams live (copied into the repository: tests never read outside it).
@@ -264,3 +269,22 @@ pub fn may_define_links_or_footnotes(markdown: &str) -> bool {
 pub mod llm_markdown;
 pub mod minimise;
 pub mod states;
+
+/// Streams `pieces` through the incremental engine into a recorder, rendering after each piece, then finishes: the
+/// recorder (its HTML and violations) and the engine's counters.
+pub fn stream_into_recorder<'a>(
+    pieces: impl IntoIterator<Item = &'a str>,
+    opts: &RenderOptions,
+) -> (HtmlRecorder, MarkdownStats) {
+    let mut engine = IncrementalMarkdown::new(opts.clone(), ROOT);
+    let (mut ids, mut ops, mut recorder) = (IdAllocator::default(), Vec::new(), HtmlRecorder::new());
+    for piece in pieces {
+        engine.push(piece);
+        engine.render(&mut ids, &mut ops);
+        recorder.apply(&ops);
+        ops.clear();
+    }
+    engine.finish(&mut ids, &mut ops);
+    recorder.apply(&ops);
+    (recorder, engine.stats())
+}

@@ -53,6 +53,9 @@ for (const api of ["fetch", "stream"]) {
         const observer = new MutationObserver((list) => mutations.push(...list));
         observer.observe(out, { subtree: true, childList: true, characterData: true, attributes: true });
         window.freed.renderer.free();
+        // free() cancels first, and cancel() flushes the text that had arrived into the DOM before it returns (the
+        // README's contract): only what happens after it returns is counted.
+        observer.takeRecords();
         const text = out.textContent;
         const status = await window.freed.status;
         await new Promise((resolve) => setTimeout(resolve, 300));

@@ -3,8 +3,9 @@
 //   - load(): the WebAssembly loaded once per page, memoised;
 //   - MarkdownView: a container that shows a markdown text given whole (`text`, `streaming`, `options`);
 //   - StreamSession: a container that shows a fetch() or stream(), with cancel, status, outcome and live stats.
-// Both clear the container when they start (a remount finds it as the last mount left it), toggle the
-// `rillmark-streaming` caret class, and on close cancel then free the renderer (the server sees the connection close).
+// A MarkdownView hydrates what its container holds when it starts (server HTML the framework's hydration kept; other
+// content is replaced); a StreamSession clears it. Both toggle the `rillmark-streaming` caret class, and on close
+// cancel then free the renderer (the server sees the connection close).
 import init, { Renderer } from "./rillmark.js";
 
 let loading;
@@ -66,12 +67,16 @@ function report(error) {
 /**
  * Shows a markdown text given whole into `element`: `set({ text, streaming, options })` on every change. Growing text
  * appends (renderer.update), other text resets with a minimal DOM change; `streaming: false` finishes the answer (the
- * DOM is then the one-shot render); a text changed after that, or new options, start a new renderer.
+ * DOM is then the one-shot render); a text changed after that, or new options, start a new renderer. Nodes the
+ * element already holds are hydrated as the render of the first `set()`'s text (the text may grow meanwhile).
  */
 export class MarkdownView {
   constructor(element) {
     this.element = element;
     this.renderer = null;
+    /** The text the element's nodes show (the first set()'s) until they are hydrated. */
+    this.hydrateFrom = undefined;
+    this.adoptFirstText = element.hasChildNodes();
     this.text = "";
     this.streaming = false;
     this.options = undefined;
@@ -89,6 +94,10 @@ export class MarkdownView {
 
   set({ text, streaming, options } = {}) {
     this.text = typeof text === "string" ? text : "";
+    if (this.adoptFirstText) {
+      this.adoptFirstText = false;
+      this.hydrateFrom = this.text;
+    }
     this.streaming = Boolean(streaming);
     if (!sameOptions(options, this.options)) this.drop();
     this.options = options;
@@ -102,8 +111,11 @@ export class MarkdownView {
     if (ended && r.text !== this.text) r = this.drop();
     try {
       if (!r) {
-        element.replaceChildren();
+        const hydrateFrom = this.hydrateFrom;
+        this.hydrateFrom = undefined;
+        if (hydrateFrom === undefined) element.replaceChildren();
         r = this.renderer = new Renderer(element, liveOptions(this));
+        if (hydrateFrom !== undefined) r.hydrate(hydrateFrom);
       }
       if (r.status === "idle" || r.status === "writing") {
         r.update(this.text);

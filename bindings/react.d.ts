@@ -12,6 +12,10 @@ export interface MarkdownProps extends Omit<HTMLAttributes<HTMLDivElement>, "chi
   streaming?: boolean;
   /** Renderer options; a change (by value; callbacks excepted) starts a new renderer. */
   options?: RendererOptions;
+  /** `renderToString(text, options)` from "rillmark/server": the server render shows it, and the client hydrates
+   * those nodes (no re-render) and streams on. Used in the server render and while hydrating only: a client render
+   * builds the DOM from `text`. */
+  html?: string;
 }
 
 /** `<Markdown text={text} streaming={streaming} />`. */

@@ -10,6 +10,9 @@ export interface MarkdownProps {
   streaming?: boolean;
   /** Renderer options; a change (by value; callbacks excepted) starts a new renderer. */
   options?: RendererOptions;
+  /** `renderToString(text, options)` from "rillmark/server": the server render shows it, and the client hydrates
+   * those nodes (no re-render) and streams on. Used in the server render only: the client builds from `text`. */
+  html?: string;
 }
 
 /** `<Markdown :text="text" :streaming="streaming" />`: a `<div class="rillmark">`. */

@@ -1,13 +1,19 @@
 // rillmark/vue: the <Markdown> component and the useRillmark() composable for Vue 3 (render functions, no SFC, so it
 // ships as is). The work is in ./binding.js; this file ties it to Vue's lifecycle (mounted → set on every prop change
-// → unmounted).
+// → unmounted). `html` (the server's renderToString of `text`) is the div's content in the server render only: on the
+// client the div has no vnode children, so hydration leaves the server's nodes alone and the renderer adopts them;
+// a client render never sets innerHTML.
 import { defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { MarkdownView, StreamSession } from "./binding.js";
+
+const onServer = typeof document === "undefined";
 
 /**
  * `<Markdown :text="…" :streaming="…" :options="…" />`: renders `text` (the whole markdown text so far); growing
  * text appends, other text resets with a minimal DOM change, `streaming` shows the caret and `false` finishes the
- * answer. The root is a <div class="rillmark">; other attributes fall through to it.
+ * answer. `html`, renderToString(text, options) from rillmark/server, makes the server render show the answer; the
+ * client adopts those nodes (renderer.hydrate) and streams on. The root is a <div class="rillmark">; other
+ * attributes fall through to it.
  */
 export const Markdown = defineComponent({
   name: "RillmarkMarkdown",
@@ -15,6 +21,7 @@ export const Markdown = defineComponent({
     text: { type: String, default: "" },
     streaming: { type: Boolean, default: false },
     options: { type: Object, default: undefined },
+    html: { type: String, default: "" },
   },
   setup(props) {
     const element = shallowRef(null);
@@ -32,7 +39,10 @@ export const Markdown = defineComponent({
       view?.close();
       view = null;
     });
-    return () => h("div", { ref: element, class: "rillmark" });
+    return () =>
+      onServer && props.html
+        ? h("div", { class: "rillmark", innerHTML: props.html })
+        : h("div", { ref: element, class: "rillmark" });
   },
 });
 

@@ -13,8 +13,12 @@ export interface MarkdownProps {
   options?: RendererOptions;
 }
 
-/** `<Markdown text={…} streaming={…} options={…} />`: a `<div class="rillmark">`; other attributes go to it. */
-export declare const Markdown: Component<MarkdownProps & { class?: string; [attribute: string]: unknown }>;
+/** `<Markdown text={…} streaming={…} options={…} />`: a `<div class="rillmark">`; other attributes go to it. `html`,
+ * renderToString(text, options) from "rillmark/server", is its content in the server render only: the client hydrates
+ * those nodes (no re-render) and streams on. */
+export declare const Markdown: Component<
+  MarkdownProps & { html?: string; class?: string; [attribute: string]: unknown }
+>;
 
 /** `<div use:markdown={{ text, streaming, options }}>`: what <Markdown> uses, for an element of your own. */
 export declare const markdown: Action<HTMLElement, MarkdownProps>;

@@ -8,7 +8,11 @@
 //     start a new renderer, an equal options literal does not; React takes the text as a string child too;
 //   - useRillmark().cancel() stops a fetch (aborted, the text so far kept), and unmounting mid-stream closes the
 //     connection: the server sees it;
-//   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error.
+//   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error;
+//   - hydration (development builds, where the frameworks report mismatches): the app rendered in Node (ssr.js, built
+//     with `vite build --ssr`) with the answer's HTML from the packed rillmark/server, hydrated in the page: no
+//     warning, the container's nodes are the same objects and no mutation touches them (Svelte's two html-block
+//     comments excepted), and a partial answer then streams on to the one-shot render.
 // Each page logs no console error and no uncaught exception. TypeScript checks the bindings' .d.ts (types.ts). The
 // bindings' own sizes (gzip -9) are printed.
 import assert from "node:assert/strict";
@@ -16,10 +20,11 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import zlib from "node:zlib";
 import { BINDING_FILES } from "../../scripts/package.mjs";
-import { HERE, PKG, ROOT, copyDir, launchBrowser, requirePkg, run, viteDevServer } from "./helpers.mjs";
+import { HERE, PKG, ROOT, copyDir, launchBrowser, requirePkg, run, viteDevServer, watchPage } from "./helpers.mjs";
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const dev = rootPackage.devDependencies;
@@ -49,6 +54,7 @@ const apps = new Map(); // Vite version name → app directory (built)
  * records (`requests`: { chunks, ended, closedEarly }) so a test can see a connection closed before the end. */
 async function appServer() {
   const requests = [];
+  const pages = new Map(); // URL path → HTML (server-rendered pages)
   let root = null;
   const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
   const httpServer = http.createServer((req, res) => {
@@ -76,11 +82,16 @@ async function appServer() {
       });
       return;
     }
+    if (pages.has(url.pathname)) {
+      return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(pages.get(url.pathname));
+    }
     const file = path.join(root, url.pathname);
     if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       return void res.writeHead(404).end("not found");
     }
-    res.writeHead(200, { "content-type": `${types[path.extname(file)] ?? "application/octet-stream"}; charset=utf-8` });
+    const type = types[path.extname(file)] ?? "application/octet-stream";
+    // A charset on application/wasm makes Chromium's instantiateStreaming refuse the type (and warn).
+    res.writeHead(200, { "content-type": type.startsWith("text/") ? `${type}; charset=utf-8` : type });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
@@ -90,6 +101,7 @@ async function appServer() {
     serve: (dir) => {
       root = dir;
     },
+    page: (urlPath, html) => pages.set(urlPath, html),
     close: () => new Promise((resolve) => httpServer.close(resolve)),
   };
 }
@@ -122,6 +134,13 @@ before(async () => {
     const vite = path.join(app, "node_modules", ".bin", "vite");
     const built = await run(vite, ["build", "--logLevel", "warn"], { cwd: app });
     assert.equal(built.code, 0, `${version.name}: vite build failed:\n${built.stdout}\n${built.stderr}`);
+    // The hydration tests: the server entry, and the pages in the frameworks' development builds (their hydration
+    // mismatch warnings are development-only).
+    const ssr = await run(vite, ["build", "--ssr", "ssr.js", "--outDir", "dist-ssr", "--logLevel", "warn"], { cwd: app });
+    assert.equal(ssr.code, 0, `${version.name}: vite build --ssr failed:\n${ssr.stdout}\n${ssr.stderr}`);
+    const devBuilt = await run(vite, ["build", "--outDir", "dist-dev", "--logLevel", "warn"],
+      { cwd: app, env: { ...process.env, NODE_ENV: "development" } });
+    assert.equal(devBuilt.code, 0, `${version.name}: development build failed:\n${devBuilt.stdout}\n${devBuilt.stderr}`);
     apps.set(version.name, app);
   }
   server = await appServer();
@@ -134,22 +153,12 @@ after(async () => {
   if (scratch && !process.env.KEEP_SCRATCH) fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Opens `url` in a new context and waits for the page's driver; collects console errors and uncaught exceptions. */
-async function openPage(url) {
+/** Opens `url` in a new context and waits for the page's driver; collects console errors and uncaught exceptions
+ * (and, with `warnings`, console warnings: the frameworks' hydration mismatch reports). */
+async function openPage(url, { warnings = false } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const problems = [];
-  page.on("response", (res) => {
-    // Browsers ask for /favicon.ico on their own; the test pages have none.
-    if (res.status() >= 400 && new URL(res.url()).pathname !== "/favicon.ico") {
-      problems.push(`HTTP ${res.status()}: ${res.url()}`);
-    }
-  });
-  page.on("console", (msg) => {
-    if (/^Failed to load resource/.test(msg.text())) return; // reported with its URL by the response listener
-    if (msg.type() === "error") problems.push(`console.error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`uncaught: ${err.stack ?? err.message}`));
+  const problems = watchPage(page, { also: (msg) => warnings && msg.type() === "warning" });
   await page.goto(url);
   await page.waitForFunction(() => window.__driver !== undefined, null, { timeout: 30_000 });
   return { page, problems, close: () => context.close() };
@@ -381,6 +390,100 @@ for (const version of VITE_VERSIONS) {
   });
 }
 
+/** Svelte's server render wraps `{@html}` in two comments, which its <Markdown> removes before adopting the rest. */
+const SVELTE_MARKER_REMOVAL = /^childList <div#md> -<!--[^>]*-->$/;
+
+let ssrPages = 0;
+
+/** A page of `version`'s development build whose #app holds the server render (ssr.js, in this Node process) of
+ * `framework`'s app showing `answer` ({ text, streaming }); `props` are what the page hydrates with. */
+async function serverRenderedPage(version, framework, answer) {
+  const app = apps.get(version.name);
+  const { renderApp } = await import(pathToFileURL(path.join(app, "dist-ssr", "ssr.js")).href);
+  const { props, html } = await renderApp(framework, answer);
+  const page = fs.readFileSync(path.join(app, "dist-dev", `${framework}.html`), "utf8");
+  assert.ok(page.includes('<div id="app"></div>'), `${framework}.html should have an empty #app`);
+  const urlPath = `/ssr-${++ssrPages}-${framework}.html`;
+  server.page(urlPath, page.replace('<div id="app"></div>', `<div id="app">${html}</div>`));
+  return { url: `${server.url}${urlPath}`, props };
+}
+
+for (const version of VITE_VERSIONS) {
+  describe(`${version.name}: server-rendered answers hydrated by the bindings (development builds)`, () => {
+    before(() => server.serve(path.join(apps.get(version.name), "dist-dev")));
+
+    for (const framework of FRAMEWORKS) {
+      test(`${framework}: hydrates the server's render of an answer without a mutation or a warning`, async () => {
+        const { url, props } = await serverRenderedPage(version, framework, { text: ANSWER });
+        const { page, problems, close } = await openPage(url, { warnings: true });
+        try {
+          const seen = await page.evaluate((hydrateProps) => window.__driver.hydrate(hydrateProps), props);
+          const oneShot = await page.evaluate((text) => window.__driver.oneShot(text), ANSWER);
+          assert.equal(props.html, oneShot, "rillmark/server's HTML is the browser's one-shot render");
+          const markers = framework === "svelte" ? 2 : 0;
+          const removedMarkers = seen.mutations.filter((m) => markers && SVELTE_MARKER_REMOVAL.test(m));
+          assert.equal(removedMarkers.length, markers, `only Svelte's two html-block comments go: ${seen.mutations}`);
+          assert.deepEqual(seen.mutations.filter((m) => !removedMarkers.includes(m)), [],
+            "hydration should not touch the server's nodes");
+          assert.ok(seen.sameContainer, "the container is the server's");
+          assert.ok(seen.before > 40, `the server's render has the answer's nodes (${seen.before})`);
+          assert.equal(seen.after, seen.before - markers, "no node added or removed");
+          assert.equal(seen.kept, seen.after, "every node is the server's object");
+          assert.equal(seen.html, oneShot, "the DOM is the one-shot render");
+          assert.deepEqual(problems, [], "no hydration warning, no console error");
+        } finally {
+          await close();
+        }
+      });
+
+      test(`${framework}: hydrates a server-rendered partial answer, then streams on to the one-shot render`,
+        async () => {
+          const cut = ANSWER.indexOf("```js"); // after the list: every block the server rendered is closed
+          const { url, props } = await serverRenderedPage(version, framework,
+            { text: ANSWER.slice(0, cut), streaming: true });
+          const { page, problems, close } = await openPage(url, { warnings: true });
+          try {
+            const seen = await page.evaluate((hydrateProps) => window.__driver.hydrate(hydrateProps), props);
+            const content = seen.mutations.filter((m) => !(framework === "svelte" && SVELTE_MARKER_REMOVAL.test(m)));
+            assert.deepEqual(content, ["attributes <div#md> class: rillmark → rillmark rillmark-streaming"],
+              "hydrating an open answer adds the caret class and touches no node");
+            assert.equal(seen.kept, seen.after, "every node is the server's object");
+            const streamed = await page.evaluate(async ({ answer, from }) => {
+              const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+              const md = () => document.getElementById("md");
+              const [heading, paragraph] = md().children;
+              let vanished = 0;
+              let mostWords = 0;
+              for (let end = from; end <= answer.length; end += 5) {
+                await window.__driver.setProps({ text: answer.slice(0, end) });
+                await frame();
+                const words = md().textContent.split(/\s+/).filter(Boolean).length;
+                if (words + 3 < mostWords) vanished++;
+                mostWords = Math.max(mostWords, words);
+              }
+              await window.__driver.setProps({ text: answer, streaming: false });
+              await frame();
+              return {
+                kept: md().children[0] === heading && md().children[1] === paragraph,
+                vanished,
+                html: md().innerHTML,
+                classes: md().className,
+                oneShot: await window.__driver.oneShot(answer),
+              };
+            }, { answer: ANSWER, from: cut });
+            assert.ok(streamed.kept, "the server's heading and paragraph stay the same DOM nodes while it streams on");
+            assert.equal(streamed.vanished, 0, "shown words should never vanish");
+            assert.equal(streamed.html, streamed.oneShot, "the final DOM should equal the one-shot render");
+            assert.equal(streamed.classes, "rillmark", "finished: the caret class goes");
+            assert.deepEqual(problems, [], "no hydration warning, no console error");
+          } finally {
+            await close();
+          }
+        });
+    }
+  });
+}
+
 test("the bindings' own sizes (gzip -9)", (t) => {
   const gzip = (file) => zlib.gzipSync(fs.readFileSync(path.join(PKG, file)), { level: 9 }).length;
   const sizes = Object.fromEntries(BINDING_FILES.filter((f) => !f.endsWith(".d.ts")).map((f) => [f, gzip(f)]));
@@ -392,6 +495,7 @@ test("the bindings' own sizes (gzip -9)", (t) => {
     svelte: sizes["binding.js"] + svelte.reduce((sum, f) => sum + sizes[f], 0),
   };
   t.diagnostic(`added per binding (its files + the shared binding.js, as shipped): ${JSON.stringify(added)}`);
-  // A guard against unnoticed growth (~20% over the sizes measured on 2026-12-07: 3.4, 3.3 and 4.2 KB).
-  for (const [name, bytes] of Object.entries(added)) assert.ok(bytes < 5_000, `${name}: ${bytes} bytes, over 5 KB`);
+  // A guard against unnoticed growth (~20% over the sizes measured on 2026-12-08, with hydration: 4.6, 4.1 and
+  // 4.9 KB).
+  for (const [name, bytes] of Object.entries(added)) assert.ok(bytes < 6_000, `${name}: ${bytes} bytes, over 6 KB`);
 });

@@ -130,6 +130,26 @@ export async function launchBrowser() {
 }
 
 /**
+ * What a page reports as a problem, collected as it happens into the returned array: failed requests (the favicon
+ * browsers ask for on their own aside), console errors and the console messages `also(msg)` picks, and uncaught
+ * exceptions.
+ */
+export function watchPage(page, { also = () => false } = {}) {
+  const problems = [];
+  page.on("response", (res) => {
+    if (res.status() >= 400 && new URL(res.url()).pathname !== "/favicon.ico") {
+      problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    }
+  });
+  page.on("console", (msg) => {
+    if (/^Failed to load resource/.test(msg.text())) return; // reported with its URL by the response listener
+    if (msg.type() === "error" || also(msg)) problems.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`uncaught: ${err.stack ?? err.message}`));
+  return problems;
+}
+
+/**
  * Loads `url`, waits for the page's runDemo() result, and checks it: the stream ended `done` with the whole answer,
  * the DOM holds the rendered constructs (and nothing unsafe), rillmark.css applied, and the page logged no error,
  * no CSP or Trusted Types violation, and no wasm MIME fallback. Returns the result for further checks.
@@ -137,20 +157,7 @@ export async function launchBrowser() {
 export async function checkStreamedPage(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const problems = [];
-  page.on("response", (res) => {
-    // Browsers ask for /favicon.ico on their own; the test pages have none.
-    if (res.status() >= 400 && new URL(res.url()).pathname !== "/favicon.ico") {
-      problems.push(`HTTP ${res.status()}: ${res.url()}`);
-    }
-  });
-  page.on("console", (msg) => {
-    if (/^Failed to load resource/.test(msg.text())) return; // reported with its URL by the response listener
-    if (msg.type() === "error" || /instantiateStreaming|MIME/i.test(msg.text())) {
-      problems.push(`console.${msg.type()}: ${msg.text()}`);
-    }
-  });
-  page.on("pageerror", (err) => problems.push(`uncaught: ${err.stack ?? err.message}`));
+  const problems = watchPage(page, { also: (msg) => /instantiateStreaming|MIME/i.test(msg.text()) });
   // Registered by the browser before any page script runs, outside the page's CSP.
   await page.addInitScript(() => {
     window.__violations = [];

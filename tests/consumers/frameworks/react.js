@@ -1,24 +1,16 @@
 // rillmark/react as an app uses it: <Markdown text streaming /> and useRillmark().fetch() (no JSX: no plugin needed).
-import { createElement as h, StrictMode, useEffect, useState } from "react";
+import { createElement as h, StrictMode, useEffect } from "react";
 import { flushSync } from "react-dom";
-import { createRoot } from "react-dom/client";
-import { Markdown, useRillmark } from "rillmark/react";
+import { createRoot, hydrateRoot } from "react-dom/client";
+import { useRillmark } from "rillmark/react";
+import { observeHydration } from "./hydration.js";
 import { oneShot } from "./one-shot.js";
+import { MarkdownHost, setHostProps } from "./react-app.js";
 
 const strict = new URLSearchParams(location.search).has("strict");
 const wrap = (element) => (strict ? h(StrictMode, null, element) : element);
 let root = null;
-let setProps = null;
-
-// `?child`: the text goes in as a string child (`<Markdown>{text}</Markdown>`, as Streamdown takes it).
 const asChild = new URLSearchParams(location.search).has("child");
-function MarkdownHost(initial) {
-  const [props, set] = useState(initial);
-  setProps = set;
-  if (!asChild) return h(Markdown, { ...props, id: "md" });
-  const { text, ...rest } = props;
-  return h(Markdown, { ...rest, id: "md" }, text);
-}
 
 function FetchHost({ url }) {
   const md = useRillmark();
@@ -37,8 +29,16 @@ function mount(element) {
 }
 
 window.__driver = {
-  mountMarkdown: (props) => mount(h(MarkdownHost, props)),
-  setProps: (props) => flushSync(() => setProps((old) => ({ ...old, ...props }))),
+  mountMarkdown: (props) => mount(h(MarkdownHost, { ...props, asChild })),
+  // The page holds the server's render of <MarkdownHost {...props} /> (ssr.js): hydrate it (React's hydrateRoot).
+  hydrate: (props) =>
+    observeHydration(
+      () =>
+        new Promise((resolve) => {
+          root = hydrateRoot(document.getElementById("app"), wrap(h(MarkdownHost, { ...props, onCommit: resolve })));
+        }),
+    ),
+  setProps: (props) => flushSync(() => setHostProps(props)),
   mountFetch: (url) => mount(h(FetchHost, { url })),
   unmount: () => {
     root?.unmount();

@@ -1,8 +1,9 @@
 // rillmark/svelte as an app uses it: <Markdown {text} {streaming} /> and useRillmark().fetch() (App.svelte,
 // Fetch.svelte).
-import { flushSync, mount as mountComponent, unmount as unmountComponent } from "svelte";
+import { flushSync, hydrate, mount as mountComponent, unmount as unmountComponent } from "svelte";
 import App from "./App.svelte";
 import Fetch from "./Fetch.svelte";
+import { observeHydration } from "./hydration.js";
 import { oneShot } from "./one-shot.js";
 
 let component = null;
@@ -14,6 +15,12 @@ function mount(Component, props) {
 
 window.__driver = {
   mountMarkdown: (props) => mount(App, props),
+  // The page holds the server's render of App.svelte (ssr.js): hydrate it.
+  hydrate: (props) =>
+    observeHydration(() => {
+      component = hydrate(App, { target: document.getElementById("app"), props });
+      flushSync();
+    }),
   setProps: (props) => {
     component.set(props);
     flushSync();

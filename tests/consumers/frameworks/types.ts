@@ -12,6 +12,9 @@ export const element: JSX.Element = createElement(Markdown, {
   text: "# hi", streaming: true, options: { images: "allow", onEvent: (e) => e.type }, id: "answer", className: "x",
 });
 createElement(Markdown, { streaming: true }, "# the text as a string child");
+createElement(Markdown, { text: "# hi", html: "<h1>hi</h1>" }); // the server's renderToString, hydrated
+// @ts-expect-error: html is the server's HTML string
+createElement(Markdown, { text: "", html: { __html: "" } });
 // @ts-expect-error: text is a string
 createElement(Markdown, { text: 42 });
 // @ts-expect-error: an unknown option
@@ -30,7 +33,7 @@ export function ReactHost(): null {
   return null;
 }
 
-export const vnode = h(VueMarkdown, { text: "x", streaming: false });
+export const vnode = h(VueMarkdown, { text: "x", streaming: false, html: "<p>x</p>" });
 export function vueSetup() {
   const md = useVueRillmark();
   const status: RendererStatus = md.status.value;
@@ -38,7 +41,7 @@ export function vueSetup() {
   return status;
 }
 
-export const svelteComponent: Component<{ text?: string; streaming?: boolean }> = SvelteMarkdown;
+export const svelteComponent: Component<{ text?: string; streaming?: boolean; html?: string }> = SvelteMarkdown;
 export function svelteInit(node: HTMLElement) {
   const action = markdown(node, { text: "x", streaming: true });
   const md = useSvelteRillmark({ links: "new-tab" });

@@ -1,6 +1,7 @@
 // rillmark/vue as an app uses it: <Markdown :text :streaming /> and useRillmark().fetch() (render functions).
-import { createApp, h, nextTick, onMounted, reactive } from "vue";
+import { createApp, createSSRApp, h, nextTick, onMounted, reactive } from "vue";
 import { Markdown, useRillmark } from "rillmark/vue";
+import { observeHydration } from "./hydration.js";
 import { oneShot } from "./one-shot.js";
 
 let app = null;
@@ -30,6 +31,13 @@ window.__driver = {
     Object.assign(props, initial);
     mount({ render: () => h(Markdown, { ...props, id: "md" }) });
   },
+  // The page holds the server's render of the same tree (ssr.js): hydrate it (createSSRApp + mount).
+  hydrate: (initial) =>
+    observeHydration(() => {
+      Object.assign(props, initial);
+      app = createSSRApp({ render: () => h(Markdown, { ...props, id: "md" }) });
+      app.mount("#app");
+    }),
   setProps: async (next) => {
     Object.assign(props, next);
     await nextTick();

@@ -12,115 +12,12 @@ use rillmark::web::Renderer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, ReadableStream, Response};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/fixtures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeContainer)]
-    fn make_container() -> Element;
-    #[wasm_bindgen(js_name = installHtmlWriteSpy)]
-    fn install_html_write_spy();
-    #[wasm_bindgen(js_name = htmlWritesInto)]
-    fn html_writes_into(container: &Element) -> u32;
-    fn outline(node: &Element) -> String;
-    #[wasm_bindgen(js_name = countSelector)]
-    fn count_selector(container: &Element, selector: &str) -> u32;
-    #[wasm_bindgen(js_name = resourcesMatching)]
-    fn resources_matching(needle: &str) -> u32;
-
-    type MutationLog;
-    #[wasm_bindgen(constructor)]
-    fn new(target: &Element) -> MutationLog;
-    #[wasm_bindgen(method)]
-    fn take(this: &MutationLog) -> u32;
-    #[wasm_bindgen(method)]
-    fn disconnect(this: &MutationLog);
-
-    type ScriptedSource;
-    #[wasm_bindgen(constructor)]
-    fn new(chunks: &Array, end: &str) -> ScriptedSource;
-    #[wasm_bindgen(method, getter)]
-    fn stream(this: &ScriptedSource) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn pulls(this: &ScriptedSource) -> u32;
-    #[wasm_bindgen(method, getter)]
-    fn delivered(this: &ScriptedSource) -> u32;
-    #[wasm_bindgen(method, getter, js_name = cancelCalls)]
-    fn cancel_calls(this: &ScriptedSource) -> u32;
-    #[wasm_bindgen(method, js_name = callOnPull)]
-    fn call_on_pull(this: &ScriptedSource, n: u32, target: &JsValue, method: &str);
-    #[wasm_bindgen(method, getter, js_name = hookCalled)]
-    fn hook_called(this: &ScriptedSource) -> bool;
-    #[wasm_bindgen(method, getter, js_name = hookThrew)]
-    fn hook_threw(this: &ScriptedSource) -> bool;
-    #[wasm_bindgen(method, getter, js_name = hookErrorMessage)]
-    fn hook_error_message(this: &ScriptedSource) -> String;
-
-    type EventRecorder;
-    #[wasm_bindgen(constructor)]
-    fn new(throwing: bool) -> EventRecorder;
-    #[wasm_bindgen(method, getter)]
-    fn callback(this: &EventRecorder) -> js_sys::Function;
-    #[wasm_bindgen(method, js_name = callOn)]
-    fn call_on(this: &EventRecorder, event_type: &str, target: &JsValue, method: &str);
-    #[wasm_bindgen(method, getter)]
-    fn log(this: &EventRecorder) -> String;
-    #[wasm_bindgen(method, getter, js_name = hookThrew)]
-    fn hook_threw(this: &EventRecorder) -> bool;
-
-    #[wasm_bindgen(js_name = makeResponse)]
-    fn make_response(body: &JsValue, status: u16, content_type: &str) -> Response;
-    #[wasm_bindgen(js_name = lockedStream)]
-    fn locked_stream() -> ReadableStream;
-    #[wasm_bindgen(js_name = dataUrl)]
-    fn data_url(text: &str, content_type: &str) -> String;
-    #[wasm_bindgen(js_name = blobUrl)]
-    fn blob_url(text: &str, content_type: &str) -> String;
-    #[wasm_bindgen(js_name = revokedBlobUrl)]
-    fn revoked_blob_url() -> String;
-
-    type BurstSource;
-    #[wasm_bindgen(constructor)]
-    fn new(text: &str, piece_bytes: u32) -> BurstSource;
-    #[wasm_bindgen(method, getter)]
-    fn stream(this: &BurstSource) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn pulls(this: &BurstSource) -> u32;
-    #[wasm_bindgen(method, getter, js_name = pieceCount)]
-    fn piece_count(this: &BurstSource) -> u32;
-    #[wasm_bindgen(method, getter, js_name = cancelCalls)]
-    fn cancel_calls(this: &BurstSource) -> u32;
-
-    type FrameProbe;
-    #[wasm_bindgen(constructor)]
-    fn new(container: &Element, source: &BurstSource) -> FrameProbe;
-    #[wasm_bindgen(method)]
-    fn stop(this: &FrameProbe);
-    #[wasm_bindgen(method, js_name = callAtFrame)]
-    fn call_at_frame(this: &FrameProbe, n: u32, target: &JsValue, method: &str);
-    #[wasm_bindgen(method, getter)]
-    fn frames(this: &FrameProbe) -> u32;
-    #[wasm_bindgen(method, js_name = partialFrames)]
-    fn partial_frames(this: &FrameProbe, final_text: u32) -> u32;
-    #[wasm_bindgen(method, js_name = piecesFollowedByAFrame)]
-    fn pieces_followed_by_a_frame(this: &FrameProbe, total: u32) -> u32;
-    #[wasm_bindgen(method, js_name = framesMidBody)]
-    fn frames_mid_body(this: &FrameProbe, total: u32) -> u32;
-    #[wasm_bindgen(method, getter, js_name = textAtCancel)]
-    fn text_at_cancel(this: &FrameProbe) -> i32;
-    #[wasm_bindgen(method, getter, js_name = mutationsAtCancel)]
-    fn mutations_at_cancel(this: &FrameProbe) -> f64;
-
-    #[wasm_bindgen(js_name = tryCall)]
-    fn try_call(target: &JsValue, method: &str, args: &Array) -> JsValue;
-    #[wasm_bindgen(js_name = settle)]
-    fn settle_js(promise: &Promise, ms: u32) -> Promise;
-    fn quiesce(frames: u32, ms: u32) -> Promise;
-    #[wasm_bindgen(js_name = waitUntilAtLeast)]
-    fn wait_until_at_least(object: &JsValue, property: &str, value: f64, ms: u32) -> Promise;
-}
+mod web_support;
+use web_support::*;
 
 // ----------------------------------------------------------------------------------------------------------------
 // Helpers

@@ -17,54 +17,8 @@ use web_sys::{Element, ReadableStream};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/fixtures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeContainer)]
-    fn make_container() -> Element;
-    fn outline(node: &Element) -> String;
-
-    type MutationLog;
-    #[wasm_bindgen(constructor)]
-    fn new(target: &Element) -> MutationLog;
-    #[wasm_bindgen(method)]
-    fn take(this: &MutationLog) -> u32;
-
-    type ScriptedSource;
-    #[wasm_bindgen(constructor)]
-    fn new(chunks: &Array, end: &str) -> ScriptedSource;
-    #[wasm_bindgen(method, getter)]
-    fn stream(this: &ScriptedSource) -> ReadableStream;
-    #[wasm_bindgen(method, getter)]
-    fn pulls(this: &ScriptedSource) -> u32;
-    #[wasm_bindgen(method, getter, js_name = cancelCalls)]
-    fn cancel_calls(this: &ScriptedSource) -> u32;
-    #[wasm_bindgen(method, js_name = callOnPull)]
-    fn call_on_pull(this: &ScriptedSource, n: u32, target: &JsValue, method: &str);
-    #[wasm_bindgen(method, getter, js_name = hookThrew)]
-    fn hook_threw(this: &ScriptedSource) -> bool;
-
-    type EventRecorder;
-    #[wasm_bindgen(constructor)]
-    fn new(throwing: bool) -> EventRecorder;
-    #[wasm_bindgen(method, getter)]
-    fn callback(this: &EventRecorder) -> js_sys::Function;
-    #[wasm_bindgen(method, js_name = callOn)]
-    fn call_on(this: &EventRecorder, event_type: &str, target: &JsValue, method: &str);
-    #[wasm_bindgen(method, getter)]
-    fn log(this: &EventRecorder) -> String;
-    #[wasm_bindgen(method, getter, js_name = hookThrew)]
-    fn hook_threw(this: &EventRecorder) -> bool;
-
-    #[wasm_bindgen(js_name = makeResponse)]
-    fn make_response(body: &JsValue, status: u16, content_type: &str) -> web_sys::Response;
-    #[wasm_bindgen(js_name = tryCall)]
-    fn try_call(target: &JsValue, method: &str, args: &Array) -> JsValue;
-    #[wasm_bindgen(js_name = settle)]
-    fn settle_js(promise: &Promise, ms: u32) -> Promise;
-    fn quiesce(frames: u32, ms: u32) -> Promise;
-    #[wasm_bindgen(js_name = waitUntilAtLeast)]
-    fn wait_until_at_least(object: &JsValue, property: &str, value: f64, ms: u32) -> Promise;
-}
+mod web_support;
+use web_support::*;
 
 #[wasm_bindgen(module = "/tests/js/edge_fixtures.js")]
 extern "C" {

@@ -18,15 +18,8 @@ use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/fixtures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeContainer)]
-    fn make_container() -> Element;
-    fn outline(node: &Element) -> String;
-    #[wasm_bindgen(js_name = countSelector)]
-    fn count_selector(container: &Element, selector: &str) -> u32;
-    fn quiesce(frames: u32, ms: u32) -> js_sys::Promise;
-}
+mod web_support;
+use web_support::*;
 
 #[wasm_bindgen(module = "/tests/js/engine_fixtures.js")]
 extern "C" {

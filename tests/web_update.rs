@@ -15,19 +15,8 @@ use web_sys::{Element, Node};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/fixtures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeContainer)]
-    fn make_container() -> Element;
-
-    type MutationLog;
-    #[wasm_bindgen(constructor)]
-    fn new(target: &Element) -> MutationLog;
-    #[wasm_bindgen(method)]
-    fn take(this: &MutationLog) -> u32;
-    #[wasm_bindgen(method)]
-    fn disconnect(this: &MutationLog);
-}
+mod web_support;
+use web_support::*;
 
 const ANSWER: &str =
     "# Release notes\n\nThis release adds **streaming** of `update()` text, with a [link](https://example.com).\n\n\

@@ -57,7 +57,7 @@ export const PACKAGE_FILES = [
 ];
 
 /** The frameworks the bindings are for: optional peer dependencies (only the binding a page imports needs its). */
-export const PEER_DEPENDENCIES = { react: ">=18", vue: "^3.3", svelte: "^5" };
+export const PEER_DEPENDENCIES = { react: ">=18", vue: "^3.3", svelte: "^5.20" }; // Svelte 5.20: $props.id()
 
 /** Every file under `dir`, as paths relative to it with `/` separators. */
 function listFiles(dir, prefix = "") {

@@ -1,4 +1,4 @@
-// Types of rillmark/svelte (Svelte 5).
+// Types of rillmark/svelte (Svelte 5.20 and later).
 import type { Component } from "svelte";
 import type { Action } from "svelte/action";
 import type { LiveStats, Outcome, RendererOptions, RendererStatus, StreamOptions, StreamSource } from "../rillmark.js";

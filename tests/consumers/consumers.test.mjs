@@ -118,7 +118,7 @@ describe("npm pack", () => {
       "./package.json": "./package.json",
     });
     assert.deepEqual(json.sideEffects, ["./rillmark.css"], "only the stylesheet has side effects");
-    assert.deepEqual(json.peerDependencies, { react: ">=18", vue: "^3.3", svelte: "^5" });
+    assert.deepEqual(json.peerDependencies, { react: ">=18", vue: "^3.3", svelte: "^5.20" });
     assert.deepEqual(json.peerDependenciesMeta, { react: { optional: true }, vue: { optional: true }, svelte: { optional: true } },
       "every framework is an optional peer: a page that imports only rillmark needs none");
   });

@@ -9,6 +9,9 @@
 //   - useRillmark().cancel() stops a fetch (aborted, the text so far kept), and unmounting mid-stream closes the
 //     connection: the server sees it;
 //   - React's StrictMode (development build, on the Vite dev server): one request, one rendering, no console error;
+//   - Next.js 16 (app router, frameworks/next/, `next build` + `next start`): a server component renders the history
+//     with rillmark/server into <Markdown html>, the client hydrates it without a mutation, and a client component
+//     streams a new answer from a route handler;
 //   - hydration (development builds, where the frameworks report mismatches): the app rendered in Node (ssr.js, built
 //     with `vite build --ssr`) with the answer's HTML from the packed rillmark/server, hydrated in the page: no
 //     warning, the container's nodes are the same objects and no mutation touches them (Svelte's two html-block
@@ -24,7 +27,8 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import zlib from "node:zlib";
 import { BINDING_FILES } from "../../scripts/package.mjs";
-import { HERE, PKG, ROOT, copyDir, launchBrowser, requirePkg, run, viteDevServer, watchPage } from "./helpers.mjs";
+import { spawn } from "node:child_process";
+import { HERE, PKG, ROOT, copyDir, freePort, launchBrowser, requirePkg, run, viteDevServer, watchPage } from "./helpers.mjs";
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const dev = rootPackage.devDependencies;
@@ -47,7 +51,7 @@ const ANSWER = [
   "> A quote to end with, and a footnote[^1].\n\n[^1]: The note.\n",
 ].join("");
 
-let scratch, browser, server;
+let scratch, tarball, browser, server;
 const apps = new Map(); // Vite version name → app directory (built)
 
 /** A static server for the built apps plus `/slow`: a plain-text answer written a word every 20 ms, whose requests it
@@ -111,7 +115,7 @@ before(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rillmark-frameworks-"));
   const packed = await run("npm", ["pack", "--json", "--pack-destination", scratch, PKG]);
   assert.equal(packed.code, 0, packed.stderr);
-  const tarball = JSON.parse(packed.stdout)[0].filename;
+  tarball = JSON.parse(packed.stdout)[0].filename;
   for (const version of VITE_VERSIONS) {
     const app = path.join(scratch, version.name.replace(" ", "").toLowerCase());
     copyDir(path.join(HERE, "frameworks"), app);
@@ -483,6 +487,120 @@ for (const version of VITE_VERSIONS) {
     }
   });
 }
+
+describe("Next.js 16 (app router) from the packed tarball: next build, next start", () => {
+  let app, next, url;
+
+  before(async () => {
+    app = path.join(scratch, "next");
+    fs.cpSync(path.join(HERE, "frameworks", "next"), app, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8"));
+    manifest.dependencies.rillmark = `file:../${tarball}`;
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(manifest, null, 2));
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+    const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      { cwd: app });
+    assert.equal(installed.code, 0, `npm install failed:\n${installed.stdout}\n${installed.stderr}`);
+    const nextBin = path.join(app, "node_modules", ".bin", "next");
+    const built = await run(nextBin, ["build"], { cwd: app, env });
+    assert.equal(built.code, 0, `next build failed:\n${built.stdout}\n${built.stderr}`);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    next = spawn(nextBin, ["start", "-H", "127.0.0.1", "-p", String(port)], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    next.stdout.on("data", (d) => { output += d; });
+    next.stderr.on("data", (d) => { output += d; });
+    next.output = () => output;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (next.exitCode !== null) throw new Error(`next start exited (${next.exitCode}):\n${output}`);
+      try {
+        if ((await fetch(`${url}/api/answer`)).ok) break;
+      } catch {}
+      if (Date.now() > deadline) throw new Error(`next start did not answer on ${url}:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
+
+  after(async () => {
+    if (next && next.exitCode === null) {
+      const exited = new Promise((resolve) => next.once("exit", resolve));
+      next.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  test("the server's history is hydrated without a mutation, and a new answer streams from a route handler",
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      // From before any page script: the history's nodes and HTML as parsed, and every mutation inside the history
+      // after the document is parsed (the parser's own insertions come before DOMContentLoaded).
+      await page.addInitScript(() => {
+        const describe = (r) => `${r.type} ${r.target.nodeName} +${r.addedNodes.length} -${r.removedNodes.length}`;
+        const inHistory = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest("[id^=history-]");
+        window.__mutations = [];
+        let parsed = false;
+        new MutationObserver((list) => {
+          if (parsed) window.__mutations.push(...list.filter((r) => inHistory(r.target)).map(describe));
+        }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+        document.addEventListener("DOMContentLoaded", () => {
+          parsed = true;
+          const all = (root) => {
+            const nodes = [];
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+            return nodes;
+          };
+          const history = [...document.querySelectorAll("[id^=history-]")];
+          window.__server = {
+            hydratedBeforeParsed: window.__hydrated === true,
+            html: history.map((el) => el.innerHTML),
+            nodes: history.map(all),
+          };
+          window.__allNodes = all;
+        });
+      });
+      try {
+        await page.goto(url);
+        await page.waitForFunction(() => window.__hydrated === true, null, { timeout: 30_000 });
+        const outcome = await page.evaluate(() => window.__ask());
+        const seen = await page.evaluate(() => {
+          const history = [...document.querySelectorAll("[id^=history-]")];
+          return {
+            hydratedBeforeParsed: window.__server.hydratedBeforeParsed,
+            count: history.length,
+            sameHtml: history.map((el, i) => el.innerHTML === window.__server.html[i]),
+            sameNodes: history.map((el, i) => {
+              const now = window.__allNodes(el);
+              const then = window.__server.nodes[i];
+              return now.length > 10 && now.length === then.length && now.every((n, j) => n === then[j]);
+            }),
+            mutations: window.__mutations,
+            newAnswer: document.getElementById("new-answer").innerHTML,
+            status: document.getElementById("new-answer").dataset.status,
+          };
+        });
+        const answers = await import(pathToFileURL(path.join(app, "app", "answers.mjs")).href);
+        const { renderToString } = await import(
+          pathToFileURL(path.join(app, "node_modules", "rillmark", "server", "index.js")).href);
+        assert.equal(seen.hydratedBeforeParsed, false, "the observer starts before React hydrates");
+        assert.equal(seen.count, answers.HISTORY.length, "the server rendered the history");
+        assert.deepEqual(seen.sameHtml, answers.HISTORY.map(() => true), "the history shows the server's HTML");
+        assert.deepEqual(seen.sameNodes, answers.HISTORY.map(() => true), "the history's nodes are the server's objects");
+        assert.deepEqual(seen.mutations, [], "hydration should not touch the history");
+        assert.equal(outcome.status, "done", JSON.stringify(outcome));
+        assert.equal(outcome.text, answers.NEW_ANSWER, "the route handler's whole answer arrived");
+        assert.equal(seen.newAnswer, renderToString(answers.NEW_ANSWER, answers.OPTIONS),
+          "the new answer ends as the one-shot render");
+        assert.equal(seen.status, "done");
+        assert.deepEqual(problems, [], `no console error, no hydration error:\n${next.output()}`);
+      } finally {
+        await context.close();
+      }
+    });
+});
 
 test("the bindings' own sizes (gzip -9)", (t) => {
   const gzip = (file) => zlib.gzipSync(fs.readFileSync(path.join(PKG, file)), { level: 9 }).length;

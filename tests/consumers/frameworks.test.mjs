@@ -4,6 +4,7 @@
 // plain-text answer, and driven in one headless Chromium:
 //   - a growing `text` prop streams (the caret class while streaming, shown words never vanish) and the final DOM
 //     equals the one-shot render;
+//   - a client render ignores `html` (the server's HTML) and never writes innerHTML into the component;
 //   - a replaced text resets to the new text, keeping the blocks that did not change (same DOM nodes); new options
 //     start a new renderer, an equal options literal does not; React takes the text as a string child too;
 //   - useRillmark().cancel() stops a fetch (aborted, the text so far kept), and unmounting mid-stream closes the
@@ -242,6 +243,37 @@ for (const version of VITE_VERSIONS) {
           }
         });
       }
+
+      test(`${framework}: a client render ignores \`html\` (the server's HTML) and never sets innerHTML`, async () => {
+        const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);
+        try {
+          const result = await page.evaluate(async () => {
+            const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+            const md = () => document.getElementById("md");
+            // Every innerHTML write on an element, counted (the page's own parse of nothing else uses it).
+            const setter = Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML").set;
+            let writes = 0;
+            Object.defineProperty(Element.prototype, "innerHTML", {
+              ...Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML"),
+              set(value) {
+                if (this.id === "md" || this.closest?.("#md")) writes++;
+                setter.call(this, value);
+              },
+            });
+            const text = "# The client's text\n\nRendered by the renderer.\n";
+            await window.__driver.mountMarkdown({ text, streaming: false, html: '<p id="stale">the server said</p>' });
+            const staleAtMount = document.getElementById("stale") !== null;
+            for (let i = 0; i < 200 && !md().querySelector("h1"); i++) await frame();
+            return { staleAtMount, writes, html: md().innerHTML, oneShot: await window.__driver.oneShot(text) };
+          });
+          assert.equal(result.staleAtMount, false, "the html prop is not rendered on the client");
+          assert.equal(result.writes, 0, "no innerHTML write into the component");
+          assert.equal(result.html, result.oneShot, "the DOM is the renderer's render of `text`");
+          assert.deepEqual(problems, []);
+        } finally {
+          await close();
+        }
+      });
 
       test(`${framework}: a replaced text resets, keeping the blocks that did not change`, async () => {
         const { page, problems, close } = await openPage(`${server.url}/${framework}.html`);

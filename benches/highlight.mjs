@@ -121,7 +121,8 @@ const SCENARIOS = [
     a.create(el);
     a.write("```python\ndef f(x):\n    return x\n```\n");
     a.end();
-    for (let i = 0; i < 200 && !el.querySelector("pre span[style]"); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !el.querySelector('pre span[style*="--sdm-c"]'); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!el.querySelector('pre span[style*="--sdm-c"]')) throw new Error("Streamdown did not highlight the block within 5 s");
   }, { needs: "benches/streamdown/dist/code/streamdown-code.js" }],
 ];
 
@@ -151,7 +152,8 @@ async function measureBytes() {
       const ext = (f.url.match(/\.(\w+)(?:\?|$)/) ?? [])[1] ?? "?";
       kinds[ext] = (kinds[ext] ?? 0) + 1;
     }
-    rows.push({ name, files: files.length, kinds, raw, gzip: gz });
+    rows.push({ name, files: files.length, kinds, raw, gzip: gz,
+      list: files.map((f) => ({ file: new URL(f.url).pathname, raw: f.b.length, gzip: gzipSync(f.b, { level: 9 }).length })) });
     console.log(`[${elapsed()}] bytes: ${name}: ${files.length} files, ${raw} B raw, ${gz} B gzip -9`);
     await context.close();
   }

@@ -86,10 +86,11 @@ function summary(times) {
 
 /**
  * Spans with an inline colour inside code blocks: how much of the code ended up highlighted. rillmark sets `color`;
- * Streamdown sets the custom properties `--sdm-c` (light) and `--shiki-dark` that its Tailwind classes read.
+ * Streamdown sets the custom properties `--sdm-c` (light) and `--shiki-dark` that its Tailwind classes read (and
+ * `--sdm-c: inherit` on lines not highlighted yet, which do not count).
  */
 function colouredSpans(el) {
-  return [...el.querySelectorAll("pre span[style]")].filter((s) => /(^|;)\s*(color|--sdm-c)\s*:/.test(s.getAttribute("style"))).length;
+  return [...el.querySelectorAll("pre span[style]")].filter((s) => /(^|;)\s*(color|--sdm-c)\s*:\s*(#|rgb)/.test(s.getAttribute("style"))).length;
 }
 
 /**

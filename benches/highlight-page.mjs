@@ -108,6 +108,7 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 15_000
   const a = ADAPTERS[adapter]();
   a.create(el);
   const own = new Float64Array(chunks.length);
+  const yields = new Float64Array(chunks.length);
   const total = new Float64Array(chunks.length);
   let done = 0;
   let truncated = false;
@@ -118,9 +119,11 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 15_000
     a.flush();
     const t1 = now();
     await settle();
+    const t1b = now();
     void el.offsetHeight;
     const t2 = now();
     own[i] = t1 - t0;
+    yields[i] = t1b - t1;
     total[i] = t2 - t0;
     done++;
     if (t2 - start > capMs && i + 1 < chunks.length) {
@@ -140,6 +143,8 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 15_000
   a.dispose();
   el.remove();
   const ownS = summary(own.subarray(0, done));
+  const yieldS = summary(yields.subarray(0, done));
+  const layoutS = summary(total.subarray(0, done).map((t, i) => t - own[i] - yields[i]));
   const totalS = summary(total.subarray(0, done));
   return {
     doc: name,
@@ -153,6 +158,10 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 15_000
     endMs,
     perChunk: { p50: totalS.p50, p99: totalS.p99, max: totalS.max },
     own: { sum: ownS.sum, p50: ownS.p50, p99: ownS.p99, max: ownS.max },
+    // What the chunk cost after `write + flush`: the two task yields (work the chunk started asynchronously) and
+    // the layout read.
+    yields: { sum: yieldS.sum, p50: yieldS.p50, p99: yieldS.p99 },
+    layout: { sum: layoutS.sum, p50: layoutS.p50, p99: layoutS.p99 },
     colouredSpans: coloured,
     codeBlocks,
   };

@@ -227,6 +227,9 @@ function agg(chunking, adapter) {
     max: m((r) => r.perChunk.max),
     own50: m((r) => r.own.p50),
     own99: m((r) => r.own.p99),
+    ownSum: m((r) => r.own.sum),
+    yieldSum: m((r) => r.yields.sum),
+    layoutSum: m((r) => r.layout.sum),
     coloured: m((r) => r.colouredSpans),
   };
 }
@@ -246,24 +249,28 @@ if (!BYTES_ONLY) {
   out();
   out(`## Streaming ${DOC}.md`);
   out();
-  out("| chunking | adapter | chunks | total ms | × rillmark | per chunk p50 / p99 / max ms | own p50 / p99 ms | coloured spans at the end |");
-  out("|---|---|---|---|---|---|---|---|");
+  out("Where the time goes: own = `write + flush`; yields = work a chunk started that ran in the next tasks (highlighting");
+  out("that lands asynchronously, React's render) and any frame the browser rendered between them; layout = the forced");
+  out("layout read (style and layout of the new DOM). The sums of a capped run cover the chunks it did.");
+  out();
+  out("| chunking | adapter | chunks | total ms | × rillmark | per chunk p50 / p99 / max ms | own p50 / p99 ms | own · yields · layout, sums ms | coloured spans at the end |");
+  out("|---|---|---|---|---|---|---|---|---|");
   for (const chunking of CHUNKINGS) {
     const anchor = agg(chunking, "rillmark");
     for (const adapter of ADAPTERS) {
       const a = agg(chunking, adapter);
       if (!a) {
-        out(`| ${chunking} | ${adapter} | – | skipped | – | – | – | – |`);
+        out(`| ${chunking} | ${adapter} | – | skipped | – | – | – | – | – |`);
         continue;
       }
       const ratio = anchor ? `${a.lowerBound ? "≥" : ""}${f(a.total / anchor.total)}` : "–";
-      out(`| ${chunking} | ${adapter} | ${a.runs[0].chunks}${a.lowerBound ? ` (capped at ${a.runs.find((r) => r.truncated).chunksDone})` : ""} | ${a.lowerBound ? "≥" : ""}${f(a.total, 1)} | ${ratio} | ${f(a.p50, 3)} / ${f(a.p99, 3)} / ${f(a.max, 1)} | ${f(a.own50, 3)} / ${f(a.own99, 3)} | ${a.coloured} |`);
+      out(`| ${chunking} | ${adapter} | ${a.runs[0].chunks}${a.lowerBound ? ` (capped at ${a.runs.find((r) => r.truncated).chunksDone})` : ""} | ${a.lowerBound ? "≥" : ""}${f(a.total, 1)} | ${ratio} | ${f(a.p50, 3)} / ${f(a.p99, 3)} / ${f(a.max, 1)} | ${f(a.own50, 3)} / ${f(a.own99, 3)} | ${f(a.ownSum, 0)} · ${f(a.yieldSum, 0)} · ${f(a.layoutSum, 0)} | ${a.coloured} |`);
     }
     const r = agg(chunking, "rillmark+shiki");
     const s = agg(chunking, "streamdown+shiki");
     if (r && s) {
       const bound = s.lowerBound && r.lowerBound ? "≈" : s.lowerBound ? "≥" : r.lowerBound ? "≤" : "";
-      out(`| ${chunking} | streamdown+shiki / rillmark+shiki | | ${bound}${f(s.total / r.total)}${bound === "≈" ? " (both capped)" : ""} | | p99 ${f(s.p99 / r.p99)}× | | |`);
+      out(`| ${chunking} | streamdown+shiki / rillmark+shiki | | ${bound}${f(s.total / r.total)}${bound === "≈" ? " (both capped)" : ""} | | p99 ${f(s.p99 / r.p99)}× | | | |`);
     }
   }
 }

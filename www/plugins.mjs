@@ -200,7 +200,12 @@ export function loadMermaid() {
 export function mermaidBlock(code, element) {
   const run = mermaidQueue.then(async () => {
     const mermaid = await loadMermaid();
-    const { svg } = await mermaid.render(`rillmark-mermaid-${++diagrams}`, code);
+    // mermaid.render first removes any element with the id it is given: never one already in the page (another
+    // copy of this module, or another mermaid user, may have drawn one).
+    let id;
+    do id = `rillmark-mermaid-${++diagrams}`;
+    while (document.getElementById(id));
+    const { svg } = await mermaid.render(id, code);
     // The SVG is mermaid's own output, sanitised under securityLevel "strict"; nothing of it comes from rillmark.
     element.innerHTML = svg;
     element.classList.add("mermaid-diagram");

@@ -107,7 +107,10 @@ describe("demo plug-ins", () => {
 
         const a = document.createElement("div");
         const b = document.createElement("div");
-        document.body.append(a, b);
+        // mermaid.render removes any element with the id it is given: an id already in the page must be skipped.
+        const squatter = document.createElement("span");
+        squatter.id = "rillmark-mermaid-1";
+        document.body.append(a, b, squatter);
         // Two at once: the adapter queues them (mermaid.render is not re-entrant).
         await Promise.all([m.mermaidBlock("flowchart LR\n  A --> B", a), m.mermaidBlock("sequenceDiagram\n  A->>B: hi", b)]);
         let rejected = false;
@@ -122,7 +125,8 @@ describe("demo plug-ins", () => {
           scripts: a.querySelectorAll("script").length + b.querySelectorAll("script").length,
           rejected,
           badEmpty: bad.childNodes.length === 0,
-          leftovers: document.querySelectorAll('body > [id^="drillmark-mermaid"], body > [id^="rillmark-mermaid"]').length,
+          leftovers: document.querySelectorAll('body > [id^="drillmark-mermaid"], body > [id^="rillmark-mermaid"]:not(span)').length,
+          squatterKept: document.getElementById("rillmark-mermaid-1") === squatter,
         };
         return out;
       });
@@ -143,7 +147,7 @@ describe("demo plug-ins", () => {
       assert.deepEqual(r.hljs.stringSpansLines, [["`two"], ["lines`"]], "a string over two lines is split at the line end");
       assert.equal(r.hljs.keyword, "hljs-keyword");
       assert.deepEqual(r.katex, { display: true, inline: true, source: "e^{i\\pi}", thrown: "ParseError" });
-      assert.deepEqual(r.mermaid, { svgs: [1, 1], scripts: 0, rejected: true, badEmpty: true, leftovers: 0 });
+      assert.deepEqual(r.mermaid, { svgs: [1, 1], scripts: 0, rejected: true, badEmpty: true, leftovers: 0, squatterKept: true });
       assert.deepEqual(external, [], "the plug-ins load nothing from outside 127.0.0.1");
       assert.deepEqual(problems, [], "the page should log no errors");
     }));

@@ -48,8 +48,8 @@ const CAP_ALL_MS = Number(opt("cap-all", 120000));
 const BYTES_ONLY = argv.includes("--bytes-only");
 const OUT = opt("out", join(ROOT, "benches", "results"));
 const ADAPTERS = ["rillmark", "rillmark+shiki", "streamdown+shiki"];
-// The grammars code-heavy.md uses, loaded before timing (a real page loads each on its first block).
-const LANGS = ["rust", "javascript", "typescript", "shellscript", "python", "css", "json"];
+// The grammars code-heavy.md and answer-100k.md use, loaded before timing (a real page loads each on its first block).
+const LANGS = ["rust", "javascript", "typescript", "shellscript", "python", "css", "json", "go"];
 
 for (const [path, how] of [["pkg/rillmark_bg.wasm", "./build.sh build"], ["www/vendor/plugins.js", "./build.sh setup (or node www/build-plugins.mjs)"]]) {
   if (!existsSync(join(ROOT, path))) {

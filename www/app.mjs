@@ -1,5 +1,6 @@
 // Demo chat page: each answer streams from the replay server (www/server.mjs) into its own container through
-// rillmark's Renderer. No bundler: the package is served at /pkg/ by the dev server (`./build.sh demo`).
+// rillmark's Renderer. No bundler for the page: the package is served at /pkg/ by the dev server (`./build.sh demo`);
+// only the plug-ins are bundled (below).
 //
 // URL parameters preset the controls, e.g. /?answer=tour&dialect=anthropic&speed=30&prompt=hi&autostart=1
 // (`parse=auto|backend`, `api=fetch|stream`, `fault=<query>` for any fault of www/server.mjs, `seed=<n>`,
@@ -345,7 +346,6 @@ function paintPluginNote() {
   }
   ui.pluginsNote.textContent = note;
   ui.pluginsNote.hidden = note === "";
-  ui.plugins.closest("label").dataset.degraded = String(note !== "");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

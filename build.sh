@@ -155,6 +155,12 @@ setup_npm() {
   fi
 }
 
+# The demo's plug-in bundle (Shiki, highlight.js, KaTeX, Mermaid from node_modules) in www/vendor/, by esbuild; the
+# script skips the build when its inputs (www/plugins.mjs, itself, package-lock.json) are unchanged.
+setup_demo_plugins() {
+  node www/build-plugins.mjs
+}
+
 setup_chromium() {
   if [[ -x "$CHROMIUM" && -x "$CHROMEDRIVER_BIN" ]]; then
     skip "chromium + chromedriver ($(first_line "$CHROMIUM" --version))"
@@ -206,6 +212,7 @@ cmd_setup() {
   setup_rust_target
   setup_wasm_bindgen
   setup_npm
+  setup_demo_plugins
   setup_chromium
   setup_firefox
   setup_webkit
@@ -403,6 +410,8 @@ cmd_test() {
 
 cmd_demo() {
   cmd_build
+  step "demo plug-ins (www/vendor/)"
+  setup_demo_plugins
   step "demo server"
   need node "Install Node.js >= 20."
   export PORT="${PORT:-8080}"
@@ -414,8 +423,8 @@ usage() {
 usage: ./build.sh <command>
 
   setup   install what the build and tests need, skipping what is present: rust target $WASM_TARGET,
-          wasm-bindgen-cli at the version in Cargo.lock, npm ci, chromium + chromedriver and firefox-esr (apt-get),
-          geckodriver $GECKODRIVER_VERSION (cargo install)
+          wasm-bindgen-cli at the version in Cargo.lock, npm ci, the demo's plug-in bundle (www/vendor/, esbuild),
+          chromium + chromedriver and firefox-esr (apt-get), geckodriver $GECKODRIVER_VERSION (cargo install)
   build   release build: cargo (wasm32, --locked) + wasm-bindgen --target web + wasm-opt into pkg/, with
           pkg/package.json; prints the raw and gzip size of the wasm (installs the rust target, wasm-bindgen-cli
           and npm packages first when missing)
@@ -425,7 +434,7 @@ usage: ./build.sh <command>
   test    setup, native cargo test, wasm-bindgen tests (Node + headless Chromium, then headless Firefox), build,
           browser e2e tests (Chromium via playwright-core, Firefox via WebDriver); stops at the first failure and
           prints a summary
-  demo    build (as above), then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
+  demo    build (as above) and the plug-in bundle (www/vendor/), then serve the demo chat page on http://127.0.0.1:\${PORT:-8080}/
   help    this text
 
 Environment: CARGO_TARGET_DIR (respected), PORT (demo), CI=true (no colour, no prompts), NO_COLOR,

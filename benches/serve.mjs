@@ -1,5 +1,5 @@
-// The benchmarks' static server on loopback: the bench page, the built package and node_modules from the repository
-// root, cross-origin isolated (COOP/COEP) so the page gets `performance.measureUserAgentSpecificMemory` and precise
+// The benchmarks' static server on loopback: the bench page, the built package, node_modules and the demo's plug-in
+// bundle (www/vendor/) from the repository root, cross-origin isolated (COOP/COEP) so the page gets `performance.measureUserAgentSpecificMemory` and precise
 // timers. Shared by run.mjs and burst-trace.mjs; chromium.mjs launches the browser they all use.
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -13,13 +13,17 @@ const TYPES = {
   ".md": "text/markdown; charset=utf-8",
   ".json": "application/json",
   ".css": "text/css; charset=utf-8",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
 };
 
 /** Serves `root` on 127.0.0.1 (a free port); resolves to `{ server, base }` (`base` = "http://127.0.0.1:<port>"). */
 export async function serveBenchFiles(root) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const allowed = ["/benches/", "/pkg/", "/node_modules/"].some((p) => path.startsWith(p));
+    // /www/vendor/: the demo's plug-in bundle (www/build-plugins.mjs), for benches/highlight.mjs.
+    const allowed = ["/benches/", "/pkg/", "/node_modules/", "/www/vendor/"].some((p) => path.startsWith(p));
     const file = join(root, path);
     if (!allowed || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end();

@@ -1,9 +1,17 @@
 // Demo chat page: each answer streams from the replay server (www/server.mjs) into its own container through
-// rillmark's Renderer. No bundler: the package is served at /pkg/ by the dev server (`./build.sh demo`).
+// rillmark's Renderer. No bundler for the page: the package is served at /pkg/ by the dev server (`./build.sh demo`);
+// only the plug-ins are bundled (below).
 //
 // URL parameters preset the controls, e.g. /?answer=tour&dialect=anthropic&speed=30&prompt=hi&autostart=1
-// (`parse=auto|backend`, `api=fetch|stream`, `fault=<query>` for any fault of www/server.mjs, `seed=<n>`).
+// (`parse=auto|backend`, `api=fetch|stream`, `fault=<query>` for any fault of www/server.mjs, `seed=<n>`,
+// `plugins=shiki|hljs|off`).
 // For tests, window.rillmarkDemo holds the outcomes and `send(options)` runs one answer without the form.
+//
+// Plug-ins (issue 16): with the Plug-ins picker on Shiki or highlight.js, each answer's Renderer gets the
+// `highlight`, `math`, `blocks: { mermaid }` and `codeActions` options from www/plugins.mjs, bundled into
+// www/vendor/ by www/build-plugins.mjs (`./build.sh setup` or `./build.sh demo`). The page asks the module which of
+// those options it takes (a Renderer built with one unknown option throws a TypeError) and passes only those; the
+// others degrade visibly: code stays plain, TeX shows as its source, and a note beside the picker says so.
 //
 // What the metrics panel measures:
 // - time to first token: from Send to the first `text` or `reasoning` event delivered to `onEvent`;
@@ -22,7 +30,7 @@ const $ = (selector) => document.querySelector(selector);
 const ui = {
   form: $("#composer"), prompt: $("#prompt"), send: $("#send"), stop: $("#stop"), log: $("#log"), reset: $("#reset"),
   answer: $("#answer"), dialect: $("#dialect"), parse: $("#parse"), speed: $("#speed"), fault: $("#fault"),
-  api: $("#api"), fatal: $("#fatal"), jump: $("#jump"),
+  api: $("#api"), fatal: $("#fatal"), jump: $("#jump"), plugins: $("#plugins"), pluginsNote: $("#plugins-note"),
   m: {
     ttft: $("#m-ttft"), tps: $("#m-tps"), tokens: $("#m-tokens"), bytes: $("#m-bytes"), frames: $("#m-frames"),
     mutations: $("#m-mutations"), frame: $("#m-frame"), long: $("#m-long"), outcome: $("#m-outcome"),
@@ -30,10 +38,13 @@ const ui = {
   },
 };
 const params = new URLSearchParams(location.search);
-const demo = { ready: false, outcomes: [], current: null, stuck: true, upstream: null };
+const demo = { ready: false, outcomes: [], current: null, stuck: true, upstream: null,
+  // Which plug-in options this build of rillmark takes, and whether www/vendor/ is built (set in boot()).
+  pluginSupport: {}, pluginBundle: false };
 window.rillmarkDemo = demo;
 let history = [];
 let active = null; // { renderer, turn, metrics, stop() }
+let starting = false; // send() is loading the plug-ins
 
 // ---------------------------------------------------------------------------------------------------------------
 // Timing rillmark's frames: every requestAnimationFrame callback not scheduled by this page is rillmark's.
@@ -180,8 +191,9 @@ new MutationObserver(() => {
 // ---------------------------------------------------------------------------------------------------------------
 // After an answer ends (rillmark makes no more DOM changes then), the page adds its own chrome: a language label
 // and a copy button per code block, and keyboard access to the image placeholders. Page-made nodes carry data-demo.
-function decorate(answer) {
-  for (const code of answer.querySelectorAll("pre > code")) {
+function decorate(answer, { codeActions = false } = {}) {
+  // With the codeActions option rillmark adds its own label and Copy button to each finished code block.
+  for (const code of codeActions ? [] : answer.querySelectorAll("pre > code")) {
     const pre = code.parentElement;
     if (pre.parentElement?.dataset.demo === "codeblock") continue;
     const lang = [...code.classList].find((c) => c.startsWith("language-"))?.slice("language-".length) ?? "";
@@ -257,6 +269,86 @@ ui.log.addEventListener("keydown", (event) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Plug-ins: the option keys of issue 16, each probed on this build of rillmark.
+const PLUGIN_KEYS = ["highlight", "math", "blocks", "codeActions"];
+const PROBES = { highlight: () => [], math: () => {}, blocks: {}, codeActions: true };
+
+/** Which plug-in options `Renderer` takes: a build without one throws a TypeError naming the unknown key. */
+function probePluginSupport() {
+  const support = {};
+  for (const key of PLUGIN_KEYS) {
+    let probe = null;
+    try {
+      probe = new Renderer(document.createElement("div"), { [key]: PROBES[key] });
+      support[key] = true;
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      support[key] = false;
+    } finally {
+      probe?.free();
+    }
+  }
+  return support;
+}
+
+const pluginsLoaded = new Map();
+function addStylesheet(href) {
+  if (document.querySelector(`link[href="${href}"]`)) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  document.head.append(link);
+}
+
+/** Loads the bundle's adapters for `kind` ("shiki" or "hljs") once. */
+function loadPluginKind(kind) {
+  if (!pluginsLoaded.has(kind)) {
+    addStylesheet("vendor/katex/katex.min.css");
+    if (kind === "hljs") {
+      addStylesheet("vendor/hljs/github.min.css");
+      const dark = document.createElement("link");
+      Object.assign(dark, { rel: "stylesheet", href: "vendor/hljs/github-dark.min.css", media: "(prefers-color-scheme: dark)" });
+      document.head.append(dark);
+    }
+    pluginsLoaded.set(kind, import("./vendor/plugins.js").then((m) => m.loadPlugins({ highlighter: kind })));
+  }
+  return pluginsLoaded.get(kind);
+}
+
+/** The plug-in options for one answer: those of `kind` this build takes, or none for "off". */
+async function pluginOptions(kind) {
+  const usable = PLUGIN_KEYS.filter((k) => demo.pluginSupport[k]);
+  if (kind === "off" || !demo.pluginBundle || usable.length === 0) return {};
+  let all;
+  try {
+    all = await loadPluginKind(kind);
+  } catch (err) {
+    // A bundle that does not load is a bug worth seeing; the answer still streams, without plug-ins.
+    console.error(`the ${kind} plug-ins did not load:`, err);
+    ui.pluginsNote.textContent = `the plug-ins did not load (${err?.message ?? err}): code stays plain, TeX shows as source`;
+    ui.pluginsNote.hidden = false;
+    return {};
+  }
+  return Object.fromEntries(usable.map((k) => [k, all[k]]));
+}
+
+/** The note beside the picker: what the page can and cannot do with the chosen plug-ins. */
+function paintPluginNote() {
+  const kind = ui.plugins.value;
+  const missing = PLUGIN_KEYS.filter((k) => !demo.pluginSupport[k]);
+  let note = "";
+  if (kind !== "off" && !demo.pluginBundle) {
+    note = "plug-in bundle not built (www/vendor/): run ./build.sh setup; code stays plain, TeX shows as source";
+  } else if (kind !== "off" && missing.length === PLUGIN_KEYS.length) {
+    note = "this rillmark build takes no plug-in options yet: code stays plain, TeX shows as source";
+  } else if (kind !== "off" && missing.length) {
+    note = `this rillmark build does not take ${missing.join(", ")} yet`;
+  }
+  ui.pluginsNote.textContent = note;
+  ui.pluginsNote.hidden = note === "";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 function addTurn(prompt) {
   const turn = document.createElement("article");
   turn.className = "turn";
@@ -286,15 +378,23 @@ function setBusy(busy) {
 function settings(overrides = {}) {
   const s = {
     dialect: ui.dialect.value, parse: ui.parse.value, speed: ui.speed.value, fault: ui.fault.value,
-    answer: ui.answer.value, api: ui.api.value, seed: params.get("seed"), ...overrides,
+    answer: ui.answer.value, api: ui.api.value, seed: params.get("seed"), plugins: ui.plugins.value, ...overrides,
   };
   return s;
 }
 
 /** Streams one answer; resolves with the outcome (plain fields). `overrides` replace the pickers' values. */
 async function send(overrides = {}) {
-  if (active) throw new Error("an answer is already streaming");
+  if (active || starting) throw new Error("an answer is already streaming");
   const s = settings(overrides);
+  // The plug-ins load once per kind (Shiki or highlight.js, KaTeX); later answers reuse them.
+  starting = true;
+  let plugins;
+  try {
+    plugins = await pluginOptions(s.plugins);
+  } finally {
+    starting = false;
+  }
   const prompt = (overrides.prompt ?? ui.prompt.value).trim() || "Give me a quick tour";
   if (overrides.prompt === undefined) ui.prompt.value = "";
   history.push({ role: "user", content: prompt });
@@ -321,7 +421,8 @@ async function send(overrides = {}) {
       m.tokens += 1;
     }
   };
-  const renderer = new Renderer(answer, { images: "block", links: "new-tab", dialect, onEvent });
+  turn.dataset.plugins = Object.keys(plugins).join(" ") || "none";
+  const renderer = new Renderer(answer, { images: "block", links: "new-tab", dialect, onEvent, ...plugins });
   const controller = new AbortController();
   active = { renderer, turn, metrics: m, stop: () => { renderer.cancel(); controller.abort(); } };
   demo.current = renderer;
@@ -373,7 +474,7 @@ async function send(overrides = {}) {
   result.metrics = metricsSnapshot(m);
   paintMetrics(m);
 
-  decorate(answer);
+  decorate(answer, { codeActions: plugins.codeActions === true });
   history.push({ role: "assistant", content: outcome.text ?? answer.textContent });
   status.textContent = m.message;
   status.dataset.outcome = result.status;
@@ -404,7 +505,9 @@ async function loadOptions() {
       for (const { name, title } of await answers.json()) ui.answer.append(new Option(`${name}: ${title}`, name));
     }
     if (config.ok) {
-      demo.upstream = (await config.json()).upstream;
+      const c = await config.json();
+      demo.upstream = c.upstream;
+      demo.pluginBundle = c.plugins === true;
       if (demo.upstream) {
         ui.dialect.append(new Option(`live model: ${demo.upstream.model} (${demo.upstream.kind})`, "upstream"));
       }
@@ -417,7 +520,7 @@ async function loadOptions() {
 async function boot() {
   await loadOptions();
   for (const [key, el] of [["answer", ui.answer], ["dialect", ui.dialect], ["speed", ui.speed], ["prompt", ui.prompt],
-    ["parse", ui.parse], ["api", ui.api]]) {
+    ["parse", ui.parse], ["api", ui.api], ["plugins", ui.plugins]]) {
     if (!params.has(key)) continue;
     const value = params.get(key);
     if (el instanceof HTMLSelectElement && ![...el.options].some((o) => o.value === value)) el.append(new Option(value, value));
@@ -436,6 +539,13 @@ async function boot() {
   } catch (err) {
     showFatal(`Could not load the rillmark package from /pkg/ (${err?.message ?? err}). Run ./build.sh build, then reload.`);
     return;
+  }
+  demo.pluginSupport = probePluginSupport();
+  paintPluginNote();
+  ui.plugins.addEventListener("change", paintPluginNote);
+  // Start loading the chosen plug-ins now, so the first answer does not wait for them.
+  if (ui.plugins.value !== "off") {
+    pluginOptions(ui.plugins.value);
   }
   ui.form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -31,7 +31,8 @@
 //   /v1/messages (anthropic), /v1beta/models/<m>:streamGenerateContent (gemini), /completion (llama.cpp),
 //   /api/ollama/chat (ollama); the parameters above work there too.
 //   GET  /api/answers            [{name, title, bytes, reasoning}]
-//   GET  /api/config             {dialects, upstream: null | {kind, model, url}} (for the page's pickers)
+//   GET  /api/config             {dialects, upstream: null | {kind, model, url}, plugins: whether www/vendor/plugins.js
+//                                is built (www/build-plugins.mjs)} (for the page's pickers)
 //   GET  /api/requests           [{id, path, method, dialect, answer, contentType, status, fault, startedAt,
 //                                  endedAt, completed, clientClosedEarly, disconnectedAt, bytesSent, tokensSent,
 //                                  tokensTotal}] (times: epoch ms; completed: the server sent its whole response,
@@ -76,6 +77,10 @@ const CONTENT_TYPES = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".ico": "image/x-icon",
+  // KaTeX's fonts (www/vendor/katex/fonts/)
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -487,7 +492,8 @@ export async function startServer({ port = 0, host = HOST, wwwDir = HERE, pkgDir
       if (aliased) return await chat(req, res, url, aliased[1]);
       if (url.pathname === "/api/config") {
         return sendJson(res, 200, { dialects: Object.keys(DIALECTS),
-          upstream: upstream ? { kind: upstream.kind, model: upstream.model, url: upstream.url } : null });
+          upstream: upstream ? { kind: upstream.kind, model: upstream.model, url: upstream.url } : null,
+          plugins: fs.existsSync(path.join(roots.www, "vendor", "plugins.js")) });
       }
       if (url.pathname === "/api/answers") {
         return sendJson(res, 200, [...answers].map(([name, a]) => ({ name, title: a.title, bytes: Buffer.byteLength(a.text),

@@ -1,9 +1,11 @@
-// Installs this folder's pinned dependencies (streamdown, React, esbuild) and bundles adapter.mjs into one ES module,
-// dist/streamdown-adapter.js, for `node benches/run.mjs --adapters ...,streamdown`. A separate package so the root
+// Installs this folder's pinned dependencies (streamdown, @streamdown/code, React, esbuild) and bundles adapter.mjs into
+// one ES module, dist/streamdown-adapter.js, for `node benches/run.mjs --adapters ...,streamdown`, and adapter-code.mjs
+// (streamdown with its Shiki plug-in) with code splitting into dist/code/, for `node benches/highlight.mjs`. A separate package so the root
 // `npm ci` (CI, users) never pulls React and streamdown's unified/remark tree.
 //
 //   node benches/streamdown/build.mjs
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,3 +27,17 @@ await build({
   minify: true,
   logLevel: "info",
 });
+// Split: Shiki's bundled languages and themes are dynamic imports, one chunk each, loaded when a block names one.
+await build({
+  entryPoints: { "streamdown-code": join(HERE, "adapter-code.mjs") },
+  outdir: join(HERE, "dist", "code"),
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  target: "es2022",
+  define: { "process.env.NODE_ENV": '"production"' },
+  minify: true,
+  metafile: true,
+  logLevel: "warning",
+}).then((r) => writeFileSync(join(HERE, "dist", "code", "meta.json"), JSON.stringify(r.metafile)));

@@ -75,7 +75,7 @@ const WATCH_RILLMARK_MUTATIONS = () => {
 describe("demo page", () => {
   test("the main flow: Send streams an answer with reasoning and a caret, ends done, fills the metrics", () =>
     withPage(env.browser, {}, async ({ page, problems, external }) => {
-      const { turn, answer } = await startTurn(page, "answer=tour&dialect=anthropic&speed=400&seed=7");
+      const { turn, answer } = await startTurn(page, "answer=tour&dialect=anthropic&speed=400&seed=7&plugins=off");
       // Part of the answer is on screen, with the caret after it, while the rest is still on the wire.
       const caret = await page.waitForFunction(() => {
         const t = document.querySelector(".turn:last-child");
@@ -104,7 +104,7 @@ describe("demo page", () => {
       assert.equal(await table.locator("thead th").count(), 4, "the table should have 4 header cells");
       assert.equal(await table.locator("tbody tr").count(), 3, "the table should have 3 body rows, no phantom rows");
 
-      // The page's chrome around the finished code block.
+      // The page's chrome around the finished code block (plug-ins off: with them, rillmark's codeActions make it).
       const block = answer.locator(".codeblock");
       assert.equal(await block.count(), 1);
       assert.equal(await block.locator(".codebar").getAttribute("data-lang"), "rust");
@@ -286,7 +286,8 @@ describe("demo page", () => {
 
   test("several answers share one transcript; New chat clears it", () =>
     withPage(env.browser, {}, async ({ page, problems }) => {
-      await open(page, "speed=0&dialect=ollama");
+      // Plug-ins off: the math elements keep their TeX (plugins.test.mjs covers KaTeX).
+      await open(page, "speed=0&dialect=ollama&plugins=off");
       for (const prompt of ["say hello", "show me math"]) {
         await page.fill("#prompt", prompt);
         await page.click("#send");
@@ -343,9 +344,9 @@ describe("demo page", () => {
       assert.deepEqual(problems, []);
     }));
 
-  test("the copy button copies the code block's text", () =>
+  test("the copy button copies the code block's text (plug-ins off: the page's own button)", () =>
     withPage(env.browser, { permissions: ["clipboard-read", "clipboard-write"] }, async ({ page, problems }) => {
-      await open(page, "answer=code&speed=0&dialect=openai-responses");
+      await open(page, "answer=code&speed=0&dialect=openai-responses&plugins=off");
       await page.fill("#prompt", "code please");
       await page.click("#send");
       await page.locator(".turn .status[data-outcome=done]").waitFor();

@@ -170,6 +170,48 @@ for (const spec of BROWSERS) {
       assert.deepEqual(await problems(), []);
     });
 
+    test("the demo's plug-ins work here too: Shiki with grammar state, KaTeX, a Mermaid SVG, the plugins answer to done", async () => {
+      if (!fs.existsSync(path.join(ROOT, "www", "vendor", "plugins.js"))) {
+        throw new Error("www/vendor/plugins.js is missing: run ./build.sh setup (or node www/build-plugins.mjs)");
+      }
+      await open("answer=plugins&plugins=shiki");
+      const r = await session.runAsync(async () => {
+        const m = await import("/vendor/plugins.js");
+        const shiki = await m.loadShiki({ theme: "light" });
+        const code = "def f(x):\n    \"\"\"two\n    lines\"\"\"\n    return x";
+        const whole = await shiki.highlight(code, "python");
+        let state;
+        const pieces = [];
+        for (const line of code.split("\n")) {
+          const part = await shiki.highlight(line, "python", state);
+          pieces.push(...part.lines);
+          state = part.state;
+        }
+        const key = (lines) => JSON.stringify(lines.map((l) => l.map((t) => [t.content, t.color])));
+        const { math } = await m.loadKatex();
+        const el = document.createElement("div");
+        math("\\frac{a}{b}", { display: true }, el);
+        const diagram = document.createElement("div");
+        document.body.append(diagram);
+        await m.mermaidBlock("flowchart LR\n  A --> B", diagram);
+        // The answer's own diagram (when this build takes `blocks`) must leave this one alone: here the page's copy
+        // of the module and this script's are two instances, each counting its diagrams from 1.
+        const o = await window.rillmarkDemo.send({ prompt: "x", speed: 0 });
+        return {
+          lineByLineEqualsWhole: key(pieces) === key(whole.lines),
+          colours: new Set(whole.lines.flat().map((t) => t.color)).size,
+          katex: el.querySelector(".katex-display") !== null,
+          svg: diagram.querySelectorAll(":scope > svg").length,
+          status: o.status,
+          python: document.querySelector(".turn:last-child .answer code.language-python")?.textContent.startsWith("import time\n"),
+        };
+      });
+      assert.deepEqual({ ...r, colours: r.colours >= 3 }, {
+        lineByLineEqualsWhole: true, colours: true, katex: true, svg: 1, status: "done", python: true,
+      });
+      assert.deepEqual(await problems(), []);
+    });
+
     test("every dialect through fetch() (auto) and stream(Response) (explicit) ends done; faults end right", async () => {
       await open("");
       const results = await session.runAsync(async () => {

@@ -47,9 +47,11 @@ extern "C" {
     fn on_block_log(container: &Element) -> String;
 }
 
+/// Rust-like code with a comment over two lines, and one over twelve: longer than a stateless highlighter's context
+/// window, so only the final whole-block pass colours its last line as the one-shot highlight does.
 const CODE: &str =
     "fn main() {\n    let x = 42;\n    /* a comment\n       over lines */\n    if x { return 7; }\n\n    \
-                    let y = 1;\n}\n";
+                    let y = 1;\n    /* long\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n    */ let z = 5;\n}\n";
 
 fn document_with_code() -> String {
     format!("Some *text* first.\n\n```rust\n{CODE}```\n\nAfter the code.\n")
@@ -335,4 +337,69 @@ fn plugin_options_of_the_wrong_type_throw_a_type_error_naming_them() {
         let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
         assert!(message.contains(&format!("option \"{key}\" must be {expects}")), "{key}: {message}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_math_fence_is_typeset_as_display_math_once_it_is_final() {
+    reset_counts();
+    let container = make_container();
+    let r = renderer(&container, options(&[("math", fixture("math").into()), ("onBlock", fixture("onBlock").into())]));
+    stream(&r, "```math\nE = mc^2\n```\n\nText.\n", &[1]);
+    let block = container.query_selector("div.rillmark-block[data-lang=math]").unwrap().expect("the fence typeset");
+    assert_eq!(block.text_content().unwrap(), "D:E = mc^2", "the TeX without its final newline, display: true");
+    assert_eq!(serde_json_like(&math_calls()), vec!["E = mc^2".to_owned()], "typeset once");
+    assert_eq!(on_block_log(&container), r#"[["math","math","top"],["paragraph",null,"top"]]"#);
+}
+
+#[wasm_bindgen_test]
+async fn a_fence_in_a_list_item_is_finished_before_its_list() {
+    reset_counts();
+    let container = make_container();
+    let r = renderer(&container, options(&[("onBlock", fixture("onBlock").into()), ("codeActions", true.into())]));
+    stream(&r, "- item\n\n  ```sh\n  ls\n  ```\n- next\n\nAfter.\n", &random_sizes(5));
+    assert_eq!(
+        on_block_log(&container),
+        r#"[["code","sh","nested"],["list",null,"top"],["paragraph",null,"top"]]"#,
+        "the nested fence gets its own call, just before its list's"
+    );
+    assert_eq!(container.query_selector_all("li pre > .rillmark-code-actions").unwrap().length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_block_renderer_that_rejects_puts_the_code_block_back() {
+    reset_counts();
+    let container = make_container();
+    let r = renderer(&container, options(&[("blocks", options(&[("mermaid", fixture("rejecting").into())]))]));
+    stream(&r, "```mermaid\ngraph TD\n```\n\nText.\n", &[3]);
+    for _ in 0..10 {
+        settle().await;
+        if container.query_selector("pre").unwrap().is_some() {
+            break;
+        }
+    }
+    assert_eq!(code_of(&container).text_content().unwrap(), "graph TD\n", "the code block should be back");
+    assert_eq!(container.query_selector_all(".rillmark-block").unwrap().length(), 0, "the failed element should go");
+    assert_eq!(stat(&r, "pluginErrors"), 1.0, "the rejection should be counted once");
+}
+
+#[wasm_bindgen_test]
+async fn the_final_pass_corrects_what_a_stateless_window_could_not_see() {
+    let container = make_container();
+    let r = renderer(&container, options(&[("highlight", fixture("simple").into())]));
+    let before_close = CODE.rfind("}\n").unwrap();
+    let shown = &CODE[..before_close];
+    let text = document_with_code();
+    let open_part = &text[..text.find(CODE).unwrap() + before_close];
+    for c in open_part.chars() {
+        r.write(&c.to_string()).unwrap();
+        r.flush();
+    }
+    assert_ne!(
+        describe_code(&code_of(&container)),
+        expected_description(shown),
+        "while open, the line after a comment longer than the window should be coloured without that context"
+    );
+    r.write(&text[open_part.len()..]).unwrap();
+    r.finish().unwrap();
+    assert_eq!(describe_code(&code_of(&container)), expected_description(CODE), "the final pass should fix it");
 }

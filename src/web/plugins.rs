@@ -82,6 +82,8 @@ struct LineView {
     tokens: Option<Vec<Token>>,
     /// Whether a `\n` ends it (all but a last line the code does not end with a newline).
     newline: bool,
+    /// The byte offset in the model just after it (and its newline).
+    end: usize,
     node: Element,
 }
 
@@ -135,6 +137,12 @@ struct MathView {
     display: bool,
     host: Element,
     element: Option<Element>,
+}
+
+/// What draws a finished fence: a `blocks` renderer, or `math` for a ```` ```math ```` fence.
+enum BlockCall {
+    Renderer(Function),
+    Math(Function),
 }
 
 /// The plug-in state of one renderer.
@@ -212,7 +220,7 @@ impl Plugins {
                 return true;
             }
             let Some(element) = parent.dyn_ref::<Element>() else { return false };
-            if element.local_name() == "code" && self.opts.plugs_code() {
+            if element.local_name() == "code" && (self.opts.plugs_code() || self.opts.math.is_some()) {
                 self.code_texts.insert(parent_id, child_id);
             } else if element.local_name() == "span" && self.opts.math.is_some() {
                 if let Some(style) = element.get_attribute("data-math-style") {
@@ -231,7 +239,13 @@ impl Plugins {
             return false;
         }
         let (Some(pre), Some(code)) = (parent.dyn_ref::<Element>(), child.dyn_ref::<Element>()) else { return false };
-        if pre.local_name() != "pre" || code.local_name() != "code" || !self.opts.plugs_code() {
+        if pre.local_name() != "pre" || code.local_name() != "code" {
+            return false;
+        }
+        let lang = highlight::language_of(&code.get_attribute("class").unwrap_or_default()).to_owned();
+        let math_fence = self.opts.math.is_some() && lang == "math";
+        if !(self.opts.plugs_code() || math_fence) {
+            self.code_texts.remove(&child_id);
             return false;
         }
         // A code block: its text (appended before the code went into the `pre`) becomes the model.
@@ -251,7 +265,7 @@ impl Plugins {
             pre: pre.clone(),
             model: String::new(),
             valid: 0,
-            lang: highlight::language_of(&code.get_attribute("class").unwrap_or_default()).to_owned(),
+            lang,
             lines: Vec::new(),
             tail,
             tail_text: String::new(),
@@ -342,7 +356,7 @@ impl Plugins {
 
     /// Whether the host wants final blocks.
     pub fn wants_final_blocks(&self) -> bool {
-        self.opts.plugs_code()
+        self.opts.plugs_code() || self.opts.math.is_some()
     }
 
     // --- views (host code runs from here on) ---------------------------------------------------------------------
@@ -392,17 +406,28 @@ impl Plugins {
             view.stateful = None;
             view.failed = false;
         }
-        let (complete, tail) = split_lines(&view.model);
-        let keep = view.valid.min(view.lines.len()).min(complete.len());
-        if keep < view.lines.len() || complete.len() > view.lines.len() || tail != view.tail_text {
+        let promoted = view.lines.last().filter(|line| !line.newline).map(|line| line.end);
+        if view.valid == view.lines.len() && promoted == Some(view.model.len()) {
+            return self.advance(id); // final, and nothing changed
+        }
+        // Only the text after the lines known to be valid is split (a frame's work is the new text, not the block).
+        let mut keep = view.valid.min(view.lines.len());
+        while keep > 0 && !view.lines[keep - 1].newline {
+            keep -= 1; // a final last line without a newline may have grown
+        }
+        let offset = keep.checked_sub(1).map_or(0, |last| view.lines[last].end);
+        let (new_lines, tail) = split_lines(view.model.get(offset..).unwrap_or(""));
+        if keep < view.lines.len() || !new_lines.is_empty() || tail != view.tail_text {
             // Lines the text no longer has, or a final last line that turned back into the line still arriving.
             for line in view.lines.drain(keep..) {
                 line.node.remove();
             }
-            for text in &complete[keep..] {
+            let mut end = offset;
+            for text in new_lines {
+                end += text.len() + 1;
                 let Some(node) = line_node(&document, text, None, true) else { continue };
                 let _ = view.code.insert_before(&node, Some(&view.tail));
-                view.lines.push(LineView { text: (*text).to_owned(), tokens: None, newline: true, node });
+                view.lines.push(LineView { text: text.to_owned(), tokens: None, newline: true, end, node });
             }
             if view.tail_text != tail {
                 view.tail.set_data(tail);
@@ -566,7 +591,12 @@ impl Plugins {
             return;
         }
         view.finality = Finality::Final;
-        let renderer = self.opts.block_renderer(&view.lang).cloned();
+        let renderer = match (self.opts.block_renderer(&view.lang), &self.opts.math) {
+            (Some(renderer), _) => Some(BlockCall::Renderer(renderer.clone())),
+            // A ```` ```math ```` fence is display math (comrak marks it so): typeset as `$$…$$` is.
+            (None, Some(math)) if view.lang == "math" => Some(BlockCall::Math(math.clone())),
+            _ => None,
+        };
         if let Some(renderer) = renderer.filter(|_| !self.stopped) {
             if self.render_block(id, &renderer) {
                 return;
@@ -577,7 +607,7 @@ impl Plugins {
     }
 
     /// Calls a block renderer with an element put in place of the `<pre>`; `false` (the `<pre>` back) if it threw.
-    fn render_block(&mut self, id: NodeId, renderer: &Function) -> bool {
+    fn render_block(&mut self, id: NodeId, renderer: &BlockCall) -> bool {
         let Some(view) = self.codes.get_mut(&id) else { return false };
         let Ok(element) = self.document.create_element("div") else { return false };
         let _ = element.set_attribute("class", "rillmark-block");
@@ -590,7 +620,16 @@ impl Plugins {
         view.stand_in = Some(element.clone());
         let (pre_id, pre, code) = (view.pre_id, view.pre.clone(), view.model.clone());
         self.swaps.push((pre_id, element.clone().into()));
-        match renderer.call2(&JsValue::NULL, &code.into(), &element) {
+        let called = match renderer {
+            BlockCall::Renderer(renderer) => renderer.call2(&JsValue::NULL, &code.into(), &element),
+            BlockCall::Math(math) => {
+                let options = Object::new();
+                let _ = Reflect::set(&options, &"display".into(), &true.into());
+                let tex = code.strip_suffix('\n').unwrap_or(&code);
+                math.call3(&JsValue::NULL, &tex.into(), &options, &element)
+            }
+        };
+        match called {
             Err(_) => {
                 self.unrender_block(id, &element);
                 false
@@ -786,7 +825,8 @@ fn promote_tail(document: &Document, view: &mut CodeView) {
     view.tail.set_data("");
     if let Some(node) = line_node(document, &text, None, false) {
         let _ = view.code.insert_before(&node, Some(&view.tail));
-        view.lines.push(LineView { text, tokens: None, newline: false, node });
+        let end = view.model.len();
+        view.lines.push(LineView { text, tokens: None, newline: false, end, node });
     }
 }
 

@@ -194,7 +194,15 @@ export function fixture(name) {
     hostile: hostileHighlighter,
     math: mathRenderer,
     mermaid: mermaidRenderer,
+    rejecting: rejectingRenderer,
     onBlock,
   };
   return all[name];
+}
+
+/** A block renderer whose promise rejects (after drawing half a diagram). */
+export function rejectingRenderer(code, element) {
+  counts.blocks.push(code);
+  element.textContent = "half a diagram";
+  return Promise.reject(new Error("Parse error on line 1"));
 }

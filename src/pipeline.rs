@@ -269,9 +269,9 @@ impl Pipeline {
     /// web shell's plug-ins (`onBlock`, block renderers, the final highlight) run on them. A replaced answer
     /// ([`replace_text`](Self::replace_text)) hands its blocks out again (equal blocks keep their ids).
     pub fn take_final_blocks(&mut self) -> Vec<NodeId> {
-        let (blocks, footnotes) = self.answer.block_ids();
+        let (blocks, footnotes) = self.answer.block_ids(self.final_blocks_taken);
         let final_count = if self.finished { usize::MAX } else { self.answer.committed_block_count() };
-        let mut ids: Vec<NodeId> = blocks.take(final_count).skip(self.final_blocks_taken).collect();
+        let mut ids: Vec<NodeId> = blocks.take(final_count.saturating_sub(self.final_blocks_taken)).collect();
         self.final_blocks_taken += ids.len();
         if let Some(section) = footnotes.filter(|_| self.finished && !self.final_footnotes_taken) {
             self.final_footnotes_taken = true;

@@ -15,7 +15,6 @@
 //! result for lines that changed since the call is dropped too.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::rc::{Rc, Weak};
 
@@ -139,6 +138,37 @@ struct MathView {
     element: Option<Element>,
 }
 
+/// Values by node id, in a vector: ids are small and dense (the applier's own table is a vector too), and this is
+/// smaller in the module than a hash map per value type.
+struct Slots<T>(Vec<Option<T>>);
+
+impl<T> Slots<T> {
+    fn get(&self, id: &NodeId) -> Option<&T> {
+        self.0.get(*id as usize)?.as_ref()
+    }
+
+    fn get_mut(&mut self, id: &NodeId) -> Option<&mut T> {
+        self.0.get_mut(*id as usize)?.as_mut()
+    }
+
+    fn contains_key(&self, id: &NodeId) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Sets the value of `id`; the one it had, if any.
+    fn insert(&mut self, id: NodeId, value: T) -> Option<T> {
+        let index = id as usize;
+        if self.0.len() <= index {
+            self.0.resize_with(index + 1, || None);
+        }
+        self.0[index].replace(value)
+    }
+
+    fn remove(&mut self, id: &NodeId) -> Option<T> {
+        self.0.get_mut(*id as usize)?.take()
+    }
+}
+
 /// What draws a finished fence: a `blocks` renderer, or `math` for a ```` ```math ```` fence.
 enum BlockCall {
     Renderer(Function),
@@ -150,17 +180,19 @@ pub struct Plugins {
     opts: PluginOptions,
     document: Document,
     weak: Weak<RefCell<Plugins>>,
-    codes: HashMap<NodeId, CodeView>,
-    maths: HashMap<NodeId, MathView>,
+    codes: Slots<Box<CodeView>>,
+    maths: Slots<Box<MathView>>,
     /// A plugged text id → the code or math element id it is the text of.
-    texts: HashMap<NodeId, NodeId>,
+    texts: Slots<NodeId>,
     /// The last text appended to a `code` element not (yet) in a `pre`: plugged if the element goes into one.
-    code_texts: HashMap<NodeId, NodeId>,
+    code_texts: Slots<NodeId>,
     dirty: Vec<NodeId>,
     /// `(pre id, element)`: a block renderer's element now stands for the `<pre>` (or the `<pre>` again), for the
     /// applier's id table.
     swaps: Vec<(NodeId, Node)>,
-    seen_blocks: HashSet<NodeId>,
+    seen_blocks: Slots<()>,
+    /// The code views that may still be open (final ones are dropped from it as blocks are finished).
+    open: Vec<NodeId>,
     errors: u64,
     stopped: bool,
     ended: bool,
@@ -174,13 +206,14 @@ impl Plugins {
                 opts,
                 document,
                 weak: weak.clone(),
-                codes: HashMap::new(),
-                maths: HashMap::new(),
-                texts: HashMap::new(),
-                code_texts: HashMap::new(),
+                codes: Slots(Vec::new()),
+                maths: Slots(Vec::new()),
+                texts: Slots(Vec::new()),
+                code_texts: Slots(Vec::new()),
                 dirty: Vec::new(),
                 swaps: Vec::new(),
-                seen_blocks: HashSet::new(),
+                seen_blocks: Slots(Vec::new()),
+                open: Vec::new(),
                 errors: 0,
                 stopped: false,
                 ended: false,
@@ -231,7 +264,7 @@ impl Plugins {
                         host: element.clone(),
                         element: None,
                     };
-                    self.maths.insert(parent_id, view);
+                    self.maths.insert(parent_id, Box::new(view));
                     self.plug_text(parent_id, child_id, &text.data());
                     return true;
                 }
@@ -278,7 +311,8 @@ impl Plugins {
             whole_done: false,
             stand_in: None,
         };
-        self.codes.insert(child_id, view);
+        self.codes.insert(child_id, Box::new(view));
+        self.open.push(child_id);
         match self.code_texts.remove(&child_id) {
             Some(text_id) => self.plug_text(child_id, text_id, &model),
             None => self.mark(child_id),
@@ -436,6 +470,7 @@ impl Plugins {
             if view.finality == Finality::Final {
                 view.finality = Finality::Open; // changed after it was final (a replaced answer): final again later
                 view.whole_done = false;
+                self.open.push(id);
             }
         }
         view.valid = view.lines.len();
@@ -525,7 +560,9 @@ impl Plugins {
         } else {
             (JsValue::UNDEFINED, None)
         };
-        let Some(tokens) = read_lines(&lines, request.window.len()) else { return self.failed(id) };
+        // Context lines a stateless highlighter was given again are not read (their shown tokens stay).
+        let skip = if request.whole { 0 } else { view.done.saturating_sub(request.window.start) };
+        let Some(tokens) = read_lines(&lines, request.window.len(), skip) else { return self.failed(id) };
         if !request.whole && view.stateful.is_none() {
             view.stateful = Some(state.is_some());
         }
@@ -718,16 +755,16 @@ impl Plugins {
     /// Final blocks: the code views in them are finished (a nested fence gets an `onBlock` of its own), then the
     /// block's `onBlock`.
     fn finalize_block(&mut self, block: FinalBlock) {
-        if !self.seen_blocks.insert(block.id) {
+        if self.seen_blocks.insert(block.id, ()).is_some() {
             return;
         }
-        let mut inside: Vec<(NodeId, bool)> = self
-            .codes
-            .iter()
-            .filter(|(_, v)| v.finality == Finality::Open)
-            .filter_map(|(id, v)| {
+        let codes = &self.codes;
+        self.open.retain(|id| codes.get(id).is_some_and(|v| v.finality == Finality::Open));
+        let mut inside: Vec<(NodeId, bool)> = (self.open.iter())
+            .filter_map(|&id| {
+                let v = self.codes.get(&id)?;
                 let top = v.pre.unchecked_ref::<Node>() == &block.node;
-                (top || block.node.contains(Some(&v.pre))).then_some((*id, top))
+                (top || block.node.contains(Some(&v.pre))).then_some((id, top))
             })
             .collect();
         // In document order (the map's order is arbitrary): `compareDocumentPosition` says 4 when the other follows.
@@ -808,9 +845,7 @@ pub fn run(plugins: &SharedPlugins, finals: Vec<FinalBlock>, ending: bool) {
     }
     if ending && !plugins.ended {
         plugins.ended = true;
-        let open: Vec<NodeId> =
-            plugins.codes.iter().filter(|(_, v)| v.finality == Finality::Open).map(|(id, _)| *id).collect();
-        for id in open {
+        for id in std::mem::take(&mut plugins.open) {
             plugins.finalize_code(id);
         }
     }
@@ -848,8 +883,9 @@ fn is_thenable(value: &JsValue) -> bool {
 }
 
 /// A highlighter's `lines`: `expected` arrays of tokens, each `{ content: string, color?, fontStyle?, className? }`;
-/// `None` for any other shape. Colours and class names that fail the policy are dropped here.
-fn read_lines(lines: &JsValue, expected: usize) -> Option<Vec<Vec<Token>>> {
+/// `None` for any other shape. Colours and class names that fail the policy are dropped here. The first `skip` lines
+/// are only checked to be arrays (their tokens are not wanted).
+fn read_lines(lines: &JsValue, expected: usize, skip: usize) -> Option<Vec<Vec<Token>>> {
     if !Array::is_array(lines) {
         return None;
     }
@@ -858,11 +894,15 @@ fn read_lines(lines: &JsValue, expected: usize) -> Option<Vec<Vec<Token>>> {
         return None;
     }
     let mut read = Vec::with_capacity(expected);
-    for line in lines.iter() {
+    for (index, line) in lines.iter().enumerate() {
         if !Array::is_array(&line) {
             return None;
         }
         let mut tokens = Vec::new();
+        if index < skip {
+            read.push(tokens);
+            continue;
+        }
         for token in line.unchecked_into::<Array>().iter() {
             if !token.is_object() {
                 return None;

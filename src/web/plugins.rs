@@ -758,21 +758,17 @@ impl Plugins {
         if self.seen_blocks.insert(block.id, ()).is_some() {
             return;
         }
+        // `open` is in the order the views were made, which is the document's (sorting by document position instead
+        // linked 3.5 KB of sort code into the module).
         let codes = &self.codes;
         self.open.retain(|id| codes.get(id).is_some_and(|v| v.finality == Finality::Open));
-        let mut inside: Vec<(NodeId, bool)> = (self.open.iter())
+        let inside: Vec<(NodeId, bool)> = (self.open.iter())
             .filter_map(|&id| {
                 let v = self.codes.get(&id)?;
                 let top = v.pre.unchecked_ref::<Node>() == &block.node;
                 (top || block.node.contains(Some(&v.pre))).then_some((id, top))
             })
             .collect();
-        // In document order (the map's order is arbitrary): `compareDocumentPosition` says 4 when the other follows.
-        inside.sort_by(|(a, _), (b, _)| match (self.codes.get(a), self.codes.get(b)) {
-            (Some(a), Some(b)) if a.pre.compare_document_position(&b.pre) & 4 != 0 => std::cmp::Ordering::Less,
-            (Some(_), Some(_)) => std::cmp::Ordering::Greater,
-            _ => std::cmp::Ordering::Equal,
-        });
         let mut element: JsValue = block.node.clone().into();
         let mut lang = None;
         for (id, top) in inside {

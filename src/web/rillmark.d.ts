@@ -16,7 +16,8 @@ export interface RendererOptions {
    * `math: (tex, { display }, element) => katex.render(tex, element, { displayMode: display })`. rillmark never touches
    * that element's subtree again (if the engine re-renders the span with other TeX, the element is replaced and the
    * function called again). A throw shows the TeX as text (class `rillmark-math-error`). Display math waits until its
-   * `$$` closes.
+   * `$$` closes. A ```` ```math ```` fence (without `blocks.math`) is typeset once final, `display: true`, into a
+   * `div.rillmark-block` in place of its `<pre>`.
    */
   math?: boolean | MathRenderer;
   /**

@@ -403,3 +403,32 @@ async fn the_final_pass_corrects_what_a_stateless_window_could_not_see() {
     r.finish().unwrap();
     assert_eq!(describe_code(&code_of(&container)), expected_description(CODE), "the final pass should fix it");
 }
+
+#[wasm_bindgen_test]
+async fn an_edited_answer_shows_its_new_code_highlighted_as_one_shot() {
+    let container = make_container();
+    let r = renderer(&container, options(&[("highlight", fixture("stateful").into())]));
+    let first = document_with_code();
+    r.update(JsValue::from(first.as_str())).unwrap();
+    r.flush();
+    // The edit changes a line in the middle of the code (a replaceText on the code's text) and the text after it.
+    let edited_code = CODE.replace("let x = 42;", "let x = 7; // edited");
+    let edited = first.replace(CODE, &edited_code).replace("After the code.", "Then this.");
+    r.update(JsValue::from(edited.as_str())).unwrap();
+    r.flush();
+    r.finish().unwrap();
+    let code = code_of(&container);
+    assert_eq!(code.text_content().unwrap(), edited_code, "code.textContent should be the edited code exactly");
+    assert_eq!(describe_code(&code), expected_description(&edited_code), "the edited code highlighted as one-shot");
+}
+
+#[wasm_bindgen_test]
+async fn a_highlighter_answering_the_wrong_number_of_lines_leaves_the_code_plain() {
+    let container = make_container();
+    let r = renderer(&container, options(&[("highlight", fixture("short").into())]));
+    stream(&r, &document_with_code(), &[5]);
+    let code = code_of(&container);
+    assert_eq!(code.text_content().unwrap(), CODE);
+    assert_eq!(code.query_selector_all("span.rillmark-line > span").unwrap().length(), 0, "no token span");
+    assert!(stat(&r, "pluginErrors") >= 1.0, "the wrong shape should be counted");
+}

@@ -195,6 +195,7 @@ export function fixture(name) {
     math: mathRenderer,
     mermaid: mermaidRenderer,
     rejecting: rejectingRenderer,
+    short: shortHighlighter,
     onBlock,
   };
   return all[name];
@@ -205,4 +206,10 @@ export function rejectingRenderer(code, element) {
   counts.blocks.push(code);
   element.textContent = "half a diagram";
   return Promise.reject(new Error("Parse error on line 1"));
+}
+
+/** Answers one line too few. */
+export function shortHighlighter(code) {
+  counts.calls += 1;
+  return tokenizeFrom(code, false).lines.slice(1);
 }

@@ -39,6 +39,8 @@ export function sameOptions(a, b) {
     }
     if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+    } else if (isPlainObject(x) && isPlainObject(y)) {
+      if (!sameOptions(x, y)) return false; // `blocks: { mermaid() {…} }`: the same languages
     } else if (x !== y) {
       return false;
     }
@@ -46,13 +48,17 @@ export function sameOptions(a, b) {
   return true;
 }
 
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
 /** The options handed to a renderer: the callbacks call whatever the holder's options hold now. */
 function liveOptions(holder) {
   const options = holder.options;
   if (!options) return undefined;
   const live = { ...options };
-  for (const key of ["onEvent", "onPatch"]) {
-    if (typeof options[key] === "function") live[key] = (value) => holder.options?.[key]?.(value);
+  for (const key of ["onEvent", "onPatch", "onBlock", "highlight", "math"]) {
+    if (typeof options[key] === "function") live[key] = (...args) => holder.options?.[key]?.(...args);
   }
   return live;
 }

@@ -33,6 +33,7 @@ export const PUBLIC_EXPORTS = [
   "DoneOutcome", "IncompleteOutcome", "ErrorOutcome", "AbortedOutcome", "Outcome", "StreamError",
   "TextStreamEvent", "ReasoningStreamEvent", "ToolCallStreamEvent", "UsageStreamEvent", "FinishStreamEvent",
   "ErrorStreamEvent", "UnknownStreamEvent", "MalformedStreamEvent", "StreamEvent", "RendererStatus", "PatchOp",
+  "Highlighter", "HighlightToken", "HighlightResult", "MathRenderer", "BlockRenderer", "BlockInfo", // issue 16 plug-ins
   // wasm-bindgen --target web: the initialisers
   "InitInput", "InitOutput", "SyncInitInput", "initSync", "default",
 ];

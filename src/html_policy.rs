@@ -440,9 +440,66 @@ pub fn image_placeholder(
     (attrs, label)
 }
 
+/// Whether a highlighter token's `color` may be set as a CSS colour (issue 16): `#rgb`, `#rrggbb` or `#rrggbbaa`, or
+/// `rgb()` / `rgba()` / `hsl()` / `hsla()` with only numbers, `%`, `deg`, commas, spaces, `/`, `.`, `+` and `-` inside.
+/// Nothing else (no `url()`, `var()`, `expression()`, keywords or escapes) can reach a style.
+pub fn token_color_allowed(color: &str) -> bool {
+    if let Some(hex) = color.strip_prefix('#') {
+        return matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let lower = color.to_ascii_lowercase();
+    let Some(args) = ["rgb(", "rgba(", "hsl(", "hsla("].iter().find_map(|f| lower.strip_prefix(f)) else {
+        return false;
+    };
+    let Some(args) = args.strip_suffix(')') else { return false };
+    args.len() <= 64
+        && args.bytes().any(|b| b.is_ascii_digit())
+        && args.replace("deg", "").bytes().all(|b| b.is_ascii_digit() || b" .,%/+-".contains(&b))
+}
+
+/// The class names of a highlighter token's `className` that may be set (issue 16): each space-separated name that
+/// matches `[A-Za-z0-9_-]{1,64}`; the others are dropped. `None` when none is left.
+pub fn token_class_names(class_name: &str) -> Option<String> {
+    let allowed =
+        |name: &&str| name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let names: Vec<&str> = class_name.split_ascii_whitespace().filter(allowed).collect();
+    (!names.is_empty()).then(|| names.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlighter_colours_are_only_plain_numbers() {
+        for good in ["#abc", "#A0B1C2", "#a0b1c2ff", "rgb(1, 2, 3)", "rgba(1 2 3 / 50%)", "hsl(120deg 50% 40%)"] {
+            assert!(token_color_allowed(good), "{good} should be allowed");
+        }
+        for bad in [
+            "red",
+            "#abcd1",
+            "#ggg",
+            "rgb(1,2,3); background:url(x)",
+            "rgb(var(--x))",
+            "url(https://x)",
+            "expression(alert(1))",
+            "rgb(1,2,3",
+            "rgb()",
+            "rgb(\\31 ,2,3)",
+            "",
+        ] {
+            assert!(!token_color_allowed(bad), "{bad} should be dropped");
+        }
+    }
+
+    #[test]
+    fn highlighter_class_names_keep_only_plain_names() {
+        assert_eq!(token_class_names("hljs-keyword  token").as_deref(), Some("hljs-keyword token"));
+        assert_eq!(token_class_names("a\"onclick=x b").as_deref(), Some("b"), "a name with a quote is dropped");
+        assert_eq!(token_class_names("<img>").as_deref(), None);
+        assert_eq!(token_class_names(&"x".repeat(65)), None, "a name over 64 characters is dropped");
+        assert_eq!(token_class_names(""), None);
+    }
 
     #[track_caller]
     fn assert_action(mode: HtmlMode, ns: Namespace, name: &str, want: ElementAction) {

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod dialect;
 pub mod error;
 pub mod frame;
+pub mod highlight;
 pub mod html_policy;
 pub mod markdown;
 pub mod options;

@@ -166,6 +166,10 @@ pub struct Pipeline {
     scratch_text: String,
     scratch_frames: Vec<Frame>,
     scratch_events: Vec<StreamEvent>,
+    /// How many of the answer's top-level blocks [`take_final_blocks`](Self::take_final_blocks) has handed out, and
+    /// whether the footnotes section was among them.
+    final_blocks_taken: usize,
+    final_footnotes_taken: bool,
 }
 
 // Without the `wire` feature, `Reader` has one variant, and the `if let`s that pick it are irrefutable.
@@ -207,6 +211,8 @@ impl Pipeline {
             scratch_text: String::new(),
             scratch_frames: Vec::new(),
             scratch_events: Vec::new(),
+            final_blocks_taken: 0,
+            final_footnotes_taken: false,
         }
     }
 
@@ -256,6 +262,22 @@ impl Pipeline {
     pub fn shown_text_losses(&self) -> u64 {
         let reasoning = self.reasoning.as_ref().map_or(0, |r| r.markdown.stats().shown_text_losses);
         self.answer.stats().shown_text_losses + reasoning
+    }
+
+    /// The node ids of the answer's top-level blocks that became final since the last call, in document order: the
+    /// blocks committed since, and once the answer has ended every block left and then the footnotes section. The
+    /// web shell's plug-ins (`onBlock`, block renderers, the final highlight) run on them. A replaced answer
+    /// ([`replace_text`](Self::replace_text)) hands its blocks out again (equal blocks keep their ids).
+    pub fn take_final_blocks(&mut self) -> Vec<NodeId> {
+        let (blocks, footnotes) = self.answer.block_ids(self.final_blocks_taken);
+        let final_count = if self.finished { usize::MAX } else { self.answer.committed_block_count() };
+        let mut ids: Vec<NodeId> = blocks.take(final_count.saturating_sub(self.final_blocks_taken)).collect();
+        self.final_blocks_taken += ids.len();
+        if let Some(section) = footnotes.filter(|_| self.finished && !self.final_footnotes_taken) {
+            self.final_footnotes_taken = true;
+            ids.push(section);
+        }
+        ids
     }
 
     /// Whether the stream has ended (terminal marker or error): the host should stop reading.
@@ -361,6 +383,7 @@ impl Pipeline {
         // Replaced again before a render: the DOM still shows the first replaced answer.
         let shown = self.replaced.take().unwrap_or_else(|| old.take_shown());
         self.replaced = Some(shown);
+        self.final_blocks_taken = 0;
         self.stats.text_chars += text.chars().count() as u64;
         self.answer.push(text);
     }
@@ -683,5 +706,38 @@ mod tests {
                 "{first:?} then {second:?} is plain text: it should show without waiting for a newline"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod final_block_tests {
+    use super::*;
+
+    #[test]
+    fn final_blocks_are_handed_out_once_each_when_they_commit_and_all_at_the_end() {
+        let mut pipeline = Pipeline::for_text(RenderOptions::default());
+        let mut ops = Vec::new();
+        pipeline.feed_text("# Title\n\n```rust\nfn main() {}\n");
+        pipeline.render(&mut ops);
+        let first = pipeline.take_final_blocks();
+        assert_eq!(first.len(), 1, "the heading is final once a blank line follows it; the open fence is not");
+        pipeline.feed_text("```\n\nText[^1].\n\n[^1]: Note.\n");
+        pipeline.render(&mut ops);
+        let second = pipeline.take_final_blocks();
+        assert!(!second.contains(&first[0]), "a block is handed out once");
+        assert!(!second.is_empty(), "the closed fence is final once the next block starts");
+        assert!(pipeline.take_final_blocks().is_empty(), "nothing new, nothing handed out");
+        pipeline.finish(&mut ops);
+        let last = pipeline.take_final_blocks();
+        assert!(!last.is_empty(), "at the end the open paragraph and the footnotes section are final");
+        let all: Vec<NodeId> = first.iter().chain(&second).chain(&last).copied().collect();
+        let created: Vec<NodeId> = ops
+            .iter()
+            .filter_map(|op| match op {
+                PatchOp::Append { parent: ROOT, child } => Some(*child),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(all, created, "every block put into the root is handed out, in document order, once");
     }
 }

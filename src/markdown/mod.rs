@@ -275,6 +275,14 @@ impl IncrementalMarkdown {
         self.committed_blocks
     }
 
+    /// The node ids of the mounted top-level blocks from index `from` on, in document order (the first
+    /// [`Self::committed_block_count`] are final), and of the footnotes section after them: for a host that decorates
+    /// blocks once they are final.
+    pub fn block_ids(&self, from: usize) -> (impl Iterator<Item = NodeId> + '_, Option<NodeId>) {
+        let blocks = self.blocks.get(from..).unwrap_or_default();
+        (blocks.iter().map(|block| block.id), self.footnotes.as_ref().map(|section| section.id))
+    }
+
     /// How many bytes of the text the committed blocks (and the definitions among them) cover.
     pub fn committed_text_len(&self) -> usize {
         self.committed_len

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CharacterData, Document, DomParser, Element, Node, SupportedType, Text};
 
 use super::headless::HostOps;
+use super::plugins::{self, FinalBlock, SharedPlugins};
 
 /// Where a renderer's patch ops go: the DOM, the host's `onPatch`, or both, through a queue.
 ///
@@ -36,11 +37,18 @@ pub struct Sink {
     forget: Cell<bool>,
     /// DOM mutations (or, headless, ops handed to the host other than `release`), for the `mutations` getter.
     mutations: Cell<u64>,
+    /// The host's plug-ins (only with a DOM), and the ids of blocks the engine made final, handled after the ops
+    /// queued with them.
+    plugins: Option<SharedPlugins>,
+    finals: RefCell<Vec<NodeId>>,
 }
 
 impl Sink {
     pub fn new(dom: Option<DomApplier>, host: Option<HostOps>) -> Sink {
+        let plugins = dom.as_ref().and_then(|dom| dom.plugins.clone());
         Sink {
+            plugins,
+            finals: RefCell::new(Vec::new()),
             queue: RefCell::new(Vec::new()),
             dom: RefCell::new(dom),
             host,
@@ -57,6 +65,30 @@ impl Sink {
 
     pub fn mutations(&self) -> u64 {
         self.mutations.get()
+    }
+
+    /// Whether the plug-ins want the ids of blocks that became final ([`blocks_final`](Self::blocks_final)).
+    pub fn wants_final_blocks(&self) -> bool {
+        self.plugins.as_ref().is_some_and(|p| p.try_borrow().is_ok_and(|p| p.wants_final_blocks()))
+    }
+
+    /// Blocks the engine made final in the render whose ops were just queued.
+    pub fn blocks_final(&self, ids: Vec<NodeId>) {
+        if !ids.is_empty() && self.plugins.is_some() {
+            self.finals.borrow_mut().extend(ids);
+        }
+    }
+
+    /// Plug-in calls that failed, for `stats.pluginErrors`.
+    pub fn plugin_errors(&self) -> u64 {
+        self.plugins.as_ref().and_then(|p| p.try_borrow().ok().map(|p| p.errors())).unwrap_or(0)
+    }
+
+    /// The answer was cancelled: no plug-in call from now on.
+    pub fn stop_plugins(&self) {
+        if let Some(Ok(mut plugins)) = self.plugins.as_ref().map(|p| p.try_borrow_mut()) {
+            plugins.stop();
+        }
     }
 
     /// Drops the id table once the queued ops are applied: no more ops will come.
@@ -110,13 +142,25 @@ impl Sink {
         }
         loop {
             let ops = std::mem::take(&mut *self.queue.borrow_mut());
-            if ops.is_empty() {
+            let finals = std::mem::take(&mut *self.finals.borrow_mut());
+            if ops.is_empty() && finals.is_empty() {
                 break;
             }
+            let mut final_blocks = Vec::new();
             if let Ok(mut dom) = self.dom.try_borrow_mut() {
                 if let Some(dom) = dom.as_mut() {
                     dom.apply(&ops);
                     self.mutations.set(dom.mutations());
+                    final_blocks = dom.final_blocks(&finals);
+                }
+            }
+            // Host code runs here, with the applier free: what it makes the renderer queue is applied next round.
+            if let Some(plugins) = &self.plugins {
+                plugins::run(plugins, final_blocks, false);
+                if let Ok(mut dom) = self.dom.try_borrow_mut() {
+                    if let Some(dom) = dom.as_mut() {
+                        dom.take_swaps();
+                    }
                 }
             }
             if let Some(host) = &self.host {
@@ -128,6 +172,10 @@ impl Sink {
             }
         }
         if self.forget.get() {
+            // The answer ended: every code view left is final (a fence in the reasoning, an unclosed one).
+            if let Some(plugins) = &self.plugins {
+                plugins::run(plugins, Vec::new(), true);
+            }
             if let Some(dom) = self.dom.borrow_mut().as_mut() {
                 dom.forget_nodes();
             }
@@ -171,12 +219,15 @@ pub struct DomApplier {
     /// inserting, replacing or removing it does so to each, so the nodes sit in the page with no holder between
     /// them and their parent, as the one-shot HTML would put them (a `<table>` right in the container).
     raw_parts: HashMap<NodeId, Vec<Node>>,
+    /// The host's plug-ins, which take the ops on the text of code blocks and math ([`plugins`]).
+    plugins: Option<SharedPlugins>,
 }
 
 impl DomApplier {
     /// An applier drawing into `container` (id [`ROOT`]) of `document`.
     pub fn new(document: Document, container: &Element, opts: &RenderOptions) -> DomApplier {
         DomApplier {
+            plugins: None,
             document,
             nodes: vec![Some(container.clone().into())],
             segments: Vec::new(),
@@ -186,6 +237,75 @@ impl DomApplier {
             parser: None,
             raw_parts: HashMap::new(),
         }
+    }
+
+    /// Points the ids of `<pre>`s a block renderer's element stands for (or no longer does) at what is in the page.
+    fn take_swaps(&mut self) {
+        let swaps = match self.plugins.as_ref().map(|p| p.try_borrow_mut()) {
+            Some(Ok(mut plugins)) => plugins.take_swaps(),
+            _ => return,
+        };
+        for (id, node) in swaps {
+            if self.get(id).is_some() {
+                self.put(id, node);
+            }
+        }
+    }
+
+    /// The page nodes of the blocks `ids` (the engine made them final), with their `onBlock` type.
+    fn final_blocks(&self, ids: &[NodeId]) -> Vec<FinalBlock> {
+        let mut blocks = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let raw = self.raw_parts.get(&id);
+            let node = match raw {
+                Some(parts) => parts.iter().find(|p| p.node_type() == Node::ELEMENT_NODE).or(parts.first()).cloned(),
+                None => self.get(id).cloned(),
+            };
+            let Some(node) = node else { continue };
+            let kind = match (raw, node.dyn_ref::<Element>().map(Element::local_name).as_deref()) {
+                (Some(_), _) => "html",
+                (_, Some("p")) => "paragraph",
+                (_, Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6")) => "heading",
+                (_, Some("pre")) => match node.dyn_ref::<Element>().and_then(|pre| pre.query_selector("code").ok()?) {
+                    Some(code) if code.has_attribute("data-math-style") => "math",
+                    _ => "code",
+                },
+                (_, Some("ul" | "ol")) => "list",
+                (_, Some("blockquote")) => "quote",
+                (_, Some("table")) => "table",
+                (_, Some("hr")) => "rule",
+                (_, Some("section")) => "footnotes",
+                _ => "html",
+            };
+            blocks.push(FinalBlock { id, node, kind });
+        }
+        blocks
+    }
+
+    /// Hands an op on the text of a plugged code block or math span to the plug-ins; `true` when they took it.
+    fn plugged(&self, op: &PatchOp) -> bool {
+        let Some(Ok(mut plugins)) = self.plugins.as_ref().map(|p| p.try_borrow_mut()) else { return false };
+        match op {
+            PatchOp::AppendText { id, text } => plugins.append_text(*id, text),
+            PatchOp::ReplaceText { id, start, delete, text } => plugins.replace_text(*id, *start, *delete, text),
+            PatchOp::Append { parent, child } => match (self.get(*parent), self.get(*child)) {
+                (Some(parent_node), Some(child_node)) => plugins.append(*parent, parent_node, *child, child_node),
+                _ => false,
+            },
+            PatchOp::Remove { id } => plugins.remove(*id),
+            PatchOp::Replace { old, new } => self.get(*new).is_some_and(|node| plugins.replace(*old, *new, node)),
+            PatchOp::Release { id } => {
+                plugins.release(*id);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// The applier with the host's plug-ins.
+    pub(super) fn with_plugins(mut self, plugins: Option<SharedPlugins>) -> DomApplier {
+        self.plugins = plugins;
+        self
     }
 
     /// Drops the id table once no more ops will come (the DOM nodes stay in the page).
@@ -514,6 +634,9 @@ impl DomApplier {
     /// rendering degrades, the wasm instance stays healthy.
     fn apply_one(&mut self, op: &PatchOp) -> Option<()> {
         self.mutations += 1;
+        if self.plugins.is_some() && self.plugged(op) {
+            return Some(());
+        }
         match op {
             PatchOp::CreateElement { id, tag } => {
                 let element = self.document.create_element(tag).ok()?;
@@ -830,6 +953,9 @@ fn morph_node(live: &Node, fresh: &Node, depth: usize) -> Option<bool> {
 
 impl PatchSink for DomApplier {
     fn apply(&mut self, ops: &[PatchOp]) {
+        if self.plugins.is_some() {
+            self.take_swaps(); // an async block renderer that failed put its `<pre>` back
+        }
         for op in ops {
             let _ = self.apply_one(op);
         }

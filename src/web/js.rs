@@ -21,6 +21,8 @@ use crate::options::{HtmlMode, ImagePolicy, RenderOptions};
 use crate::patch::PatchOp;
 use crate::pipeline::{DialectChoice, Outcome, StreamStats};
 
+use super::plugins::PluginOptions;
+
 // -------------------------------------------------------------------------------------------------------------------
 // Options
 
@@ -32,7 +34,7 @@ pub struct RendererOptions {
     #[serde(default, deserialize_with = "fields::gfm")]
     gfm: Option<bool>,
     #[serde(default, deserialize_with = "fields::math")]
-    math: Option<bool>,
+    math: Option<MathOption>,
     #[serde(default, rename = "unsafe", deserialize_with = "fields::unsafe_")]
     unsafe_: Option<bool>,
     #[serde(default, deserialize_with = "fields::html")]
@@ -47,6 +49,52 @@ pub struct RendererOptions {
     on_event: Option<Callback>,
     #[serde(default, deserialize_with = "fields::on_patch")]
     on_patch: Option<Callback>,
+    #[serde(default, deserialize_with = "fields::highlight")]
+    highlight: Option<Callback>,
+    #[serde(default, deserialize_with = "fields::blocks")]
+    blocks: Option<Blocks>,
+    #[serde(default, deserialize_with = "fields::code_actions")]
+    code_actions: Option<bool>,
+    #[serde(default, deserialize_with = "fields::on_block")]
+    on_block: Option<Callback>,
+}
+
+/// `math`: a boolean (math on or off), or the host's `(tex, { display }, element) => void`, which turns it on.
+enum MathOption {
+    Flag(bool),
+    Render(Function),
+}
+
+impl<'de> Deserialize<'de> for MathOption {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(deserializer)?;
+        if let Some(flag) = value.as_bool() {
+            return Ok(MathOption::Flag(flag));
+        }
+        value.dyn_into::<Function>().map(MathOption::Render).map_err(|_| de::Error::custom("expected a function"))
+    }
+}
+
+/// `blocks`: an object of functions by language, `{ mermaid(code, element) { … } }`.
+struct Blocks(Vec<(String, Function)>);
+
+impl<'de> Deserialize<'de> for Blocks {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value: JsValue = serde_wasm_bindgen::preserve::deserialize(deserializer)?;
+        if !value.is_object() || value.is_function() || js_sys::Array::is_array(&value) {
+            return Err(de::Error::custom("expected an object"));
+        }
+        let keys = object_keys(&value).map_err(|_| de::Error::custom("unreadable keys"))?;
+        let mut renderers = Vec::new();
+        for key in keys.iter() {
+            let renderer = Reflect::get(&value, &key).ok().and_then(|f| f.dyn_into::<Function>().ok());
+            match (key.as_string(), renderer) {
+                (Some(lang), Some(renderer)) => renderers.push((lang, renderer)),
+                _ => return Err(de::Error::custom("expected functions")),
+            }
+        }
+        Ok(Blocks(renderers))
+    }
 }
 
 /// `stream(source, options)`'s options.
@@ -144,7 +192,7 @@ mod fields {
 
     option_fields! {
         gfm: bool = "gfm", "a boolean";
-        math: bool = "math", "a boolean";
+        math: MathOption = "math", "a boolean or a function";
         unsafe_: bool = "unsafe", "a boolean";
         html: Html = "html", "\"text\", \"sanitize\" or \"trusted\"";
         images: Images = "images", "\"block\", \"allow\" or an array of origin strings";
@@ -152,6 +200,10 @@ mod fields {
         dialect: DialectName = "dialect", "\"auto\" or a dialect name";
         on_event: Callback = "onEvent", "a function";
         on_patch: Callback = "onPatch", "a function";
+        highlight: Callback = "highlight", "a function";
+        blocks: Blocks = "blocks", "an object of functions by language";
+        code_actions: bool = "codeActions", "a boolean";
+        on_block: Callback = "onBlock", "a function";
     }
 }
 
@@ -201,6 +253,7 @@ pub struct Parsed {
     pub dialect: DialectChoice,
     pub on_event: Option<Function>,
     pub on_patch: Option<Function>,
+    pub plugins: PluginOptions,
 }
 
 /// Reads `new Renderer()`'s options: `undefined` for the defaults, or an object. The error is a `TypeError`
@@ -211,9 +264,19 @@ pub fn renderer_options(options: &JsValue) -> Result<Parsed, JsValue> {
     if let Some(gfm) = parsed.gfm {
         opts.gfm = gfm;
     }
-    if let Some(math) = parsed.math {
-        opts.math = math;
+    let mut plugins = PluginOptions::default();
+    match parsed.math {
+        None => {}
+        Some(MathOption::Flag(math)) => opts.math = math,
+        Some(MathOption::Render(render)) => {
+            opts.math = true;
+            plugins.math = Some(render);
+        }
     }
+    plugins.highlight = parsed.highlight.map(|c| c.0);
+    plugins.blocks = parsed.blocks.map_or_else(Vec::new, |b| b.0);
+    plugins.code_actions = parsed.code_actions.unwrap_or(false);
+    plugins.on_block = parsed.on_block.map(|c| c.0);
     if let Some(trusted) = parsed.unsafe_ {
         opts.trusted = trusted;
     }
@@ -250,6 +313,7 @@ pub fn renderer_options(options: &JsValue) -> Result<Parsed, JsValue> {
         dialect: parsed.dialect.map_or(DialectChoice::Auto, |d| d.0),
         on_event: parsed.on_event.map(|c| c.0),
         on_patch: parsed.on_patch.map(|c| c.0),
+        plugins,
     })
 }
 
@@ -332,9 +396,17 @@ pub struct StatsJs {
     hydration_replaced: f64,
     /// Renders that took a shown word off the screen (0 unless streaming went wrong somewhere).
     shown_text_losses: f64,
+    /// Plug-in calls (`highlight`, `math`, `blocks`, `onBlock`) that threw, rejected or answered in the wrong shape.
+    plugin_errors: f64,
 }
 
 impl StatsJs {
+    /// With the plug-in failures counted so far.
+    pub fn with_plugin_errors(mut self, errors: u64) -> StatsJs {
+        self.plugin_errors = errors as f64;
+        self
+    }
+
     pub fn new(stats: StreamStats, finish_repairs: u64, hydration_replaced: u64, shown_text_losses: u64) -> StatsJs {
         StatsJs {
             bytes: stats.bytes as f64,
@@ -344,6 +416,7 @@ impl StatsJs {
             finish_repairs: finish_repairs as f64,
             hydration_replaced: hydration_replaced as f64,
             shown_text_losses: shown_text_losses as f64,
+            plugin_errors: 0.0,
         }
     }
 }
@@ -367,6 +440,7 @@ pub struct OutcomeJs<'a> {
     finish_repairs: f64,
     hydration_replaced: f64,
     shown_text_losses: f64,
+    plugin_errors: f64,
     text: &'a str,
 }
 
@@ -409,6 +483,7 @@ impl<'a> OutcomeJs<'a> {
             finish_repairs: stats.finish_repairs,
             hydration_replaced: stats.hydration_replaced,
             shown_text_losses: stats.shown_text_losses,
+            plugin_errors: stats.plugin_errors,
             text,
         }
     }

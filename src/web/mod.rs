@@ -6,6 +6,8 @@
 //!   feature, on by default);
 //! - [`frames`] and [`pace`]: when to render (animation frames) and how much to read per frame;
 //! - [`apply`]: patch ops → real DOM, through a queue safe against re-entrant calls; [`headless`]: ops → `onPatch`;
+//! - [`plugins`]: the host's `highlight`, `math`, `blocks`, `codeActions` and `onBlock`, on views of the code and
+//!   math the ops build (their line logic is plain Rust in `crate::highlight`);
 //! - [`js`]: the JavaScript edge (options in, outcomes, events and ops out, serde-wasm-bindgen), whose TypeScript
 //!   declarations are `rillmark.d.ts`.
 //!
@@ -23,6 +25,8 @@ mod js;
 #[cfg_attr(not(feature = "wire"), allow(dead_code))]
 mod lifecycle;
 pub mod pace;
+#[cfg_attr(not(feature = "wire"), allow(dead_code))]
+mod plugins;
 #[cfg_attr(not(feature = "wire"), allow(dead_code))]
 mod renderer;
 #[cfg(feature = "server")]

@@ -28,6 +28,7 @@ use super::headless::HostOps;
 use super::js::{self, StatsJs};
 use super::lifecycle::Lifecycle;
 use super::pace::BUDGET_MS;
+use super::plugins::Plugins;
 #[cfg(feature = "wire")]
 use super::stream::{self, Source};
 use crate::error::StreamError;
@@ -142,6 +143,9 @@ impl Shared {
         let _ = self.with(|l| {
             if let Some(pipeline) = l.live_pipeline() {
                 pipeline.render(&mut self.sink.queue());
+                if self.sink.wants_final_blocks() {
+                    self.sink.blocks_final(pipeline.take_final_blocks());
+                }
             }
         });
         self.after_work();
@@ -170,21 +174,26 @@ impl Shared {
     fn end(&self, writes: bool, streams: bool, end: End) -> bool {
         let stop = self
             .with(|l| {
-                l.end(writes, streams, |pipeline| {
+                l.end(writes, streams, |mut pipeline| {
                     let mut queue = self.sink.queue();
-                    match (end, pipeline) {
+                    let outcome = match (end, pipeline.as_deref_mut()) {
                         (End::Abort, Some(p)) => p.abort(&mut queue),
                         (End::Abort, None) => Outcome::Aborted,
                         (End::Finish(_), Some(p)) => p.finish(&mut queue),
                         (End::Finish(without_pipeline), None) => without_pipeline,
                         (End::Fail(error), Some(p)) => p.fail(error, &mut queue),
                         (End::Fail(error), None) => Outcome::Error(error),
+                    };
+                    if let Some(p) = pipeline.filter(|_| self.sink.wants_final_blocks()) {
+                        self.sink.blocks_final(p.take_final_blocks());
                     }
+                    outcome
                 })
             })
             .ok()
             .flatten();
         let Some(stop) = stop else { return false };
+        let aborted = self.read(|l| matches!(l, Lifecycle::Ended { outcome: Outcome::Aborted, .. })).unwrap_or(false);
         // No frame may run after the end (the host may free the renderer at once).
         self.frames.cancel();
         self.sink.forget_nodes();
@@ -192,6 +201,10 @@ impl Shared {
             stop.run();
         }
         self.after_work();
+        if aborted {
+            // Cancelled: no DOM mutation after this returns, so no plug-in result lands later either.
+            self.sink.stop_plugins();
+        }
         true
     }
 
@@ -249,7 +262,8 @@ impl Shared {
                     Some(p) => {
                         let replaced = self.hydration_replaced.get();
                         (
-                            StatsJs::new(p.stats(), p.finish_repairs(), replaced, p.shown_text_losses()),
+                            StatsJs::new(p.stats(), p.finish_repairs(), replaced, p.shown_text_losses())
+                                .with_plugin_errors(self.sink.plugin_errors()),
                             p.answer().text(),
                         )
                     }
@@ -322,7 +336,8 @@ impl Renderer {
             Some(container) => {
                 let document =
                     container.owner_document().ok_or_else(|| js::type_error("container must belong to a document"))?;
-                Some(DomApplier::new(document, &container, &parsed.opts))
+                let plugins = parsed.plugins.any().then(|| Plugins::new(document.clone(), parsed.plugins));
+                Some(DomApplier::new(document, &container, &parsed.opts).with_plugins(plugins))
             }
             None if parsed.on_patch.is_some() => None,
             None => return Err(js::type_error("container is null: pass an Element, or onPatch for headless mode")),
@@ -506,6 +521,7 @@ impl Renderer {
             let stats = l.pipeline().map_or(StatsJs::new(Default::default(), 0, 0, 0), |p| {
                 StatsJs::new(p.stats(), p.finish_repairs(), self.shared.hydration_replaced.get(), p.shown_text_losses())
             });
+            let stats = stats.with_plugin_errors(self.shared.sink.plugin_errors());
             js::stats_js(stats)
         })
     }

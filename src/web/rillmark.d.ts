@@ -11,9 +11,15 @@ export interface RendererOptions {
   gfm?: boolean;
   /**
    * `$…$` and `$$…$$` math (default `true`; only with `gfm`): rendered as `<span data-math-style="inline|display">` holding
-   * the TeX source, for KaTeX or MathJax to render.
+   * the TeX source. A function turns math on and typesets it: it is called once per complete span with a fresh
+   * `span.rillmark-math` element rillmark put in place of the TeX text, e.g.
+   * `math: (tex, { display }, element) => katex.render(tex, element, { displayMode: display })`. rillmark never touches
+   * that element's subtree again (if the engine re-renders the span with other TeX, the element is replaced and the
+   * function called again). A throw shows the TeX as text (class `rillmark-math-error`). Display math waits until its
+   * `$$` closes. A ```` ```math ```` fence (without `blocks.math`) is typeset once final, `display: true`, into a
+   * `div.rillmark-block` in place of its `<pre>`.
    */
-  math?: boolean;
+  math?: boolean | MathRenderer;
   /**
    * Declares the content trusted (default `false`): raw HTML passes through and no URL or image policy applies.
    * Leave it off for model output.
@@ -48,6 +54,79 @@ export interface RendererOptions {
    * ignored.
    */
   onPatch?: (ops: PatchOp[]) => void;
+  /**
+   * Syntax highlighting of fenced code, e.g. Shiki's `codeToTokensBase` (see {@link Highlighter}). Incremental: in an
+   * open fence each complete line is highlighted once and kept (the line still arriving shows plain); when the fence
+   * is final the whole block is highlighted once more and the lines that differ are patched, so the end equals a
+   * one-shot highlight. rillmark builds the spans itself: token text is text, a `color` must be `#rgb`, `#rrggbb`,
+   * `#rrggbbaa` or `rgb()`/`hsl()` with numbers, each `className` name must match `[A-Za-z0-9_-]{1,64}`; anything else
+   * is dropped. `code.textContent` is always the code. A throw, a rejection or a wrong shape leaves that block plain
+   * (counted in `stats.pluginErrors`). Ignored in headless mode.
+   */
+  highlight?: Highlighter;
+  /**
+   * Renderers of finished fences by language, e.g. `{ mermaid: async (code, element) => { … } }`: called once per
+   * fence of that language when it is final (until then it shows as code), with a `div.rillmark-block[data-lang]`
+   * element put in place of the `<pre>`; rillmark never touches its subtree again. A throw or a rejection puts the code
+   * block back (counted in `stats.pluginErrors`). Ignored in headless mode.
+   */
+  blocks?: Record<string, BlockRenderer>;
+  /**
+   * A copy button and a language label on each finished code block (default `false`): `span.rillmark-code-actions`
+   * holding `span.rillmark-lang` and `button.rillmark-copy` (copies the code with `navigator.clipboard`), first in the
+   * `<pre>`; styled by rillmark.css. Ignored in headless mode.
+   */
+  codeActions?: boolean;
+  /**
+   * Called once for each block of the answer when it becomes final: top-level blocks when they commit (while the
+   * answer streams) or at the end, in document order, and a fence inside a list or quote just before its block. An
+   * exception it throws is counted in `stats.pluginErrors`. Ignored in headless mode.
+   */
+  onBlock?: (block: BlockInfo) => void;
+}
+
+/** One token of a highlighted line: Shiki's `ThemedToken` shape (`codeToTokensBase`). */
+export interface HighlightToken {
+  /** The token's text; the tokens of a line must spell the line exactly, or the line stays plain. */
+  content: string;
+  /** A CSS colour: `#rgb`, `#rrggbb`, `#rrggbbaa`, or `rgb()`/`rgba()`/`hsl()`/`hsla()` with numbers; else dropped. */
+  color?: string;
+  /** Bit flags: 1 italic, 2 bold, 4 underline, 8 strikethrough. */
+  fontStyle?: number;
+  /** Space-separated class names, each `[A-Za-z0-9_-]{1,64}` (others are dropped). */
+  className?: string;
+}
+
+/** A highlighter's answer: one array of tokens per line of `code`, and optionally the grammar state after them. */
+export type HighlightResult = HighlightToken[][] | { lines: HighlightToken[][]; state?: unknown };
+
+/**
+ * Highlights `code` (lines joined with `\n`, no final newline) in language `lang` (the fence's info word, maybe
+ * `""`). While a fence streams `code` is only the new complete lines: a highlighter that answers `{ lines, state }`
+ * gets that `state` back as `previous` for the next lines (Shiki: `grammarState` / `getLastGrammarState`); one that
+ * answers a bare array is given the 8 lines before the new ones again, for context. `previous` is `undefined` for the
+ * first call and for the whole-block call at the end. May return a promise; a result for lines that changed since is
+ * dropped.
+ */
+export type Highlighter = (
+  code: string,
+  lang: string,
+  previous: unknown,
+) => HighlightResult | Promise<HighlightResult>;
+
+/** Typesets `tex` into `element` (a fresh `span.rillmark-math`), e.g. with `katex.render`. */
+export type MathRenderer = (tex: string, options: { display: boolean }, element: HTMLElement) => void;
+
+/** Renders a finished fence's `code` into `element` (in the page in place of the `<pre>`). */
+export type BlockRenderer = (code: string, element: HTMLElement) => void | Promise<void>;
+
+/** What `onBlock` receives. */
+export interface BlockInfo {
+  type: "paragraph" | "heading" | "code" | "math" | "list" | "quote" | "table" | "html" | "rule" | "footnotes";
+  /** The block's element in the page (for a fence a block renderer took, its element). */
+  element: Element;
+  /** The fence's language (`""` when it has none), for `type: "code"` and `"math"` fences. */
+  lang?: string;
 }
 
 /**
@@ -150,6 +229,11 @@ export interface LiveStats {
    * words it adds). 0 unless incremental rendering slipped somewhere.
    */
   shownTextLosses: number;
+  /**
+   * Plug-in calls (`highlight`, `math`, `blocks`, `onBlock`) that threw, rejected or answered in the wrong shape; the
+   * content they were for stays readable (plain code, the TeX as text, the code block).
+   */
+  pluginErrors: number;
 }
 
 /** Counters and text shared by every outcome. */

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::js;
 
 /// The container's final `innerHTML` for `markdown` rendered with `options` (the `Renderer`'s options; `onEvent`,
-/// `onPatch` and `dialect` are accepted and unused). Throws a `TypeError` for a non-string or a bad option, as
+/// `onPatch`, `dialect` and the plug-ins are accepted and unused: code and TeX stay plain). Throws a `TypeError` for a non-string or a bad option, as
 /// `new Renderer()` does.
 #[wasm_bindgen(js_name = renderToString)]
 pub fn render_to_string(

@@ -27,8 +27,10 @@ import {
 // without the wire formats, never sent to a browser) and issue 13 (the shown-text counter, the block resume plans).
 // Measured then, zlib's default level: wasm 314,749 B, server wasm 418,546 B, rillmark.js 11,207 B; .d.ts 17,089 B;
 // tarball 773,590 B.
+// Issue 16's plug-ins (highlight, math, blocks, codeActions, onBlock) raised wasmGzip by 14,700, serverWasmGzip by
+// 16,300, jsGzip by 350, dts by 5,200 and the tarball by 34,800 (measured against the build before them).
 const BUDGET = {
-  tarball: 797_000, wasmGzip: 324_000, jsGzip: 11_550, css: 11_000, dts: 17_600, serverWasmGzip: 431_000,
+  tarball: 831_800, wasmGzip: 338_700, jsGzip: 11_900, css: 11_000, dts: 22_800, serverWasmGzip: 447_300,
 };
 const TS5 = "5.9.3"; // the scratch app's TypeScript: the most used major (the repo's own is 7)
 

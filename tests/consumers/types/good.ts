@@ -13,6 +13,9 @@ import init, {
   type StreamEvent,
   type StreamOptions,
   type StreamSource,
+  type BlockInfo,
+  type Highlighter,
+  type HighlightToken,
 } from "rillmark";
 
 export async function main(container: HTMLElement, wasm: BufferSource): Promise<void> {
@@ -123,6 +126,20 @@ export async function main(container: HTMLElement, wasm: BufferSource): Promise<
   const strings = new ReadableStream<string>({ start: (c) => c.close() });
   const source: StreamSource = strings;
   await new Renderer(container, { dialect: "plain" }).stream(source, {});
+
+  // Plug-ins (issue 16): a stateful highlighter, math into an element, a block renderer, copy buttons, onBlock.
+  const highlight: Highlighter = (code, lang, previous) => {
+    const lines: HighlightToken[][] = code.split("\n").map((content) => [{ content, color: "#24292e", fontStyle: 1 }]);
+    return lang === "async" ? Promise.resolve(lines) : { lines, state: previous ?? 0 };
+  };
+  const plugged = new Renderer(container, {
+    highlight,
+    math: (tex, { display }, element) => void (element.textContent = display ? tex : `$${tex}$`),
+    blocks: { mermaid: async (code, element) => void (element.textContent = code) },
+    codeActions: true,
+    onBlock: ({ type, element, lang }: BlockInfo) => console.log(type, element.tagName, lang ?? ""),
+  });
+  console.log(plugged.stats.pluginErrors);
   console.log(pages);
 }
 

@@ -134,6 +134,27 @@ impl<'a> Differ<'a> {
         Mounted { id, kind }
     }
 
+    /// Creates the DOM for `node` and appends it to `parent`'s children; returns its mirror.
+    pub fn append_new(&mut self, parent: NodeId, node: &Node) -> Mounted {
+        let created = self.create(node);
+        self.ops.push(PatchOp::Append { parent, child: created.id });
+        created
+    }
+
+    /// Extends the text node `mounted` by `text` in place ([`PatchOp::AppendText`]): text that continues what the
+    /// node shows, known without a render to diff against (the open block's plain text, appended as it arrives).
+    pub fn append_text(&mut self, mounted: &mut Mounted, text: &str) {
+        let MountedKind::Text(current) = &mut mounted.kind else { return };
+        if text.is_empty() {
+            return;
+        }
+        if let Some(watch) = &mut self.watch {
+            watch.appended(current, &format!("{current}{text}"));
+        }
+        self.ops.push(PatchOp::AppendText { id: mounted.id, text: text.to_owned() });
+        current.push_str(text);
+    }
+
     /// Releases the ids of a detached subtree.
     pub fn release(&mut self, mounted: Mounted) {
         if let MountedKind::Element { children, .. } = mounted.kind {

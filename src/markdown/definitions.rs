@@ -25,7 +25,7 @@ use std::sync::Arc;
 const FOOTNOTE_TEXT: usize = usize::MAX;
 
 /// The definitions read from committed text, and what they need to patch the blocks that used them too early.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(super) struct CommittedDefinitions {
     /// Link reference definitions by normalised label: resolved through comrak's broken-link callback, so that a long
     /// run of definitions is not parsed again with every chunk.
@@ -381,7 +381,7 @@ pub(super) fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm:
 
 /// Definitions by label, the first of a label kept: a map to positions in a list rather than to the values, so that
 /// the engine's maps are all one type (`HashMap<String, usize>`) and its hash table code is linked once.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 struct ByLabel<T> {
     index: HashMap<String, usize>,
     values: Vec<T>,

@@ -34,6 +34,29 @@
 //! numbered in) needs a reconcile with a one-shot parse of the whole text. Either way the final DOM equals the
 //! one-shot render.
 //!
+//! # One render, step by step
+//! [`IncrementalMarkdown::render`] appends plain text in place when it can (`append_in_place`, through the differ);
+//! otherwise a *pass* parses the open tail, resumed inside the open block when a resume point is known. A pass is
+//! planned first (`plan_pass`: the text it parses, the parse, and whether a resumed parse fits the open block),
+//! taking `&self`, so a resumed parse that does not fit is dropped having changed nothing, and the whole open tail is
+//! parsed instead. A plan that fits is shown (`show_parsed`): footnotes numbered, the DOM patched, then either the
+//! blocks that became final are committed (`commit.rs` decides which) or the next resume point is found in the open
+//! block, by its construct.
+//!
+//! # Where things live
+//! - `commit.rs`: the commit point, a parse's layout by lines, and which blocks are final.
+//! - `definitions.rs`: link and footnote definitions from committed text; `footnotes.rs`: footnote numbers and the
+//!   footnotes section.
+//! - `tail.rs`: what is known of the open tail between renders (resume point, candidate, settledness scan, last
+//!   parse); `resume.rs`: the resume point and its splices; one plan per construct in `paragraph.rs`, `list.rs`,
+//!   `quote.rs`, `table.rs`, `fence.rs`, `html_block.rs`.
+//! - `scan.rs`: line and delimiter checks; `settle.rs`, `speculate.rs`: the open paragraph's inline text.
+//! - `watch.rs`: which renders are watched for lost words; `stats.rs`: the work counters; `replace.rs`: `update()`
+//!   with a text that does not extend the shown one.
+//!
+//! No module in `markdown/` imports anything from this one: they hold types and functions, and the engine's methods
+//! that tie them together are here.
+//!
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
@@ -1126,38 +1149,14 @@ impl IncrementalMarkdown {
         }
         // The spine: through the quotes to their last paragraph, or to the list's last item — in a loose list its
         // paragraph (the item's first line, so its only child), in a nested list the last item of the last list.
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let Some(mut level) = self.blocks.last() else { return };
+        let Some(level) = self.blocks.last() else { return };
         let block_tag = mounted_tag(level);
-        let mut quotes = 0;
-        let mut loose = false;
-        let mut nested = 0;
-        let leaf_children = if list {
+        let (mut path, quotes, leaf_children, mut loose, nested) = if list {
             let Some(spine) = list::item_spine(level, self.tail.open_list_tight) else { return };
-            path = spine.path;
-            loose = spine.loose;
-            nested = spine.nested;
-            spine.leaf
+            (spine.path, 0, spine.leaf, spine.loose, spine.nested)
         } else {
-            loop {
-                let MountedKind::Element { tag, children, .. } = &level.kind else { return };
-                let wanted = match *tag {
-                    "blockquote" => {
-                        quotes += 1;
-                        "blockquote"
-                    }
-                    "p" if !path.is_empty() => break children,
-                    _ => return,
-                };
-                let Some(index) = children.len().checked_sub(1) else { return };
-                let last = &children[index];
-                let tag = mounted_tag(last);
-                if tag != wanted && !(wanted == "blockquote" && tag == "p") {
-                    return;
-                }
-                path.push((index, 0));
-                level = last;
-            }
+            let Some(spine) = quote_spine(level) else { return };
+            (spine.path, spine.quotes, spine.leaf, false, 0)
         };
         if !list && quotes != depth {
             return; // a lazy line, or markers that open a new quote
@@ -1182,30 +1181,17 @@ impl IncrementalMarkdown {
         } else {
             context
         };
-        // A tight item's text is inline: no block in it yet (a nested list, a code block…).
-        let inline_only = leaf_children.iter().all(|child| match &child.kind {
-            MountedKind::Element { tag, .. } => !is_block_tag(tag),
-            _ => true,
-        });
-        if !inline_only {
-            return;
-        }
-        let last_text = match leaf_children.last() {
-            Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
-            _ => None,
-        };
-        let count = leaf_children.len();
-        let src = self.src.as_str();
-        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         // A loose item parses after a dummy first item that makes the list loose too.
         let context = match list_marker(&context).filter(|_| loose && nested == 0) {
             Some(marker) => format!("{}{context}", loose_list_context(marker)),
             None => context,
         };
-        let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<(usize, usize)>| Resume {
+        let resume_from = self.tail.resume.as_ref().map(|r| r.at);
+        let Some(point) = nested_leaf_point(&self.src, content_start, leaf_children, resume_from) else { return };
+        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
-            defs: defs.clone(),
-            context: context.clone(),
+            defs,
+            context,
             block_tag,
             target: Target::Spine(path),
             kept,
@@ -1214,32 +1200,13 @@ impl IncrementalMarkdown {
             tight: list.then_some(!loose),
             lead_word: false,
         };
-        if src.len() > content_start + 1 && single_space_at(src.len()) {
-            // The text node must end with the word before the space, as written (a task item's `[ ]` is not text).
-            let before = &src[..src.len() - 1];
-            let word = &before[before.rfind(' ').map_or(0, |at| at + 1).max(content_start)..];
-            if let Some(text) = last_text.filter(|text| {
-                !word.is_empty() && word.chars().all(|c| is_plain(c) && c != ' ') && text.ends_with(word)
-            }) {
-                self.tail.candidate = Some(resume_at(src.len(), count - 1, format!("{text} "), path));
+        match point {
+            LeafPoint::Candidate { at, kept, boundary } => self.tail.candidate = Some(resume_at(at, kept, boundary)),
+            LeafPoint::Resume { at, kept, boundary } => {
+                self.tail.resume = Some(resume_at(at, kept, boundary));
+                self.tail.candidate = None;
             }
-            return;
         }
-        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
-        let word = &src[word_at..];
-        let Some(text) = last_text else { return };
-        if word_at <= content_start + 1
-            || !single_space_at(word_at)
-            || !word.chars().all(is_plain)
-            || !resumes_nested(word)
-            || !text.ends_with(word)
-            || self.tail.resume.as_ref().is_some_and(|r| r.at >= word_at)
-        {
-            return;
-        }
-        let boundary = text[..text.len() - word.len()].to_owned();
-        self.tail.resume = Some(resume_at(word_at, count - 1, boundary, path));
-        self.tail.candidate = None;
     }
 
     /// At the end of a line of a tight list's last item (at the top level, inline text only, all of it settled), the
@@ -1736,6 +1703,96 @@ impl IncrementalMarkdown {
     }
 }
 
+/// The spine of a block quote's last paragraph (`> > text`).
+struct QuoteSpine<'m> {
+    /// The path through the quotes to the paragraph (see [`Target::Spine`]).
+    path: Vec<(usize, usize)>,
+    /// How many quotes the paragraph is in.
+    quotes: usize,
+    /// The paragraph's children.
+    leaf: &'m [Mounted],
+}
+
+fn quote_spine(block: &Mounted) -> Option<QuoteSpine<'_>> {
+    let mut path = Vec::new();
+    let mut quotes = 0;
+    let mut level = block;
+    loop {
+        let MountedKind::Element { tag, children, .. } = &level.kind else { return None };
+        let wanted = match *tag {
+            "blockquote" => {
+                quotes += 1;
+                "blockquote"
+            }
+            "p" if !path.is_empty() => return Some(QuoteSpine { path, quotes, leaf: children }),
+            _ => return None,
+        };
+        let index = children.len().checked_sub(1)?;
+        let last = &children[index];
+        let tag = mounted_tag(last);
+        if tag != wanted && !(wanted == "blockquote" && tag == "p") {
+            return None;
+        }
+        path.push((index, 0));
+        level = last;
+    }
+}
+
+/// Where the line being typed of a nested leaf (`leaf`: its mounted children; its text starts at `content_start`)
+/// may be parsed alone, after its last settled word.
+enum LeafPoint {
+    /// At the single space that ends the text, once the next character confirms it (see `promote_candidate`).
+    Candidate { at: usize, kept: usize, boundary: String },
+    /// At the start of the plain last word.
+    Resume { at: usize, kept: usize, boundary: String },
+}
+
+/// The [`LeafPoint`] of a nested leaf whose text ends `src`, if any (only after `resume_from`, the current resume
+/// point).
+fn nested_leaf_point(
+    src: &str,
+    content_start: usize,
+    leaf: &[Mounted],
+    resume_from: Option<usize>,
+) -> Option<LeafPoint> {
+    // A tight item's text is inline: no block in it yet (a nested list, a code block…).
+    let inline_only = leaf.iter().all(|child| match &child.kind {
+        MountedKind::Element { tag, .. } => !is_block_tag(tag),
+        _ => true,
+    });
+    if !inline_only {
+        return None;
+    }
+    let last_text = match leaf.last() {
+        Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
+        _ => None,
+    };
+    let count = leaf.len();
+    let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
+    if src.len() > content_start + 1 && single_space_at(src.len()) {
+        // The text node must end with the word before the space, as written (a task item's `[ ]` is not text).
+        let before = &src[..src.len() - 1];
+        let word = &before[before.rfind(' ').map_or(0, |at| at + 1).max(content_start)..];
+        let text = last_text
+            .filter(|text| !word.is_empty() && word.chars().all(|c| is_plain(c) && c != ' ') && text.ends_with(word))?;
+        return Some(LeafPoint::Candidate { at: src.len(), kept: count - 1, boundary: format!("{text} ") });
+    }
+    let word_at = src.rfind(' ').map(|at| at + 1)?;
+    let word = &src[word_at..];
+    let text = last_text?;
+    if word_at <= content_start + 1
+        || !single_space_at(word_at)
+        || !word.chars().all(is_plain)
+        || !resumes_nested(word)
+        || !text.ends_with(word)
+        || resume_from.is_some_and(|at| at >= word_at)
+    {
+        return None;
+    }
+    let boundary = text[..text.len() - word.len()].to_owned();
+    Some(LeafPoint::Resume { at: word_at, kept: count - 1, boundary })
+}
+
 /// What one pass of the open tail does, decided before anything changes ([`IncrementalMarkdown::plan_pass`]).
 enum PassPlan<'r> {
     /// The resumed parse does not fit the open block, or may not be used: nothing changes.
@@ -1903,6 +1960,54 @@ fn quote_line_ends_node(line: &str, node: &str) -> bool {
 
 fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
     children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
+}
+
+#[cfg(test)]
+mod render_pass_contract_tests {
+    use super::*;
+    use crate::patch::ROOT;
+
+    /// Everything a render may change, as text.
+    fn state(engine: &IncrementalMarkdown) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            engine.blocks, engine.commit, engine.defs, engine.book, engine.tail, engine.stats, engine.rendered_len
+        )
+    }
+
+    /// A resumed pass that does not fit the open block (a paragraph that becomes a heading, a list that turns loose,
+    /// a quote's next line that starts a list…) emits nothing and changes nothing: its caller parses the whole open
+    /// tail from the state the last render left.
+    #[test]
+    fn a_resumed_pass_that_does_not_fit_changes_nothing() {
+        let mut abandoned = 0;
+        for text in [
+            "Some words in a paragraph\n===\n\nNext.\n",
+            "- a tight item\n- another item\n\n- loose now\n",
+            "> quoted words here\n> - a list\n",
+            "A paragraph of words\n- an item\n",
+            "1. **Step**: words here\n   ```\n   code\n   ```\n2. Done.\n",
+        ] {
+            let mut engine = IncrementalMarkdown::new(RenderOptions::default(), ROOT);
+            let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+            for c in text.chars() {
+                engine.push(c.encode_utf8(&mut [0; 4]));
+                if let Some(resume) = engine.tail.resume.clone() {
+                    if let PassPlan::Abandon(_) = engine.plan_pass(Some(&resume)) {
+                        let before = state(&engine);
+                        let mut pass_ops = Vec::new();
+                        let result = engine.render_pass(Some(&resume), &mut ids, &mut pass_ops);
+                        assert!(result.is_err(), "{text:?}: a pass planned as abandoned should return Err");
+                        assert!(pass_ops.is_empty(), "{text:?}: an abandoned pass should emit nothing: {pass_ops:?}");
+                        assert_eq!(state(&engine), before, "{text:?}: an abandoned pass should change no state");
+                        abandoned += 1;
+                    }
+                }
+                engine.render(&mut ids, &mut ops);
+            }
+        }
+        assert!(abandoned > 0, "the texts should make some resumed passes not fit");
+    }
 }
 
 #[cfg(test)]

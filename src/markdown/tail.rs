@@ -9,7 +9,7 @@ use super::resume::Resume;
 use super::settle::InlineSettle;
 use std::cell::RefCell;
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(super) struct OpenTail {
     /// Where the next parse resumes inside the open block (see [`Resume`]).
     pub(super) resume: Option<Resume>,

@@ -1,4 +1,4 @@
-//! Which renders are watched for shown words they take away ([`super::MarkdownStats::shown_text_losses`]), and the
+//! Which renders are watched for shown words they take away ([`super::stats::MarkdownStats::shown_text_losses`]), and the
 //! buffers that watch them (`patch/shown_words.rs`), lent to the differ of each watched render.
 
 use crate::patch::shown_words::ShownWords;

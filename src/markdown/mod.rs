@@ -44,12 +44,13 @@
 //! block, by its construct.
 //!
 //! # Where things live
-//! - `commit.rs`: the commit point, a parse's layout by lines, and which blocks are final.
+//! - `pass.rs`: a pass's plan as data; `commit.rs`: the commit point, a parse's layout by lines, and which blocks
+//!   are final.
 //! - `definitions.rs`: link and footnote definitions from committed text; `footnotes.rs`: footnote numbers and the
 //!   footnotes section.
 //! - `tail.rs`: what is known of the open tail between renders (resume point, candidate, settledness scan, last
-//!   parse); `resume.rs`: the resume point and its splices; one plan per construct in `paragraph.rs`, `list.rs`,
-//!   `quote.rs`, `table.rs`, `fence.rs`, `html_block.rs`.
+//!   parse); `resume.rs`: the resume point and its splices; `leaf.rs`: the mounted text that ends the open block;
+//!   one plan per construct in `paragraph.rs`, `list.rs`, `quote.rs`, `table.rs`, `fence.rs`, `html_block.rs`.
 //! - `scan.rs`: line and delimiter checks; `settle.rs`, `speculate.rs`: the open paragraph's inline text.
 //! - `watch.rs`: which renders are watched for lost words; `stats.rs`: the work counters; `replace.rs`: `update()`
 //!   with a text that does not extend the shown one.
@@ -70,8 +71,10 @@ mod definitions;
 mod fence;
 mod footnotes;
 mod html_block;
+mod leaf;
 mod list;
 mod paragraph;
+mod pass;
 mod quote;
 mod replace;
 mod resume;
@@ -90,8 +93,10 @@ use crate::patch::{Element, Node, NodeId, PatchOp};
 use commit::{Commit, CommitPoint, Layout};
 use definitions::{definition_lines, drop_prefix_blocks, CommittedDefinitions, Definitions};
 use footnotes::footnote_label;
+use leaf::{code_text, leaf_text, nested_leaf_point, quote_line_ends_node, quote_spine, target_len, Leaf, LeafPoint};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use paragraph::SEGMENT_BYTES;
+use pass::{Abandoned, ParsedTail, PassPlan, PassText, ShownTail};
 use render::RenderedDoc;
 use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
 use scan::{
@@ -1703,263 +1708,11 @@ impl IncrementalMarkdown {
     }
 }
 
-/// The spine of a block quote's last paragraph (`> > text`).
-struct QuoteSpine<'m> {
-    /// The path through the quotes to the paragraph (see [`Target::Spine`]).
-    path: Vec<(usize, usize)>,
-    /// How many quotes the paragraph is in.
-    quotes: usize,
-    /// The paragraph's children.
-    leaf: &'m [Mounted],
-}
-
-fn quote_spine(block: &Mounted) -> Option<QuoteSpine<'_>> {
-    let mut path = Vec::new();
-    let mut quotes = 0;
-    let mut level = block;
-    loop {
-        let MountedKind::Element { tag, children, .. } = &level.kind else { return None };
-        let wanted = match *tag {
-            "blockquote" => {
-                quotes += 1;
-                "blockquote"
-            }
-            "p" if !path.is_empty() => return Some(QuoteSpine { path, quotes, leaf: children }),
-            _ => return None,
-        };
-        let index = children.len().checked_sub(1)?;
-        let last = &children[index];
-        let tag = mounted_tag(last);
-        if tag != wanted && !(wanted == "blockquote" && tag == "p") {
-            return None;
-        }
-        path.push((index, 0));
-        level = last;
-    }
-}
-
-/// Where the line being typed of a nested leaf (`leaf`: its mounted children; its text starts at `content_start`)
-/// may be parsed alone, after its last settled word.
-enum LeafPoint {
-    /// At the single space that ends the text, once the next character confirms it (see `promote_candidate`).
-    Candidate { at: usize, kept: usize, boundary: String },
-    /// At the start of the plain last word.
-    Resume { at: usize, kept: usize, boundary: String },
-}
-
-/// The [`LeafPoint`] of a nested leaf whose text ends `src`, if any (only after `resume_from`, the current resume
-/// point).
-fn nested_leaf_point(
-    src: &str,
-    content_start: usize,
-    leaf: &[Mounted],
-    resume_from: Option<usize>,
-) -> Option<LeafPoint> {
-    // A tight item's text is inline: no block in it yet (a nested list, a code block…).
-    let inline_only = leaf.iter().all(|child| match &child.kind {
-        MountedKind::Element { tag, .. } => !is_block_tag(tag),
-        _ => true,
-    });
-    if !inline_only {
-        return None;
-    }
-    let last_text = match leaf.last() {
-        Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
-        _ => None,
-    };
-    let count = leaf.len();
-    let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
-    if src.len() > content_start + 1 && single_space_at(src.len()) {
-        // The text node must end with the word before the space, as written (a task item's `[ ]` is not text).
-        let before = &src[..src.len() - 1];
-        let word = &before[before.rfind(' ').map_or(0, |at| at + 1).max(content_start)..];
-        let text = last_text
-            .filter(|text| !word.is_empty() && word.chars().all(|c| is_plain(c) && c != ' ') && text.ends_with(word))?;
-        return Some(LeafPoint::Candidate { at: src.len(), kept: count - 1, boundary: format!("{text} ") });
-    }
-    let word_at = src.rfind(' ').map(|at| at + 1)?;
-    let word = &src[word_at..];
-    let text = last_text?;
-    if word_at <= content_start + 1
-        || !single_space_at(word_at)
-        || !word.chars().all(is_plain)
-        || !resumes_nested(word)
-        || !text.ends_with(word)
-        || resume_from.is_some_and(|at| at >= word_at)
-    {
-        return None;
-    }
-    let boundary = text[..text.len() - word.len()].to_owned();
-    Some(LeafPoint::Resume { at: word_at, kept: count - 1, boundary })
-}
-
-/// What one pass of the open tail does, decided before anything changes ([`IncrementalMarkdown::plan_pass`]).
-enum PassPlan<'r> {
-    /// The resumed parse does not fit the open block, or may not be used: nothing changes.
-    Abandon(Abandoned),
-    /// The line after a quote's resume point is held back until its first characters say whether it continues the
-    /// paragraph: nothing is shown yet.
-    HoldLine,
-    /// Nothing after the resume point is shown yet, and the DOM shows nothing there either (a table row being typed).
-    NothingShown { exact: bool },
-    /// The parse would read what the last one read, or that and a line ending that shows nothing yet.
-    Unchanged { exact: bool, parse_text: String },
-    /// The committed definitions before the open tail are a table's paragraph after all (a parse of `bytes` showed
-    /// it): they are taken back and parsed with it.
-    ReopenDefinitions { bytes: usize },
-    /// A parse to show.
-    Show(Box<ParsedTail<'r>>),
-}
-
-/// Why [`IncrementalMarkdown::render_pass`] showed nothing (the caller parses the whole open tail instead).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Abandoned {
-    /// Before any parse: a stitched paragraph must end parsed whole, or a quote's next line does not continue it.
-    Unparsed,
-    /// After a parse of `bytes`: a block interrupted a stitched paragraph, or (`at_fit`) the parse did not have the
-    /// open block's shape (a list turned loose, a paragraph became a heading…).
-    Parsed { bytes: usize, at_fit: bool },
-}
-
-/// What a pass parses ([`IncrementalMarkdown::pass_text`]).
-struct PassText<'r> {
-    /// The resume point's context, as parsed ("" for a quote line parsed alone).
-    context: &'r str,
-    /// How many quotes a quote line parsed alone is wrapped in (0: none).
-    quote_depth: usize,
-    /// Speculation held text back or closed something: the parse does not show the text as it is.
-    speculated: bool,
-    /// Speculation showed every character (nothing held back).
-    shows_all_text: bool,
-    /// How much of the text after the resume point the parse sees.
-    shown_body_len: usize,
-    /// What the parse reads before the context: the committed footnote definitions it references (the first
-    /// `closed_prefix_len` bytes, closed by a thematic break), then the open tail's own definitions.
-    prefix: String,
-    closed_prefix_len: usize,
-    parse_text: String,
-    /// Where the parse starts and whether it resumed (with the text, what makes a parse a repeat of the last one).
-    key: Option<(usize, bool)>,
-}
-
-/// A parse of the open tail that fits, ready to be shown.
-struct ParsedTail<'r> {
-    resume: Option<&'r Resume>,
-    /// Where the parsed text (after the context) starts in the source.
-    base: usize,
-    text: PassText<'r>,
-    doc: RenderedDoc,
-}
-
-/// What the steps after a shown parse read of it.
-struct ShownTail<'r> {
-    resume: Option<&'r Resume>,
-    base: usize,
-    layout: Layout,
-    open_detail: Option<render::BlockDetail>,
-    /// The open fence that ends the open block, and its opening line.
-    open_fence: Option<(render::FenceShape, String)>,
-    speculated: bool,
-    shows_all_text: bool,
-    last_is_paragraph: bool,
-    last_is_raw_html: bool,
-}
-
-/// How many children the element a resume point's target names has in `mounted` (`None`: no such element, or a
-/// spine, which has no one element).
-fn target_len(target: &Target, mounted: &Mounted) -> Option<usize> {
-    let MountedKind::Element { children, .. } = &mounted.kind else { return None };
-    let children = match target {
-        Target::Spine(_) => return None,
-        Target::Block => children,
-        Target::Descendant(path) => {
-            let mut children = children;
-            for &index in path {
-                let MountedKind::Element { children: inner, .. } = &children.get(index)?.kind else { return None };
-                children = inner;
-            }
-            children
-        }
-        &Target::Child(index) => match &children.get(index)?.kind {
-            MountedKind::Element { children, .. } => children,
-            _ => return None,
-        },
-    };
-    Some(children.len())
-}
-
 /// One comrak parse, counted.
 fn parse(opts: &RenderOptions, stats: &mut MarkdownStats, text: &str) -> RenderedDoc {
     stats.bytes_parsed += text.len() as u64;
     stats.parses += 1;
     render::render(text, opts)
-}
-
-/// The text of a mounted `<pre><code>`, if it has any.
-fn code_text(block: &Mounted) -> Option<String> {
-    let MountedKind::Element { children, .. } = &block.kind else { return None };
-    let MountedKind::Element { children: code, .. } = &children.first()?.kind else { return None };
-    match &code.first()?.kind {
-        MountedKind::Text(text) => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// What kind of text ends the open block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leaf {
-    /// Inline text of a paragraph, heading or tight list item.
-    Inline,
-    /// The text of a fenced code block.
-    Code,
-}
-
-/// The text node that ends a mounted block, descending through lists, items and quotes to the last leaf block.
-fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
-    let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
-    match *tag {
-        // A paragraph that starts with `[` may still become a link reference definition (it then shows nothing).
-        "p" if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) => {
-            None
-        }
-        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
-        "pre" => {
-            let code = children.first_mut()?;
-            let MountedKind::Element { tag: "code", children, .. } = &mut code.kind else { return None };
-            last_text(children).map(|t| (Leaf::Code, t))
-        }
-        "ul" | "ol" | "blockquote" => leaf_text(children.last_mut()?),
-        "li" => {
-            let last_is_block = matches!(
-                children.last().map(|c| &c.kind),
-                Some(MountedKind::Element {
-                    tag: "p" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6",
-                    ..
-                })
-            );
-            if last_is_block {
-                leaf_text(children.last_mut()?)
-            } else {
-                last_text(children).map(|t| (Leaf::Inline, t))
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Whether `line`, the last line shown, a quote line (`> > text`), holds exactly the text after the last line break
-/// of `node` (the paragraph's text node, whose lines have no quote markers), its start decided.
-fn quote_line_ends_node(line: &str, node: &str) -> bool {
-    let Some(break_at) = node.rfind('\n') else { return false };
-    let content = line.trim_start_matches(['>', ' ']);
-    line.starts_with('>')
-        && !content.is_empty()
-        && content == &node[break_at + 1..]
-        && starts_plainly(content) == Some(true)
-}
-
-fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
-    children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
 }
 
 #[cfg(test)]

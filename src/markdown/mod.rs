@@ -880,22 +880,11 @@ impl IncrementalMarkdown {
             render::BlockDetail::Html { until_blank_line: true }
                 if resume.is_none() && !shown.speculated && !self.opts.raw_html_passes() =>
             {
-                let shown_text = match self.blocks.last_mut().and_then(leaf_text) {
-                    Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
-                    _ => "",
-                };
-                self.tail.open_html =
-                    start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown_text));
+                self.html_block_plan(start);
                 None
             }
             render::BlockDetail::Paragraph => {
-                let paragraph_start = start.or(self.tail.settle.as_ref().map(|s| s.start));
-                if !shown.speculated {
-                    self.paragraph_candidate(start, open_defs.clone());
-                }
-                if shown.shows_all_text {
-                    self.cut_paragraph_segment(paragraph_start, open_defs);
-                }
+                self.paragraph_plan(start, open_defs, shown.speculated, shown.shows_all_text);
                 None
             }
             _ => None,
@@ -904,6 +893,28 @@ impl IncrementalMarkdown {
             if self.tail.resume.as_ref().is_none_or(|r| next.at > r.at) {
                 self.tail.resume = Some(next);
             }
+        }
+    }
+
+    /// The open HTML block shown as text (starting at `start`): its next lines may append in place.
+    fn html_block_plan(&mut self, start: Option<usize>) {
+        let shown_text = match self.blocks.last_mut().and_then(leaf_text) {
+            Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
+            _ => "",
+        };
+        self.tail.open_html =
+            start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown_text));
+    }
+
+    /// The open paragraph (starting at `start`, or `None` when a resumed parse continues its scan): where its next
+    /// parse may resume, and whether it is cut into segments.
+    fn paragraph_plan(&mut self, start: Option<usize>, open_defs: String, speculated: bool, shows_all_text: bool) {
+        let paragraph_start = start.or(self.tail.settle.as_ref().map(|s| s.start));
+        if !speculated {
+            self.paragraph_candidate(start, open_defs.clone());
+        }
+        if shows_all_text {
+            self.cut_paragraph_segment(paragraph_start, open_defs);
         }
     }
 

@@ -5,6 +5,10 @@
 //! extended with [`PatchOp::AppendText`] (the DOM text node survives, and with it a user's selection); anything
 //! else is replaced. Streaming appends at the end, so positional matching is the right shape: the common case is
 //! "the last text node grew" or "one child was added", each a single op.
+//!
+//! Every op the markdown engine emits comes from here: besides the diff, [`Differ::append_text`] extends a text node
+//! the engine knows grew without a render to compare (plain text appended in place), and [`Differ::append_new`]
+//! appends a new subtree (the footnotes section and its items).
 
 use super::shown_words::ShownWords;
 use super::{Node, NodeId, PatchOp};
@@ -284,6 +288,19 @@ mod tests {
             PatchOp::ReplaceText { start, delete, text, .. } => (start, delete, text),
             other => panic!("should be a text edit: {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_in_place_append_extends_the_text_node_with_one_op() {
+        let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+        let mut differ = Differ::new(&mut ids, &mut ops);
+        let mut text = differ.create(&Node::Text("Hello".into()));
+        let id = text.id;
+        differ.ops.clear();
+        differ.append_text(&mut text, ", world");
+        differ.append_text(&mut text, "");
+        assert_eq!(ops, vec![PatchOp::AppendText { id, text: ", world".into() }], "one op, none for empty text");
+        assert!(text.shows(&Node::Text("Hello, world".into())), "the mirror should show the appended text");
     }
 
     #[test]

@@ -96,7 +96,7 @@ use footnotes::footnote_label;
 use leaf::{code_text, leaf_text, nested_leaf_point, quote_line_ends_node, quote_spine, target_len, Leaf, LeafPoint};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use paragraph::SEGMENT_BYTES;
-use pass::{Abandoned, ParsedTail, PassPlan, PassText, ShownTail};
+use pass::{Abandoned, Fit, ParsedTail, PassPlan, PassText, ShownTail};
 use render::RenderedDoc;
 use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
 use scan::{
@@ -476,10 +476,12 @@ impl IncrementalMarkdown {
             }
             block.detail = render::BlockDetail::Other;
         }
-        if resume.is_some_and(|resume| !self.resumed_parse_fits(resume, doc.blocks.first())) {
-            return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: true });
-        }
-        PassPlan::Show(Box::new(ParsedTail { resume, base, text, doc }))
+        let spliced = match resume.map(|resume| self.resumed_parse_fits(resume, doc.blocks.first())) {
+            Some(Fit::No) => return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: true }),
+            Some(Fit::Spliced(spliced)) => Some(spliced),
+            Some(Fit::Spine) | None => None,
+        };
+        PassPlan::Show(Box::new(ParsedTail { resume, base, text, doc, spliced }))
     }
 
     /// What a pass parses: the open tail from `base` (after the resume point's context), as speculation shows it,
@@ -597,31 +599,38 @@ impl IncrementalMarkdown {
     }
 
     /// Whether a resumed parse (its first block `first`) fits the open block: the same shape where it is spliced in.
-    fn resumed_parse_fits(&self, resume: &Resume, first: Option<&render::RenderedBlock>) -> bool {
-        let Some(open_block) = self.blocks.get(self.commit.blocks) else { return false };
+    fn resumed_parse_fits(&self, resume: &Resume, first: Option<&render::RenderedBlock>) -> Fit {
+        let Some(open_block) = self.blocks.get(self.commit.blocks) else { return Fit::No };
         let Target::Spine(path) = &resume.target else {
-            let fits = target_len(&resume.target, open_block).is_some_and(|len| len >= resume.kept);
-            return fits && splice_children(resume, first).is_some();
+            if target_len(&resume.target, open_block).is_none_or(|len| len < resume.kept) {
+                return Fit::No;
+            }
+            return splice_children(resume, first).map_or(Fit::No, Fit::Spliced);
         };
         if let (Some(tight), Some(block)) = (resume.tight, first) {
             // A list resumed inside its last item must still parse tight (its kept items stay tight).
             if !matches!(block.detail, render::BlockDetail::List { tight: parsed, .. } if parsed == tight) {
-                return false;
+                return Fit::No;
             }
         }
-        match first.map(|b| &b.node) {
+        let fits = match first.map(|b| &b.node) {
             // Resumed inside a line: the parse always shows the resumed word. (Nothing of the next line shown yet, its
             // quote markers alone: the DOM stays as it is.)
             None => resume.context.is_empty(),
             Some(Node::Element(parsed)) => spine_matches(open_block, parsed, path, resume.kept),
             Some(_) => false,
+        };
+        if fits {
+            Fit::Spine
+        } else {
+            Fit::No
         }
     }
 
     /// Applies a planned parse: numbers its footnotes, patches the DOM, commits the blocks that became final, and
     /// finds where the next parse may resume.
     fn show_parsed(&mut self, parsed: ParsedTail<'_>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
-        let ParsedTail { resume, base, text, mut doc } = parsed;
+        let ParsedTail { resume, base, text, mut doc, mut spliced } = parsed;
         self.count_parse(text.parse_text.len());
         self.tail.exact = !text.speculated;
         let footnotes = self.opts.gfm && (resume.is_none() || text.parse_text.contains("[^"));
@@ -629,6 +638,7 @@ impl IncrementalMarkdown {
             let mut nodes: Vec<&mut Node> = doc.blocks.iter_mut().map(|b| &mut b.node).collect();
             self.book.number_tail(&mut nodes, resume.is_none());
             self.book.capture(std::mem::take(&mut doc.footnote_items), !text.speculated);
+            spliced = None; // spliced before its references were numbered: splice again
         }
         let layout = Layout::of(&doc, &text.prefix, text.context, &self.src[base..], text.shown_body_len);
         // The open fence that ends the open block, and its opening line: its next lines may append in place.
@@ -637,7 +647,7 @@ impl IncrementalMarkdown {
             Some((shape, line.trim_end_matches('\r').to_owned()))
         });
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
-        let shown = ShownTail {
+        let mut shown = ShownTail {
             resume,
             base,
             open_detail: doc.blocks.first().map(|b| b.detail.clone()),
@@ -657,7 +667,7 @@ impl IncrementalMarkdown {
 
         let mut differ = Differ::new(ids, ops);
         differ.watch = self.watch.lend();
-        self.show_blocks(resume, doc.blocks, &mut differ);
+        self.show_blocks(resume, doc.blocks, spliced, &mut differ);
         // (The footnotes section is numbered and rebuilt as references arrive: not watched.)
         if let Some(words) = differ.watch.take() {
             if self.watch.give_back(words) {
@@ -685,13 +695,20 @@ impl IncrementalMarkdown {
             self.apply_commit(commit, &shown, &mut differ);
             return;
         }
-        self.plan_next_resume(&shown);
+        self.plan_next_resume(&mut shown);
         self.commit_leading_definitions(&shown, &mut differ);
     }
 
     /// Patches the open blocks to show a parse's blocks: a resumed parse's first block is spliced into the open block
-    /// (its fit was checked by [`Self::resumed_parse_fits`]), the others follow it.
-    fn show_blocks(&mut self, resume: Option<&Resume>, blocks: Vec<render::RenderedBlock>, differ: &mut Differ<'_>) {
+    /// (its fit was checked by [`Self::resumed_parse_fits`], which may have spliced its children already: `spliced`),
+    /// the others follow it.
+    fn show_blocks(
+        &mut self,
+        resume: Option<&Resume>,
+        blocks: Vec<render::RenderedBlock>,
+        spliced: Option<Vec<Node>>,
+        differ: &mut Differ<'_>,
+    ) {
         let before = self.book.section_id();
         let Some(resume) = resume else {
             let nodes: Vec<Node> = blocks.into_iter().map(|b| b.node).collect();
@@ -708,7 +725,7 @@ impl IncrementalMarkdown {
                     splice_spine(differ, open_block, parsed, path, resume);
                 }
             } else if let (Some(spliced), Some((target_id, target_children))) =
-                (splice_children(resume, first.as_ref()), resume.target.find_mut(open_block))
+                (spliced.or_else(|| splice_children(resume, first.as_ref())), resume.target.find_mut(open_block))
             {
                 let mut open_part = target_children.split_off(resume.kept);
                 differ.sync_children(target_id, &mut open_part, &spliced, None);
@@ -794,7 +811,9 @@ impl IncrementalMarkdown {
 
     /// After a parse that left one open block: where the next parse may resume inside it (or a candidate for that),
     /// by the block's construct.
-    fn plan_next_resume(&mut self, shown: &ShownTail<'_>) {
+    fn plan_next_resume(&mut self, shown: &mut ShownTail<'_>) {
+        let open_detail = shown.open_detail.take();
+        let shown = &*shown;
         let (resume, layout) = (shown.resume, &shown.layout);
         self.tail.resume = resume.cloned();
         self.tail.open_list_tight = None;
@@ -806,9 +825,9 @@ impl IncrementalMarkdown {
             && layout.definition_counts.first().is_none_or(|&count| count == 0)
             && layout.end_lines.first().is_none_or(|&end| end >= layout.last_line());
         let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
-        let open_is_tight_list = matches!(shown.open_detail, Some(render::BlockDetail::List { tight: true, .. }));
+        let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
         if !only_open_block
-            || (shown.open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
+            || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
         {
             // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
             // text is not a paragraph; a second open block would not be where a paragraph resume splices).
@@ -818,7 +837,7 @@ impl IncrementalMarkdown {
         if !only_open_block {
             return;
         }
-        let (Some(detail), Some(&open_start)) = (shown.open_detail.clone(), layout.start_lines.first()) else { return };
+        let (Some(detail), Some(&open_start)) = (open_detail, layout.start_lines.first()) else { return };
         if let Some((shape, fence_line)) = shown.open_fence.as_ref().filter(|_| !shown.speculated) {
             let code = match self.blocks.last_mut().and_then(leaf_text) {
                 Some((Leaf::Code, Mounted { kind: MountedKind::Text(code), .. })) => code.as_str(),

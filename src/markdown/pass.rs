@@ -5,6 +5,7 @@
 use super::commit::Layout;
 use super::render::{self, RenderedDoc};
 use super::resume::Resume;
+use crate::patch::Node;
 
 /// What one pass of the open tail does, decided before anything changes (`IncrementalMarkdown::plan_pass`).
 pub(super) enum PassPlan<'r> {
@@ -55,6 +56,15 @@ pub(super) struct PassText<'r> {
     pub(super) key: Option<(usize, bool)>,
 }
 
+/// Whether a resumed parse fits the open block, and how it is spliced in.
+pub(super) enum Fit {
+    No,
+    /// Along a spine (inline text at the end of nested containers).
+    Spine,
+    /// Into the target element, after the kept children: these children.
+    Spliced(Vec<Node>),
+}
+
 /// A parse of the open tail that fits, ready to be shown.
 pub(super) struct ParsedTail<'r> {
     pub(super) resume: Option<&'r Resume>,
@@ -62,6 +72,9 @@ pub(super) struct ParsedTail<'r> {
     pub(super) base: usize,
     pub(super) text: PassText<'r>,
     pub(super) doc: RenderedDoc,
+    /// A resumed parse's children as spliced into the target by the fit check (spliced again if its footnote
+    /// references are numbered before it is shown).
+    pub(super) spliced: Option<Vec<Node>>,
 }
 
 /// What the steps after a shown parse read of it.

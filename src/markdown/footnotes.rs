@@ -10,8 +10,9 @@
 //! one whole parse as before.
 
 use super::render::{footnote_reference_attrs, footnote_reference_key, FootnoteItem};
+use super::speculate::PENDING_URL;
 use crate::patch::diff::{Differ, Mounted, MountedKind};
-use crate::patch::{Element, Node, NodeId, PatchOp};
+use crate::patch::{Element, Node, NodeId};
 use std::collections::HashMap;
 
 /// What the book knows of one footnote.
@@ -56,6 +57,8 @@ pub struct FootnoteBook {
     unordered: bool,
     /// Something the section shows may have changed since it was last brought in line.
     changed: bool,
+    /// The footnotes section as mounted: the root's last child, after every block.
+    section: Option<Mounted>,
 }
 
 impl FootnoteBook {
@@ -247,7 +250,13 @@ impl FootnoteBook {
 
     /// Brings the section (the root's last child) in line with the book: items whose number, references or content
     /// changed are patched, new ones appended, gone ones removed.
-    pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
+    pub fn sync_section(&mut self, differ: &mut Differ<'_>, root: NodeId) {
+        let mut section = self.section.take();
+        self.sync_section_into(differ, root, &mut section);
+        self.section = section;
+    }
+
+    fn sync_section_into(&mut self, differ: &mut Differ<'_>, root: NodeId, section: &mut Option<Mounted>) {
         if !std::mem::take(&mut self.changed) {
             return; // nothing it shows changed
         }
@@ -293,9 +302,7 @@ impl FootnoteBook {
                 .attr("class", "footnotes")
                 .attr("data-footnotes", "")
                 .child(Node::Element(Element::new("ol")));
-            let created = differ.create(&Node::Element(node));
-            differ.ops.push(PatchOp::Append { parent: root, child: created.id });
-            *section = Some(created);
+            *section = Some(differ.append_new(root, &Node::Element(node)));
             self.shown.clear();
         }
         let Some(Mounted { kind: MountedKind::Element { children, .. }, .. }) = section.as_mut() else { return };
@@ -315,11 +322,7 @@ impl FootnoteBook {
             let node = item.render(want.1, want.2);
             match items.get_mut(position) {
                 Some(mounted) => differ.update(mounted, &node),
-                None => {
-                    let created = differ.create(&node);
-                    differ.ops.push(PatchOp::Append { parent: list_id, child: created.id });
-                    items.push(created);
-                }
+                None => items.push(differ.append_new(list_id, &node)),
             }
             if position < self.shown.len() {
                 self.shown[position] = want;
@@ -373,12 +376,71 @@ impl FootnoteBook {
         }
     }
 
+    /// The id of the mounted section, if one is shown (new blocks go before it).
+    pub fn section_id(&self) -> Option<NodeId> {
+        self.section.as_ref().map(|section| section.id)
+    }
+
+    /// Brings the section in line with `node`, a whole render's section (the final reconcile, the verified finish):
+    /// what it shows is then that render's, and the book no longer knows it item by item.
+    pub fn show_section(&mut self, differ: &mut Differ<'_>, root: NodeId, node: Option<&Node>) {
+        show_section(differ, root, &mut self.section, node);
+    }
+
+    /// Gives up the mounted section (to the document that replaces this one, or to be dropped).
+    pub fn take_section(&mut self) -> Option<Mounted> {
+        self.section.take()
+    }
+
+    /// Takes over `section` as the mounted one (it shows what this book's own section showed).
+    pub fn set_section(&mut self, section: Option<Mounted>) {
+        self.section = section;
+    }
+
     /// The section was replaced by a whole render (the final reconcile): what it shows is no longer known.
     pub fn forget_section(&mut self) {
         self.shown.clear();
         self.stable = 0;
         self.changed = true;
     }
+}
+
+/// Brings a footnotes section (always the root's last child) in line with a whole render's, `new`.
+pub fn show_section(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mounted>, new: Option<&Node>) {
+    match (mounted.as_mut(), new) {
+        (Some(current), Some(node)) => differ.update(current, node),
+        (Some(_), None) => {
+            if let Some(gone) = mounted.take() {
+                differ.remove(gone);
+            }
+        }
+        (None, Some(node)) => *mounted = Some(differ.append_new(root, node)),
+        (None, None) => {}
+    }
+}
+
+/// The label of a footnote definition line (`[^label]: …`).
+pub fn footnote_label(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(' ').strip_prefix("[^")?;
+    let close = rest.find(']')?;
+    rest[close + 1..].starts_with(':').then(|| &rest[..close])
+}
+
+/// The footnote labels `text` references (`[^label]`), in order, without repeats.
+pub fn footnote_references(text: &str) -> Vec<&str> {
+    let mut labels: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices("[^") {
+        let rest = &text[at + 2..];
+        let label = rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']'));
+        // A label still being typed is shown as a pending link: it references nothing yet.
+        let pending = label.is_some_and(|close| rest[close + 1..].starts_with(&format!("({PENDING_URL})")));
+        if let Some(label) = label.filter(|_| !pending).map(|close| &rest[..close]) {
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+    }
+    labels
 }
 
 /// A footnote reference as a committed block shows it.

@@ -34,6 +34,30 @@
 //! numbered in) needs a reconcile with a one-shot parse of the whole text. Either way the final DOM equals the
 //! one-shot render.
 //!
+//! # One render, step by step
+//! [`IncrementalMarkdown::render`] appends plain text in place when it can (`append_in_place`, through the differ);
+//! otherwise a *pass* parses the open tail, resumed inside the open block when a resume point is known. A pass is
+//! planned first (`plan_pass`: the text it parses, the parse, and whether a resumed parse fits the open block),
+//! taking `&self`, so a resumed parse that does not fit is dropped having changed nothing, and the whole open tail is
+//! parsed instead. A plan that fits is shown (`show_parsed`): footnotes numbered, the DOM patched, then either the
+//! blocks that became final are committed (`commit.rs` decides which) or the next resume point is found in the open
+//! block, by its construct.
+//!
+//! # Where things live
+//! - `pass.rs`: a pass's plan as data; `commit.rs`: the commit point, a parse's layout by lines, and which blocks
+//!   are final.
+//! - `definitions.rs`: link and footnote definitions from committed text; `footnotes.rs`: footnote numbers and the
+//!   footnotes section.
+//! - `tail.rs`: what is known of the open tail between renders (resume point, candidate, settledness scan, last
+//!   parse); `resume.rs`: the resume point and its splices; `leaf.rs`: the mounted text that ends the open block;
+//!   one plan per construct in `paragraph.rs`, `list.rs`, `quote.rs`, `table.rs`, `fence.rs`, `html_block.rs`.
+//! - `scan.rs`: line and delimiter checks; `settle.rs`, `speculate.rs`: the open paragraph's inline text.
+//! - `watch.rs`: which renders are watched for lost words; `stats.rs`: the work counters; `replace.rs`: `update()`
+//!   with a text that does not extend the shown one.
+//!
+//! No module in `markdown/` imports anything from this one: they hold types and functions, and the engine's methods
+//! that tie them together are here.
+//!
 //! [`render`]: IncrementalMarkdown::render
 
 pub mod render;
@@ -42,58 +66,46 @@ pub mod settle;
 pub mod speculate;
 pub mod url;
 
+mod commit;
+mod definitions;
 mod fence;
 mod footnotes;
 mod html_block;
+mod leaf;
 mod list;
 mod paragraph;
+mod pass;
 mod quote;
 mod replace;
 mod resume;
+mod stats;
 mod table;
+mod tail;
+mod watch;
 
 pub use replace::Shown;
+use replace::TakenOver;
+pub use stats::MarkdownStats;
 
 use crate::options::RenderOptions;
 use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
-use crate::patch::shown_words::ShownWords;
 use crate::patch::{Element, Node, NodeId, PatchOp};
+use commit::{Commit, CommitPoint, Layout};
+use definitions::{definition_lines, drop_prefix_blocks, CommittedDefinitions, Definitions};
+use footnotes::footnote_label;
+use leaf::{code_text, leaf_text, nested_leaf_point, quote_line_ends_node, quote_spine, target_len, Leaf, LeafPoint};
 use list::{is_empty_item_marker, item_prefix, list_marker, loose_list_context};
 use paragraph::SEGMENT_BYTES;
+use pass::{Abandoned, Fit, ParsedTail, PassPlan, PassText, ShownTail};
 use render::RenderedDoc;
 use resume::{is_block_tag, mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
-use scan::{line_starts, starts_definition};
+use scan::{
+    first_chars, first_line, has_blank_line, is_plain, last_chars, quote_prefix, resumes_nested, starts_definition,
+    starts_plainly,
+};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::Arc;
-
-/// Counters that make the engine's work visible to tests and benchmarks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MarkdownStats {
-    /// Bytes handed to comrak, over all parses (the work measure: linear streaming keeps this near the text size).
-    pub bytes_parsed: u64,
-    /// Number of parses.
-    pub parses: u64,
-    /// Top-level blocks committed (frozen) while streaming.
-    pub blocks_committed: u64,
-    /// Ops the final reconcile had to emit for blocks that were already committed (0 when streaming was exact).
-    pub reconcile_ops_on_committed: u64,
-    /// Resumed parses whose result did not fit the open block (each cost one full parse of the open tail).
-    pub resumes_abandoned: u64,
-    /// Committed blocks re-rendered because a definition they use arrived after them.
-    pub late_definition_patches: u64,
-    /// Renders that appended plain text to a text node without parsing.
-    pub appended_in_place: u64,
-    /// Ops the verified finish emitted to bring the streamed DOM in line with one parse of the whole text. Streaming
-    /// is meant to be exact, so tests assert 0; users are protected from an engine bug either way.
-    pub finish_repairs: u64,
-    /// Bytes the verified finish parsed (the whole text, once; kept apart from `bytes_parsed`, the streaming work).
-    pub finish_verified_bytes: u64,
-    /// Renders that took a shown word off the screen without showing it again (the open tail's patch removed a word
-    /// and added it nowhere: see `patch/shown_words.rs`). Committed blocks are final, so only the tail's patch is
-    /// watched. Streaming is meant never to do it, so tests assert 0.
-    pub shown_text_losses: u64,
-}
+use tail::{OpenTail, ParagraphSettle};
+use watch::WordWatch;
 
 /// A markdown document that grows by appended text and renders itself into a DOM subtree through patch ops.
 pub struct IncrementalMarkdown {
@@ -102,120 +114,46 @@ pub struct IncrementalMarkdown {
     root: NodeId,
     /// All text received so far.
     src: String,
-    /// `src[..committed_len]` holds only final blocks.
-    committed_len: usize,
-    /// Link reference definitions from committed text, by normalised label: resolved through comrak's broken-link
-    /// callback, so that a long run of definitions is not parsed again with every chunk.
-    link_defs: Arc<ByLabel<(String, String)>>,
-    /// The source range of every committed block (for re-rendering one when a definition arrives after its use).
-    committed_sources: Vec<std::ops::Range<usize>>,
-    /// Every `[…]` in the committed blocks' sources (case-folded) → the blocks it is in, so a late definition finds
-    /// the blocks that use it without scanning them all (a run of definitions would be quadratic).
-    bracketed: HashMap<String, usize>,
-    bracket_users: Vec<Vec<usize>>,
-    /// Footnote definitions found in committed text, by label.
-    footnote_defs: ByLabel<String>,
-    /// Mounted top-level blocks in document order; the first `committed_blocks` are frozen.
-    blocks: Vec<Mounted>,
-    committed_blocks: usize,
-    /// The footnotes section, kept after every block.
-    footnotes: Option<Mounted>,
-    /// Footnote numbers across the answer (see `footnotes.rs`).
-    book: footnotes::FootnoteBook,
-    /// Where the next parse resumes inside the open block (see [`Resume`]).
-    resume: Option<Resume>,
-    /// A resume point inside a quote line or list item, waiting for the next character to confirm it.
-    candidate: Option<Resume>,
-    /// Settledness of the open paragraph's inline text.
-    settle: Option<ParagraphSettle>,
-    /// The open paragraph is shown as segments parsed apart (see [`Self::cut_paragraph_segment`]): the DOM is not its
-    /// parse as a whole, so it ends with a whole parse, never by a resumed one.
-    stitched: bool,
     /// `src.len()` at the last render.
     rendered_len: usize,
-    /// The text the last parse read, and where it started and whether it resumed inside the open block: a parse of
-    /// the same text from the same place would change nothing (the new text is all in a line speculation holds).
-    last_parse_text: String,
-    last_parse_key: Option<(usize, bool)>,
-    /// `(end, start)`: the line that ends at byte `end` of `src` starts at `start` (see [`Self::line_start`]).
-    line_cache: std::cell::Cell<(usize, usize)>,
-    /// The last render showed the source as it is (no speculation), so plain text may be appended in place.
-    exact: bool,
-    /// The open block ends in an open fenced code block whose lines append in place (see `fence.rs`).
-    open_fence: Option<fence::OpenFence>,
-    /// The open block is an HTML block shown as text whose lines append in place (see `html_block.rs`).
-    open_html: Option<html_block::OpenHtmlBlock>,
     /// Text arrived since the last render.
     dirty: bool,
-    /// A committed link definition repeated a label an earlier one took: parses that saw both disagree with the
-    /// one-shot render, so `finish` reconciles with a whole parse.
-    redefined_label: bool,
-    /// The last [`Self::ancestor_items`] answer, by (line start, indentation, depth, commit point).
-    ancestors: std::cell::RefCell<Option<AncestorsAnswer>>,
-    /// Link definitions at the end of the committed text with no blank line after them, `(where their run of lines
-    /// starts, how many link definitions there were before it)`: they are still in the paragraph the next lines may
-    /// continue, and a table delimiter row under one of those lines turns the whole paragraph, definitions included,
-    /// into text and a table. The run is taken back then (see [`Self::reopen_definition_run`]).
-    definition_run: Option<(usize, usize)>,
-    /// The last parse's last block is a paragraph (not an HTML block shown as text, which is a `<p>` too).
-    last_parse_ends_in_paragraph: bool,
-    /// The looseness of the open list as its last parse showed it (`Some(true)`: tight). An item's DOM does not always
-    /// show it (an item whose first line is empty holds no paragraph either way), so resumes inside the list take it
-    /// from here.
-    open_list_tight: Option<bool>,
-    /// The last parse committed blocks and left one open paragraph (not an HTML block shown as text), starting here.
-    paragraph_after_commit: Option<usize>,
-    /// The line open at the last render holds a `]:`: a link or footnote definition may be in it, and a definition
-    /// changes how references show (text → link), so the renders until its line ends are not watched for lost words.
-    definition_line_open: bool,
-    /// The render being made is watched for shown words it takes away (see [`MarkdownStats::shown_text_losses`]),
-    /// with these buffers (kept between renders).
-    watch_shown_words: bool,
-    shown_words: Option<ShownWords>,
     finished: bool,
+    /// `(end, start)`: the line that ends at byte `end` of `src` starts at `start` (see [`Self::line_start`]).
+    line_cache: std::cell::Cell<(usize, usize)>,
+    /// Mounted top-level blocks in document order; the first `commit.blocks` are frozen.
+    blocks: Vec<Mounted>,
+    /// Where the final text ends, how many blocks are final, and their sources (see `commit.rs`).
+    commit: CommitPoint,
+    /// Link and footnote definitions from committed text (see `definitions.rs`).
+    defs: CommittedDefinitions,
+    /// Footnote numbers across the answer and the footnotes section, kept after every block (see `footnotes.rs`).
+    book: footnotes::FootnoteBook,
+    /// Where the next parse may resume inside the open block, and what the last parse allowed (see `tail.rs`).
+    tail: OpenTail,
+    /// Which renders are watched for shown words they take away (see `watch.rs`).
+    watch: WordWatch,
     stats: MarkdownStats,
 }
 
 impl IncrementalMarkdown {
     /// A new, empty document rendering into the element with id `root`.
     pub fn new(opts: RenderOptions, root: NodeId) -> IncrementalMarkdown {
-        let shown_words = Some(ShownWords::new(opts.gfm));
+        let watch = WordWatch::new(opts.gfm);
         IncrementalMarkdown {
             opts,
             root,
             src: String::new(),
-            committed_len: 0,
-            link_defs: Arc::default(),
-            footnote_defs: ByLabel::default(),
-            committed_sources: Vec::new(),
-            bracketed: HashMap::new(),
-            bracket_users: Vec::new(),
-            blocks: Vec::new(),
-            committed_blocks: 0,
-            footnotes: None,
-            book: footnotes::FootnoteBook::default(),
-            resume: None,
-            candidate: None,
-            settle: None,
-            stitched: false,
             rendered_len: 0,
-            last_parse_text: String::new(),
-            last_parse_key: None,
-            line_cache: std::cell::Cell::new((0, 0)),
-            exact: false,
-            open_fence: None,
-            open_html: None,
             dirty: false,
-            redefined_label: false,
-            paragraph_after_commit: None,
-            open_list_tight: None,
-            last_parse_ends_in_paragraph: false,
-            definition_run: None,
-            ancestors: std::cell::RefCell::new(None),
-            definition_line_open: false,
-            watch_shown_words: false,
-            shown_words,
             finished: false,
+            line_cache: std::cell::Cell::new((0, 0)),
+            blocks: Vec::new(),
+            commit: CommitPoint::default(),
+            defs: CommittedDefinitions::default(),
+            book: footnotes::FootnoteBook::default(),
+            tail: OpenTail::default(),
+            watch,
             stats: MarkdownStats::default(),
         }
     }
@@ -236,15 +174,11 @@ impl IncrementalMarkdown {
             return;
         }
         self.blocks = Vec::new();
-        self.footnotes = None;
         self.book = footnotes::FootnoteBook::default();
-        self.committed_sources = Vec::new();
-        self.bracketed = HashMap::new();
-        self.bracket_users = Vec::new();
-        self.footnote_defs = ByLabel::default();
-        self.link_defs = Arc::default();
-        self.last_parse_text = String::new();
-        self.last_parse_key = None;
+        self.commit.sources = Vec::new();
+        self.defs = CommittedDefinitions::default();
+        self.tail.last_parse_text = String::new();
+        self.tail.last_parse_key = None;
     }
 
     /// Where the line that ends at byte `end` of the text starts: just after the last `\n` or `\r` before `end`.
@@ -272,7 +206,7 @@ impl IncrementalMarkdown {
 
     /// How many top-level blocks are final: the root's first children, whose DOM no later render touches.
     pub fn committed_block_count(&self) -> usize {
-        self.committed_blocks
+        self.commit.blocks
     }
 
     /// The node ids of the mounted top-level blocks from index `from` on, in document order (the first
@@ -285,7 +219,7 @@ impl IncrementalMarkdown {
 
     /// How many bytes of the text the committed blocks (and the definitions among them) cover.
     pub fn committed_text_len(&self) -> usize {
-        self.committed_len
+        self.commit.len
     }
 
     /// Whether text arrived that is not rendered yet.
@@ -325,41 +259,43 @@ impl IncrementalMarkdown {
     fn render_step(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         self.dirty = false;
         self.note_definition_lines();
-        let appended = self.append_in_place(ops);
+        let appended = self.append_in_place(ids, ops);
         self.rendered_len = self.src.len();
         if appended {
             return;
         }
-        self.open_fence = None;
-        self.open_html = None;
+        self.tail.open_fence = None;
+        self.tail.open_html = None;
         self.commit_settled_definitions(ids, ops);
         if self.promote_candidate() {
             return; // only the indentation of a line that may continue the open item: nothing to show yet
         }
-        if let Some(resume) = self.resume.take() {
-            if self.render_pass(Some(&resume), ids, ops) {
-                return;
+        if let Some(resume) = self.tail.resume.take() {
+            match self.render_pass(Some(&resume), ids, ops) {
+                Ok(()) => return,
+                // The resumed parse showed the open block changed shape (a list turned loose, a paragraph became a
+                // heading…): parse the whole open tail instead.
+                Err(abandoned) => self.abandoned(abandoned),
             }
-            // The resumed parse showed the open block changed shape (a list turned loose, a paragraph became a
-            // heading…): parse the whole open tail instead.
             self.stats.resumes_abandoned += 1;
-            self.candidate = None;
+            self.tail.candidate = None;
         }
-        self.render_pass(None, ids, ops);
+        self.render_whole_tail(ids, ops);
     }
 
-    /// Whether this render is watched for lost words: not while a line with a `]:` is open or ends (its definition
-    /// may turn references into links), nor at the end. Reads only the new text (and the byte before it).
+    /// A pass over the whole open tail (it always shows its parse).
+    fn render_whole_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        if let Err(abandoned) = self.render_pass(None, ids, ops) {
+            self.abandoned(abandoned); // (never: only resumed parses are abandoned)
+        }
+    }
+
+    /// Whether this render is watched for lost words (see [`WordWatch::note_new_text`]). Reads only the new text (and
+    /// the byte before it).
     fn note_definition_lines(&mut self) {
         let from = self.rendered_len.saturating_sub(1);
         let from = (0..=from).rev().find(|&at| self.src.is_char_boundary(at)).unwrap_or(0);
-        let new_text = &self.src[from..];
-        self.watch_shown_words = !self.finished && !self.definition_line_open && !new_text.contains("]:");
-        let open_line = new_text.rfind(['\n', '\r']).map(|at| &new_text[at + 1..]);
-        self.definition_line_open = match open_line {
-            Some(line) => line.contains("]:"),
-            None => self.definition_line_open || new_text.contains("]:"),
-        };
+        self.watch.note_new_text(&self.src[from..], self.finished);
     }
 
     /// Definitions alone at the start of the open tail (the last parse read them and showed nothing) are final once
@@ -368,16 +304,16 @@ impl IncrementalMarkdown {
     /// next parse (of the line being typed, held until its end) reads only that line.
     fn commit_settled_definitions(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
         if self.finished
-            || self.blocks.len() != self.committed_blocks
-            || self.last_parse_key != Some((self.committed_len, false))
+            || self.blocks.len() != self.commit.blocks
+            || self.tail.last_parse_key != Some((self.commit.len, false))
         {
             return;
         }
-        let tail = &self.src[self.committed_len..];
+        let tail = &self.src[self.commit.len..];
         let Some(region_end) = tail.rfind('\n').map(|at| at + 1) else { return };
         let region = &tail[..region_end];
         let Some(next) = tail[region_end..].chars().next() else { return };
-        if next.is_whitespace() || !self.last_parse_text.ends_with(region) {
+        if next.is_whitespace() || !self.tail.last_parse_text.ends_with(region) {
             return;
         }
         let mut footnotes = false;
@@ -396,50 +332,173 @@ impl IncrementalMarkdown {
             return;
         }
         let defs = definition_lines(region, &[], self.opts.gfm);
-        let blocks = self.committed_sources.len();
-        let links_before = self.link_defs.len();
+        let blocks = self.commit.sources.len();
+        let links_before = self.defs.link_count();
         self.commit_definitions(defs, blocks, &mut Differ::new(ids, ops));
-        self.committed_len += region_end;
+        self.commit.len += region_end;
         self.track_definition_run(links_before);
-        self.last_parse_key = None;
-        self.resume = None;
-        self.candidate = None;
-        self.settle = None;
+        self.tail.last_parse_key = None;
+        self.tail.forget_resume_points();
+    }
+
+    /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
+    /// blocks among the first `blocks` that used them before they arrived.
+    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) -> Vec<String> {
+        let committed = self.defs.commit(defs, &self.opts);
+        if committed.footnotes_unordered {
+            self.book.give_up();
+        }
+        if !committed.labels.is_empty() {
+            self.patch_late_definitions(&committed.labels, 0..blocks, differ);
+        }
+        committed.labels
+    }
+
+    /// After a commit: whether the committed text now ends with a run of link definitions a later line may still
+    /// share a paragraph with (see [`CommittedDefinitions::track_run`]).
+    fn track_definition_run(&mut self, links_before: usize) {
+        let committed = &self.src[..self.commit.len];
+        self.defs.track_run(committed, self.commit.last_block_end(), links_before, self.opts.gfm);
+    }
+
+    /// Takes the committed definition run back into the open tail: its link definitions are forgotten (and the
+    /// committed blocks that used them rendered again), and the commit point moves back to the run's start.
+    fn reopen_definition_run(&mut self, differ: &mut Differ<'_>) {
+        let Some((start, labels)) = self.defs.reopen_run(&self.src, self.commit.len, &self.opts) else { return };
+        self.commit.len = start;
+        self.tail.last_parse_key = None;
+        self.tail.forget_resume_points();
+        if !labels.is_empty() {
+            self.patch_late_definitions(&labels, 0..self.commit.sources.len(), differ);
+        }
     }
 
     /// One parse of the open part of the document and the patch that shows it. With `resume`, the parse starts inside
-    /// the open block and its first block is spliced into it; returns `false`, having emitted nothing, when the
-    /// result does not fit (the caller then parses the whole open tail).
-    fn render_pass(&mut self, resume: Option<&Resume>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
-        let base = resume.map_or(self.committed_len, |r| r.at);
-        let context = resume.map_or("", |r| r.context.as_str());
-        let open_defs = resume.map_or("", |r| r.defs.as_str());
-        let body = &self.src[base..];
-        if self.stitched {
-            // A paragraph shown in segments ends with one parse of it whole: at the end of input, or once a blank line
-            // may end it. That whole parse shows it exactly, and its scan starts afresh.
-            if resume.is_none() {
-                self.stitched = false;
-                self.settle = None;
-            } else if self.finished || has_blank_line(body) {
-                return false;
+    /// the open block and its first block is spliced into it. When that result does not fit the open block it returns
+    /// [`Abandoned`], having emitted nothing and changed nothing: the parse is planned and checked first
+    /// ([`Self::plan_pass`], which cannot change the engine), and only a plan that fits is applied. The caller then
+    /// parses the whole open tail (and counts the abandoned parse's work, see [`Self::abandoned`]).
+    fn render_pass(
+        &mut self,
+        resume: Option<&Resume>,
+        ids: &mut IdAllocator,
+        ops: &mut Vec<PatchOp>,
+    ) -> Result<(), Abandoned> {
+        if resume.is_none() && self.tail.stitched {
+            // A paragraph shown in segments ends with one parse of it whole (this one), which shows it exactly: its
+            // scan starts afresh.
+            self.tail.stitched = false;
+            self.tail.settle = None;
+        }
+        match self.plan_pass(resume) {
+            PassPlan::Abandon(abandoned) => return Err(abandoned),
+            PassPlan::HoldLine => {
+                self.tail.resume = resume.cloned();
+                self.tail.exact = false; // the line is held back
+            }
+            PassPlan::NothingShown { exact } => {
+                self.tail.exact = exact;
+                self.tail.resume = resume.cloned();
+            }
+            PassPlan::Unchanged { exact, parse_text } => {
+                self.tail.exact = exact;
+                self.tail.last_parse_text = parse_text;
+                self.tail.resume = resume.cloned();
+                if let Some(resume) = resume.filter(|_| self.src.ends_with('\n')) {
+                    // The line a list item's text was resumed on has ended: the next line may continue it.
+                    self.line_candidate_after(resume);
+                }
+            }
+            PassPlan::ReopenDefinitions { bytes } => {
+                // The committed definitions before this text are a table's paragraph after all: parse them with it.
+                self.count_parse(bytes);
+                self.reopen_definition_run(&mut Differ::new(ids, ops));
+                return self.render_pass(None, ids, ops);
+            }
+            PassPlan::Show(parsed) => self.show_parsed(*parsed, ids, ops),
+        }
+        Ok(())
+    }
+
+    /// A resumed parse was abandoned (see [`Self::render_pass`]): its work is counted, and the parse after it starts
+    /// afresh.
+    fn abandoned(&mut self, abandoned: Abandoned) {
+        if let Abandoned::Parsed { bytes, at_fit } = abandoned {
+            self.count_parse(bytes);
+            // That parse read text the DOM does not show: no later parse may be skipped as a repeat of it.
+            self.tail.last_parse_key = None;
+            if at_fit {
+                self.watch.drop_after_abandoned_pass();
             }
         }
-        if let Some(resume) = resume.filter(|r| matches!(r.target, Target::Spine(_)) && r.context.is_empty()) {
+    }
+
+    fn count_parse(&mut self, bytes: usize) {
+        self.stats.bytes_parsed += bytes as u64;
+        self.stats.parses += 1;
+    }
+
+    /// Plans one pass of the open tail (see [`Self::render_pass`]): what it will parse, the parse, and whether a
+    /// resumed parse fits the open block. Takes `&self`: a plan changes nothing, so a pass that does not fit leaves
+    /// the engine as it was.
+    fn plan_pass<'r>(&self, resume: Option<&'r Resume>) -> PassPlan<'r> {
+        let base = resume.map_or(self.commit.len, |r| r.at);
+        let body = &self.src[base..];
+        if self.tail.stitched && resume.is_some() && (self.finished || has_blank_line(body)) {
+            // A paragraph shown in segments ends with one parse of it whole: at the end of input, or once a blank line
+            // may end it.
+            return PassPlan::Abandon(Abandoned::Unparsed);
+        }
+        if resume.is_some_and(|r| matches!(r.target, Target::Spine(_)) && r.context.is_empty()) {
             // A quote resumed at a line start: the line must continue the paragraph, as its first characters after
             // the quote markers tell (a blank line, list marker, `===` underline… would not).
             let markers = body.len() - body.trim_start_matches(['>', ' ', '\t']).len();
             match starts_plainly(&body[markers..]) {
                 Some(true) => {}
-                Some(false) => return false,
-                None if self.finished => return false,
-                None => {
-                    self.resume = Some(resume.clone());
-                    self.exact = false; // the line is held back
-                    return true;
-                }
+                Some(false) => return PassPlan::Abandon(Abandoned::Unparsed),
+                None if self.finished => return PassPlan::Abandon(Abandoned::Unparsed),
+                None => return PassPlan::HoldLine,
             }
         }
+        let text = match self.pass_text(resume, base) {
+            Ok(text) => text,
+            Err(plan) => return plan,
+        };
+        let mut doc = render::render_speculative(&text.parse_text, &self.opts, self.defs.callback());
+        if text.closed_prefix_len > 0 {
+            // (Blocks of the open tail's own definitions after the footnote definitions go with them.)
+            drop_prefix_blocks(&mut doc, &text.prefix);
+        }
+        let bytes = text.parse_text.len();
+        if self.tail.stitched && resume.is_some() && doc.blocks.len() > 1 {
+            // A block interrupted the paragraph: it ends, parsed whole.
+            return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: false });
+        }
+        if resume.is_none() && self.defs.table_takes_run(&doc, &text.prefix, self.commit.len) {
+            return PassPlan::ReopenDefinitions { bytes };
+        }
+        if let Some(block) = doc.blocks.first_mut().filter(|_| text.quote_depth > 0) {
+            for _ in 0..text.quote_depth {
+                let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
+                block.node = Node::Element(Element::new("blockquote").child(inner));
+            }
+            block.detail = render::BlockDetail::Other;
+        }
+        let spliced = match resume.map(|resume| self.resumed_parse_fits(resume, doc.blocks.first())) {
+            Some(Fit::No) => return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: true }),
+            Some(Fit::Spliced(spliced)) => Some(spliced),
+            Some(Fit::Spine) | None => None,
+        };
+        PassPlan::Show(Box::new(ParsedTail { resume, base, text, doc, spliced }))
+    }
+
+    /// What a pass parses: the open tail from `base` (after the resume point's context), as speculation shows it,
+    /// after the committed footnote definitions it references. Or, when there is nothing to parse, the plan that
+    /// says so.
+    fn pass_text<'r>(&self, resume: Option<&'r Resume>, base: usize) -> Result<PassText<'r>, PassPlan<'r>> {
+        let context = resume.map_or("", |r| r.context.as_str());
+        let open_defs = resume.map_or("", |r| r.defs.as_str());
+        let body = &self.src[base..];
         // Resumed inside a quote line (`> > text`): the markers only rebuild the nesting, and the text after them is
         // inline content of the quote's paragraph. It is parsed alone and wrapped in as many quotes, so a deep quote
         // does not parse its markers again with every token. (Not with definitions to parse first: a line after them
@@ -480,7 +539,6 @@ impl IncrementalMarkdown {
         };
         // Speculation only truncates or appends: an unchanged length from the same borrowed text means no change.
         let speculated = matches!(shown, Cow::Owned(_)) || shown.len() != with_context.len();
-        self.exact = !speculated;
         // How much of `body` the parse sees (speculation may hold back its last lines; a rewrite keeps them all).
         let shown_body_len =
             if matches!(shown, Cow::Owned(_)) { body.len() } else { shown.len().saturating_sub(context.len()) };
@@ -488,727 +546,510 @@ impl IncrementalMarkdown {
         if let Some(resume) = resume.filter(|r| shortcuts && shown.len() == context.len() && r.boundary.is_none()) {
             // Nothing after the resume point is shown yet (a table row being typed): when the DOM shows nothing
             // there either, there is nothing to parse.
-            let open_block = self.blocks.get_mut(self.committed_blocks);
-            if open_block
-                .and_then(|b| resume.target.find_mut(b))
-                .is_some_and(|(_, children)| children.len() == resume.kept)
-            {
-                self.resume = Some(resume.clone());
-                return true;
+            let open_block = self.blocks.get(self.commit.blocks);
+            if open_block.and_then(|b| target_len(&resume.target, b)) == Some(resume.kept) {
+                return Err(PassPlan::NothingShown { exact: !speculated });
             }
         }
         // Committed footnote definitions go along only when this text references them (there may be many).
-        let mut prefix = self.footnote_prefix(&shown);
-        let closed_prefix = !prefix.is_empty();
+        let prefix = self.defs.footnote_prefix(&shown);
+        let parse_text = format!("{prefix}{open_defs}{shown}");
+        let mut prefix = prefix;
+        let closed_prefix_len = prefix.len();
         prefix.push_str(open_defs);
-        let parse_text = format!("{prefix}{shown}");
         let key = Some((base, resume.is_some()));
-        // A line ending shows nothing until the next line says what it is: after an open paragraph's last line
-        // (or a quote's, or a list item's text), or after footnote definitions alone (no open block; unless a
-        // fence in a footnote may take the blank line). Not after link definitions: a blank line makes them final,
-        // and the parse commits them.
-        let only_line_end = || {
-            let last = self.last_parse_text.as_str();
-            if !matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n")) || last.ends_with('\r') {
-                return false;
-            }
-            let open_blocks = &self.blocks[self.committed_blocks..];
-            // (A paragraph as parsed: an HTML block shown as text is a `<p>` too, and its text keeps a `\r`.)
-            let after_paragraph = !last.ends_with(['\n', '\r'])
-                && open_blocks.len() == 1
-                && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p")
-                && self.last_parse_ends_in_paragraph;
-            let footnotes_only = self.opts.gfm
-                && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
-            let after_definitions =
-                open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
-            // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine), on
-            // the resumed line: a spine resume outlives it while its parses fit, and a later line may be a fence's.
-            let after_inline_leaf = !last.ends_with(['\n', '\r'])
-                && open_blocks.len() == 1
-                && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)))
-                && !body.trim_end_matches(['\n', '\r']).contains(['\n', '\r']);
-            after_paragraph || after_definitions || after_inline_leaf
-        };
-        if shortcuts && key == self.last_parse_key && (parse_text == self.last_parse_text || only_line_end()) {
-            self.last_parse_text = parse_text;
+        if shortcuts
+            && key == self.tail.last_parse_key
+            && (parse_text == self.tail.last_parse_text || self.only_line_end(&parse_text, resume, body))
+        {
             // What is shown did not change (the new text is all in a line speculation holds back): nothing to do.
-            self.resume = resume.cloned();
-            if let Some(resume) = resume.filter(|_| self.src.ends_with('\n')) {
-                // The line a list item's text was resumed on has ended: the next line may continue it.
-                self.line_candidate_after(resume);
+            return Err(PassPlan::Unchanged { exact: !speculated, parse_text });
+        }
+        Ok(PassText {
+            context,
+            quote_depth,
+            speculated,
+            shows_all_text,
+            shown_body_len,
+            prefix,
+            closed_prefix_len,
+            parse_text,
+            key,
+        })
+    }
+
+    /// A line ending shows nothing until the next line says what it is: after an open paragraph's last line (or a
+    /// quote's, or a list item's text), or after footnote definitions alone (no open block; unless a fence in a
+    /// footnote may take the blank line). Not after link definitions: a blank line makes them final, and the parse
+    /// commits them. Whether `parse_text` is the last parse's text and such a line ending.
+    fn only_line_end(&self, parse_text: &str, resume: Option<&Resume>, body: &str) -> bool {
+        let last = self.tail.last_parse_text.as_str();
+        if !matches!(parse_text.strip_prefix(last), Some("\n" | "\r\n")) || last.ends_with('\r') {
+            return false;
+        }
+        let open_blocks = &self.blocks[self.commit.blocks..];
+        // (A paragraph as parsed: an HTML block shown as text is a `<p>` too, and its text keeps a `\r`.)
+        let after_paragraph = !last.ends_with(['\n', '\r'])
+            && open_blocks.len() == 1
+            && open_blocks.first().is_some_and(|b| mounted_tag(b) == "p")
+            && self.tail.last_parse_ends_in_paragraph;
+        let footnotes_only = self.opts.gfm
+            && last.lines().map(str::trim_start).filter(|l| l.starts_with('[')).all(|l| l.starts_with("[^"));
+        let after_definitions =
+            open_blocks.is_empty() && footnotes_only && !last.contains("```") && !last.contains("~~~");
+        // A parse resumed inside a quote's paragraph or a list item's text (inline text only, by its spine), on
+        // the resumed line: a spine resume outlives it while its parses fit, and a later line may be a fence's.
+        let after_inline_leaf = !last.ends_with(['\n', '\r'])
+            && open_blocks.len() == 1
+            && resume.is_some_and(|r| matches!(r.target, Target::Spine(_)))
+            && !body.trim_end_matches(['\n', '\r']).contains(['\n', '\r']);
+        after_paragraph || after_definitions || after_inline_leaf
+    }
+
+    /// Whether a resumed parse (its first block `first`) fits the open block: the same shape where it is spliced in.
+    fn resumed_parse_fits(&self, resume: &Resume, first: Option<&render::RenderedBlock>) -> Fit {
+        let Some(open_block) = self.blocks.get(self.commit.blocks) else { return Fit::No };
+        let Target::Spine(path) = &resume.target else {
+            if target_len(&resume.target, open_block).is_none_or(|len| len < resume.kept) {
+                return Fit::No;
             }
-            return true;
-        }
-        self.last_parse_key = key;
-        self.last_parse_text.clone_from(&parse_text);
-        self.stats.bytes_parsed += parse_text.len() as u64;
-        self.stats.parses += 1;
-        let mut doc = render::render_speculative(&parse_text, &self.opts, self.definitions_callback());
-        if closed_prefix {
-            drop_prefix_blocks(&mut doc, &prefix);
-        }
-        if self.stitched && resume.is_some() && doc.blocks.len() > 1 {
-            return false; // a block interrupted the paragraph: it ends, parsed whole
-        }
-        if resume.is_none() && self.table_takes_definition_run(&doc, &prefix) {
-            // The committed definitions before this text are a table's paragraph after all: parse them with it.
-            self.reopen_definition_run(&mut Differ::new(ids, ops));
-            return self.render_pass(None, ids, ops);
-        }
-        if let Some(block) = doc.blocks.first_mut().filter(|_| quote_depth > 0) {
-            for _ in 0..quote_depth {
-                let inner = std::mem::replace(&mut block.node, Node::Text(String::new()));
-                block.node = Node::Element(Element::new("blockquote").child(inner));
+            return splice_children(resume, first).map_or(Fit::No, Fit::Spliced);
+        };
+        if let (Some(tight), Some(block)) = (resume.tight, first) {
+            // A list resumed inside its last item must still parse tight (its kept items stay tight).
+            if !matches!(block.detail, render::BlockDetail::List { tight: parsed, .. } if parsed == tight) {
+                return Fit::No;
             }
-            block.detail = render::BlockDetail::Other;
         }
-        let footnotes = self.opts.gfm && (resume.is_none() || parse_text.contains("[^"));
+        let fits = match first.map(|b| &b.node) {
+            // Resumed inside a line: the parse always shows the resumed word. (Nothing of the next line shown yet, its
+            // quote markers alone: the DOM stays as it is.)
+            None => resume.context.is_empty(),
+            Some(Node::Element(parsed)) => spine_matches(open_block, parsed, path, resume.kept),
+            Some(_) => false,
+        };
+        if fits {
+            Fit::Spine
+        } else {
+            Fit::No
+        }
+    }
+
+    /// Applies a planned parse: numbers its footnotes, patches the DOM, commits the blocks that became final, and
+    /// finds where the next parse may resume.
+    fn show_parsed(&mut self, parsed: ParsedTail<'_>, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        let ParsedTail { resume, base, text, mut doc, mut spliced } = parsed;
+        self.count_parse(text.parse_text.len());
+        self.tail.exact = !text.speculated;
+        let footnotes = self.opts.gfm && (resume.is_none() || text.parse_text.contains("[^"));
         if footnotes {
             let mut nodes: Vec<&mut Node> = doc.blocks.iter_mut().map(|b| &mut b.node).collect();
             self.book.number_tail(&mut nodes, resume.is_none());
-            self.book.capture(std::mem::take(&mut doc.footnote_items), !speculated);
+            self.book.capture(std::mem::take(&mut doc.footnote_items), !text.speculated);
+            spliced = None; // spliced before its references were numbered: splice again
         }
-
-        // Block lines are lines of `parse_text`; shift them to lines of `body` (0 or less: inside the context).
-        let skip_lines = (line_starts(&prefix).len() - 1 + line_starts(context).len() - 1) as isize;
-        let to_body_line = |line: usize| line as isize - skip_lines;
-        let body_lines = line_starts(body);
-        let incomplete_last_line =
-            if body.ends_with(['\n', '\r']) || body.is_empty() { None } else { Some(body_lines.len() as isize) };
-        let start_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.start_line)).collect();
-        let end_lines: Vec<isize> = doc.blocks.iter().map(|b| to_body_line(b.end_line)).collect();
-        // A paragraph a table's header line left (the table starts right under it) keeps its definition lines as
-        // text: comrak takes definitions out of a paragraph only when the paragraph closes.
-        let definition_counts: Vec<isize> = doc
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(i, block)| {
-                let table_under = doc.blocks.get(i + 1).is_some_and(|next| {
-                    matches!(next.detail, render::BlockDetail::Table { .. }) && next.start_line == block.end_line + 1
-                });
-                if table_under {
-                    0
-                } else {
-                    block.definition_lines as isize
-                }
-            })
-            .collect();
-        let open_detail = doc.blocks.first().map(|b| b.detail.clone());
+        let layout = Layout::of(&doc, &text.prefix, text.context, &self.src[base..], text.shown_body_len);
         // The open fence that ends the open block, and its opening line: its next lines may append in place.
         let open_fence = doc.blocks.first().and_then(|b| b.open_fence).and_then(|shape| {
-            let line = parse_text.split('\n').nth(shape.start_line.checked_sub(1)?)?;
+            let line = text.parse_text.split('\n').nth(shape.start_line.checked_sub(1)?)?;
             Some((shape, line.trim_end_matches('\r').to_owned()))
         });
         let last_is_paragraph = doc.blocks.last().is_some_and(|b| b.detail == render::BlockDetail::Paragraph);
-        self.last_parse_ends_in_paragraph = last_is_paragraph;
-        self.paragraph_after_commit = None;
-        let closes: Vec<Closing> = doc.blocks.iter().map(closing).collect();
-        // In trusted mode an HTML block that opens an element takes the blocks after it until it closes (render.rs
-        // joins them): definitions after it do not end it.
-        let last_is_raw_html = doc.blocks.last().is_some_and(|b| matches!(b.node, Node::RawHtml(_)));
-        let is_table: Vec<bool> =
-            doc.blocks.iter().map(|b| matches!(b.detail, render::BlockDetail::Table { .. })).collect();
-        let open_start_line = start_lines.first().copied();
-        let block_count = doc.blocks.len();
+        let mut shown = ShownTail {
+            resume,
+            base,
+            open_detail: doc.blocks.first().map(|b| b.detail.clone()),
+            open_fence,
+            speculated: text.speculated,
+            shows_all_text: text.shows_all_text,
+            last_is_paragraph,
+            // In trusted mode an HTML block that opens an element takes the blocks after it until it closes (render.rs
+            // joins them): definitions after it do not end it.
+            last_is_raw_html: doc.blocks.last().is_some_and(|b| matches!(b.node, Node::RawHtml(_))),
+            layout,
+        };
+        self.tail.last_parse_key = text.key;
+        self.tail.last_parse_text = text.parse_text;
+        self.tail.last_parse_ends_in_paragraph = last_is_paragraph;
+        self.tail.paragraph_after_commit = None;
 
         let mut differ = Differ::new(ids, ops);
-        if self.watch_shown_words {
-            differ.watch = self.shown_words.take();
-        }
-        let before = self.footnotes.as_ref().map(|f| f.id);
-        match resume {
-            Some(resume) => {
-                let mut blocks = doc.blocks.into_iter();
-                let first = blocks.next();
-                let Some(open_block) = self.blocks.get_mut(self.committed_blocks) else { return false };
-                if let Target::Spine(path) = &resume.target {
-                    if let (Some(tight), Some(block)) = (resume.tight, first.as_ref()) {
-                        // A list resumed inside its last item must still parse tight (its kept items stay tight).
-                        if !matches!(block.detail, render::BlockDetail::List { tight: parsed, .. } if parsed == tight) {
-                            return false;
-                        }
-                    }
-                    match first.as_ref().map(|b| &b.node) {
-                        // Resumed inside a line: the parse always shows the resumed word.
-                        None if !resume.context.is_empty() => return false,
-                        // Nothing of the next line shown yet (its quote markers alone): the DOM stays as it is.
-                        None => {}
-                        Some(Node::Element(parsed)) if spine_matches(open_block, parsed, path, resume.kept) => {
-                            splice_spine(&mut differ, open_block, parsed, path, resume);
-                        }
-                        Some(_) => return false,
-                    }
-                } else {
-                    let Some(spliced) = splice_children(resume, first.as_ref()) else { return false };
-                    let Some((target_id, target_children)) = resume.target.find_mut(open_block) else { return false };
-                    if target_children.len() < resume.kept {
-                        return false;
-                    }
-                    let mut open_part = target_children.split_off(resume.kept);
-                    differ.sync_children(target_id, &mut open_part, &spliced, None);
-                    target_children.append(&mut open_part);
-                }
-                let rest: Vec<Node> = blocks.map(|b| b.node).collect();
-                let mut after = self.blocks.split_off(self.committed_blocks + 1);
-                differ.sync_children(self.root, &mut after, &rest, before);
-                self.blocks.append(&mut after);
-            }
-            None => {
-                let nodes: Vec<Node> = doc.blocks.into_iter().map(|b| b.node).collect();
-                let mut open = self.blocks.split_off(self.committed_blocks);
-                differ.sync_children(self.root, &mut open, &nodes, before);
-                self.blocks.append(&mut open);
-            }
-        }
+        differ.watch = self.watch.lend();
+        self.show_blocks(resume, doc.blocks, spliced, &mut differ);
         // (The footnotes section is numbered and rebuilt as references arrive: not watched.)
-        if let Some(mut watch) = differ.watch.take() {
-            if watch.lost_a_word() {
+        if let Some(words) = differ.watch.take() {
+            if self.watch.give_back(words) {
                 self.stats.shown_text_losses += 1;
             }
-            watch.clear();
-            self.shown_words = Some(watch);
         }
         if footnotes {
-            self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
+            self.book.sync_section(&mut differ, self.root);
         }
-
-        // Every block but the last whose successor starts on a complete line is final.
-        let mut final_count = 0;
-        // (A table whose delimiter row is the partial last line is not one yet: with more cells it may not be, and
-        // its header line then goes on the paragraph before it.)
-        for (index, &start_line) in start_lines.iter().enumerate().skip(1) {
-            let pending_table = is_table[index] && Some(start_line + 1) == incomplete_last_line;
-            if Some(start_line) != incomplete_last_line && start_line >= 1 && !pending_table {
-                final_count = index;
-            }
-        }
-        let line_offset = |line: isize| body_lines.get((line.max(1) - 1) as usize).copied();
-        // A block that nothing after it can change is final too, even while the next block is on a partial line
-        // (a long paragraph after a code fence must not keep the fence in every parse).
-        let blank_after = |line: isize| {
-            Some(line + 1) != incomplete_last_line
-                && line_offset(line + 1)
-                    .is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
-                && line_offset(line + 2).is_some()
+        let situation = commit::Situation {
+            body: &self.src[base..],
+            finished: self.finished,
+            resumed: resume.is_some(),
+            last_is_raw_html: shown.last_is_raw_html,
+            gfm: self.opts.gfm,
         };
-        // The last block too, once a blank line ends it: the commit point is then the line after the blank line.
-        while final_count < block_count {
-            let done = match closes[final_count] {
-                Closing::Closed => final_count + 1 < block_count,
-                Closing::ByBlankLine => blank_after(end_lines[final_count]),
-                // Not indented, not a list marker, after a blank line: no item of the list goes on there.
-                Closing::ByUnindentedText => start_lines.get(final_count + 1).is_some_and(|&next| {
-                    next >= 2
-                        && line_offset(next - 1).is_some_and(|at| first_line(&body[at..]).trim().is_empty())
-                        && line_offset(next).is_some_and(|at| {
-                            at < shown_body_len
-                                && body[at..].chars().next().is_some_and(|c| {
-                                    !c.is_whitespace() && !c.is_ascii_digit() && !matches!(c, '-' | '*' | '+')
-                                })
-                        })
-                }),
-                Closing::Open => false,
-            };
-            if !done {
-                break;
+        if let Some(commit) = commit::decide(&shown.layout, &situation) {
+            if self.tail.stitched && resume.is_some() {
+                // A paragraph shown in segments is never committed from a resumed parse (a line that may start a
+                // definition ends it here): the next render, or the finish, parses it whole.
+                self.tail.resume = None;
+                self.tail.candidate = None;
+                return;
             }
-            final_count += 1;
-        }
-        let mut commit_line = match final_count.checked_sub(1) {
-            Some(last) if final_count == block_count => Some(end_lines[last] + 2),
-            _ => start_lines.get(final_count).copied(),
-        };
-        if self.finished {
-            // The end of input ends every block.
-            final_count = block_count;
-            commit_line = Some(body_lines.len() as isize + 1);
-        }
-        // Definitions make no block, but a definition that starts on a complete line after the last block ends
-        // every block before it just the same (and ends the definitions before it).
-        let last_end = end_lines.last().copied().unwrap_or(0);
-        let complete_lines = body_lines.len() as isize - isize::from(incomplete_last_line.is_some());
-        if !self.finished && (resume.is_none() || block_count > 0) && !last_is_raw_html {
-            let line_text = |line: isize| line_offset(line).map_or("", |at| first_line(&body[at..]));
-            let footnote_start = |line: isize| self.opts.gfm && footnote_label(line_text(line)).is_some();
-            // Under a footnote definition, only another footnote definition or a blank line starts anew: any other
-            // line (a link definition too) continues the footnote's paragraph. The footnote goes on past a blank line
-            // with an indented line, whose paragraph takes lazy lines just the same.
-            let under_footnote = |line: isize| {
-                let mut above = line - 1;
-                while above > last_end {
-                    if line_text(above).trim().is_empty() {
-                        if indent_columns(line_text(above + 1)) < 4 {
-                            return false;
-                        }
-                    } else if footnote_start(above) {
-                        return true;
-                    }
-                    above -= 1;
-                }
-                false
-            };
-            // comrak may end a list whose last item holds an open fence before the fence's lines (at the end of
-            // the text, after a blank line): an indented line there may be the item's, so after a list only lines
-            // at the margin are known to be outside it.
-            let after_list = closes.last() == Some(&Closing::ByUnindentedText);
-            let outside_blocks = |line: isize| {
-                !after_list
-                    || (last_end + 1..=line).all(|l| {
-                        let text = line_text(l);
-                        text.trim().is_empty() || !text.starts_with([' ', '\t'])
-                    })
-            };
-            let definition_start = (last_end + 1..complete_lines).rev().find(|&line| {
-                // Only a line the parse saw: a hidden one (a pending table header…) may yet be something else.
-                // (At most 3 spaces in: a line indented more is code, or continues a footnote after a blank line.)
-                line_offset(line).is_some_and(|at| {
-                    let indented = body[at..].trim_start_matches(' ');
-                    at < shown_body_len && indented.starts_with('[') && body.len() - indented.len() - at <= 3
-                }) && (footnote_start(line) || !under_footnote(line))
-                    && outside_blocks(line)
-            });
-            if let Some(line) = definition_start.filter(|&line| line > 1) {
-                final_count = block_count;
-                commit_line = Some(line);
-            }
-            // A blank line after them ends link definitions too, and footnote definitions once the line after it
-            // starts at the margin (an indented one would continue the footnote; hidden or not, its start is known).
-            let blank = (last_end + 1..body_lines.len() as isize).rev().find(|&line| {
-                line_offset(line).is_some_and(|at| at < shown_body_len && first_line(&body[at..]).trim().is_empty())
-                    && line_offset(line + 1).is_some()
-            });
-            if let (Some(blank), Some(from)) = (blank, line_offset(last_end + 1)) {
-                let region = &body[from..line_offset(blank).unwrap_or(from)];
-                let next_at_margin =
-                    line_offset(blank + 1).and_then(|at| body[at..].chars().next()).is_some_and(|c| !c.is_whitespace());
-                if region.contains("]:")
-                    && (!(self.opts.gfm && region.contains("[^")) || next_at_margin)
-                    && outside_blocks(blank)
-                {
-                    final_count = block_count;
-                    commit_line = Some(blank + 1);
-                }
-            }
-        }
-        let commits = commit_line.is_some() && (final_count > 0 || block_count == 0);
-        if commits && self.stitched && resume.is_some() {
-            // A paragraph shown in segments is never committed from a resumed parse (a line that may start a
-            // definition ends it here): the next render, or the finish, parses it whole.
-            self.resume = None;
-            self.candidate = None;
-            return true;
-        }
-        if let Some(commit_line) = commit_line.filter(|_| final_count > 0 || block_count == 0) {
-            let offset_or_end = |line: isize| line_offset(line).unwrap_or(body.len());
-            let commit_offset = offset_or_end(commit_line);
-            // A resumed parse's first block began before `base`, at the commit point.
-            // A paragraph's leading definition lines are definitions, not the block's text.
-            let block_start = |i: usize| {
-                if i == 0 && resume.is_some() {
-                    0
-                } else {
-                    offset_or_end(start_lines[i] + definition_counts[i])
-                }
-            };
-            // A block's source runs on over the blank lines after its last line: comrak may end a block before
-            // blank lines its content holds (an open fence in a list item), and a re-render of the source for a late
-            // definition must see them.
-            let through_blank_lines = |mut at: usize| {
-                while at < commit_offset {
-                    let line = first_line(&body[at..]);
-                    if !line.trim().is_empty() {
-                        break;
-                    }
-                    at += line.len();
-                    at += if body[at..].starts_with("\r\n") { 2 } else { 1 };
-                }
-                at.min(body.len())
-            };
-            let covered: Vec<(usize, usize)> = (0..final_count)
-                .map(|i| (block_start(i), through_blank_lines(offset_or_end(end_lines[i] + 1))))
-                .collect();
-            let mut defs = definition_lines(&body[..commit_offset], &covered, self.opts.gfm);
-            if !open_defs.is_empty() {
-                // The definitions before a resumed block went along with its parses; they are final with it.
-                let mut before = definition_lines(open_defs, &[], self.opts.gfm);
-                before.links.push_str(&defs.links);
-                before.footnotes.append(&mut defs.footnotes);
-                defs = before;
-            }
-            let earlier_blocks = self.committed_sources.len();
-            let links_before = self.link_defs.len();
-            for (i, &(from, to)) in covered.iter().enumerate() {
-                let from = if i == 0 && resume.is_some() { self.committed_len } else { base + from };
-                let lower = fold_case(&self.src[from..base + to]);
-                self.index_brackets(&lower, self.committed_sources.len());
-                self.committed_sources.push(from..base + to);
-            }
-            let labels = self.commit_definitions(defs, earlier_blocks, &mut differ);
-            self.committed_len = base + commit_offset;
-            self.track_definition_run(links_before);
-            if final_count + 1 == block_count && last_is_paragraph && definition_counts[final_count] == 0 {
-                self.paragraph_after_commit = Some(self.committed_len);
-            }
-            if self.opts.gfm {
-                let first = self.committed_blocks;
-                let count = final_count.min(self.blocks.len() - first);
-                let (done, open) = self.blocks[first..].split_at_mut(count);
-                self.book.number_committed(done, first, &mut differ);
-                self.book.recount_tail(open);
-                self.book.sync_section(&mut differ, self.root, &mut self.footnotes);
-            }
-            if resume.is_some() && final_count > 0 && !labels.is_empty() {
-                // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
-                // committed blocks before it, once it is numbered as committed (or its references count twice).
-                self.patch_late_definitions(&labels, earlier_blocks..earlier_blocks + 1, &mut differ);
-            }
-            self.committed_blocks += final_count;
-            self.stats.blocks_committed += final_count as u64;
-            self.resume = None;
-            self.candidate = None;
-            self.settle = None;
-            return true;
-        }
-
-        'candidates: {
-            // One open block: find where the next parse may resume inside it.
-            self.resume = resume.cloned();
-            self.open_list_tight = None;
-            // A block that began with definitions never resumes (the last definition may yet take following lines
-            // as its title), and the open block must reach the end of the text (definition lines after a paragraph
-            // are not its text, and a paragraph resume assumes they are).
-            let last_line = body_lines.len() as isize - isize::from(incomplete_last_line.is_none());
-            let only_open_block = self.blocks.len() == self.committed_blocks + 1
-                && block_count <= 1
-                && definition_counts.first().is_none_or(|&count| count == 0)
-                && end_lines.first().is_none_or(|&end| end >= last_line);
-            let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
-            let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
-            if !only_open_block
-                || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
-            {
-                // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
-                // text is not a paragraph; a second open block would not be where a paragraph resume splices).
-                self.settle = None;
-                self.candidate = None;
-            }
-            if !only_open_block {
-                break 'candidates;
-            }
-            let (Some(detail), Some(open_start)) = (open_detail, open_start_line) else { break 'candidates };
-            if let Some((shape, fence_line)) = open_fence.filter(|_| !speculated) {
-                let code = match self.blocks.last_mut().and_then(leaf_text) {
-                    Some((Leaf::Code, Mounted { kind: MountedKind::Text(code), .. })) => code.as_str(),
-                    _ => "",
-                };
-                self.open_fence = fence::OpenFence::after_parse(shape, &fence_line, &self.src, code);
-            }
-            let complete = |line: isize| Some(line) != incomplete_last_line && line >= 1;
-            // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
-            let kept_before = resume.map_or(0, |r| match &r.target {
-                Target::Spine(path) => path.first().map_or(0, |&(index, _)| index),
-                _ => r.kept,
-            });
-            // Definitions the open tail holds before its block must reach parses resumed inside the block.
-            let open_defs = match resume {
-                Some(r) => r.defs.clone(),
-                None => {
-                    // With the definitions a paragraph starts with: a resume point lies after them.
-                    let text_start = open_start + definition_counts.first().copied().unwrap_or(0);
-                    let before_block = &body[..line_offset(text_start).unwrap_or(0)];
-                    if before_block.contains("]:") {
-                        format!("{before_block}\n")
-                    } else {
-                        String::new()
-                    }
-                }
-            };
-            let next = match detail {
-                render::BlockDetail::Fence { closed: false } if incomplete_last_line.is_none() && !speculated => {
-                    // (A resumed parse's fence opened in its context: the body's first line is content.)
-                    let context = match resume {
-                        Some(r) => r.context.clone(),
-                        None => line_offset(open_start)
-                            .map(|at| format!("{}\n", first_line(&body[at..])))
-                            .unwrap_or_default(),
-                    };
-                    let code_text = self.blocks.last().and_then(code_text);
-                    Some(fence::line_resume(self.src.len(), context, open_defs.clone(), code_text))
-                }
-                render::BlockDetail::List { tight, marker, item_lines } => {
-                    self.open_list_tight = Some(tight);
-                    // Resume at the last item that started on a complete line; the items before it are final.
-                    let open_list = list::OpenList {
-                        tight,
-                        marker,
-                        tag: self.blocks.last().map_or("ul", mounted_tag),
-                        defs: open_defs.clone(),
-                    };
-                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
-                    let item = last_item.and_then(|(index, line)| {
-                        let at = line_offset(line)?;
-                        let kept_source = &self.src[self.committed_len.min(base + at)..base + at];
-                        list::item_resume(
-                            &open_list,
-                            base + at,
-                            index,
-                            body[at..].starts_with([' ', '\t']),
-                            kept_source,
-                        )
-                    });
-                    // Inside the first line of the last item (or of an item of its nested list), being typed:
-                    // after its last settled word.
-                    if !speculated && incomplete_last_line.is_some() {
-                        // The item's scan begins at its text (any parse may begin it); the line may start an item of
-                        // the last item's nested list too.
-                        self.nested_candidate(Some(0), open_defs.clone(), true);
-                    }
-                    // At the end of a line of a tight list's last item: the next line may continue its paragraph.
-                    if !speculated && incomplete_last_line.is_none() && tight {
-                        let item_line = item_lines.last().map(|&line| to_body_line(line)).filter(|&line| line >= 1);
-                        let item_start = match (item_line.and_then(line_offset), resume) {
-                            // Resumed inside the item's text: the line it was resumed on has ended.
-                            (_, Some(r)) if matches!(r.target, Target::Spine(_)) => {
-                                self.line_candidate_after(r);
-                                None
-                            }
-                            (Some(at), _) => item_prefix(first_line(&self.src[base + at..]))
-                                .filter(|&(_, _, indent)| indent <= 3)
-                                .map(|(len, prefix, _)| (Some(base + at + len), prefix)),
-                            _ => None,
-                        };
-                        if let Some((start, prefix)) = item_start {
-                            self.list_line_candidate(start, prefix, open_defs.clone());
-                        }
-                    }
-                    item
-                }
-                render::BlockDetail::QuotedList { path, tight, item_lines } => {
-                    // Resume at the last item that started on a complete line, quote markers and all (a resumed
-                    // parse's path leads through its own quotes; the mounted one is the resume's).
-                    let path = match resume.map(|r| &r.target) {
-                        Some(Target::Descendant(mounted)) => mounted.clone(),
-                        _ => path,
-                    };
-                    let last_item = list::ItemMap::of(resume).last_complete_item(&item_lines, to_body_line, complete);
-                    last_item.and_then(|(index, line)| {
-                        quote::item_resume(base + line_offset(line)?, index, path, tight, open_defs.clone())
-                    })
-                }
-                render::BlockDetail::Table { row_lines } => {
-                    // A body row is its own line, final once the line is complete: resume after the last row shown
-                    // (partial rows are never shown), so each row is parsed once, with a minimal header as context.
-                    let rows: Vec<isize> = row_lines.iter().map(|&l| to_body_line(l)).filter(|&l| l >= 1).collect();
-                    let after_rows = rows.last().filter(|&&last| complete(last)).map(|&last| last + 1);
-                    match after_rows.and_then(line_offset) {
-                        Some(at) => {
-                            let context = match resume {
-                                Some(r) => Some(r.context.clone()),
-                                None => {
-                                    let header = line_offset(open_start).unwrap_or(0);
-                                    let header_line = first_line(&body[header..]);
-                                    let after_header =
-                                        body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
-                                    table::table_context(first_line(after_header))
-                                }
-                            };
-                            context.map(|context| {
-                                table::row_resume(base + at, context, kept_before + rows.len(), open_defs.clone())
-                            })
-                        }
-                        None => None,
-                    }
-                }
-                render::BlockDetail::Other
-                    if incomplete_last_line.is_none()
-                        && !speculated
-                        && self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote") =>
-                {
-                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
-                    self.quote_candidate(start, open_defs)
-                }
-                render::BlockDetail::Other
-                    if !speculated && self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote") =>
-                {
-                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
-                    self.nested_candidate(start, open_defs, false);
-                    None
-                }
-                render::BlockDetail::Html { until_blank_line: true }
-                    if resume.is_none() && !speculated && !self.opts.raw_html_passes() =>
-                {
-                    let shown = match self.blocks.last_mut().and_then(leaf_text) {
-                        Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
-                        _ => "",
-                    };
-                    let start = line_offset(open_start).map(|at| base + at);
-                    self.open_html =
-                        start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown));
-                    None
-                }
-                render::BlockDetail::Paragraph => {
-                    let start = resume.map_or_else(|| line_offset(open_start).map(|at| base + at), |_| None);
-                    let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
-                    if !speculated {
-                        self.paragraph_candidate(start, open_defs.clone());
-                    }
-                    if shows_all_text {
-                        self.cut_paragraph_segment(paragraph_start, open_defs);
-                    }
-                    None
-                }
-                _ => None,
-            };
-            if let Some(next) = next {
-                if self.resume.as_ref().is_none_or(|r| next.at > r.at) {
-                    self.resume = Some(next);
-                }
-            }
-        }
-
-        // Definitions before the first open block are final once that block has started on a complete line: commit
-        // them (no block) so that parses resumed inside the block still see them.
-        if let (None, Some(&first)) = (resume, start_lines.first()) {
-            // A block's partial first line ends them too when a blank line comes before it and it starts at the
-            // margin with no possible title (`"`, `'`, `(`): no definition continues past that.
-            let body = &self.src[base..];
-            let ends_definitions = || {
-                line_offset(first - 1).is_some_and(|at| first_line(&body[at..]).trim().is_empty())
-                    && line_offset(first).is_some_and(|at| !body[at..].starts_with([' ', '\t', '"', '\'', '(']))
-            };
-            if first > 1 && (Some(first) != incomplete_last_line || ends_definitions()) {
-                let offset = line_offset(first).unwrap_or(0);
-                let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
-                let blocks = self.committed_sources.len();
-                let links_before = self.link_defs.len();
-                self.commit_definitions(defs, blocks, &mut differ);
-                self.committed_len = base + offset;
-                self.track_definition_run(links_before);
-                // Committed definitions reach later parses through the committed maps, not as text.
-                for defs in [self.resume.as_mut().map(|r| &mut r.defs), self.candidate.as_mut().map(|r| &mut r.defs)]
-                    .into_iter()
-                    .chain([self.settle.as_mut().map(|s| &mut s.defs)])
-                    .flatten()
-                {
-                    defs.clear();
-                }
-            }
-        }
-
-        true
-    }
-
-    /// After a commit: whether the committed text now ends with link definitions that a later line may still share a
-    /// paragraph with (no blank line and no block after them), and where their run of lines started.
-    fn track_definition_run(&mut self, links_before: usize) {
-        let committed = &self.src[..self.committed_len];
-        let block_end = self.committed_sources.last().map_or(0, |range| range.end);
-        let content_end = committed.trim_end_matches([' ', '\t', '\n', '\r']).len();
-        let ends_with_blank_line = line_starts(&committed[content_end..]).len() > 2;
-        if !self.opts.gfm || content_end <= block_end || ends_with_blank_line {
-            self.definition_run = None;
+            self.apply_commit(commit, &shown, &mut differ);
             return;
         }
-        if self.definition_run.is_some() || self.link_defs.len() == links_before {
-            return; // the run goes on (or holds no link definition of its own)
-        }
-        // The run starts after the last blank line (or block) before it: scanned once per run.
-        let lines = &committed[block_end..content_end];
-        let mut start = block_end;
-        for (at, _) in lines.match_indices(['\n', '\r']).collect::<Vec<_>>().into_iter().rev() {
-            let next_line = first_line(&lines[at + 1..]);
-            if next_line.trim().is_empty() && at + 1 < lines.len() {
-                start = block_end + at + 1 + next_line.len();
-                break;
-            }
-        }
-        self.definition_run = Some((start, links_before));
+        self.plan_next_resume(&mut shown);
+        self.commit_leading_definitions(&shown, &mut differ);
     }
 
-    /// Whether a parse of the open tail (from the commit point, after `prefix`) shows a table whose header follows the
-    /// committed definition run in the same paragraph: the table is first, or second after a paragraph that leads
-    /// to it directly.
-    fn table_takes_definition_run(&self, doc: &RenderedDoc, prefix: &str) -> bool {
-        let Some((start, _)) = self.definition_run else { return false };
-        if start >= self.committed_len {
-            return false;
-        }
-        let first_line = line_starts(prefix).len(); // the tail's first line, 1-based, after the prefix
-        let is_table = |block: &render::RenderedBlock| matches!(block.detail, render::BlockDetail::Table { .. });
-        match (doc.blocks.first(), doc.blocks.get(1)) {
-            (Some(table), _) if is_table(table) => table.start_line == first_line,
-            (Some(paragraph), Some(table)) => {
-                paragraph.detail == render::BlockDetail::Paragraph
-                    && paragraph.start_line == first_line
-                    && is_table(table)
-                    && table.start_line == paragraph.end_line + 1
+    /// Patches the open blocks to show a parse's blocks: a resumed parse's first block is spliced into the open block
+    /// (its fit was checked by [`Self::resumed_parse_fits`], which may have spliced its children already: `spliced`),
+    /// the others follow it.
+    fn show_blocks(
+        &mut self,
+        resume: Option<&Resume>,
+        blocks: Vec<render::RenderedBlock>,
+        spliced: Option<Vec<Node>>,
+        differ: &mut Differ<'_>,
+    ) {
+        let before = self.book.section_id();
+        let Some(resume) = resume else {
+            let nodes: Vec<Node> = blocks.into_iter().map(|b| b.node).collect();
+            let mut open = self.blocks.split_off(self.commit.blocks);
+            differ.sync_children(self.root, &mut open, &nodes, before);
+            self.blocks.append(&mut open);
+            return;
+        };
+        let mut blocks = blocks.into_iter();
+        let first = blocks.next();
+        if let Some(open_block) = self.blocks.get_mut(self.commit.blocks) {
+            if let Target::Spine(path) = &resume.target {
+                if let Some(Node::Element(parsed)) = first.as_ref().map(|b| &b.node) {
+                    splice_spine(differ, open_block, parsed, path, resume);
+                }
+            } else if let (Some(spliced), Some((target_id, target_children))) =
+                (spliced.or_else(|| splice_children(resume, first.as_ref())), resume.target.find_mut(open_block))
+            {
+                let mut open_part = target_children.split_off(resume.kept);
+                differ.sync_children(target_id, &mut open_part, &spliced, None);
+                target_children.append(&mut open_part);
             }
-            _ => false,
         }
+        let rest: Vec<Node> = blocks.map(|b| b.node).collect();
+        let mut after = self.blocks.split_off(self.commit.blocks + 1);
+        differ.sync_children(self.root, &mut after, &rest, before);
+        self.blocks.append(&mut after);
     }
 
-    /// Takes the committed definition run back into the open tail: its link definitions are forgotten (and the
-    /// committed blocks that used them rendered again), and the commit point moves back to the run's start.
-    fn reopen_definition_run(&mut self, differ: &mut Differ<'_>) {
-        let Some((start, links_before)) = self.definition_run.take() else { return };
-        let removed = Arc::make_mut(&mut self.link_defs).truncate(links_before);
-        let run = definition_lines(&self.src[start..self.committed_len], &[], self.opts.gfm);
-        let labels: Vec<String> = render::read_definitions(&run.links, &self.opts)
-            .into_iter()
-            .filter(|(label, _, _)| removed.contains(&normalize_label(label)))
-            .map(|(label, _, _)| fold_case(&label))
-            .collect();
-        self.committed_len = start;
-        self.last_parse_key = None;
-        self.resume = None;
-        self.candidate = None;
-        self.settle = None;
-        if !labels.is_empty() {
-            self.patch_late_definitions(&labels, 0..self.committed_sources.len(), differ);
+    /// Freezes the blocks a parse made final: reads the definitions between them, numbers their footnotes for good,
+    /// and moves the commit point to where the open tail starts.
+    fn apply_commit(&mut self, commit: Commit, shown: &ShownTail<'_>, differ: &mut Differ<'_>) {
+        let (resume, base, layout) = (shown.resume, shown.base, &shown.layout);
+        let body = &self.src[base..];
+        let (commit_offset, covered) = commit.covered(layout, body, resume.is_some());
+        let mut defs = definition_lines(&body[..commit_offset], &covered, self.opts.gfm);
+        if let Some(open_defs) = resume.map(|r| r.defs.as_str()).filter(|defs| !defs.is_empty()) {
+            // The definitions before a resumed block went along with its parses; they are final with it.
+            defs = definition_lines(open_defs, &[], self.opts.gfm).then(defs);
         }
+        let earlier_blocks = self.commit.sources.len();
+        let links_before = self.defs.link_count();
+        for (i, &(from, to)) in covered.iter().enumerate() {
+            let from = if i == 0 && resume.is_some() { self.commit.len } else { base + from };
+            self.defs.index_block(&self.src[from..base + to], self.commit.sources.len());
+            self.commit.sources.push(from..base + to);
+        }
+        let labels = self.commit_definitions(defs, earlier_blocks, differ);
+        self.commit.len = base + commit_offset;
+        self.track_definition_run(links_before);
+        let final_count = commit.final_count;
+        if final_count + 1 == layout.block_count()
+            && shown.last_is_paragraph
+            && layout.definition_counts[final_count] == 0
+        {
+            self.tail.paragraph_after_commit = Some(self.commit.len);
+        }
+        if self.opts.gfm {
+            let first = self.commit.blocks;
+            let count = final_count.min(self.blocks.len() - first);
+            let (done, open) = self.blocks[first..].split_at_mut(count);
+            self.book.number_committed(done, first, differ);
+            self.book.recount_tail(open);
+            self.book.sync_section(differ, self.root);
+        }
+        if resume.is_some() && final_count > 0 && !labels.is_empty() {
+            // A resumed block kept nodes rendered before definitions in its own tail arrived: patch it like the
+            // committed blocks before it, once it is numbered as committed (or its references count twice).
+            self.patch_late_definitions(&labels, earlier_blocks..earlier_blocks + 1, differ);
+        }
+        self.commit.blocks += final_count;
+        self.stats.blocks_committed += final_count as u64;
+        self.tail.forget_resume_points();
     }
 
-    /// The committed footnote definitions `text` references, and those they reference in turn (a footnote used only
-    /// inside another footnote is shown only if its definition is in the parse too), then a thematic break that ends
-    /// them (its block is dropped from the parse, see [`drop_prefix_blocks`]). Each definition starts at the margin,
-    /// which ends the one before it; the break ends the last one whatever it ends with: a blank line would go into
-    /// an open fence, and an indented line after it would continue the footnote.
-    fn footnote_prefix(&self, text: &str) -> String {
-        let mut prefix = String::new();
-        let mut labels = footnote_references(text);
-        let mut next = 0;
-        while let Some(&label) = labels.get(next) {
-            next += 1;
-            let Some(definition) = self.footnote_defs.get(label) else { continue };
-            prefix.push_str(definition);
-            if !definition.ends_with(['\n', '\r']) {
-                prefix.push('\n');
-            }
-            for inner in footnote_references(definition) {
-                if !labels.contains(&inner) {
-                    labels.push(inner);
+    /// Definitions before the first open block are final once that block has started on a complete line: commit
+    /// them (no block) so that parses resumed inside the block still see them.
+    fn commit_leading_definitions(&mut self, shown: &ShownTail<'_>, differ: &mut Differ<'_>) {
+        let (base, layout) = (shown.base, &shown.layout);
+        let (None, Some(&first)) = (shown.resume, layout.start_lines.first()) else { return };
+        // A block's partial first line ends them too when a blank line comes before it and it starts at the
+        // margin with no possible title (`"`, `'`, `(`): no definition continues past that.
+        let body = &self.src[base..];
+        let ends_definitions = || {
+            layout.line_offset(first - 1).is_some_and(|at| first_line(&body[at..]).trim().is_empty())
+                && layout.line_offset(first).is_some_and(|at| !body[at..].starts_with([' ', '\t', '"', '\'', '(']))
+        };
+        if first <= 1 || (Some(first) == layout.incomplete_last_line && !ends_definitions()) {
+            return;
+        }
+        let offset = layout.line_offset(first).unwrap_or(0);
+        let defs = definition_lines(&self.src[base..base + offset], &[], self.opts.gfm);
+        let blocks = self.commit.sources.len();
+        let links_before = self.defs.link_count();
+        self.commit_definitions(defs, blocks, differ);
+        self.commit.len = base + offset;
+        self.track_definition_run(links_before);
+        self.tail.drop_own_definitions();
+    }
+
+    /// After a parse that left one open block: where the next parse may resume inside it (or a candidate for that),
+    /// by the block's construct.
+    fn plan_next_resume(&mut self, shown: &mut ShownTail<'_>) {
+        let open_detail = shown.open_detail.take();
+        let shown = &*shown;
+        let (resume, layout) = (shown.resume, &shown.layout);
+        self.tail.resume = resume.cloned();
+        self.tail.open_list_tight = None;
+        // A block that began with definitions never resumes (the last definition may yet take following lines
+        // as its title), and the open block must reach the end of the text (definition lines after a paragraph
+        // are not its text, and a paragraph resume assumes they are).
+        let only_open_block = self.blocks.len() == self.commit.blocks + 1
+            && layout.block_count() <= 1
+            && layout.definition_counts.first().is_none_or(|&count| count == 0)
+            && layout.end_lines.first().is_none_or(|&end| end >= layout.last_line());
+        let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
+        let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
+        if !only_open_block
+            || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
+        {
+            // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
+            // text is not a paragraph; a second open block would not be where a paragraph resume splices).
+            self.tail.settle = None;
+            self.tail.candidate = None;
+        }
+        if !only_open_block {
+            return;
+        }
+        let (Some(detail), Some(&open_start)) = (open_detail, layout.start_lines.first()) else { return };
+        if let Some((shape, fence_line)) = shown.open_fence.as_ref().filter(|_| !shown.speculated) {
+            let code = match self.blocks.last_mut().and_then(leaf_text) {
+                Some((Leaf::Code, Mounted { kind: MountedKind::Text(code), .. })) => code.as_str(),
+                _ => "",
+            };
+            self.tail.open_fence = fence::OpenFence::after_parse(*shape, fence_line, &self.src, code);
+        }
+        // Definitions the open tail holds before its block must reach parses resumed inside the block.
+        let open_defs = match resume {
+            Some(r) => r.defs.clone(),
+            None => {
+                // With the definitions a paragraph starts with: a resume point lies after them.
+                let text_start = open_start + layout.definition_counts.first().copied().unwrap_or(0);
+                let body = &self.src[shown.base..];
+                let before_block = &body[..layout.line_offset(text_start).unwrap_or(0)];
+                if before_block.contains("]:") {
+                    format!("{before_block}\n")
+                } else {
+                    String::new()
                 }
             }
+        };
+        // Where the open block starts, for constructs that begin a scan there (a resumed parse continues one).
+        let start = resume.map_or_else(|| layout.line_offset(open_start).map(|at| shown.base + at), |_| None);
+        let in_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
+        let next = match detail {
+            render::BlockDetail::Fence { closed: false }
+                if layout.incomplete_last_line.is_none() && !shown.speculated =>
+            {
+                Some(self.fence_resume(shown, open_start, open_defs))
+            }
+            render::BlockDetail::List { tight, marker, item_lines } => {
+                self.list_resume(shown, list::OpenList { tight, marker, tag: "", defs: open_defs }, &item_lines)
+            }
+            render::BlockDetail::QuotedList { path, tight, item_lines } => {
+                // Resume at the last item that started on a complete line, quote markers and all (a resumed
+                // parse's path leads through its own quotes; the mounted one is the resume's).
+                let path = match resume.map(|r| &r.target) {
+                    Some(Target::Descendant(mounted)) => mounted.clone(),
+                    _ => path,
+                };
+                let last_item = list::ItemMap::of(resume).last_complete_item(
+                    &item_lines,
+                    |line| layout.to_body_line(line),
+                    |line| layout.complete(line),
+                );
+                last_item.and_then(|(index, line)| {
+                    quote::item_resume(shown.base + layout.line_offset(line)?, index, path, tight, open_defs)
+                })
+            }
+            render::BlockDetail::Table { row_lines } => self.table_resume(shown, open_start, &row_lines, open_defs),
+            render::BlockDetail::Other if layout.incomplete_last_line.is_none() && !shown.speculated && in_quote => {
+                self.quote_candidate(start, open_defs)
+            }
+            render::BlockDetail::Other if !shown.speculated && in_quote => {
+                self.nested_candidate(start, open_defs, false);
+                None
+            }
+            render::BlockDetail::Html { until_blank_line: true }
+                if resume.is_none() && !shown.speculated && !self.opts.raw_html_passes() =>
+            {
+                self.html_block_plan(start);
+                None
+            }
+            render::BlockDetail::Paragraph => {
+                self.paragraph_plan(start, open_defs, shown.speculated, shown.shows_all_text);
+                None
+            }
+            _ => None,
+        };
+        if let Some(next) = next {
+            if self.tail.resume.as_ref().is_none_or(|r| next.at > r.at) {
+                self.tail.resume = Some(next);
+            }
         }
-        if !prefix.is_empty() {
-            prefix.push_str("***\n");
+    }
+
+    /// The open HTML block shown as text (starting at `start`): its next lines may append in place.
+    fn html_block_plan(&mut self, start: Option<usize>) {
+        let shown_text = match self.blocks.last_mut().and_then(leaf_text) {
+            Some((Leaf::Inline, Mounted { kind: MountedKind::Text(text), .. })) => text.as_str(),
+            _ => "",
+        };
+        self.tail.open_html =
+            start.and_then(|start| html_block::OpenHtmlBlock::after_parse(&self.src, start, shown_text));
+    }
+
+    /// The open paragraph (starting at `start`, or `None` when a resumed parse continues its scan): where its next
+    /// parse may resume, and whether it is cut into segments.
+    fn paragraph_plan(&mut self, start: Option<usize>, open_defs: String, speculated: bool, shows_all_text: bool) {
+        let paragraph_start = start.or(self.tail.settle.as_ref().map(|s| s.start));
+        if !speculated {
+            self.paragraph_candidate(start, open_defs.clone());
         }
-        prefix
+        if shows_all_text {
+            self.cut_paragraph_segment(paragraph_start, open_defs);
+        }
+    }
+
+    /// The open fence's next parse: at its last complete line, with its opening line as context.
+    fn fence_resume(&self, shown: &ShownTail<'_>, open_start: isize, open_defs: String) -> Resume {
+        // (A resumed parse's fence opened in its context: the body's first line is content.)
+        let context = match shown.resume {
+            Some(r) => r.context.clone(),
+            None => {
+                let body = &self.src[shown.base..];
+                let at = shown.layout.line_offset(open_start);
+                at.map(|at| format!("{}\n", first_line(&body[at..]))).unwrap_or_default()
+            }
+        };
+        let code_text = self.blocks.last().and_then(code_text);
+        fence::line_resume(self.src.len(), context, open_defs, code_text)
+    }
+
+    /// The open list's next parse: at its last item that started on a complete line (the items before it are final);
+    /// and candidates inside the line being typed of the last item, or at the next line of a tight list's last item.
+    fn list_resume(
+        &mut self,
+        shown: &ShownTail<'_>,
+        open_list: list::OpenList,
+        item_lines: &[usize],
+    ) -> Option<Resume> {
+        let (resume, base, layout) = (shown.resume, shown.base, &shown.layout);
+        let tight = open_list.tight;
+        let open_defs = open_list.defs.clone();
+        self.tail.open_list_tight = Some(tight);
+        let open_list = list::OpenList { tag: self.blocks.last().map_or("ul", mounted_tag), ..open_list };
+        let to_body_line = |line: usize| layout.to_body_line(line);
+        let last_item = list::ItemMap::of(resume).last_complete_item(item_lines, to_body_line, |l| layout.complete(l));
+        let body = &self.src[base..];
+        let item = last_item.and_then(|(index, line)| {
+            let at = layout.line_offset(line)?;
+            let kept_source = &self.src[self.commit.len.min(base + at)..base + at];
+            list::item_resume(&open_list, base + at, index, body[at..].starts_with([' ', '\t']), kept_source)
+        });
+        // Inside the first line of the last item (or of an item of its nested list), being typed: after its last
+        // settled word.
+        if !shown.speculated && layout.incomplete_last_line.is_some() {
+            // The item's scan begins at its text (any parse may begin it); the line may start an item of the last
+            // item's nested list too.
+            self.nested_candidate(Some(0), open_defs.clone(), true);
+        }
+        // At the end of a line of a tight list's last item: the next line may continue its paragraph.
+        if !shown.speculated && layout.incomplete_last_line.is_none() && tight {
+            let item_line = item_lines.last().map(|&line| to_body_line(line)).filter(|&line| line >= 1);
+            let item_start = match (item_line.and_then(|line| layout.line_offset(line)), resume) {
+                // Resumed inside the item's text: the line it was resumed on has ended.
+                (_, Some(r)) if matches!(r.target, Target::Spine(_)) => {
+                    self.line_candidate_after(r);
+                    None
+                }
+                (Some(at), _) => item_prefix(first_line(&self.src[base + at..]))
+                    .filter(|&(_, _, indent)| indent <= 3)
+                    .map(|(len, prefix, _)| (Some(base + at + len), prefix)),
+                _ => None,
+            };
+            if let Some((start, prefix)) = item_start {
+                self.list_line_candidate(start, prefix, open_defs);
+            }
+        }
+        item
+    }
+
+    /// The open table's next parse: after its last complete row (partial rows are never shown), so each row is
+    /// parsed once, with a minimal header as context. A body row is its own line, final once the line is complete.
+    fn table_resume(
+        &self,
+        shown: &ShownTail<'_>,
+        open_start: isize,
+        row_lines: &[usize],
+        open_defs: String,
+    ) -> Option<Resume> {
+        let (resume, base, layout) = (shown.resume, shown.base, &shown.layout);
+        let rows: Vec<isize> = row_lines.iter().map(|&l| layout.to_body_line(l)).filter(|&l| l >= 1).collect();
+        let after_rows = rows.last().filter(|&&last| layout.complete(last)).map(|&last| last + 1);
+        let at = after_rows.and_then(|line| layout.line_offset(line))?;
+        // Items (or rows) before the parse's first: a resume inside the last item continues the item at its path.
+        let kept_before = resume.map_or(0, |r| match &r.target {
+            Target::Spine(path) => path.first().map_or(0, |&(index, _)| index),
+            _ => r.kept,
+        });
+        let context = match resume {
+            Some(r) => Some(r.context.clone()),
+            None => {
+                let body = &self.src[base..];
+                let header = layout.line_offset(open_start).unwrap_or(0);
+                let header_line = first_line(&body[header..]);
+                let after_header = body[header + header_line.len()..].trim_start_matches(['\r', '\n']);
+                table::table_context(first_line(after_header))
+            }
+        };
+        context.map(|context| table::row_resume(base + at, context, kept_before + rows.len(), open_defs))
     }
 
     /// A parse of the committed blocks `first..=last` from their sources, with the footnote definitions they use.
     fn render_committed(&mut self, first: usize, last: usize) -> RenderedDoc {
-        let range = self.committed_sources[first].start..self.committed_sources[last].end;
+        let range = self.commit.sources[first].start..self.commit.sources[last].end;
         let source = self.src.get(range).unwrap_or_default();
-        let mut text = self.footnote_prefix(source);
+        let mut text = self.defs.footnote_prefix(source);
         let closed_prefix = !text.is_empty();
         let prefix_len = text.len();
         text.push_str(source);
-        self.stats.bytes_parsed += text.len() as u64;
-        self.stats.parses += 1;
-        let mut doc = render::render_with(&text, &self.opts, self.definitions_callback());
+        self.count_parse(text.len());
+        let mut doc = render::render_with(&text, &self.opts, self.defs.callback());
         if closed_prefix {
             drop_prefix_blocks(&mut doc, &text[..prefix_len]);
         }
@@ -1220,9 +1061,9 @@ impl IncrementalMarkdown {
     /// mid-paragraph). Returns the paragraph's pre-block definitions when everything so far is settled.
     fn scan_settled(&mut self, start: Option<usize>, defs: String, quote: bool) -> Option<String> {
         if let Some(start) = start {
-            if self.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
+            if self.tail.settle.as_ref().is_none_or(|s| s.start != start || s.quote != quote) {
                 let state = settle::InlineSettle::new(self.opts.gfm, self.opts.gfm && self.opts.math);
-                self.settle = Some(ParagraphSettle {
+                self.tail.settle = Some(ParagraphSettle {
                     start,
                     defs,
                     scanned: start,
@@ -1235,7 +1076,7 @@ impl IncrementalMarkdown {
                 });
             }
         }
-        let scan = self.settle.as_mut()?;
+        let scan = self.tail.settle.as_mut()?;
         let new_text = &self.src[scan.scanned..];
         // A line with a pipe may yet become a table header when a delimiter row follows: that needs the whole line.
         scan.has_pipe |= self.opts.gfm && new_text.contains('|');
@@ -1329,7 +1170,7 @@ impl IncrementalMarkdown {
     /// [`Self::paragraph_candidate`].
     fn nested_candidate(&mut self, start: Option<usize>, defs: String, list: bool) {
         let line_start = self.line_start(self.src.len());
-        if line_start < self.committed_len {
+        if line_start < self.commit.len {
             return;
         }
         let line = &self.src[line_start..];
@@ -1343,46 +1184,22 @@ impl IncrementalMarkdown {
         let scan_start = if list { start.map(|_| content_start) } else { start };
         let Some(defs) = self.scan_settled(scan_start, defs, !list) else { return };
         // A list item's text is scanned from its own start: an earlier item's open code span ended with that item.
-        if list && self.settle.as_ref().is_none_or(|s| s.start != content_start || s.quote) {
+        if list && self.tail.settle.as_ref().is_none_or(|s| s.start != content_start || s.quote) {
             return;
         }
-        if !list && self.settle.as_ref().is_none_or(|s| !s.quote) {
+        if !list && self.tail.settle.as_ref().is_none_or(|s| !s.quote) {
             return;
         }
         // The spine: through the quotes to their last paragraph, or to the list's last item — in a loose list its
         // paragraph (the item's first line, so its only child), in a nested list the last item of the last list.
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let Some(mut level) = self.blocks.last() else { return };
+        let Some(level) = self.blocks.last() else { return };
         let block_tag = mounted_tag(level);
-        let mut quotes = 0;
-        let mut loose = false;
-        let mut nested = 0;
-        let leaf_children = if list {
-            let Some(spine) = list::item_spine(level, self.open_list_tight) else { return };
-            path = spine.path;
-            loose = spine.loose;
-            nested = spine.nested;
-            spine.leaf
+        let (mut path, quotes, leaf_children, mut loose, nested) = if list {
+            let Some(spine) = list::item_spine(level, self.tail.open_list_tight) else { return };
+            (spine.path, 0, spine.leaf, spine.loose, spine.nested)
         } else {
-            loop {
-                let MountedKind::Element { tag, children, .. } = &level.kind else { return };
-                let wanted = match *tag {
-                    "blockquote" => {
-                        quotes += 1;
-                        "blockquote"
-                    }
-                    "p" if !path.is_empty() => break children,
-                    _ => return,
-                };
-                let Some(index) = children.len().checked_sub(1) else { return };
-                let last = &children[index];
-                let tag = mounted_tag(last);
-                if tag != wanted && !(wanted == "blockquote" && tag == "p") {
-                    return;
-                }
-                path.push((index, 0));
-                level = last;
-            }
+            let Some(spine) = quote_spine(level) else { return };
+            (spine.path, spine.quotes, spine.leaf, false, 0)
         };
         if !list && quotes != depth {
             return; // a lazy line, or markers that open a new quote
@@ -1392,7 +1209,7 @@ impl IncrementalMarkdown {
         let context = if list && nested > 0 {
             let Some(ancestors) = self.ancestor_items(line_start, depth, nested) else { return };
             // A loose top-level list parses loose too, after a dummy first item.
-            let Some(top_tight) = self.open_list_tight else { return };
+            let Some(top_tight) = self.tail.open_list_tight else { return };
             let top_loose = !top_tight;
             match list_marker(&ancestors).filter(|_| top_loose) {
                 Some(marker) => {
@@ -1407,30 +1224,17 @@ impl IncrementalMarkdown {
         } else {
             context
         };
-        // A tight item's text is inline: no block in it yet (a nested list, a code block…).
-        let inline_only = leaf_children.iter().all(|child| match &child.kind {
-            MountedKind::Element { tag, .. } => !is_block_tag(tag),
-            _ => true,
-        });
-        if !inline_only {
-            return;
-        }
-        let last_text = match leaf_children.last() {
-            Some(Mounted { kind: MountedKind::Text(text), .. }) => Some(text.as_str()),
-            _ => None,
-        };
-        let count = leaf_children.len();
-        let src = self.src.as_str();
-        let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         // A loose item parses after a dummy first item that makes the list loose too.
         let context = match list_marker(&context).filter(|_| loose && nested == 0) {
             Some(marker) => format!("{}{context}", loose_list_context(marker)),
             None => context,
         };
-        let resume_at = |at: usize, kept: usize, boundary: String, path: Vec<(usize, usize)>| Resume {
+        let resume_from = self.tail.resume.as_ref().map(|r| r.at);
+        let Some(point) = nested_leaf_point(&self.src, content_start, leaf_children, resume_from) else { return };
+        let resume_at = |at: usize, kept: usize, boundary: String| Resume {
             at,
-            defs: defs.clone(),
-            context: context.clone(),
+            defs,
+            context,
             block_tag,
             target: Target::Spine(path),
             kept,
@@ -1439,32 +1243,13 @@ impl IncrementalMarkdown {
             tight: list.then_some(!loose),
             lead_word: false,
         };
-        if src.len() > content_start + 1 && single_space_at(src.len()) {
-            // The text node must end with the word before the space, as written (a task item's `[ ]` is not text).
-            let before = &src[..src.len() - 1];
-            let word = &before[before.rfind(' ').map_or(0, |at| at + 1).max(content_start)..];
-            if let Some(text) = last_text.filter(|text| {
-                !word.is_empty() && word.chars().all(|c| is_plain(c) && c != ' ') && text.ends_with(word)
-            }) {
-                self.candidate = Some(resume_at(src.len(), count - 1, format!("{text} "), path));
+        match point {
+            LeafPoint::Candidate { at, kept, boundary } => self.tail.candidate = Some(resume_at(at, kept, boundary)),
+            LeafPoint::Resume { at, kept, boundary } => {
+                self.tail.resume = Some(resume_at(at, kept, boundary));
+                self.tail.candidate = None;
             }
-            return;
         }
-        let Some(word_at) = src.rfind(' ').map(|at| at + 1) else { return };
-        let word = &src[word_at..];
-        let Some(text) = last_text else { return };
-        if word_at <= content_start + 1
-            || !single_space_at(word_at)
-            || !word.chars().all(is_plain)
-            || !resumes_nested(word)
-            || !text.ends_with(word)
-            || self.resume.as_ref().is_some_and(|r| r.at >= word_at)
-        {
-            return;
-        }
-        let boundary = text[..text.len() - word.len()].to_owned();
-        self.resume = Some(resume_at(word_at, count - 1, boundary, path));
-        self.candidate = None;
     }
 
     /// At the end of a line of a tight list's last item (at the top level, inline text only, all of it settled), the
@@ -1474,7 +1259,7 @@ impl IncrementalMarkdown {
     /// continues the paragraph.
     fn list_line_candidate(&mut self, start: Option<usize>, prefix: String, defs: String) {
         let Some(defs) = self.scan_settled(start, defs, false) else { return };
-        if self.settle.as_ref().is_none_or(|s| s.quote) {
+        if self.tail.settle.as_ref().is_none_or(|s| s.quote) {
             return;
         }
         // The text ends one line with text: no blank line, no hard line break (two spaces, a backslash).
@@ -1485,7 +1270,7 @@ impl IncrementalMarkdown {
             return;
         }
         let Some(list) = self.blocks.last() else { return };
-        let Some(spine) = list::item_spine(list, self.open_list_tight) else { return };
+        let Some(spine) = list::item_spine(list, self.tail.open_list_tight) else { return };
         let inline_only = spine.leaf.iter().all(|child| match &child.kind {
             MountedKind::Element { tag, .. } => !is_block_tag(tag),
             _ => true,
@@ -1497,7 +1282,7 @@ impl IncrementalMarkdown {
             Some(Mounted { kind: MountedKind::Text(text), .. }) => (spine.leaf.len() - 1, format!("{text}\n")),
             _ => (spine.leaf.len(), "\n".to_owned()),
         };
-        self.candidate =
+        self.tail.candidate =
             Some(list::line_resume(self.src.len(), prefix, mounted_tag(list), spine.path, kept, boundary, defs));
     }
 
@@ -1505,7 +1290,7 @@ impl IncrementalMarkdown {
     /// has ended: the next line may continue the item (see [`Self::list_line_candidate`]).
     fn line_candidate_after(&mut self, resume: &Resume) {
         let in_list = self.blocks.last().is_some_and(|b| matches!(mounted_tag(b), "ul" | "ol"));
-        if !in_list || !matches!(resume.target, Target::Spine(_)) || self.open_list_tight != Some(true) {
+        if !in_list || !matches!(resume.target, Target::Spine(_)) || self.tail.open_list_tight != Some(true) {
             return;
         }
         let single_marker =
@@ -1519,127 +1304,21 @@ impl IncrementalMarkdown {
     /// with a dummy word: the nearest item lines above it with less indentation (a few hundred lines at most).
     fn ancestor_items(&self, line_start: usize, indent: usize, count: usize) -> Option<String> {
         // The same line asks again at every word: its ancestors do not change.
-        let key = (line_start, indent, count, self.committed_len);
-        if let Some((known, ancestors)) = &*self.ancestors.borrow() {
+        let key = (line_start, indent, count, self.commit.len);
+        if let Some((known, ancestors)) = &*self.tail.ancestors.borrow() {
             if *known == key {
                 return ancestors.clone();
             }
         }
-        let ancestors = list::ancestor_items(&self.src, self.committed_len, line_start, indent, count);
-        *self.ancestors.borrow_mut() = Some((key, ancestors.clone()));
+        let ancestors = list::ancestor_items(&self.src, self.commit.len, line_start, indent, count);
+        *self.tail.ancestors.borrow_mut() = Some((key, ancestors.clone()));
         ancestors
-    }
-
-    /// Definitions leave the open tail: remember them (the first definition of a label wins) and patch committed
-    /// blocks among the first `blocks` that used them before they arrived.
-    fn commit_definitions(&mut self, defs: Definitions, blocks: usize, differ: &mut Differ<'_>) -> Vec<String> {
-        let mut new_labels = Vec::new();
-        if !defs.links.is_empty() {
-            // Shared only while a parse runs: no copy here (a copy per commit would make a run of definitions
-            // quadratic).
-            let link_defs = Arc::make_mut(&mut self.link_defs);
-            for (label, url, title) in render::read_definitions(&defs.links, &self.opts) {
-                if link_defs.insert_new(normalize_label(&label), (url, title)) {
-                    new_labels.push(fold_case(&label));
-                } else {
-                    // The earlier definition wins, also for references parsed next to this one (see `finish`).
-                    self.redefined_label = true;
-                }
-            }
-        }
-        // A footnote's content was rendered before this link definition arrived.
-        let in_footnote = |label: &String| {
-            self.bracketed.get(label).is_some_and(|&at| self.bracket_users[at].contains(&FOOTNOTE_TEXT))
-        };
-        if new_labels.iter().any(in_footnote) {
-            self.book.give_up();
-        }
-        for (label, text) in defs.footnotes {
-            new_labels.push(format!("^{}", fold_case(&label)));
-            if self.footnote_defs.contains(&label) {
-                // The first definition wins; which one a parse shows depends on what it read.
-                self.book.give_up();
-            } else {
-                // (Its content only: the definition's own label is no use of it.)
-                let content = text.find("]:").map_or(text.as_str(), |at| &text[at + 2..]);
-                self.index_brackets(&fold_case(content), FOOTNOTE_TEXT);
-                self.footnote_defs.insert_new(label, text);
-            }
-        }
-        // A footnote used inside a committed footnote's text arrived after that footnote's section item was made.
-        let in_footnote = |label: &&String| {
-            self.bracketed.get(*label).is_some_and(|&at| self.bracket_users[at].contains(&FOOTNOTE_TEXT))
-        };
-        if new_labels.iter().filter(|label| label.starts_with('^')).any(|label| in_footnote(&label)) {
-            self.book.give_up();
-        }
-        if !new_labels.is_empty() {
-            self.patch_late_definitions(&new_labels, 0..blocks, differ);
-        }
-        new_labels
-    }
-
-    /// Adds the `[…]` spans of `lower` (case-folded text) to [`Self::bracketed`], used by `user` (a committed
-    /// block's index, or [`FOOTNOTE_TEXT`]).
-    fn index_brackets(&mut self, lower: &str, user: usize) {
-        let mut rest = lower;
-        while let Some(open) = rest.find('[') {
-            rest = &rest[open + 1..];
-            let Some(close) = rest.find([']', '[']).filter(|&close| rest[close..].starts_with(']')) else { continue };
-            // (A map to positions in a list, not to lists: one map type fewer in the wasm.)
-            let at = match self.bracketed.get(&rest[..close]) {
-                Some(&at) => at,
-                None => {
-                    self.bracketed.insert(rest[..close].to_owned(), self.bracket_users.len());
-                    self.bracket_users.push(Vec::new());
-                    self.bracket_users.len() - 1
-                }
-            };
-            let users = &mut self.bracket_users[at];
-            if users.last() != Some(&user) {
-                users.push(user);
-            }
-        }
-    }
-
-    /// Resolves references to committed definitions in a parse of the open tail.
-    fn definitions_callback(&self) -> Option<Arc<dyn comrak::options::BrokenLinkCallback>> {
-        if self.link_defs.is_empty() {
-            return None;
-        }
-        let defs = Arc::clone(&self.link_defs);
-        Some(Arc::new(move |reference: comrak::options::BrokenLinkReference| {
-            defs.get(&normalize_label(reference.normalized))
-                .map(|(url, title)| comrak::ResolvedReference { url: url.clone(), title: title.clone() })
-        }))
     }
 
     /// A link reference or footnote definition arrived after its use: re-render the committed blocks that mention
     /// one of `labels` (lowercased; footnotes as `^label`) and patch them in place — only the nodes that change.
     fn patch_late_definitions(&mut self, labels: &[String], blocks: std::ops::Range<usize>, differ: &mut Differ<'_>) {
-        let first = blocks.start;
-        let blocks = blocks.end.min(self.committed_sources.len());
-        // The blocks in order, once each (kept sorted by insertion: the few users need no sort routine in the wasm).
-        let mut users: Vec<usize> = Vec::new();
-        let mut add = |index: usize| {
-            if let Err(at) = users.binary_search(&index) {
-                users.insert(at, index);
-            }
-        };
-        for label in labels {
-            if label.contains(['[', ']']) {
-                // Not a key of the index (labels hold no unescaped brackets; an escaped one is rare): scan them all.
-                for index in first..blocks {
-                    let source = self.src.get(self.committed_sources[index].clone()).unwrap_or_default();
-                    if fold_case(source).contains(&format!("[{label}]")) {
-                        add(index);
-                    }
-                }
-            } else if let Some(&found) = self.bracketed.get(label) {
-                let users = self.bracket_users[found].iter().copied();
-                users.filter(|index| (first..blocks).contains(index)).for_each(&mut add);
-            }
-        }
+        let users = self.defs.users(labels, blocks, &self.src, &self.commit.sources);
         let mut fresh = Vec::new(); // footnotes these definitions number
         for index in users {
             // A block's source parses alone as that block, except a paragraph whose last line became the header of
@@ -1652,7 +1331,7 @@ impl IncrementalMarkdown {
                 (Some(_), Some(mounted)) => !matches!(mounted.kind, MountedKind::Element { .. }),
                 _ => false,
             };
-            if !same_tag(&doc, self.blocks.get(index)) && index + 1 < self.committed_sources.len() {
+            if !same_tag(&doc, self.blocks.get(index)) && index + 1 < self.commit.sources.len() {
                 doc = self.render_committed(index, index + 1);
             }
             if self.opts.gfm {
@@ -1668,7 +1347,7 @@ impl IncrementalMarkdown {
             }
         }
         if self.opts.gfm {
-            self.book.sync_section(differ, self.root, &mut self.footnotes);
+            self.book.sync_section(differ, self.root);
         }
     }
 
@@ -1681,7 +1360,7 @@ impl IncrementalMarkdown {
             return;
         };
         let starts_with_bracket =
-            self.settle.as_ref().is_some_and(|s| self.src[s.start..].trim_start().starts_with('['));
+            self.tail.settle.as_ref().is_some_and(|s| self.src[s.start..].trim_start().starts_with('['));
         if starts_with_bracket
             || matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('['))
         {
@@ -1693,7 +1372,7 @@ impl IncrementalMarkdown {
         };
         let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
-        let paragraph_start = self.settle.as_ref().map_or(0, |s| s.start);
+        let paragraph_start = self.tail.settle.as_ref().map_or(0, |s| s.start);
         let (kept, boundary) = match last_text {
             Some(text) => (children.len() - 1, Some(text.to_owned())),
             None => (children.len(), None),
@@ -1702,9 +1381,9 @@ impl IncrementalMarkdown {
         if src.ends_with('\n') {
             // At a line break: the next line parses after the dummy word as it does in place.
             let at = paragraph::line_break_at(src, paragraph_start);
-            if let Some(at) = at.filter(|&at| self.resume.as_ref().is_none_or(|r| r.at < at)) {
-                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
-                self.candidate = None;
+            if let Some(at) = at.filter(|&at| self.tail.resume.as_ref().is_none_or(|r| r.at < at)) {
+                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
+                self.tail.candidate = None;
             }
             return;
         }
@@ -1715,15 +1394,15 @@ impl IncrementalMarkdown {
         if single_space_at(src.len()) {
             // Resume at the space.
             let at = src.len() - 1;
-            if self.resume.as_ref().is_none_or(|r| r.at < at) {
-                self.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
-                self.candidate = None;
+            if self.tail.resume.as_ref().is_none_or(|r| r.at < at) {
+                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
+                self.tail.candidate = None;
             }
             return;
         }
         // Resume at the start of the last word when it is plain text that ends the last text node (only after the
         // current resume point: a search back through a word of megabytes with every chunk would be quadratic).
-        let lower = self.resume.as_ref().map_or(paragraph_start, |r| r.at).min(src.len());
+        let lower = self.tail.resume.as_ref().map_or(paragraph_start, |r| r.at).min(src.len());
         let Some(word_at) = src[lower..].rfind(' ').map(|at| lower + at + 1) else { return };
         let word = &src[word_at..];
         let Some(text) = last_text else { return };
@@ -1732,13 +1411,13 @@ impl IncrementalMarkdown {
             || !word.chars().all(is_plain)
             || starts_plainly(word) != Some(true)
             || !text.ends_with(word)
-            || self.resume.as_ref().is_some_and(|r| r.at >= word_at)
+            || self.tail.resume.as_ref().is_some_and(|r| r.at >= word_at)
         {
             return;
         }
         let boundary = text[..text.len() - word.len()].to_owned();
-        self.resume = Some(paragraph::word_resume(word_at, children.len() - 1, boundary, defs));
-        self.candidate = None;
+        self.tail.resume = Some(paragraph::word_resume(word_at, children.len() - 1, boundary, defs));
+        self.tail.candidate = None;
     }
 
     /// Bounds how far back the open paragraph's parses reach. A paragraph resumes after its last settled word, but a
@@ -1757,10 +1436,10 @@ impl IncrementalMarkdown {
     /// where a footnote reference or a table row is being typed (their parses need their whole text), and never
     /// inside a word that may be a URL (a tail of a URL parsed alone could become a link).
     fn cut_paragraph_segment(&mut self, paragraph_start: Option<usize>, defs: String) {
-        let Some(from) = self.resume.as_ref().map(|r| r.at).or(paragraph_start) else { return };
+        let Some(from) = self.tail.resume.as_ref().map(|r| r.at).or(paragraph_start) else { return };
         let src = self.src.as_str();
         let reach = src.len().saturating_sub(from);
-        if reach < SEGMENT_BYTES || self.finished || self.blocks.len() != self.committed_blocks + 1 {
+        if reach < SEGMENT_BYTES || self.finished || self.blocks.len() != self.commit.blocks + 1 {
             return;
         }
         let at_space = src.ends_with(' ') && !src.ends_with("  ");
@@ -1785,10 +1464,10 @@ impl IncrementalMarkdown {
         if at <= from {
             return;
         }
-        self.resume = Some(paragraph::segment_resume(at, children.len(), defs));
-        self.candidate = None;
-        self.stitched = true;
-        if let Some(scan) = self.settle.as_mut() {
+        self.tail.resume = Some(paragraph::segment_resume(at, children.len(), defs));
+        self.tail.candidate = None;
+        self.tail.stitched = true;
+        if let Some(scan) = self.tail.settle.as_mut() {
             // What the segments before hold open is given up on until the whole parse: the scan starts afresh.
             scan.state = scan.state.fresh();
             scan.scanned = at;
@@ -1800,28 +1479,28 @@ impl IncrementalMarkdown {
     /// any construct), it is appended to the text node that ends the open block — no parse at all. Code in a fence
     /// takes any text whose lines cannot close the fence; inline text takes letters, digits, spaces and harmless
     /// punctuation, with trailing spaces held back (a paragraph's trailing spaces are not shown).
-    fn append_in_place(&mut self, ops: &mut Vec<PatchOp>) -> bool {
-        if !self.exact || self.rendered_len >= self.src.len() || self.blocks.len() <= self.committed_blocks {
+    fn append_in_place(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
+        if !self.tail.exact || self.rendered_len >= self.src.len() || self.blocks.len() <= self.commit.blocks {
             return false;
         }
         let shown_line_start = self.line_start(self.rendered_len);
         let shown = &self.src[..self.rendered_len];
         let new_text = &self.src[self.rendered_len..];
         let Some((leaf, text_node)) = self.blocks.last_mut().and_then(leaf_text) else { return false };
-        let MountedKind::Text(current) = &mut text_node.kind else { return false };
+        let MountedKind::Text(current) = &text_node.kind else { return false };
         // The text node must end where the source ends (it does not after a setext underline, an entity, …).
         let tail_of_node = last_chars(current, 48);
         let append = match leaf {
-            Leaf::Code => match self.open_fence.as_mut().and_then(|plan| plan.append(&self.src)) {
+            Leaf::Code => match self.tail.open_fence.as_mut().and_then(|plan| plan.append(&self.src)) {
                 Some(code) => {
                     // A held partial line of fence characters would show in a parse: the next render parses.
-                    self.exact = !self.open_fence.as_ref().is_some_and(|plan| plan.holds_text(&self.src));
+                    self.tail.exact = !self.tail.open_fence.as_ref().is_some_and(|plan| plan.holds_text(&self.src));
                     code
                 }
                 None => return false,
             },
-            Leaf::Inline if self.open_html.is_some() => {
-                match self.open_html.as_mut().and_then(|plan| plan.append(&self.src)) {
+            Leaf::Inline if self.tail.open_html.is_some() => {
+                match self.tail.open_html.as_mut().and_then(|plan| plan.append(&self.src)) {
                     Some(text) => text,
                     None => return false,
                 }
@@ -1839,13 +1518,13 @@ impl IncrementalMarkdown {
                 // From the start of the word the new text continues: every word it touches.
                 // (Not before the resume point: a paragraph cut into segments shows a word's start apart from its end,
                 // and a search through a word of megabytes with every chunk would be quadratic.)
-                let lower = self.resume.as_ref().map_or(self.committed_len, |r| r.at).min(shown.len());
+                let lower = self.tail.resume.as_ref().map_or(self.commit.len, |r| r.at).min(shown.len());
                 let word_start = shown[lower..]
                     .char_indices()
                     .rfind(|(_, c)| c.is_whitespace())
                     .map_or(lower, |(at, c)| lower + at + c.len_utf8());
                 // The start of the line the text continues must be decided: `1` + `. ` makes a list item.
-                let line_start = shown_line_start.max(self.committed_len);
+                let line_start = shown_line_start.max(self.commit.len);
                 // An empty item's marker (`1. `) does not interrupt the paragraph it is in, but with text it does.
                 // After its indentation and quote markers too: `   1` + `. ` makes an item just the same (only the
                 // line's first characters decide: a long line is not read again for it).
@@ -1858,7 +1537,7 @@ impl IncrementalMarkdown {
                 }
                 // A `)` may close a link destination or title opened before it in the open text.
                 if new_text.contains(')') {
-                    let from = self.resume.as_ref().map_or(self.committed_len, |r| r.at.max(self.committed_len));
+                    let from = self.tail.resume.as_ref().map_or(self.commit.len, |r| r.at.max(self.commit.len));
                     if self.src[from..].contains("](") {
                         return false;
                     }
@@ -1875,16 +1554,14 @@ impl IncrementalMarkdown {
                 format!("{held}{new_text}").trim_end_matches(' ').to_owned()
             }
         };
-        if !append.is_empty() {
-            ops.push(PatchOp::AppendText { id: text_node.id, text: append.clone() });
-            current.push_str(&append);
-        }
+        // (Not watched for lost words: an append takes nothing away.)
+        Differ::new(ids, ops).append_text(text_node, &append);
         self.stats.appended_in_place += 1;
-        self.last_parse_key = None; // the DOM no longer shows what that parse read
-        if leaf == Leaf::Inline && self.open_html.is_none() {
+        self.tail.last_parse_key = None; // the DOM no longer shows what that parse read
+        if leaf == Leaf::Inline && self.tail.open_html.is_none() {
             // After a commit the open paragraph has no scan yet: it starts at the commit point.
-            let start = self.settle.is_none().then_some(self.paragraph_after_commit).flatten();
-            let paragraph_start = start.or(self.settle.as_ref().map(|s| s.start));
+            let start = self.tail.settle.is_none().then_some(self.tail.paragraph_after_commit).flatten();
+            let paragraph_start = start.or(self.tail.settle.as_ref().map(|s| s.start));
             self.paragraph_candidate(start, String::new());
             if self.blocks.last().is_some_and(|b| mounted_tag(b) == "p") {
                 self.cut_paragraph_segment(paragraph_start, String::new());
@@ -1902,7 +1579,7 @@ impl IncrementalMarkdown {
     /// after the container markers exactly as in place (see [`resumes_nested`]). Returns whether the text after a
     /// line-start candidate is indentation alone (the render waits for more).
     fn promote_candidate(&mut self) -> bool {
-        let Some(candidate) = &mut self.candidate else { return false };
+        let Some(candidate) = &mut self.tail.candidate else { return false };
         if candidate.boundary.as_deref().is_some_and(|b| b.ends_with('\n')) {
             // At a line start (a list item's next line): the line's indentation is not its text. While it is all
             // that arrived, nothing is shown and nothing needs a parse.
@@ -1915,8 +1592,8 @@ impl IncrementalMarkdown {
         let rest = &self.src[candidate.at..];
         match starts_plainly(rest) {
             None => {} // too little text after the candidate to tell yet
-            Some(_) if resumes_nested(rest) => self.resume = self.candidate.take(),
-            Some(_) => self.candidate = None,
+            Some(_) if resumes_nested(rest) => self.tail.resume = self.tail.candidate.take(),
+            Some(_) => self.tail.candidate = None,
         }
         false
     }
@@ -1942,65 +1619,53 @@ impl IncrementalMarkdown {
     /// it cannot follow the whole text. Returns whether it reconciled.
     fn finish_open_tail(&mut self, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) -> bool {
         // The DOM already shows the open tail as its parse without speculation, and no definitions wait there.
-        let shown_as_final = self.exact && !self.stitched && !self.dirty && self.finished_blocks_known() && !self.src[self.committed_len..].contains("]:")
+        let shown_as_final = self.tail.exact && !self.tail.stitched && !self.dirty && self.finished_blocks_known() && !self.src[self.commit.len..].contains("]:")
                 // Trailing spaces were held back; at the very end of the text comrak keeps them.
                 && !self.src.ends_with([' ', '\t', '\r']);
         self.finished = true;
         self.dirty = false;
-        self.candidate = None;
-        self.settle = None;
-        self.exact = false;
+        self.tail.candidate = None;
+        self.tail.settle = None;
+        self.tail.exact = false;
         // Footnotes are numbered as blocks commit: the last pass commits the open block.
         let footnotes = self.opts.gfm && self.src.contains("[^");
-        if !footnotes && shown_as_final && !self.redefined_label && self.definitions_all_known() {
-            self.committed_blocks = self.blocks.len();
-            self.committed_len = self.src.len();
+        if !footnotes && shown_as_final && !self.defs.redefined_label() && self.definitions_all_known() {
+            self.commit.blocks = self.blocks.len();
+            self.commit.len = self.src.len();
             return false;
         }
         // The last pass runs even when a reconcile must follow: it commits the definitions the open tail holds, and
         // committed blocks that use them are patched as while streaming (the reconcile's count of ops on committed
         // blocks is about what streaming showed as final, not about the open tail this pass commits).
-        let streamed_commits = self.committed_blocks;
-        let resume = self.resume.take();
-        let fitted = resume.is_some_and(|resume| self.render_pass(Some(&resume), ids, ops));
+        let streamed_commits = self.commit.blocks;
+        let resume = self.tail.resume.take();
+        let fitted = match resume.map(|resume| self.render_pass(Some(&resume), ids, ops)) {
+            Some(Ok(())) => true,
+            Some(Err(abandoned)) => {
+                self.abandoned(abandoned);
+                false
+            }
+            None => false,
+        };
         if !fitted {
-            self.render_pass(None, ids, ops);
+            self.render_whole_tail(ids, ops);
         }
-        let footnotes_exact = !footnotes || (self.book.is_exact() && self.committed_blocks == self.blocks.len());
-        if footnotes_exact && !self.redefined_label && self.definitions_all_known() {
-            self.committed_blocks = self.blocks.len();
-            self.committed_len = self.src.len();
+        let footnotes_exact = !footnotes || (self.book.is_exact() && self.commit.blocks == self.blocks.len());
+        if footnotes_exact && !self.defs.redefined_label() && self.definitions_all_known() {
+            self.commit.blocks = self.blocks.len();
+            self.commit.len = self.src.len();
             return false;
         }
-        self.committed_blocks = streamed_commits.min(self.blocks.len());
-        self.resume = None;
+        self.commit.blocks = streamed_commits.min(self.blocks.len());
+        self.tail.resume = None;
         self.reconcile(ids, ops);
         true
     }
 
-    /// Whether every `[label]:` in the text is a definition this engine read (then every reference resolved as in a
-    /// one-shot parse). Definitions inside quotes or list items, labels over several lines or with escapes are
-    /// read only by a whole parse.
+    /// Whether every `[label]:` in the text is a definition this engine read (see
+    /// [`CommittedDefinitions::all_known`]).
     fn definitions_all_known(&self) -> bool {
-        self.src.match_indices("]:").all(|(at, _)| {
-            let line_start = self.src[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-            let line = &self.src[line_start..at];
-            let Some(label) = line.trim_start_matches(' ').strip_prefix('[') else { return false };
-            let known = match label.strip_prefix('^').filter(|_| self.opts.gfm) {
-                Some(footnote) => self.footnote_defs.contains(footnote),
-                None => self.link_defs.contains(&normalize_label(label)),
-            };
-            // (A line inside a committed block is a definition inside a container, or text: a label known from
-            // another definition says nothing about it.)
-            let in_block = {
-                let after = self.committed_sources.partition_point(|range| range.start <= line_start);
-                after > 0 && self.committed_sources[after - 1].contains(&line_start)
-            };
-            line.len() - line.trim_start_matches(' ').len() <= 3
-                && !label.contains(['\\', '[', ']'])
-                && known
-                && !in_block
-        })
+        self.defs.all_known(&self.src, self.opts.gfm, &self.commit.sources)
     }
 
     /// Whether a render happened at all (an engine that never rendered shows nothing yet).
@@ -2017,12 +1682,12 @@ impl IncrementalMarkdown {
         let nodes: Vec<Node> = doc.blocks.into_iter().map(|block| block.node).collect();
         let mut differ = Differ::new(ids, ops);
         let ops_before = differ.ops.len();
-        let before = self.footnotes.as_ref().map(|f| f.id);
+        let before = self.book.section_id();
         differ.sync_children(self.root, &mut self.blocks, &nodes, before);
-        sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+        self.book.show_section(&mut differ, self.root, doc.footnotes.as_ref());
         self.stats.finish_repairs += (differ.ops.len() - ops_before) as u64;
-        self.committed_blocks = self.blocks.len();
-        self.committed_len = self.src.len();
+        self.commit.blocks = self.blocks.len();
+        self.commit.len = self.src.len();
     }
 
     /// Brings the DOM in line with a one-shot parse of the whole text.
@@ -2032,25 +1697,52 @@ impl IncrementalMarkdown {
 
         let mut differ = Differ::new(ids, ops);
         let ops_before = differ.ops.len();
-        let committed = self.committed_blocks.min(nodes.len());
+        let committed = self.commit.blocks.min(nodes.len());
         for (mounted, node) in self.blocks.iter_mut().zip(&nodes).take(committed) {
             differ.update(mounted, node);
         }
         self.stats.reconcile_ops_on_committed += (differ.ops.len() - ops_before) as u64;
-        let before = self.footnotes.as_ref().map(|f| f.id);
+        let before = self.book.section_id();
         let mut open = self.blocks.split_off(committed);
         differ.sync_children(self.root, &mut open, &nodes[committed..], before);
         self.blocks.append(&mut open);
-        sync_footnotes(&mut differ, self.root, &mut self.footnotes, doc.footnotes.as_ref());
+        self.book.show_section(&mut differ, self.root, doc.footnotes.as_ref());
         self.book.forget_section();
-        self.committed_blocks = self.blocks.len();
-        self.committed_len = self.src.len();
+        self.commit.blocks = self.blocks.len();
+        self.commit.len = self.src.len();
+    }
+
+    /// Gives up the mounted DOM (and the work counters) to the document that replaces this one; this one shows
+    /// nothing afterwards and is meant to be dropped (see `replace.rs`).
+    pub fn take_shown(&mut self) -> Shown {
+        Shown { blocks: std::mem::take(&mut self.blocks), footnotes: self.book.take_section(), stats: self.stats }
+    }
+
+    /// Renders this document, which has not rendered yet, over the DOM `shown` (the document it replaces): the DOM
+    /// ends as this document's own first [`render`](Self::render) would make it, and blocks equal to shown ones keep
+    /// their nodes.
+    pub fn render_over(&mut self, shown: Shown, ids: &mut IdAllocator, ops: &mut Vec<PatchOp>) {
+        debug_assert!(
+            self.blocks.is_empty() && self.book.section_id().is_none(),
+            "render_over on a document that rendered"
+        );
+        let mut own_ids = IdAllocator::default();
+        self.render(&mut own_ids, &mut Vec::new());
+        let new_blocks: Vec<Node> = std::mem::take(&mut self.blocks).iter().map(Mounted::to_node).collect();
+        let new_footnotes = self.book.take_section().map(|section| section.to_node());
+        // A replacement takes the old text's words away on purpose: not watched for shown-text losses.
+        let mut differ = Differ::new(ids, ops);
+        let taken = replace::take_over(&mut differ, self.root, shown, &new_blocks, new_footnotes.as_ref(), self.stats);
+        let TakenOver { blocks, footnotes, stats } = taken;
+        self.blocks = blocks;
+        self.book.set_section(footnotes);
+        self.stats = stats;
     }
 
     /// How many top-level blocks are committed: the first this many children of the root are final (tests check
     /// that each already shows its one-shot HTML).
     pub fn committed_blocks(&self) -> usize {
-        self.committed_blocks
+        self.commit.blocks
     }
 }
 
@@ -2061,434 +1753,52 @@ fn parse(opts: &RenderOptions, stats: &mut MarkdownStats, text: &str) -> Rendere
     render::render(text, opts)
 }
 
-/// Brings the footnotes section (always the root's last child) in line with the new render.
-fn sync_footnotes(differ: &mut Differ<'_>, root: NodeId, mounted: &mut Option<Mounted>, new: Option<&Node>) {
-    match (mounted.as_mut(), new) {
-        (Some(current), Some(node)) => differ.update(current, node),
-        (Some(_), None) => {
-            if let Some(gone) = mounted.take() {
-                differ.remove(gone);
+#[cfg(test)]
+mod render_pass_contract_tests {
+    use super::*;
+    use crate::patch::ROOT;
+
+    /// Everything a render may change, as text.
+    fn state(engine: &IncrementalMarkdown) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            engine.blocks, engine.commit, engine.defs, engine.book, engine.tail, engine.stats, engine.rendered_len
+        )
+    }
+
+    /// A resumed pass that does not fit the open block (a paragraph that becomes a heading, a list that turns loose,
+    /// a quote's next line that starts a list…) emits nothing and changes nothing: its caller parses the whole open
+    /// tail from the state the last render left.
+    #[test]
+    fn a_resumed_pass_that_does_not_fit_changes_nothing() {
+        let mut abandoned = 0;
+        for text in [
+            "Some words in a paragraph\n===\n\nNext.\n",
+            "- a tight item\n- another item\n\n- loose now\n",
+            "> quoted words here\n> - a list\n",
+            "A paragraph of words\n- an item\n",
+            "1. **Step**: words here\n   ```\n   code\n   ```\n2. Done.\n",
+        ] {
+            let mut engine = IncrementalMarkdown::new(RenderOptions::default(), ROOT);
+            let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+            for c in text.chars() {
+                engine.push(c.encode_utf8(&mut [0; 4]));
+                if let Some(resume) = engine.tail.resume.clone() {
+                    if let PassPlan::Abandon(_) = engine.plan_pass(Some(&resume)) {
+                        let before = state(&engine);
+                        let mut pass_ops = Vec::new();
+                        let result = engine.render_pass(Some(&resume), &mut ids, &mut pass_ops);
+                        assert!(result.is_err(), "{text:?}: a pass planned as abandoned should return Err");
+                        assert!(pass_ops.is_empty(), "{text:?}: an abandoned pass should emit nothing: {pass_ops:?}");
+                        assert_eq!(state(&engine), before, "{text:?}: an abandoned pass should change no state");
+                        abandoned += 1;
+                    }
+                }
+                engine.render(&mut ids, &mut ops);
             }
         }
-        (None, Some(node)) => {
-            let created = differ.create(node);
-            differ.ops.push(PatchOp::Append { parent: root, child: created.id });
-            *mounted = Some(created);
-        }
-        (None, None) => {}
+        assert!(abandoned > 0, "the texts should make some resumed passes not fit");
     }
-}
-
-/// How many columns of indentation start `line` (tabs to the next multiple of 4).
-fn indent_columns(line: &str) -> usize {
-    let mut columns = 0;
-    for c in line.chars() {
-        match c {
-            ' ' => columns += 1,
-            '\t' => columns += 4 - columns % 4,
-            _ => break,
-        }
-    }
-    columns
-}
-
-/// Takes the blocks that start inside `prefix` (the thematic break that ends [`IncrementalMarkdown::footnote_prefix`])
-/// out of a parse.
-fn drop_prefix_blocks(doc: &mut RenderedDoc, prefix: &str) {
-    let prefix_lines = line_starts(prefix).len() - 1;
-    doc.blocks.retain(|block| block.start_line > prefix_lines);
-}
-
-/// The link reference definition lines of committed text: lines no block covers that are not blank.
-fn definition_lines(committed: &str, covered: &[(usize, usize)], gfm: bool) -> Definitions {
-    let mut defs = Definitions::default();
-    let mut starts = line_starts(committed);
-    if starts.last().is_some_and(|&last| last < committed.len()) {
-        starts.push(committed.len()); // a last line without its line ending (the end of the text)
-    }
-    let mut footnote: Option<(String, String)> = None;
-    // Blank lines inside a footnote definition: it goes on after them with an indented line.
-    let mut blanks = String::new();
-    // The footnote's last line is paragraph text, which a line at the margin continues lazily (a definition whose
-    // first line is empty has no paragraph: the next line at the margin is a definition of its own).
-    let mut paragraph_open = false;
-    for pair in starts.windows(2) {
-        let (start, end) = (pair[0], pair[1]);
-        let line = &committed[start..end];
-        let inside_block = covered.iter().any(|&(from, to)| start >= from && start < to);
-        if inside_block {
-            defs.footnotes.extend(footnote.take());
-            continue;
-        }
-        if line.trim().is_empty() {
-            if footnote.is_some() {
-                blanks.push_str(line);
-            }
-            continue;
-        }
-        let indented = indent_columns(line) >= 4;
-        let continues = indented || (blanks.is_empty() && paragraph_open);
-        if let Some(label) = footnote_label(line).filter(|_| gfm) {
-            defs.footnotes.extend(footnote.take());
-            footnote = Some((label.to_owned(), line.to_owned()));
-            paragraph_open = line.find("]:").is_some_and(|at| !line[at + 2..].trim().is_empty());
-        } else if let Some((_, text)) = footnote.as_mut().filter(|_| continues) {
-            // A continuation line of the footnote definition (lazy, or indented after blank lines).
-            text.push_str(&blanks);
-            text.push_str(line);
-            // (Indented 8 or more past a blank line: code, which no line continues lazily.)
-            paragraph_open = blanks.is_empty() || indent_columns(line) < 8;
-        } else {
-            defs.footnotes.extend(footnote.take());
-            defs.links.push_str(line);
-        }
-        blanks.clear();
-    }
-    defs.footnotes.extend(footnote);
-    if !defs.links.is_empty() {
-        defs.links.push('\n');
-    }
-    defs
-}
-
-/// Definitions by label, the first of a label kept: a map to positions in a list rather than to the values, so that
-/// the engine's maps are all one type (`HashMap<String, usize>`) and its hash table code is linked once.
-#[derive(Clone)]
-struct ByLabel<T> {
-    index: HashMap<String, usize>,
-    values: Vec<T>,
-}
-
-impl<T> Default for ByLabel<T> {
-    fn default() -> Self {
-        ByLabel { index: HashMap::new(), values: Vec::new() }
-    }
-}
-
-impl<T> ByLabel<T> {
-    fn get(&self, label: &str) -> Option<&T> {
-        self.index.get(label).and_then(|&at| self.values.get(at))
-    }
-
-    fn contains(&self, label: &str) -> bool {
-        self.index.contains_key(label)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    /// Forgets every value after the first `len` (in insertion order): the labels that lose theirs.
-    fn truncate(&mut self, len: usize) -> Vec<String> {
-        let removed: Vec<String> =
-            self.index.iter().filter(|&(_, &at)| at >= len).map(|(label, _)| label.clone()).collect();
-        for label in &removed {
-            self.index.remove(label);
-        }
-        self.values.truncate(len);
-        removed
-    }
-
-    /// Adds `value` under `label` unless the label has one: whether it was added.
-    fn insert_new(&mut self, label: String, value: T) -> bool {
-        if self.index.contains_key(&label) {
-            return false;
-        }
-        self.index.insert(label, self.values.len());
-        self.values.push(value);
-        true
-    }
-}
-
-/// Definitions found in committed text.
-#[derive(Debug, Default)]
-struct Definitions {
-    /// Link reference definition lines (read once; later parses resolve them through the broken-link callback).
-    links: String,
-    /// Footnote definitions by label (prepended only to tail parses that reference them).
-    footnotes: Vec<(String, String)>,
-}
-
-/// The label of a footnote definition line (`[^label]: …`).
-fn footnote_label(line: &str) -> Option<&str> {
-    let rest = line.trim_start_matches(' ').strip_prefix("[^")?;
-    let close = rest.find(']')?;
-    rest[close + 1..].starts_with(':').then(|| &rest[..close])
-}
-
-/// The footnote labels `text` references (`[^label]`), in order, without repeats.
-fn footnote_references(text: &str) -> Vec<&str> {
-    let mut labels: Vec<&str> = Vec::new();
-    for (at, _) in text.match_indices("[^") {
-        let rest = &text[at + 2..];
-        let label = rest.find([']', '\n']).filter(|&close| rest[close..].starts_with(']'));
-        // A label still being typed is shown as a pending link: it references nothing yet.
-        let pending =
-            label.is_some_and(|close| rest[close + 1..].starts_with(&format!("({})", speculate::PENDING_URL)));
-        if let Some(label) = label.filter(|_| !pending).map(|close| &rest[..close]) {
-            if !labels.contains(&label) {
-                labels.push(label);
-            }
-        }
-    }
-    labels
-}
-
-/// The user a footnote definition's text has in the bracket index (no block has this index, so late definitions never
-/// re-render it; the footnote book re-reads footnotes itself).
-const FOOTNOTE_TEXT: usize = usize::MAX;
-
-/// An answer of `ancestor_items` and the question it answered.
-type AncestorsAnswer = ((usize, usize, usize, usize), Option<String>);
-
-/// The settledness scan of the open paragraph, from its start.
-#[derive(Debug, Clone)]
-struct ParagraphSettle {
-    start: usize,
-    /// The open tail's own definitions before the paragraph (see [`Resume::defs`]).
-    defs: String,
-    scanned: usize,
-    /// The paragraph has a `|`: it never resumes mid-line (see `paragraph_candidate`).
-    has_pipe: bool,
-    state: settle::InlineSettle,
-    /// The text is a block quote's: quote markers at line starts are skipped, a line of markers alone resets.
-    quote: bool,
-    /// (Quote scans) at a line start, before its text; the line has text; the last character was a CR.
-    line_start: bool,
-    line_has_text: bool,
-    after_cr: bool,
-}
-
-/// The text of a mounted `<pre><code>`, if it has any.
-fn code_text(block: &Mounted) -> Option<String> {
-    let MountedKind::Element { children, .. } = &block.kind else { return None };
-    let MountedKind::Element { children: code, .. } = &children.first()?.kind else { return None };
-    match &code.first()?.kind {
-        MountedKind::Text(text) => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// When a top-level block can no longer change, whatever follows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Closing {
-    /// Already: a closed fence, an ATX heading, a thematic break.
-    Closed,
-    /// After a blank line: a paragraph, a table, a block quote.
-    ByBlankLine,
-    /// When the next block starts after a blank line at the margin with text no list item can take (a list).
-    ByUnindentedText,
-    /// Not by the lines after it alone (indented code, HTML blocks…).
-    Open,
-}
-
-fn closing(block: &render::RenderedBlock) -> Closing {
-    let tag = match &block.node {
-        Node::Element(el) => el.tag,
-        _ => return Closing::Open,
-    };
-    match (&block.detail, tag) {
-        (render::BlockDetail::Fence { closed: true }, _) => Closing::Closed,
-        (render::BlockDetail::Other, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") => Closing::Closed,
-        (render::BlockDetail::Paragraph | render::BlockDetail::Table { .. }, _) => Closing::ByBlankLine,
-        (
-            render::BlockDetail::Other | render::BlockDetail::QuotedList { .. } | render::BlockDetail::QuotedHtml,
-            "blockquote",
-        ) => Closing::ByBlankLine,
-        (render::BlockDetail::List { .. }, _) => Closing::ByUnindentedText,
-        _ => Closing::Open,
-    }
-}
-
-/// The first line of `text`, without its ending.
-fn first_line(text: &str) -> &str {
-    text.split(['\n', '\r']).next().unwrap_or("")
-}
-
-/// What kind of text ends the open block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leaf {
-    /// Inline text of a paragraph, heading or tight list item.
-    Inline,
-    /// The text of a fenced code block.
-    Code,
-}
-
-/// The text node that ends a mounted block, descending through lists, items and quotes to the last leaf block.
-fn leaf_text(block: &mut Mounted) -> Option<(Leaf, &mut Mounted)> {
-    let MountedKind::Element { tag, children, .. } = &mut block.kind else { return None };
-    match *tag {
-        // A paragraph that starts with `[` may still become a link reference definition (it then shows nothing).
-        "p" if matches!(children.first(), Some(Mounted { kind: MountedKind::Text(t), .. }) if t.starts_with('[')) => {
-            None
-        }
-        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => last_text(children).map(|t| (Leaf::Inline, t)),
-        "pre" => {
-            let code = children.first_mut()?;
-            let MountedKind::Element { tag: "code", children, .. } = &mut code.kind else { return None };
-            last_text(children).map(|t| (Leaf::Code, t))
-        }
-        "ul" | "ol" | "blockquote" => leaf_text(children.last_mut()?),
-        "li" => {
-            let last_is_block = matches!(
-                children.last().map(|c| &c.kind),
-                Some(MountedKind::Element {
-                    tag: "p" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6",
-                    ..
-                })
-            );
-            if last_is_block {
-                leaf_text(children.last_mut()?)
-            } else {
-                last_text(children).map(|t| (Leaf::Inline, t))
-            }
-        }
-        _ => None,
-    }
-}
-
-/// Whether `line`, the last line shown, a quote line (`> > text`), holds exactly the text after the last line break
-/// of `node` (the paragraph's text node, whose lines have no quote markers), its start decided.
-fn quote_line_ends_node(line: &str, node: &str) -> bool {
-    let Some(break_at) = node.rfind('\n') else { return false };
-    let content = line.trim_start_matches(['>', ' ']);
-    line.starts_with('>')
-        && !content.is_empty()
-        && content == &node[break_at + 1..]
-        && starts_plainly(content) == Some(true)
-}
-
-fn last_text(children: &mut [Mounted]) -> Option<&mut Mounted> {
-    children.last_mut().filter(|c| matches!(c.kind, MountedKind::Text(_)))
-}
-
-/// At most the first `n` bytes of `text`, on a character boundary (less decides nothing that more would not: a
-/// line cut short reads as incomplete).
-fn first_chars(text: &str, n: usize) -> &str {
-    let mut end = n.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
-/// At most the last `n` bytes of `text`, on a character boundary.
-fn last_chars(text: &str, n: usize) -> &str {
-    let mut start = text.len().saturating_sub(n);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    &text[start..]
-}
-
-/// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
-fn has_blank_line(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut line_start = None; // the start of the current line, once a break came before it
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'\n' | b'\r') {
-            if line_start.is_some_and(|start| text[start..i].trim().is_empty()) {
-                return true;
-            }
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
-            line_start = Some(i + 1);
-        }
-        i += 1;
-    }
-    false
-}
-
-/// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
-fn is_plain(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
-}
-
-/// Whether paragraph text resumed at the start of `rest` parses alone as it does in place: `Some(true)` when its
-/// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
-/// `Some(false)` when it may, `None` when too little has arrived to tell.
-fn starts_plainly(rest: &str) -> Option<bool> {
-    // The answer lies in the line's first characters (a marker, a run, a label of at most 999): only they are read,
-    // so asking about a line of 50 KB costs no more than about a short one (it is asked with every chunk).
-    let mut window = rest.len().min(1024);
-    while !rest.is_char_boundary(window) {
-        window -= 1;
-    }
-    let line = rest[..window].split(['\n', '\r']).next().unwrap_or("");
-    // Complete: a line break follows, or the line goes on past what is read (its start is known either way).
-    let complete = line.len() < rest.len();
-    let mut chars = line.chars();
-    let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };
-    let run = 1 + chars.clone().take_while(|&c| c == first).count();
-    let after_run = line.chars().nth(run);
-    let decide = |ok: bool| Some(ok);
-    let need = |next: Option<char>| if next.is_none() && !complete { None } else { Some(next) };
-    match first {
-        c if c.is_alphabetic() => decide(true),
-        ' ' | '\t' | '>' | '<' | '|' => decide(false),
-        // A line of `=` alone underlines the paragraph above as a heading.
-        '=' => match line[run..].trim_end_matches([' ', '\t']) {
-            "" if complete => decide(false),
-            "" => None,
-            _ => decide(true),
-        },
-        '0'..='9' => {
-            let digits = line.chars().take_while(char::is_ascii_digit).count();
-            match need(line.chars().nth(digits))? {
-                Some('.' | ')') => decide(!matches!(need(line.chars().nth(digits + 1))?, None | Some(' ' | '\t'))),
-                _ => decide(true),
-            }
-        }
-        '*' | '_' | '~' | '`' | '-' | '+' | '#' => {
-            let next = need(after_run)?;
-            let block_marker = match first {
-                '*' | '-' | '+' => run >= 2 || matches!(next, None | Some(' ' | '\t')),
-                '#' => run <= 6 && matches!(next, None | Some(' ' | '\t')),
-                _ => run >= 3 || (first == '_' && next.is_none()),
-            };
-            decide(!block_marker)
-        }
-        '[' => match line.find(']') {
-            // `[label]:` at the start of a paragraph is a link reference definition.
-            Some(close) => decide(need(line[close + 1..].chars().next())? != Some(':')),
-            None if line.len() > 200 || complete => decide(false),
-            None => None,
-        },
-        _ => decide(true),
-    }
-}
-
-/// Whether text resumed inside a nested leaf (after container markers as context) parses as it does in place: it
-/// must start plainly, and with a letter or digit (`[ ] x` after a list marker would make a task item).
-fn resumes_nested(rest: &str) -> bool {
-    rest.starts_with(|c: char| c.is_alphanumeric()) && starts_plainly(rest) == Some(true)
-}
-
-/// The quote markers that start `line` (`> > `, at the margin, spaces only): their length, the context that rebuilds
-/// them (`> ` per level) and their count.
-fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
-    if !line.starts_with('>') {
-        return None;
-    }
-    let len = line.len() - line.trim_start_matches(['>', ' ']).len();
-    let depth = line[..len].matches('>').count();
-    Some((len, "> ".repeat(depth), depth))
-}
-
-/// A label as CommonMark matches it: Unicode case-folded, inner whitespace collapsed.
-fn normalize_label(label: &str) -> String {
-    fold_case(&label.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
-/// Unicode full case folding (`ẞ` and `SS` match), as comrak folds labels.
-fn fold_case(text: &str) -> String {
-    caseless::default_case_fold_str(text)
 }
 
 #[cfg(test)]
@@ -2509,7 +1819,7 @@ mod verified_finish_tests {
         engine.render(&mut ids, &mut ops);
         // Lose the list from the DOM and from the engine's view of it alike, as a buggy splice would.
         let lost = engine.blocks.remove(1);
-        engine.committed_blocks = engine.committed_blocks.min(engine.blocks.len());
+        engine.commit.blocks = engine.commit.blocks.min(engine.blocks.len());
         Differ::new(&mut ids, &mut ops).remove(lost);
         recorder.apply(&ops);
         ops.clear();
@@ -2570,12 +1880,12 @@ mod shown_text_loss_tests {
         assert_eq!(engine.stats().shown_text_losses, 0, "growing text should lose nothing");
         let open = engine.src.find("The open").expect("the paragraph is in the text");
         engine.src.truncate(open + "The".len());
-        engine.last_parse_key = None;
-        engine.resume = None;
-        engine.candidate = None;
-        engine.settle = None;
-        engine.stitched = false;
-        engine.exact = false;
+        engine.tail.last_parse_key = None;
+        engine.tail.resume = None;
+        engine.tail.candidate = None;
+        engine.tail.settle = None;
+        engine.tail.stitched = false;
+        engine.tail.exact = false;
         engine.rendered_len = engine.src.len();
         engine.push(".");
         engine.render(&mut ids, &mut ops);

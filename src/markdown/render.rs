@@ -631,44 +631,14 @@ impl Converter<'_> {
                 out.push(Node::Element(e));
             }
             NodeValue::Item(_) => out.push(el("li")),
-            NodeValue::TaskItem(task) => {
-                let mut input = Element::new("input").attr("type", "checkbox");
-                if task.symbol.is_some() {
-                    input = input.attr("checked", "");
-                }
-                input = input.attr("disabled", "");
-                let in_list = node.parent().is_some_and(|p| matches!(p.data().value, NodeValue::List(_)));
-                if in_list {
-                    let mut li = Element::new("li").child(Node::Element(input));
-                    push(&mut li.children, Node::Text(" ".into()));
-                    self.children(node, &mut li.children, depth + 1);
-                    out.push(Node::Element(li));
-                } else {
-                    out.push(Node::Element(input));
-                    push(out, Node::Text(" ".into()));
-                    self.children(node, out, depth);
-                }
-            }
+            NodeValue::TaskItem(task) => self.task_item(node, task.symbol.is_some(), out, depth),
             NodeValue::Paragraph => self.paragraph(node, out, depth),
             NodeValue::Heading(h) => {
                 const TAGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
                 let tag = TAGS[usize::from(h.level.clamp(1, 6)) - 1];
                 out.push(el(tag));
             }
-            NodeValue::CodeBlock(cb) => {
-                let mut code = Element::new("code");
-                if !cb.info.is_empty() {
-                    // The language is the info string's first word, as comrak reads it.
-                    let lang = cb.info.split([' ', '\t', '\n', '\x0b', '\x0c', '\r']).next().unwrap_or("");
-                    code = code.attr("class", format!("language-{lang}"));
-                    if lang == "math" {
-                        // comrak marks a `math` fence for math renderers whatever the options.
-                        code = code.attr("data-math-style", "display");
-                    }
-                }
-                push(&mut code.children, Node::Text(cb.literal.clone()));
-                out.push(Node::Element(Element::new("pre").child(Node::Element(code))));
-            }
+            NodeValue::CodeBlock(cb) => out.push(code_block(&cb.info, &cb.literal)),
             NodeValue::HtmlBlock(hb) => {
                 if self.opts.raw_html_passes() {
                     // comrak puts an HTML block on lines of its own; the serialiser recognises a block by its final
@@ -733,53 +703,8 @@ impl Converter<'_> {
                     Element::new("span").attr("class", "rillmark-image rillmark-pending").child(Node::Text(label));
                 out.push(Node::Element(span));
             }
-            NodeValue::Link(link) => {
-                let mut a = Element::new("a");
-                if self.opts.trusted {
-                    a = a.attr("href", url::href_encode(&link.url));
-                    if !link.title.is_empty() {
-                        a = a.attr("title", link.title.clone());
-                    }
-                } else {
-                    // A refused URL leaves an `<a>` without href: the text stays, nothing can be followed.
-                    let ok = url::is_safe_url(&link.url);
-                    if ok {
-                        a = a.attr("href", url::href_encode(&link.url));
-                    }
-                    if !link.title.is_empty() {
-                        a = a.attr("title", link.title.clone());
-                    }
-                    if ok {
-                        a = a.attr("rel", "noopener noreferrer");
-                        if self.opts.links_new_tab {
-                            a = a.attr("target", "_blank");
-                        }
-                    }
-                }
-                self.children(node, &mut a.children, depth + 1);
-                out.push(Node::Element(a));
-            }
-            NodeValue::Image(link) => {
-                let alt = plain_text(node);
-                if self.opts.trusted || url::image_allowed(&link.url, &self.opts.images) {
-                    let mut img = Element::new("img").attr("src", url::href_encode(&link.url)).attr("alt", alt);
-                    if !link.title.is_empty() {
-                        img = img.attr("title", link.title.clone());
-                    }
-                    out.push(Node::Element(img));
-                } else {
-                    let mut span = Element::new("span").attr("class", "rillmark-image");
-                    if url::is_safe_url(&link.url) {
-                        span = span.attr("data-src", url::href_encode(&link.url));
-                    }
-                    if !link.title.is_empty() {
-                        span = span.attr("title", link.title.clone());
-                    }
-                    let label = if alt.is_empty() { "image".to_owned() } else { alt };
-                    span.children.push(Node::Text(label));
-                    out.push(Node::Element(span));
-                }
-            }
+            NodeValue::Link(link) => out.push(Node::Element(self.link(node, &link.url, &link.title, depth))),
+            NodeValue::Image(link) => out.push(Node::Element(self.image(node, &link.url, &link.title))),
             NodeValue::FootnoteReference(r) => {
                 let key = url::href_encode(&r.name);
                 let mut a = Element::new("a").child(Node::Text(r.ix.to_string()));
@@ -793,6 +718,77 @@ impl Converter<'_> {
             NodeValue::TableRow(_) | NodeValue::TableCell => self.children(node, out, depth),
             // Everything else belongs to extensions `comrak_options` never enables; keep their text.
             _ => self.children(node, out, depth),
+        }
+    }
+
+    /// A task list item: its checkbox, then its content (in an `<li>` when it is a list's item).
+    fn task_item<'a>(&self, node: &'a AstNode<'a>, checked: bool, out: &mut Vec<Node>, depth: usize) {
+        let mut input = Element::new("input").attr("type", "checkbox");
+        if checked {
+            input = input.attr("checked", "");
+        }
+        input = input.attr("disabled", "");
+        let in_list = node.parent().is_some_and(|p| matches!(p.data().value, NodeValue::List(_)));
+        if in_list {
+            let mut li = Element::new("li").child(Node::Element(input));
+            push(&mut li.children, Node::Text(" ".into()));
+            self.children(node, &mut li.children, depth + 1);
+            out.push(Node::Element(li));
+        } else {
+            out.push(Node::Element(input));
+            push(out, Node::Text(" ".into()));
+            self.children(node, out, depth);
+        }
+    }
+
+    /// A link: safe URLs only (trusted mode keeps any), with `rel` and `target` as the options say.
+    fn link<'a>(&self, node: &'a AstNode<'a>, dest: &str, title: &str, depth: usize) -> Element {
+        let mut a = Element::new("a");
+        if self.opts.trusted {
+            a = a.attr("href", url::href_encode(dest));
+            if !title.is_empty() {
+                a = a.attr("title", title.to_owned());
+            }
+        } else {
+            // A refused URL leaves an `<a>` without href: the text stays, nothing can be followed.
+            let ok = url::is_safe_url(dest);
+            if ok {
+                a = a.attr("href", url::href_encode(dest));
+            }
+            if !title.is_empty() {
+                a = a.attr("title", title.to_owned());
+            }
+            if ok {
+                a = a.attr("rel", "noopener noreferrer");
+                if self.opts.links_new_tab {
+                    a = a.attr("target", "_blank");
+                }
+            }
+        }
+        self.children(node, &mut a.children, depth + 1);
+        a
+    }
+
+    /// An image, or the placeholder of one the image policy blocks.
+    fn image<'a>(&self, node: &'a AstNode<'a>, dest: &str, title: &str) -> Element {
+        let alt = plain_text(node);
+        if self.opts.trusted || url::image_allowed(dest, &self.opts.images) {
+            let mut img = Element::new("img").attr("src", url::href_encode(dest)).attr("alt", alt);
+            if !title.is_empty() {
+                img = img.attr("title", title.to_owned());
+            }
+            img
+        } else {
+            let mut span = Element::new("span").attr("class", "rillmark-image");
+            if url::is_safe_url(dest) {
+                span = span.attr("data-src", url::href_encode(dest));
+            }
+            if !title.is_empty() {
+                span = span.attr("title", title.to_owned());
+            }
+            let label = if alt.is_empty() { "image".to_owned() } else { alt };
+            span.children.push(Node::Text(label));
+            span
         }
     }
 
@@ -952,6 +948,22 @@ fn is_filtered_tag(s: &[u8]) -> bool {
             _ => false,
         }
     })
+}
+
+/// A fenced or indented code block: `<pre><code>`, with the language of its info string.
+fn code_block(info: &str, literal: &str) -> Node {
+    let mut code = Element::new("code");
+    if !info.is_empty() {
+        // The language is the info string's first word, as comrak reads it.
+        let lang = info.split([' ', '\t', '\n', '\x0b', '\x0c', '\r']).next().unwrap_or("");
+        code = code.attr("class", format!("language-{lang}"));
+        if lang == "math" {
+            // comrak marks a `math` fence for math renderers whatever the options.
+            code = code.attr("data-math-style", "display");
+        }
+    }
+    push(&mut code.children, Node::Text(literal.to_owned()));
+    Node::Element(Element::new("pre").child(Node::Element(code)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The character checks that decide what an inline delimiter can do, in one place: the settledness scan
 //! ([`super::settle`]) and speculation ([`super::speculate`]) both read delimiter runs through these, so that they
 //! cannot disagree with each other (or drift apart from comrak) on what opens and what closes. Line checks shared
-//! by the engine, speculation and the renderer live here too (line starts, a definition's first characters).
+//! by the engine, speculation and the renderer live here too (line starts, a definition's first characters, whether a
+//! line's start may begin a block, indentation, blank lines).
 //!
 //! - Emphasis and strikethrough runs (`*`, `_`, `~`): CommonMark's left- and right-flanking rules (spec 0.31, 6.2),
 //!   with `_`'s stricter rule inside words.
@@ -117,6 +118,139 @@ pub(super) fn line_starts(text: &str) -> Vec<usize> {
 pub(super) fn starts_definition(line: &str) -> bool {
     let trimmed = line.trim_start_matches(' ');
     line.len() - trimmed.len() <= 3 && trimmed.starts_with('[') && trimmed.contains("]:")
+}
+
+/// The first line of `text`, without its ending.
+pub(super) fn first_line(text: &str) -> &str {
+    text.split(['\n', '\r']).next().unwrap_or("")
+}
+
+/// At most the first `n` bytes of `text`, on a character boundary (less decides nothing that more would not: a
+/// line cut short reads as incomplete).
+pub(super) fn first_chars(text: &str, n: usize) -> &str {
+    let mut end = n.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// At most the last `n` bytes of `text`, on a character boundary.
+pub(super) fn last_chars(text: &str, n: usize) -> &str {
+    let mut start = text.len().saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+/// Whether `text` has a complete blank line (only spaces or tabs) after a line break; CR, LF and CRLF end lines.
+pub(super) fn has_blank_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut line_start = None; // the start of the current line, once a break came before it
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'\n' | b'\r') {
+            if line_start.is_some_and(|start| text[start..i].trim().is_empty()) {
+                return true;
+            }
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            line_start = Some(i + 1);
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Characters that cannot open, close or change any markdown construct when they continue a line of plain text.
+pub(super) fn is_plain(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '?' | '\'' | '"' | '(' | ')' | '-' | '/' | '%' | '+' | '=')
+}
+
+/// Whether paragraph text resumed at the start of `rest` parses alone as it does in place: `Some(true)` when its
+/// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
+/// `Some(false)` when it may, `None` when too little has arrived to tell.
+pub(super) fn starts_plainly(rest: &str) -> Option<bool> {
+    // The answer lies in the line's first characters (a marker, a run, a label of at most 999): only they are read,
+    // so asking about a line of 50 KB costs no more than about a short one (it is asked with every chunk).
+    let mut window = rest.len().min(1024);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let line = rest[..window].split(['\n', '\r']).next().unwrap_or("");
+    // Complete: a line break follows, or the line goes on past what is read (its start is known either way).
+    let complete = line.len() < rest.len();
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else { return if complete { Some(false) } else { None } };
+    let run = 1 + chars.clone().take_while(|&c| c == first).count();
+    let after_run = line.chars().nth(run);
+    let decide = |ok: bool| Some(ok);
+    let need = |next: Option<char>| if next.is_none() && !complete { None } else { Some(next) };
+    match first {
+        c if c.is_alphabetic() => decide(true),
+        ' ' | '\t' | '>' | '<' | '|' => decide(false),
+        // A line of `=` alone underlines the paragraph above as a heading.
+        '=' => match line[run..].trim_end_matches([' ', '\t']) {
+            "" if complete => decide(false),
+            "" => None,
+            _ => decide(true),
+        },
+        '0'..='9' => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            match need(line.chars().nth(digits))? {
+                Some('.' | ')') => decide(!matches!(need(line.chars().nth(digits + 1))?, None | Some(' ' | '\t'))),
+                _ => decide(true),
+            }
+        }
+        '*' | '_' | '~' | '`' | '-' | '+' | '#' => {
+            let next = need(after_run)?;
+            let block_marker = match first {
+                '*' | '-' | '+' => run >= 2 || matches!(next, None | Some(' ' | '\t')),
+                '#' => run <= 6 && matches!(next, None | Some(' ' | '\t')),
+                _ => run >= 3 || (first == '_' && next.is_none()),
+            };
+            decide(!block_marker)
+        }
+        '[' => match line.find(']') {
+            // `[label]:` at the start of a paragraph is a link reference definition.
+            Some(close) => decide(need(line[close + 1..].chars().next())? != Some(':')),
+            None if line.len() > 200 || complete => decide(false),
+            None => None,
+        },
+        _ => decide(true),
+    }
+}
+
+/// Whether text resumed inside a nested leaf (after container markers as context) parses as it does in place: it
+/// must start plainly, and with a letter or digit (`[ ] x` after a list marker would make a task item).
+pub(super) fn resumes_nested(rest: &str) -> bool {
+    rest.starts_with(|c: char| c.is_alphanumeric()) && starts_plainly(rest) == Some(true)
+}
+
+/// The quote markers that start `line` (`> > `, at the margin, spaces only): their length, the context that rebuilds
+/// them (`> ` per level) and their count.
+pub(super) fn quote_prefix(line: &str) -> Option<(usize, String, usize)> {
+    if !line.starts_with('>') {
+        return None;
+    }
+    let len = line.len() - line.trim_start_matches(['>', ' ']).len();
+    let depth = line[..len].matches('>').count();
+    Some((len, "> ".repeat(depth), depth))
+}
+
+/// How many columns of indentation start `line` (tabs to the next multiple of 4).
+pub(super) fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 //! extended with [`PatchOp::AppendText`] (the DOM text node survives, and with it a user's selection); anything
 //! else is replaced. Streaming appends at the end, so positional matching is the right shape: the common case is
 //! "the last text node grew" or "one child was added", each a single op.
+//!
+//! Every op the markdown engine emits comes from here: besides the diff, [`Differ::append_text`] extends a text node
+//! the engine knows grew without a render to compare (plain text appended in place), and [`Differ::append_new`]
+//! appends a new subtree (the footnotes section and its items).
 
 use super::shown_words::ShownWords;
 use super::{Node, NodeId, PatchOp};
@@ -132,6 +136,27 @@ impl<'a> Differ<'a> {
             }
         };
         Mounted { id, kind }
+    }
+
+    /// Creates the DOM for `node` and appends it to `parent`'s children; returns its mirror.
+    pub fn append_new(&mut self, parent: NodeId, node: &Node) -> Mounted {
+        let created = self.create(node);
+        self.ops.push(PatchOp::Append { parent, child: created.id });
+        created
+    }
+
+    /// Extends the text node `mounted` by `text` in place ([`PatchOp::AppendText`]): text that continues what the
+    /// node shows, known without a render to diff against (the open block's plain text, appended as it arrives).
+    pub fn append_text(&mut self, mounted: &mut Mounted, text: &str) {
+        let MountedKind::Text(current) = &mut mounted.kind else { return };
+        if text.is_empty() {
+            return;
+        }
+        if let Some(watch) = &mut self.watch {
+            watch.appended(current, &format!("{current}{text}"));
+        }
+        self.ops.push(PatchOp::AppendText { id: mounted.id, text: text.to_owned() });
+        current.push_str(text);
     }
 
     /// Releases the ids of a detached subtree.
@@ -263,6 +288,19 @@ mod tests {
             PatchOp::ReplaceText { start, delete, text, .. } => (start, delete, text),
             other => panic!("should be a text edit: {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_in_place_append_extends_the_text_node_with_one_op() {
+        let (mut ids, mut ops) = (IdAllocator::default(), Vec::new());
+        let mut differ = Differ::new(&mut ids, &mut ops);
+        let mut text = differ.create(&Node::Text("Hello".into()));
+        let id = text.id;
+        differ.ops.clear();
+        differ.append_text(&mut text, ", world");
+        differ.append_text(&mut text, "");
+        assert_eq!(ops, vec![PatchOp::AppendText { id, text: ", world".into() }], "one op, none for empty text");
+        assert!(text.shows(&Node::Text("Hello, world".into())), "the mirror should show the appended text");
     }
 
     #[test]

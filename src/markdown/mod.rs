@@ -214,7 +214,7 @@ impl IncrementalMarkdown {
     /// blocks once they are final.
     pub fn block_ids(&self, from: usize) -> (impl Iterator<Item = NodeId> + '_, Option<NodeId>) {
         let blocks = self.blocks.get(from..).unwrap_or_default();
-        (blocks.iter().map(|block| block.id), self.footnotes.as_ref().map(|section| section.id))
+        (blocks.iter().map(|block| block.id), self.book.section_id())
     }
 
     /// How many bytes of the text the committed blocks (and the definitions among them) cover.

@@ -878,12 +878,25 @@ impl IncrementalMarkdown {
                 && end_lines.first().is_none_or(|&end| end >= last_line);
             let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
             let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
+            // A last line speculation holds back (Unicode spaces, a marker alone) is not in the parse: a paragraph
+            // that reaches the end of what was parsed is still the one open block, and keeps its scan (once dropped,
+            // it would not resume again before its end).
+            let held_back = shown_body_len < body.len();
+            let parsed_last_line = body_lines.iter().filter(|&&start| start < shown_body_len).count() as isize;
+            let paragraph_to_parsed_end = held_back
+                && open_detail == Some(render::BlockDetail::Paragraph)
+                && self.blocks.len() == self.committed_blocks + 1
+                && block_count == 1
+                && definition_counts.first() == Some(&0)
+                && end_lines.first().is_some_and(|&end| end >= parsed_last_line);
             if !only_open_block
                 || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
             {
                 // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
                 // text is not a paragraph; a second open block would not be where a paragraph resume splices).
-                self.settle = None;
+                if !paragraph_to_parsed_end {
+                    self.settle = None;
+                }
                 self.candidate = None;
             }
             if !only_open_block {
@@ -1780,6 +1793,9 @@ impl IncrementalMarkdown {
         self.resume = Some(paragraph::segment_resume(at, children.len(), defs));
         self.candidate = None;
         self.stitched = true;
+        // The cut keeps every child shown, the last text node too: text appended in place to it would be parsed again
+        // after the cut and shown twice. The next render parses, and later text continues the segment's own node.
+        self.exact = false;
         if let Some(scan) = self.settle.as_mut() {
             // What the segments before hold open is given up on until the whole parse: the scan starts afresh.
             scan.state = scan.state.fresh();

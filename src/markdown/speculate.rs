@@ -209,6 +209,8 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
     let mut item_column = 0;
     // (quote depth, item column) of the open HTML block's first line
     let mut in_html: Option<(usize, usize)> = None;
+    // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
+    let mut html_end: Option<&'static [&'static str]> = None;
     let mut after_text = false;
     let mut in_table = false;
     let mut previous_has_pipe = false;
@@ -254,12 +256,22 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         if in_html.is_some_and(|(html_depth, column)| depth < html_depth || indent < column) {
             in_html = None;
         }
+        let mut html_line = line;
         if in_html.is_none() && !in_table && html_block_start(line, !after_text) {
             in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
+            html_end = html_block_end(line);
+            html_line = &line[2.min(line.len())..]; // (`<!-->` does not end the comment it opens)
         }
         if in_html.is_some() {
             previous_has_pipe = false;
             last_complete = None;
+            if html_end.is_some_and(|ends| ends.iter().any(|end| contains_ignoring_case(html_line, end))) {
+                // A comment, declaration, processing instruction, CDATA section or `<script>`-like block ends on the
+                // line holding its terminator; the next line starts afresh.
+                in_html = None;
+                html_end = None;
+                after_text = false;
+            }
             continue;
         }
         after_text = true;
@@ -384,6 +396,35 @@ fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
     }
     let line = line.trim_end();
     whole_tag_alone && line.len() > 2 && line.ends_with('>') && tag_in_progress(&line[1..line.len() - 1])
+}
+
+/// What ends the HTML block `line` starts (inside its containers), when a line holding it does (CommonMark 4.6 types
+/// 1 to 5, at any of the strings, in any case); `None` for a block that a blank line ends.
+fn html_block_end(line: &str) -> Option<&'static [&'static str]> {
+    let rest = line.strip_prefix('<')?;
+    if rest.starts_with("!--") {
+        Some(&["-->"])
+    } else if rest.starts_with('?') {
+        Some(&["?>"])
+    } else if rest.starts_with("![CDATA[") {
+        Some(&["]]>"])
+    } else if rest.strip_prefix('!').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())) {
+        Some(&[">"])
+    } else {
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let after = &rest[name_len..];
+        let raw = ["script", "pre", "style", "textarea"].iter().any(|name| rest[..name_len].eq_ignore_ascii_case(name));
+        (raw && (after.is_empty() || after.starts_with([' ', '\t', '>']))).then_some(&[
+            "</script>",
+            "</pre>",
+            "</style>",
+            "</textarea>",
+        ])
+    }
+}
+
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The tag names that start an HTML block of type 6 (CommonMark 4.6).
@@ -651,6 +692,7 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
     let mut stack: Vec<Open> = Vec::new();
     let mut cut = partial.len(); // text from `cut` on is dropped
     let mut i = body_start;
+    let mut trailing_backslash = None;
     while i < bytes.len() {
         let b = bytes[i];
         // Inside a link destination only its closing `)` matters.
@@ -669,6 +711,12 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
             }
         }
         match b {
+            // A backslash that ends the line escapes whatever comes next: a closer appended after it would show as
+            // text (`[a \` + `](…)` is no link), so it waits for its character when there is anything to close.
+            b'\\' if i + 1 == bytes.len() => {
+                trailing_backslash = Some(i);
+                i += 1;
+            }
             b'\\' => i += 2,
             b'`' => {
                 let run = run_len(bytes, i, b'`');
@@ -767,6 +815,9 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
         stack.iter().rev().find(|o| matches!(o, Open::Bracket { .. }))
     {
         cut = cut.min(*at);
+    }
+    if let Some(at) = trailing_backslash.filter(|_| !stack.is_empty()) {
+        cut = cut.min(at);
     }
     let mut text = partial[..cut].to_owned();
     if gfm && !stack.iter().any(|o| matches!(o, Open::Bracket { .. })) {
@@ -969,6 +1020,28 @@ mod tests {
         shows("[0] is fine", "[0] is fine");
         shows("at 4\u{202f}PM see https://exa", "at 4\u{202f}PM see [https://exa](rillmark:pending)");
         shows("[text](http://exa", "[text](rillmark:pending)");
+    }
+
+    #[test]
+    fn an_html_block_that_ends_on_its_own_line_does_not_take_the_next_one() {
+        // The declaration is a whole HTML block; `<html` being typed is a tag in progress, hidden until it is whole.
+        shows("<!DOCTYPE html>\n<html", "<!DOCTYPE html>\n");
+        shows("<!-- a\nb -->\n<div", "<!-- a\nb -->\n");
+        shows("<script>\nx\n</SCRIPT>\n<div", "<script>\nx\n</SCRIPT>\n");
+        // Open, it takes the line as it is.
+        shows("<!-- a\n<div", "<!-- a\n<div");
+        shows("<div>\n<span", "<div>\n<span");
+    }
+
+    #[test]
+    fn a_backslash_at_the_end_waits_for_the_character_it_escapes_before_anything_is_closed() {
+        // `\](…)` would be an escaped bracket: the pending link would show its markup as text.
+        shows("\\left[ \\", "\\left[ ](rillmark:pending)");
+        shows("see [a \\", "see [a ](rillmark:pending)");
+        shows("a **bo\\", "a **bo**");
+        shows("a **bo\\*", "a **bo\\***");
+        shows("nothing to close \\", "nothing to close \\");
+        shows("a `co\\", "a `co\\`"); // a backslash in code is no escape
     }
 
     #[test]

@@ -98,3 +98,38 @@ fn a_tag_typed_after_a_one_line_html_block_is_not_shown_as_text() {
     assert_streams_cleanly("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>T</title>\n</head>\n</html>\n");
     assert_streams_cleanly("Save this:\n\n<!-- page -->\n<div class=\"a\">\n<p>x</p>\n</div>\n");
 }
+
+/// Answer 1bee92563899 (safe: a Vue component, `<script setup>` with blank lines in it): a `<script>` block ends
+/// only at `</script>`, but speculation ended every HTML block at a blank line, read `photos[c` after one as inline
+/// text and showed `[c](rillmark:pending)`'s markup as text.
+#[test]
+fn a_script_block_keeps_its_lines_after_a_blank_line() {
+    assert_streams_cleanly(
+        "<script setup>\nconst a = ref(0)\n\nfunction next() {\n  current.value = photos[c]\n}\n</script>\n",
+    );
+}
+
+/// Answers c294b46e237f, 8f12dc9478ff, db951203dd7a, e2e07661c7f7, ee8a334b47d7 (R code, `panel_data$bankcode`): a
+/// `$` typed inside an open bracket closed math opened before the bracket, which took the bracket in; the closer
+/// appended to show the link as pending showed as text after the math.
+#[test]
+fn a_dollar_inside_an_open_bracket_never_shows_the_pending_markup() {
+    assert_streams_cleanly("x <- f(id_data$Qtrcret)\n  panel_data[panel_data$bankcode == id, \"Q\"] <- 1\n");
+}
+
+/// Answer a5ef537122eb (a make rule, `cmd $< > $@`): the word `$@` looked like an email being typed and was wrapped as
+/// a pending link, whose `$` closed the math `$<` opened.
+#[test]
+fn a_dollar_in_a_word_that_looks_like_an_address_is_not_made_pending() {
+    assert_streams_cleanly(
+        "Write this:\n\n\u{2003}\u{2003}%.inc: %.t FILE\n\u{2003}\u{2003}\u{2003}\u{2003}cmd $< > $@\n",
+    );
+}
+
+/// Answer 1c7d86c18b74: an image being typed showed its placeholder with the stand-in word `image` until its alt
+/// text arrived and replaced the word.
+#[test]
+fn an_image_shows_no_stand_in_word_before_its_alt_text() {
+    assert_streams_cleanly("1. Select the data:\n\n    ![Sales chart](https://example.com/chart.png)\n");
+    assert_streams_cleanly("see ![](https://example.com/a.png) here\n");
+}

@@ -133,3 +133,11 @@ fn an_image_shows_no_stand_in_word_before_its_alt_text() {
     assert_streams_cleanly("1. Select the data:\n\n    ![Sales chart](https://example.com/chart.png)\n");
     assert_streams_cleanly("see ![](https://example.com/a.png) here\n");
 }
+
+/// Generated document 1592598627 (safe): a lone tag (`<b>`) at the end of the text is an HTML block, but only while
+/// nothing else follows on its line; its plan appended the rest of the line in place as the block's source, and the
+/// parse at the blank line showed the paragraph it really is, without the words the source showed.
+#[test]
+fn a_line_that_starts_with_a_lone_tag_is_shown_as_the_paragraph_it_becomes() {
+    assert_streams_cleanly("<b>(optional)</b> <b>user_id</b> **request:** $data$ [model](https://example.com/8) x\ncan't error https://example.org/path\n\nNext.\n");
+}

@@ -381,7 +381,7 @@ fn tag_in_progress(rest: &str) -> bool {
 /// Whether `line` (inside its containers) starts an HTML block (CommonMark 4.6): a comment, declaration or
 /// processing instruction, `script`/`pre`/`style`/`textarea`, a block-level tag; with `whole_tag_alone` also any
 /// whole tag alone on its line (type 7, which cannot interrupt a paragraph, and is decided only at its line end).
-fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
+pub(super) fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
     let Some(rest) = line.strip_prefix('<') else { return false };
     if rest.starts_with(['!', '?']) {
         return true;

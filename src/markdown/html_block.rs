@@ -22,6 +22,11 @@ impl OpenHtmlBlock {
     /// this plan reads it.
     pub(super) fn after_parse(src: &str, start: usize, shown: &str) -> Option<OpenHtmlBlock> {
         let source = src.get(start..)?;
+        // A lone tag starts a block only once its line ends with nothing else on it (CommonMark's kind 7): while its
+        // first line is typed, more text on it makes the block a paragraph.
+        if !source.contains('\n') && !super::speculate::html_block_start(source.trim_start_matches(' '), false) {
+            return None;
+        }
         let shown_to = start + shown_len(source)?;
         (src[start..shown_to] == *shown).then_some(OpenHtmlBlock { shown_to })
     }
@@ -82,6 +87,13 @@ mod tests {
             let added = plan.append(&whole).expect("the lines should fit");
             assert_eq!(format!("{}{added}", shown(start)), shown(&whole), "appending {more:?} should show the parse");
         }
+    }
+
+    #[test]
+    fn a_lone_tag_whose_line_is_still_typed_needs_a_parse() {
+        assert!(OpenHtmlBlock::after_parse("<b>", 0, "<b>").is_none(), "`<b>(` would be a paragraph");
+        assert!(OpenHtmlBlock::after_parse("<div>", 0, "<div>").is_some(), "`<div>` starts a block whatever follows");
+        assert!(OpenHtmlBlock::after_parse("<b>\nx", 0, "<b>\nx").is_some(), "a whole first line decided it");
     }
 
     #[test]

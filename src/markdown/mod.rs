@@ -834,12 +834,26 @@ impl IncrementalMarkdown {
             && layout.end_lines.first().is_none_or(|&end| end >= layout.last_line());
         let open_is_quote = self.blocks.last().is_some_and(|b| mounted_tag(b) == "blockquote");
         let open_is_tight_list = matches!(open_detail, Some(render::BlockDetail::List { tight: true, .. }));
+        // A last line speculation holds back (Unicode spaces, a marker alone) is not in the parse: a paragraph that
+        // reaches the end of what was parsed is still the one open block, and keeps its scan (once dropped, it would
+        // not resume again before its end).
+        let held_back = layout.shown_body_len < self.src.len() - shown.base;
+        let parsed_last_line =
+            layout.body_lines.iter().filter(|&&start| start < layout.shown_body_len).count() as isize;
+        let paragraph_to_parsed_end = held_back
+            && open_detail == Some(render::BlockDetail::Paragraph)
+            && self.blocks.len() == self.commit.blocks + 1
+            && layout.block_count() == 1
+            && layout.definition_counts.first() == Some(&0)
+            && layout.end_lines.first().is_some_and(|&end| end >= parsed_last_line);
         if !only_open_block
             || (open_detail != Some(render::BlockDetail::Paragraph) && !open_is_quote && !open_is_tight_list)
         {
             // Settledness is tracked only while an open paragraph is the one open block (an HTML block shown as
             // text is not a paragraph; a second open block would not be where a paragraph resume splices).
-            self.tail.settle = None;
+            if !paragraph_to_parsed_end {
+                self.tail.settle = None;
+            }
             self.tail.candidate = None;
         }
         if !only_open_block {
@@ -1467,6 +1481,9 @@ impl IncrementalMarkdown {
         self.tail.resume = Some(paragraph::segment_resume(at, children.len(), defs));
         self.tail.candidate = None;
         self.tail.stitched = true;
+        // The cut keeps every child shown, the last text node too: text appended in place to it would be parsed again
+        // after the cut and shown twice. The next render parses, and later text continues the segment's own node.
+        self.tail.exact = false;
         if let Some(scan) = self.tail.settle.as_mut() {
             // What the segments before hold open is given up on until the whole parse: the scan starts afresh.
             scan.state = scan.state.fresh();

@@ -150,7 +150,7 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // (A fence's opening line shows nothing of its own: its info string is no text, so it waits for its end.)
         return Inner::Borrowed(last_start);
     }
-    match close_inlines(partial, gfm) {
+    match close_inlines(partial, gfm, math) {
         // What is left may be a marker alone (`1. *` → `1. `), which would show as text: the line waits.
         Some((rewritten, _)) if rewritten.ends_with([' ', '\t']) && is_block_marker_only(&rewritten) => {
             Inner::Borrowed(last_start)
@@ -209,6 +209,8 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
     let mut item_column = 0;
     // (quote depth, item column) of the open HTML block's first line
     let mut in_html: Option<(usize, usize)> = None;
+    // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
+    let mut html_end: Option<&'static [&'static str]> = None;
     let mut after_text = false;
     let mut in_table = false;
     let mut previous_has_pipe = false;
@@ -243,8 +245,14 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             continue;
         }
         if line.trim().is_empty() {
+            if html_end.is_some() && in_html.is_some_and(|(html_depth, _)| depth >= html_depth) {
+                // A blank line is part of a comment, a `<script>`…: they end only at their terminator.
+                last_complete = None;
+                continue;
+            }
             in_table = false;
             in_html = None;
+            html_end = None;
             after_text = false;
             previous_has_pipe = false;
             last_complete = None;
@@ -253,13 +261,24 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         // Like a fence, an HTML block ends with its quote or list item.
         if in_html.is_some_and(|(html_depth, column)| depth < html_depth || indent < column) {
             in_html = None;
+            html_end = None;
         }
+        let mut html_line = line;
         if in_html.is_none() && !in_table && html_block_start(line, !after_text) {
             in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
+            html_end = html_block_end(line);
+            html_line = &line[2.min(line.len())..]; // (`<!-->` does not end the comment it opens)
         }
         if in_html.is_some() {
             previous_has_pipe = false;
             last_complete = None;
+            if html_end.is_some_and(|ends| ends.iter().any(|end| contains_ignoring_case(html_line, end))) {
+                // A comment, declaration, processing instruction, CDATA section or `<script>`-like block ends on the
+                // line holding its terminator; the next line starts afresh.
+                in_html = None;
+                html_end = None;
+                after_text = false;
+            }
             continue;
         }
         after_text = true;
@@ -362,7 +381,7 @@ fn tag_in_progress(rest: &str) -> bool {
 /// Whether `line` (inside its containers) starts an HTML block (CommonMark 4.6): a comment, declaration or
 /// processing instruction, `script`/`pre`/`style`/`textarea`, a block-level tag; with `whole_tag_alone` also any
 /// whole tag alone on its line (type 7, which cannot interrupt a paragraph, and is decided only at its line end).
-fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
+pub(super) fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
     let Some(rest) = line.strip_prefix('<') else { return false };
     if rest.starts_with(['!', '?']) {
         return true;
@@ -384,6 +403,35 @@ fn html_block_start(line: &str, whole_tag_alone: bool) -> bool {
     }
     let line = line.trim_end();
     whole_tag_alone && line.len() > 2 && line.ends_with('>') && tag_in_progress(&line[1..line.len() - 1])
+}
+
+/// What ends the HTML block `line` starts (inside its containers), when a line holding it does (CommonMark 4.6 types
+/// 1 to 5, at any of the strings, in any case); `None` for a block that a blank line ends.
+fn html_block_end(line: &str) -> Option<&'static [&'static str]> {
+    let rest = line.strip_prefix('<')?;
+    if rest.starts_with("!--") {
+        Some(&["-->"])
+    } else if rest.starts_with('?') {
+        Some(&["?>"])
+    } else if rest.starts_with("![CDATA[") {
+        Some(&["]]>"])
+    } else if rest.strip_prefix('!').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())) {
+        Some(&[">"])
+    } else {
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let after = &rest[name_len..];
+        let raw = ["script", "pre", "style", "textarea"].iter().any(|name| rest[..name_len].eq_ignore_ascii_case(name));
+        (raw && (after.is_empty() || after.starts_with([' ', '\t', '>']))).then_some(&[
+            "</script>",
+            "</pre>",
+            "</style>",
+            "</textarea>",
+        ])
+    }
+}
+
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The tag names that start an HTML block of type 6 (CommonMark 4.6).
@@ -637,12 +685,13 @@ enum Open {
     /// A delimiter run (`*`, `_`, `~`) that can open, with its remaining length (as far as closers go), its original
     /// length and whether it may also close (for the rule of 3).
     Emphasis { ch: u8, len: usize, original: usize, both: bool },
-    /// `[` or `![` at `at`; `closed_at` is set once its `]` arrived, `dest_at` once `(` followed it.
-    Bracket { image: bool, closed: bool, dest_at: Option<usize> },
+    /// `[` or `![` at `at`; `closed` is set once its `]` arrived, `dest_at` once `(` followed it.
+    Bracket { image: bool, closed: bool, dest_at: Option<usize>, at: usize },
 }
 
-/// Closes what the partial line leaves open, and tells whether every character stayed; `None` when nothing is open.
-fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
+/// Closes what the partial line leaves open, and tells whether every character stayed; `None` when nothing is open
+/// (`math`: `$` delimits math).
+fn close_inlines(partial: &str, gfm: bool, math: bool) -> Option<(String, bool)> {
     let body_start = partial.len() - strip_line_markers(partial).len();
     if partial[body_start..].starts_with('[') && partial.contains("]:") {
         return None; // a link reference definition being typed: it shows nothing, speculation must not make it text
@@ -651,6 +700,7 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
     let mut stack: Vec<Open> = Vec::new();
     let mut cut = partial.len(); // text from `cut` on is dropped
     let mut i = body_start;
+    let mut trailing_backslash = None;
     while i < bytes.len() {
         let b = bytes[i];
         // Inside a link destination only its closing `)` matters.
@@ -669,6 +719,12 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
             }
         }
         match b {
+            // A backslash that ends the line escapes whatever comes next: a closer appended after it would show as
+            // text (`[a \` + `](…)` is no link), so it waits for its character when there is anything to close.
+            b'\\' if i + 1 == bytes.len() => {
+                trailing_backslash = Some(i);
+                i += 1;
+            }
             b'\\' => i += 2,
             b'`' => {
                 let run = run_len(bytes, i, b'`');
@@ -730,8 +786,14 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
                 cut = cut.min(i); // `<b`, `<a href="x`: a tag being typed shows as a tag once it closes, never as text
                 i = bytes.len();
             }
+            b'$' if math => {
+                // It may close math opened before an open bracket, which takes the bracket in: the closer appended to
+                // show the link as pending would be text after the math. The brackets stay literal.
+                stack.retain(|open| !matches!(open, Open::Bracket { .. }));
+                i += 1;
+            }
             b'!' if bytes.get(i + 1) == Some(&b'[') => {
-                stack.push(Open::Bracket { image: true, closed: false, dest_at: None });
+                stack.push(Open::Bracket { image: true, closed: false, dest_at: None, at: i });
                 i += 2;
             }
             b'[' if gfm && footnote_reference_unfinished(&partial[i..]) => {
@@ -739,7 +801,7 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
                 i = bytes.len();
             }
             b'[' => {
-                stack.push(Open::Bracket { image: false, closed: false, dest_at: None });
+                stack.push(Open::Bracket { image: false, closed: false, dest_at: None, at: i });
                 i += 1;
             }
             b']' => {
@@ -768,9 +830,24 @@ fn close_inlines(partial: &str, gfm: bool) -> Option<(String, bool)> {
     {
         cut = cut.min(*at);
     }
+    if let Some(at) = trailing_backslash.filter(|_| !stack.is_empty()) {
+        cut = cut.min(at);
+    }
+    // An image with no alt text yet would show its placeholder's stand-in word, which the alt text then replaces:
+    // it waits for its first character (and for good when its alt stays empty: the final render shows it).
+    let empty_image = stack.iter().position(|open| {
+        matches!(*open, Open::Bracket { image: true, at, .. }
+            if at + 2 >= cut.min(partial.len()) || partial[at..].starts_with("![]"))
+    });
+    if let Some(index) = empty_image {
+        if let Open::Bracket { at, .. } = stack[index] {
+            cut = cut.min(at);
+        }
+        stack.truncate(index);
+    }
     let mut text = partial[..cut].to_owned();
     if gfm && !stack.iter().any(|o| matches!(o, Open::Bracket { .. })) {
-        pend_trailing_autolink(&mut text, body_start);
+        pend_trailing_autolink(&mut text, body_start, math);
     }
     if stack.is_empty() && cut == partial.len() && text.len() == partial.len() {
         return None;
@@ -832,7 +909,7 @@ pub fn pend_leading_word(text: &str, from: usize) -> Option<String> {
 
 /// A URL or email still being typed at the end of the line is shown as pending text: its end is unknown, so it
 /// must not become an autolink yet.
-fn pend_trailing_autolink(text: &mut String, body_start: usize) {
+fn pend_trailing_autolink(text: &mut String, body_start: usize, math: bool) {
     let Some(body) = text.get(body_start..) else { return };
     let word_start = match body.char_indices().rev().find(|(_, c)| c.is_whitespace()) {
         Some((at, space)) => body_start + at + space.len_utf8(),
@@ -840,7 +917,8 @@ fn pend_trailing_autolink(text: &mut String, body_start: usize) {
     };
     let word = &text[word_start..];
     let looks_like_link = word.contains("://") || word.starts_with("www.") || (word.contains('@') && word.len() > 1);
-    if !looks_like_link || word.contains(['[', ']', '(', ')', '<', '`', '\\']) {
+    // (A `$` in the word may close math opened before it, which would take the bracket in: `$< > $@`.)
+    if !looks_like_link || word.contains(['[', ']', '(', ')', '<', '`', '\\']) || (math && word.contains('$')) {
         return;
     }
     let pending = format!("[{word}]({PENDING_URL})");
@@ -965,10 +1043,42 @@ mod tests {
         shows("see [text", "see [text](rillmark:pending)");
         shows("see [text](http://exa", "see [text](rillmark:pending)");
         shows("![alt](http://par", "![alt](rillmark:pending)");
+        // No alt text yet: nothing to show but a stand-in word that the alt text would replace.
+        shows("see ![", "see ");
+        shows("see ![](http://par", "see ");
+        shows("see ![A", "see ![A](rillmark:pending)");
         shows("go to https://exa", "go to [https://exa](rillmark:pending)");
         shows("[0] is fine", "[0] is fine");
         shows("at 4\u{202f}PM see https://exa", "at 4\u{202f}PM see [https://exa](rillmark:pending)");
         shows("[text](http://exa", "[text](rillmark:pending)");
+        // A `$` may close math opened before the bracket: the bracket stays literal.
+        shows("a $x [panel$ba", "a $x [panel$ba");
+        shows("cmd $< > $@", "cmd $< > $@");
+        assert_eq!(speculate("x [a$b", true, false), "x [a$b](rillmark:pending)", "without math `$` is text");
+    }
+
+    #[test]
+    fn an_html_block_that_ends_on_its_own_line_does_not_take_the_next_one() {
+        // The declaration is a whole HTML block; `<html` being typed is a tag in progress, hidden until it is whole.
+        shows("<!DOCTYPE html>\n<html", "<!DOCTYPE html>\n");
+        shows("<!-- a\nb -->\n<div", "<!-- a\nb -->\n");
+        shows("<script>\nx\n</SCRIPT>\n<div", "<script>\nx\n</SCRIPT>\n");
+        // Open, it takes the line as it is, after a blank line too.
+        shows("<!-- a\n<div", "<!-- a\n<div");
+        shows("<script setup>\nx\n\nf(a[", "<script setup>\nx\n\nf(a[");
+        shows("<div>\nx\n\nf(a[", "<div>\nx\n\nf(a[](rillmark:pending)");
+        shows("<div>\n<span", "<div>\n<span");
+    }
+
+    #[test]
+    fn a_backslash_at_the_end_waits_for_the_character_it_escapes_before_anything_is_closed() {
+        // `\](…)` would be an escaped bracket: the pending link would show its markup as text.
+        shows("\\left[ \\", "\\left[ ](rillmark:pending)");
+        shows("see [a \\", "see [a ](rillmark:pending)");
+        shows("a **bo\\", "a **bo**");
+        shows("a **bo\\*", "a **bo\\***");
+        shows("nothing to close \\", "nothing to close \\");
+        shows("a `co\\", "a `co\\`"); // a backslash in code is no escape
     }
 
     #[test]

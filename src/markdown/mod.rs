@@ -423,13 +423,10 @@ impl IncrementalMarkdown {
     /// A resumed parse was abandoned (see [`Self::render_pass`]): its work is counted, and the parse after it starts
     /// afresh.
     fn abandoned(&mut self, abandoned: Abandoned) {
-        if let Abandoned::Parsed { bytes, at_fit } = abandoned {
+        if let Abandoned::Parsed { bytes } = abandoned {
             self.count_parse(bytes);
             // That parse read text the DOM does not show: no later parse may be skipped as a repeat of it.
             self.tail.last_parse_key = None;
-            if at_fit {
-                self.watch.drop_after_abandoned_pass();
-            }
         }
     }
 
@@ -472,7 +469,7 @@ impl IncrementalMarkdown {
         let bytes = text.parse_text.len();
         if self.tail.stitched && resume.is_some() && doc.blocks.len() > 1 {
             // A block interrupted the paragraph: it ends, parsed whole.
-            return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: false });
+            return PassPlan::Abandon(Abandoned::Parsed { bytes });
         }
         if resume.is_none() && self.defs.table_takes_run(&doc, &text.prefix, self.commit.len) {
             return PassPlan::ReopenDefinitions { bytes };
@@ -485,7 +482,7 @@ impl IncrementalMarkdown {
             block.detail = render::BlockDetail::Other;
         }
         let spliced = match resume.map(|resume| self.resumed_parse_fits(resume, doc.blocks.first())) {
-            Some(Fit::No) => return PassPlan::Abandon(Abandoned::Parsed { bytes, at_fit: true }),
+            Some(Fit::No) => return PassPlan::Abandon(Abandoned::Parsed { bytes }),
             Some(Fit::Spliced(spliced)) => Some(spliced),
             Some(Fit::Spine) | None => None,
         };

@@ -30,9 +30,9 @@ pub(super) enum PassPlan<'r> {
 pub(super) enum Abandoned {
     /// Before any parse: a stitched paragraph must end parsed whole, or a quote's next line does not continue it.
     Unparsed,
-    /// After a parse of `bytes`: a block interrupted a stitched paragraph, or (`at_fit`) the parse did not have the
-    /// open block's shape (a list turned loose, a paragraph became a heading…).
-    Parsed { bytes: usize, at_fit: bool },
+    /// After a parse of `bytes`: a block interrupted a stitched paragraph, or the parse did not have the open block's
+    /// shape (a list turned loose, a paragraph became a heading…).
+    Parsed { bytes: usize },
 }
 
 /// What a pass parses (`IncrementalMarkdown::pass_text`).

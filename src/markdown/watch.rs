@@ -47,13 +47,4 @@ impl WordWatch {
         self.words = Some(words);
         lost
     }
-
-    /// A watched parse resumed inside the open block did not fit and was abandoned. The engine before the split took
-    /// the buffers for that pass's differ and dropped them with it, which ended the watching of every later render;
-    /// kept as it was (the split changes no behaviour; the counts tests check depend on it). See the session report.
-    pub(super) fn drop_after_abandoned_pass(&mut self) {
-        if self.watching {
-            self.words = None;
-        }
-    }
 }

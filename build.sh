@@ -371,8 +371,9 @@ e2e_tests() {
 
 # --- npm package consumer tests (tests/consumers/; owned with the package: scripts/package.mjs, npm/, css/) ---------
 # npm pack output, tsc against the .d.ts, the tarball in a scratch Vite 7 app (build + dev server) and in a plain page,
-# streamed in headless Chromium; the React, Vue and Svelte bindings in apps built with Vite 7 and 8
-# (frameworks.test.mjs). Needs pkg/ (run after the release build) and network or a warm npm cache.
+# streamed in headless Chromium; the React, Vue and Svelte bindings in apps built with Vite 7 and 8, hydrating
+# server-rendered answers, and a Next.js app (frameworks.test.mjs); rillmark/server in Node (server.test.mjs).
+# Needs pkg/ (run after the release build) and network or a warm npm cache.
 consumer_tests() {
   mkdir -p "$SCRATCH/tmp" "$SCRATCH/config" "$SCRATCH/cache"
   TMPDIR="$SCRATCH/tmp" XDG_CONFIG_HOME="$SCRATCH/config" XDG_CACHE_HOME="$SCRATCH/cache" \

@@ -5,23 +5,9 @@
 // waits for those tasks after each chunk (see highlight.mjs). Bundled by build.mjs with code splitting into
 // dist/code/, so a page loads Shiki's core and only the grammars and themes it uses, as an app's bundler would.
 import { code } from "@streamdown/code";
-import { createElement } from "react";
-import { flushSync } from "react-dom";
-import { createRoot } from "react-dom/client";
-import { Streamdown } from "streamdown";
-
-const plugins = { code };
+import { streamdownWith } from "./adapter.mjs";
 
 /** Same interface as the other adapters: `{ create(container), write(chunk), flush(), end(), dispose() }`. */
 export function streamdownShiki() {
-  let root;
-  let text = "";
-  const render = (isAnimating) => flushSync(() => root.render(createElement(Streamdown, { isAnimating, plugins }, text)));
-  return {
-    create: (el) => void (root = createRoot(el)),
-    write: (chunk) => void (text += chunk),
-    flush: () => render(true),
-    end: () => render(false),
-    dispose: () => root.unmount(),
-  };
+  return streamdownWith({ plugins: { code } });
 }

@@ -10,11 +10,17 @@ import { Streamdown } from "streamdown";
 
 /** Same interface as the other adapters: `{ create(container), write(chunk), flush(), end(), dispose() }`. */
 export function streamdown() {
+  return streamdownWith({});
+}
+
+/** The adapter with extra Streamdown props (adapter-code.mjs passes its Shiki plug-in). */
+export function streamdownWith(props) {
   let root;
   let text = "";
   // flushSync renders and commits before it returns (and runs the effects of that render), so `write + flush` is the
   // whole chunk's work, as for the other adapters; a plain root.render() would defer it to a later task.
-  const render = (isAnimating) => flushSync(() => root.render(createElement(Streamdown, { isAnimating }, text)));
+  const render = (isAnimating) =>
+    flushSync(() => root.render(createElement(Streamdown, { ...props, isAnimating }, text)));
   return {
     create: (el) => void (root = createRoot(el)),
     write: (chunk) => void (text += chunk),

@@ -324,8 +324,18 @@ describe("demo page", () => {
       assert.ok(s.stuck && s.gap < 60, `should follow the stream at the bottom: ${JSON.stringify(s)}`);
 
       await page.mouse.move(400, 400);
+      const before = await gap();
       await page.mouse.wheel(0, -400);
       await page.waitForFunction(() => window.rillmarkDemo.stuck === false);
+      // The wheel event (which releases) fires before the browser applies its scroll, and under load the scroll can
+      // land later still: wait until the log has moved up and then held still for two frames before reading.
+      await page.waitForFunction((from) => document.querySelector("#log").scrollTop <= from - 200, before.top);
+      const heldStill = () => page.evaluate(() => new Promise((done) => {
+        const log = document.querySelector("#log");
+        const top = log.scrollTop;
+        requestAnimationFrame(() => requestAnimationFrame(() => done(log.scrollTop === top)));
+      }));
+      while (!(await heldStill()));
       const released = await gap();
       await page.waitForTimeout(600);
       s = await gap();

@@ -16,12 +16,8 @@ use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/fixtures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeContainer)]
-    fn make_container() -> Element;
-    fn quiesce(frames: u32, ms: u32) -> js_sys::Promise;
-}
+mod web_support;
+use web_support::{make_container, quiesce};
 
 #[wasm_bindgen(module = "/tests/js/plugin_fixtures.js")]
 extern "C" {

@@ -4,6 +4,7 @@
 // function returns plain JSON.
 import init, { Renderer } from "../pkg/rillmark.js";
 import { chunk } from "./page.mjs";
+import { measureChunks, streamedResult, summary } from "./measure.mjs";
 
 await init();
 const now = () => performance.now();
@@ -76,14 +77,6 @@ async function doc(name) {
   return docs[name];
 }
 
-function summary(times) {
-  const sorted = Float64Array.from(times).sort();
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  let sum = 0;
-  for (const t of times) sum += t;
-  return { sum, p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1] ?? 0 };
-}
-
 /**
  * Spans with an inline colour inside code blocks: how much of the code ended up highlighted. rillmark sets `color`;
  * Streamdown sets the custom properties `--sdm-c` (light) and `--shiki-dark` that its Tailwind classes read (and
@@ -107,57 +100,17 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 15_000
   document.body.append(el);
   const a = ADAPTERS[adapter]();
   a.create(el);
-  const own = new Float64Array(chunks.length);
-  const yields = new Float64Array(chunks.length);
-  const total = new Float64Array(chunks.length);
-  let done = 0;
-  let truncated = false;
-  const start = now();
-  for (let i = 0; i < chunks.length; i++) {
-    const t0 = now();
-    a.write(chunks[i]);
-    a.flush();
-    const t1 = now();
-    await settle();
-    const t1b = now();
-    void el.offsetHeight;
-    const t2 = now();
-    own[i] = t1 - t0;
-    yields[i] = t1b - t1;
-    total[i] = t2 - t0;
-    done++;
-    if (t2 - start > capMs && i + 1 < chunks.length) {
-      truncated = true;
-      break;
-    }
-  }
-  const e0 = now();
-  if (!truncated) a.end();
-  await settle();
-  void el.offsetHeight;
-  const endMs = now() - e0;
+  const run = await measureChunks({ a, el, chunks, capMs, between: settle });
   // Late highlighting (Streamdown's callbacks for the last blocks) before counting what got coloured.
   for (let i = 0; i < 20; i++) await task();
   const coloured = colouredSpans(el);
   const codeBlocks = el.querySelectorAll("pre").length;
   a.dispose();
   el.remove();
-  const ownS = summary(own.subarray(0, done));
-  const yieldS = summary(yields.subarray(0, done));
-  const layoutS = summary(total.subarray(0, done).map((t, i) => t - own[i] - yields[i]));
-  const totalS = summary(total.subarray(0, done));
+  const yieldS = summary(run.waited);
+  const layoutS = summary(run.total.map((t, i) => t - run.own[i] - run.waited[i]));
   return {
-    doc: name,
-    adapter,
-    chunking,
-    bytes: text.length,
-    chunks: chunks.length,
-    chunksDone: done,
-    truncated,
-    totalMs: totalS.sum + (truncated ? 0 : endMs),
-    endMs,
-    perChunk: { p50: totalS.p50, p99: totalS.p99, max: totalS.max },
-    own: { sum: ownS.sum, p50: ownS.p50, p99: ownS.p99, max: ownS.max },
+    ...streamedResult({ doc: name, adapter, chunking, text, chunks, run }),
     // What the chunk cost after `write + flush`: the two task yields (work the chunk started asynchronously) and
     // the layout read.
     yields: { sum: yieldS.sum, p50: yieldS.p50, p99: yieldS.p99 },

@@ -5,6 +5,7 @@ import * as smd from "../node_modules/streaming-markdown/smd.js";
 import { marked } from "../node_modules/marked/lib/marked.esm.js";
 import MarkdownIt from "../node_modules/markdown-it/dist/browser/markdown-it.esm.min.mjs";
 import { prng } from "./prng.mjs";
+import { measureChunks, streamedResult } from "./measure.mjs";
 
 const wasm = await init();
 const md = new MarkdownIt({ linkify: true });
@@ -130,18 +131,6 @@ function countTextNodes(el) {
 const heap = () => performance.memory.usedJSHeapSize;
 const wasmBytes = () => wasm.memory.buffer.byteLength;
 
-function quantile(sorted, q) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function summary(times) {
-  const sorted = Float64Array.from(times).sort();
-  let sum = 0;
-  for (const t of times) sum += t;
-  return { sum, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0 };
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 /** One streamed run: every chunk is `write + flush` and then a forced layout read (one frame per chunk). */
 async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 10_000 }) {
@@ -155,40 +144,16 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 10_000
   const mo = new MutationObserver(() => {});
   mo.observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
   a.create(el);
-  const own = new Float64Array(chunks.length);
-  const total = new Float64Array(chunks.length);
   let records = 0;
   let added = 0;
-  let done = 0;
-  const start = now();
-  let truncated = false;
-  for (let i = 0; i < chunks.length; i++) {
-    const t0 = now();
-    a.write(chunks[i]);
-    a.flush();
-    const t1 = now();
-    void el.offsetHeight; // forced layout
-    const t2 = now();
-    own[i] = t1 - t0;
-    total[i] = t2 - t0;
+  const countMutations = () => {
     for (const r of mo.takeRecords()) {
       records++;
       added += r.addedNodes.length;
     }
-    done++;
-    if (t2 - start > capMs && i + 1 < chunks.length) {
-      truncated = true;
-      break;
-    }
-  }
-  const e0 = now();
-  if (!truncated) a.end();
-  void el.offsetHeight;
-  const endMs = now() - e0;
-  for (const r of mo.takeRecords()) {
-    records++;
-    added += r.addedNodes.length;
-  }
+  };
+  const run = await measureChunks({ a, el, chunks, capMs, afterChunk: countMutations });
+  countMutations();
   mo.disconnect();
   const textNodes = countTextNodes(el);
   const elements = el.getElementsByTagName("*").length;
@@ -196,23 +161,10 @@ async function streamed({ doc: name, adapter, chunking, seed = 1, capMs = 10_000
   const heapKept = heap() - heap0;
   a.dispose();
   el.remove();
-  const ownS = summary(own.subarray(0, done));
-  const totalS = summary(total.subarray(0, done));
   return {
-    doc: name,
-    adapter,
-    chunking,
-    bytes: text.length,
-    chunks: chunks.length,
-    chunksDone: done,
-    truncated,
-    // Streamed total: every chunk (with its layout) plus `end()`; for a truncated run, the chunks done so far.
-    totalMs: totalS.sum + (truncated ? 0 : endMs),
-    endMs,
-    perChunk: { p50: totalS.p50, p99: totalS.p99, max: totalS.max },
-    own: { sum: ownS.sum, p50: ownS.p50, p99: ownS.p99, max: ownS.max },
-    mutationsPerChunk: records / done,
-    nodesAddedPerChunk: added / done,
+    ...streamedResult({ doc: name, adapter, chunking, text, chunks, run }),
+    mutationsPerChunk: records / run.done,
+    nodesAddedPerChunk: added / run.done,
     textNodes,
     elements,
     heapKeptBytes: heapKept,

@@ -44,7 +44,8 @@ extern "C" {
 }
 
 /// Rust-like code with a comment over two lines, and one over twelve: longer than a stateless highlighter's context
-/// window, so only the final whole-block pass colours its last line as the one-shot highlight does.
+/// window, so only the final whole-block pass of a stateless highlighter colours its last line as the one-shot
+/// highlight does (a stateful one carries the comment across lines itself).
 const CODE: &str =
     "fn main() {\n    let x = 42;\n    /* a comment\n       over lines */\n    if x { return 7; }\n\n    \
                     let y = 1;\n    /* long\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n    */ let z = 5;\n}\n";
@@ -159,8 +160,41 @@ async fn complete_lines_are_highlighted_once_and_the_last_line_shows_plain_until
             assert_eq!(streamed, 200, "a stateful highlighter should see each complete line exactly once");
         }
         r.finish().unwrap();
-        assert_eq!(lines_highlighted(), streamed + 200, "the final pass should highlight the whole block once");
+        if bound == 1 {
+            assert_eq!(
+                lines_highlighted(),
+                streamed,
+                "a stateful highlighter has seen every line of a block that ends in a newline: no final pass"
+            );
+        } else {
+            assert_eq!(lines_highlighted(), streamed + 200, "the final pass should highlight the whole block once");
+        }
         assert_eq!(code_of(&container).text_content().unwrap(), lines);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_stateful_highlighter_finishes_a_block_with_only_its_last_line_and_its_state() {
+    // The last line has no newline (the answer ends inside the fence) and continues a comment opened two lines up:
+    // only the state carried from the line before colours it as one pass over the whole code does.
+    let code = "let a = 1;\n/* open\nstill */ let b = 2;\nfn end";
+    for sizes in [vec![1], random_sizes(5), vec![10_000]] {
+        reset_counts();
+        let container = make_container();
+        let r = renderer(&container, options(&[("highlight", fixture("stateful").into())]));
+        stream(&r, &format!("```rust\n{code}"), &sizes);
+        let element = code_of(&container);
+        assert_eq!(element.text_content().unwrap(), code, "code.textContent should be the code exactly");
+        assert_eq!(
+            describe_code(&element),
+            expected_description(code),
+            "the final spans should be a one-shot highlight of the whole code (chunks {sizes:?})"
+        );
+        assert_eq!(
+            lines_highlighted(),
+            4,
+            "each line should be highlighted once: the three complete ones while streaming, the last one at the end"
+        );
     }
 }
 

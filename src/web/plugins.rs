@@ -92,7 +92,7 @@ struct LineView {
 enum Finality {
     /// The fence may still grow.
     Open,
-    /// Final: the whole-block highlight is wanted (or done, when no highlight runs).
+    /// Final: the final highlight pass is wanted (or done, when no highlight runs).
     Final,
     /// A block renderer's element stands in the page for the `<pre>`.
     Replaced,
@@ -102,7 +102,8 @@ struct Request {
     generation: u64,
     window: Range<usize>,
     code: String,
-    whole: bool,
+    /// The block's last call: its lines are final (the whole block, or the lines a stateful highlighter had left).
+    final_pass: bool,
 }
 
 struct CodeView {
@@ -126,8 +127,8 @@ struct CodeView {
     /// The highlighter failed on this block: it stays plain.
     failed: bool,
     finality: Finality,
-    /// The whole-block highlight is done.
-    whole_done: bool,
+    /// The final highlight pass is done.
+    final_done: bool,
     /// The block renderer's element, while it stands in the page for the `<pre>`.
     stand_in: Option<Element>,
 }
@@ -310,7 +311,7 @@ impl Plugins {
             request: None,
             failed: false,
             finality: Finality::Open,
-            whole_done: false,
+            final_done: false,
             stand_in: None,
         };
         self.codes.insert(child_id, Box::new(view));
@@ -427,7 +428,7 @@ impl Plugins {
         }
     }
 
-    /// The fence is final: its block renderer, else the whole-block highlight and the code actions.
+    /// The fence is final: its block renderer, else the final highlight pass and the code actions.
     fn finalize_code(&mut self, id: NodeId) {
         let Some(view) = self.codes.get_mut(&id) else { return };
         if view.finality != Finality::Open {

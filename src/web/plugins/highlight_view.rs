@@ -1,6 +1,6 @@
 //! The `highlight` half of the plug-ins: a code view's lines (plain until their tokens arrive), the incremental
-//! highlight calls while the fence streams and the whole-block one once it is final, and the checked tokens turned
-//! into spans. The line arithmetic is plain Rust in [`crate::highlight`].
+//! highlight calls while the fence streams and the final one (the lines left, or the whole block for a highlighter
+//! without state), and the checked tokens turned into spans. The line arithmetic is plain Rust in [`crate::highlight`].
 
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -58,7 +58,7 @@ impl Plugins {
             }
             if view.finality == Finality::Final {
                 view.finality = Finality::Open; // changed after it was final (a replaced answer): final again later
-                view.whole_done = false;
+                view.final_done = false;
                 self.open.push(id);
             }
         }
@@ -74,7 +74,7 @@ impl Plugins {
     }
 
     /// Starts the next highlight call of a code view if none is running: the new complete lines while it streams,
-    /// the whole block once it is final.
+    /// the final pass once it is final.
     pub(super) fn advance(&mut self, id: NodeId) {
         let Some(highlight) = self.opts.highlight.clone() else { return };
         if self.stopped {
@@ -85,11 +85,19 @@ impl Plugins {
         if view.request.is_some() || view.failed || view.finality == Finality::Replaced {
             return;
         }
-        let (window, whole, previous) = match view.finality {
-            Finality::Final if view.whole_done => return,
+        let (window, final_pass, previous) = match view.finality {
+            Finality::Final if view.final_done => return,
             Finality::Final => {
                 promote_tail(&self.document, view);
-                (0..view.lines.len(), true, JsValue::UNDEFINED)
+                // A highlighter that returns state has seen every line before `done` once, in order, from the state
+                // the line before left: only the lines after (the last one, shown plain while it arrived) are left.
+                // A stateless one saw windows with a few lines of context: it highlights the whole block again.
+                match view.states.last() {
+                    Some((lines, state)) if view.stateful == Some(true) && *lines == view.done => {
+                        (view.done..view.lines.len(), true, state.clone())
+                    }
+                    _ => (0..view.lines.len(), true, JsValue::UNDEFINED),
+                }
             }
             _ => {
                 let stateful = view.stateful == Some(true);
@@ -103,12 +111,12 @@ impl Plugins {
             }
         };
         if window.is_empty() {
-            view.whole_done = whole;
+            view.final_done = final_pass;
             return;
         }
         let code = join_lines(&view.lines[window.clone()]);
         self.generation = generation;
-        view.request = Some(Request { generation, window, code: code.clone(), whole });
+        view.request = Some(Request { generation, window, code: code.clone(), final_pass });
         let lang = view.lang.clone();
         let answer = highlight.call3(&JsValue::NULL, &code.into(), &lang.into(), &previous);
         match answer {
@@ -150,14 +158,14 @@ impl Plugins {
             (JsValue::UNDEFINED, None)
         };
         // Context lines a stateless highlighter was given again are not read (their shown tokens stay).
-        let skip = if request.whole { 0 } else { view.done.saturating_sub(request.window.start) };
+        let skip = if request.final_pass { 0 } else { view.done.saturating_sub(request.window.start) };
         let Some(tokens) = read_lines(&lines, request.window.len(), skip) else { return self.failed(id) };
-        if !request.whole && view.stateful.is_none() {
+        if !request.final_pass && view.stateful.is_none() {
             view.stateful = Some(state.is_some());
         }
         let mut mismatched = false;
         for (index, tokens) in request.window.clone().zip(tokens) {
-            if !request.whole && index < view.done {
+            if !request.final_pass && index < view.done {
                 continue; // context for a stateless highlighter: shown lines stay as they are
             }
             let line = &mut view.lines[index];
@@ -178,8 +186,8 @@ impl Plugins {
                 }
             }
         }
-        if request.whole {
-            view.whole_done = true;
+        if request.final_pass {
+            view.final_done = true;
         } else {
             view.done = request.window.end;
             if let Some(state) = state.filter(|_| view.stateful == Some(true)) {

@@ -11,8 +11,10 @@
 //! - **Committed blocks are final** (at every render): the first `committed_blocks()` children of the root show their
 //!   HTML in `final`. A definition can legitimately change a block after it is committed (a `[ref]` or `[^note]`
 //!   used before its definition renders as text until the definition arrives), so the check is skipped until the
-//!   line of the text's last `]:` (the only way to spell a link or footnote definition) has ended, and until the
-//!   engine has committed the last footnote definition (it is read when its block ends).
+//!   engine has committed the text's last line that starts with `[` and holds `]:` (the only way to spell a link or
+//!   footnote definition). The engine reads a definition when it commits it: a link definition once another
+//!   definition starts on the line after it (its title may be on that line, and a table delimiter row there takes it
+//!   back), at a blank line, with the block after it, or at the end; a footnote definition when its block ends.
 //!   Footnote reference labels are not read as words: a reference shows as text (`[^2]`) until its definition
 //!   arrives, then as a number that later definitions may change (see [`ShownText::push_text`]).
 //! - **Shown text never vanishes** (at every render). Text content is read as words: the text of every text node, and
@@ -150,15 +152,15 @@ pub fn stream_checked<'a>(
     // The words of each root child at the last render it was read, by index: a child that did not change is not
     // read again.
     let mut shown_by_child: Vec<(Node, String)> = Vec::new();
-    // Until the line of the last `]:` is complete, a definition may still change a committed block (a definition
-    // on the last line, with no line break after it, is read only by `finish`: its URL may still grow).
-    let definitions_until =
-        text.rfind("]:").map_or(0, |at| text[at..].find(['\n', '\r']).map_or(usize::MAX, |line_end| at + line_end + 1));
-    // A footnote definition is read once it commits (its block ends: it may still take indented lines), so a
-    // committed block may show a reference to it as text until the engine has committed the last one.
-    let last_footnote_definition = text
+    // A definition is read once the engine commits it (see the module comment), so a committed block may show a
+    // reference to it as text until the engine has committed the last line that may be one: a `]:` on a line that
+    // starts with `[` (after indentation and quote markers; `dict[str, int]:` in code is none).
+    let last_definition = text
         .match_indices("]:")
-        .filter(|(at, _)| text[..*at].rfind(['[', ']']).is_some_and(|open| text[open..].starts_with("[^")))
+        .filter(|(at, _)| {
+            let line_start = text[..*at].rfind(['\n', '\r']).map_or(0, |end| end + 1);
+            text[line_start..*at].trim_start_matches([' ', '\t', '>']).starts_with('[')
+        })
         .map(|(at, _)| at)
         .last();
 
@@ -192,8 +194,7 @@ pub fn stream_checked<'a>(
         let render = Some(report.renders);
         // Leading root children that show their final HTML at this render.
         let mut final_prefix = 0;
-        let definitions_read =
-            received >= definitions_until && last_footnote_definition.is_none_or(|at| engine.committed_text_len() > at);
+        let definitions_read = last_definition.is_none_or(|at| engine.committed_text_len() > at);
         if checks.committed_blocks && definitions_read {
             let committed = engine.committed_blocks();
             if committed > nodes.len() || committed > final_blocks.len() {

@@ -13,7 +13,7 @@
 mod properties;
 mod support;
 
-use properties::{check_markdown, check_wire};
+use properties::{check_generated_markdown, check_markdown, check_wire};
 use support::Rng;
 
 // ------------------------------------------------------------------------------------------------------------
@@ -75,6 +75,23 @@ fn nested_items_resumed_mid_line_keep_their_parents_loose() {
 fn a_hard_break_at_the_end_of_a_quote_line_survives_the_next_line() {
     let texts = ["> a\\\n> b\n", "> a  \n> b\n", "> > a\\\n> > b c d\n"];
     assert_markdown_property(&texts, &[&[], &[2], &[5, 1]], &[0]);
+}
+
+/// llm_markdown, session 9 (all 42 finds of a 25-minute run were this case): `[step][ref] …` commits as a heading,
+/// and the text ends with `[ref]: https://example.com/ref\n`. The engine reads that definition only at the end (a
+/// title could still follow on the next line), so the heading shows `[step][ref]` as text until then: the state
+/// check must wait for the definition's commit, not for its line end. The generator's decisions, as the fuzzer
+/// found them (byte 0: two cut lengths follow).
+#[test]
+fn a_definition_on_the_last_line_is_awaited_by_the_committed_block_check() {
+    for data in [
+        &[2u8, 120, 109, 109, 109, 109, 109, 109, 255, 9, 245, 249, 7, 249][..],
+        &[1, 255, 255, 255, 255, 255, 255, 255, 255, 141, 0, 0, 172, 249][..],
+    ] {
+        if let Err(why) = check_generated_markdown(data) {
+            panic!("{why}");
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------------------------

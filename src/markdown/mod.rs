@@ -51,12 +51,16 @@
 //! - `tail.rs`: what is known of the open tail between renders (resume point, candidate, settledness scan, last
 //!   parse); `resume.rs`: the resume point and its splices; `leaf.rs`: the mounted text that ends the open block;
 //!   one plan per construct in `paragraph.rs`, `list.rs`, `quote.rs`, `table.rs`, `fence.rs`, `html_block.rs`.
+//! - `open/`: the engine's methods for the open block, by construct: after a parse, where the next one resumes
+//!   (`open/mod.rs` chooses by the block's construct; `open/paragraph.rs`, `open/list_items.rs`, `open/nested.rs`
+//!   for quote lines and list item lines), and text appended in place (`open/append.rs`).
 //! - `scan.rs`: line and delimiter checks; `settle.rs`, `speculate.rs`: the open paragraph's inline text.
 //! - `watch.rs`: which renders are watched for lost words; `stats.rs`: the work counters; `replace.rs`: `update()`
 //!   with a text that does not extend the shown one.
 //!
-//! No module in `markdown/` imports anything from this one: they hold types and functions, and the engine's methods
-//! that tie them together are here.
+//! No module in `markdown/` imports anything from this one but `open/`, whose methods extend the engine type, and this
+//! one imports nothing from `open/`: the imports form no cycle. The other modules hold types and functions; the
+//! render's orchestration (a pass planned, then shown, then committed) is here.
 //!
 //! [`render`]: IncrementalMarkdown::render
 

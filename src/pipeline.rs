@@ -741,3 +741,77 @@ mod final_block_tests {
         assert_eq!(all, created, "every block put into the root is handed out, in document order, once");
     }
 }
+
+#[cfg(test)]
+mod reasoning_tests {
+    use super::*;
+
+    fn reason(pipeline: &mut Pipeline, text: &str) {
+        pipeline.handle_events(&mut vec![StreamEvent::Reasoning(text.into())]);
+    }
+
+    fn answer(pipeline: &mut Pipeline, text: &str) {
+        pipeline.handle_events(&mut vec![StreamEvent::Text(text.into())]);
+    }
+
+    #[test]
+    fn reasoning_builds_its_details_above_the_answer_in_one_scaffold_and_closes_it_once_when_the_answer_begins() {
+        let mut pipeline = Pipeline::for_text(RenderOptions::default());
+        let mut ops = Vec::new();
+        reason(&mut pipeline, "Thinking");
+        pipeline.render(&mut ops);
+        let (details, summary, label, body) = (ROOT + 1, ROOT + 2, ROOT + 3, ROOT + 4);
+        let scaffold = vec![
+            PatchOp::CreateElement { id: details, tag: "details" },
+            PatchOp::SetAttribute { id: details, name: "class", value: "rillmark-reasoning".into() },
+            PatchOp::SetAttribute { id: details, name: "open", value: String::new() },
+            PatchOp::CreateElement { id: summary, tag: "summary" },
+            PatchOp::CreateText { id: label, text: "Reasoning".into() },
+            PatchOp::Append { parent: summary, child: label },
+            PatchOp::Append { parent: details, child: summary },
+            PatchOp::CreateElement { id: body, tag: "div" },
+            PatchOp::SetAttribute { id: body, name: "class", value: "rillmark-reasoning-body".into() },
+            PatchOp::Append { parent: details, child: body },
+            PatchOp::Prepend { parent: ROOT, child: details },
+        ];
+        assert_eq!(
+            ops[..scaffold.len()],
+            scaffold,
+            "the first reasoning should create <details open><summary>Reasoning</summary><div></div></details>, \
+             then put it first in the root"
+        );
+        assert!(
+            ops[scaffold.len()..].iter().any(|op| matches!(op, PatchOp::Append { parent, .. } if *parent == body)),
+            "the reasoning's text should render into the body div: {ops:?}"
+        );
+        reason(&mut pipeline, " more");
+        ops.clear();
+        pipeline.render(&mut ops);
+        assert!(
+            !ops.iter().any(|op| matches!(op, PatchOp::CreateElement { tag: "details" | "summary", .. })),
+            "more reasoning should reuse the scaffold: {ops:?}"
+        );
+        answer(&mut pipeline, "Answer");
+        ops.clear();
+        pipeline.render(&mut ops);
+        let closes: Vec<&PatchOp> = ops.iter().filter(|op| matches!(op, PatchOp::RemoveAttribute { .. })).collect();
+        assert_eq!(
+            closes,
+            [&PatchOp::RemoveAttribute { id: details, name: "open" }],
+            "the answer's first text should close the <details> once: {ops:?}"
+        );
+        assert_eq!(ops[0], *closes[0], "the <details> should close before the answer shows");
+        answer(&mut pipeline, " goes on");
+        ops.clear();
+        pipeline.render(&mut ops);
+        pipeline.finish(&mut ops);
+        assert!(
+            !ops.iter().any(|op| match op {
+                PatchOp::RemoveAttribute { .. } => true,
+                PatchOp::SetAttribute { id, .. } => (details..=body).contains(id),
+                _ => false,
+            }),
+            "a closed <details> should stay as it is: {ops:?}"
+        );
+    }
+}

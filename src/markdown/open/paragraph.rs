@@ -106,16 +106,16 @@ impl IncrementalMarkdown {
         let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
         let paragraph_start = self.tail.settle.as_ref().map_or(0, |s| s.start);
-        let (kept, boundary) = match last_text {
-            Some(text) => (children.len() - 1, Some(text.to_owned())),
-            None => (children.len(), None),
-        };
+        // The children kept before a resume, and the text of the last one before the resume point: copied only when a
+        // resume is set (the last text node may be the whole paragraph).
+        let kept = children.len() - usize::from(last_text.is_some());
+        let boundary = || last_text.map(str::to_owned);
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         if src.ends_with('\n') {
             // At a line break: the next line parses after the dummy word as it does in place.
             let at = paragraph::line_break_at(src, paragraph_start);
             if let Some(at) = at.filter(|&at| self.tail.resume.as_ref().is_none_or(|r| r.at < at)) {
-                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
+                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary(), defs));
                 self.tail.candidate = None;
             }
             return;
@@ -128,7 +128,7 @@ impl IncrementalMarkdown {
             // Resume at the space.
             let at = src.len() - 1;
             if self.tail.resume.as_ref().is_none_or(|r| r.at < at) {
-                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary, defs));
+                self.tail.resume = Some(paragraph::lead_word_resume(at, kept, boundary(), defs));
                 self.tail.candidate = None;
             }
             return;

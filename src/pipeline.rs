@@ -13,8 +13,8 @@ use crate::error::{ErrorKind, StreamError};
 use crate::frame::{Frame, Framer};
 use crate::markdown::{IncrementalMarkdown, Shown};
 use crate::options::RenderOptions;
-use crate::patch::diff::IdAllocator;
-use crate::patch::{NodeId, PatchOp, PatchSink, ROOT};
+use crate::patch::diff::{Differ, IdAllocator, Mounted, MountedKind};
+use crate::patch::{Element, Node, NodeId, PatchOp, PatchSink, ROOT};
 
 /// The response headers that tell which dialect a body speaks.
 #[cfg(feature = "wire")]
@@ -126,20 +126,49 @@ enum Reader {
 
 /// Reasoning text, rendered into `<details><summary>Reasoning</summary><div>…</div></details>` above the answer.
 struct Reasoning {
-    details: NodeId,
+    /// The `<details>` as mounted (see [`reasoning_scaffold`]). Its body's children are `markdown`'s blocks, which
+    /// this mirror leaves out: the scaffolds the differ compares it with have an empty body too, so no diff of the
+    /// scaffold reaches them.
+    scaffold: Mounted,
     markdown: IncrementalMarkdown,
-    /// The `open` attribute is set while reasoning streams and removed once the answer begins.
-    open: bool,
 }
 
 impl Reasoning {
+    /// Creates the scaffold (prepended to the root: reasoning comes before the answer) with the differ; its body
+    /// renders `opts`' markdown.
+    fn new(opts: RenderOptions, differ: &mut Differ<'_>) -> Reasoning {
+        let scaffold = differ.prepend_new(ROOT, &reasoning_scaffold(true));
+        let body = match &scaffold.kind {
+            MountedKind::Element { children, .. } => children.last().map_or(scaffold.id, |body| body.id),
+            _ => scaffold.id, // (never: the scaffold is an element with its body last)
+        };
+        Reasoning { scaffold, markdown: IncrementalMarkdown::new(opts, body) }
+    }
+
+    /// Whether the `<details>` is open: it is while reasoning streams.
+    fn is_open(&self) -> bool {
+        matches!(&self.scaffold.kind, MountedKind::Element { attrs, .. } if attrs.iter().any(|(name, _)| *name == "open"))
+    }
+
     /// Closes the `<details>` once the answer begins (the reader's attention moves to the answer).
-    fn collapse(&mut self, ops: &mut Vec<PatchOp>) {
-        if self.open {
-            self.open = false;
-            ops.push(PatchOp::RemoveAttribute { id: self.details, name: "open" });
+    fn collapse(&mut self, differ: &mut Differ<'_>) {
+        if self.is_open() {
+            differ.update(&mut self.scaffold, &reasoning_scaffold(false));
         }
     }
+}
+
+/// `<details class="rillmark-reasoning" open><summary>Reasoning</summary><div class="rillmark-reasoning-body"></div>
+/// </details>`, without `open` once closed. The body is empty here: the reasoning's blocks render into it apart.
+fn reasoning_scaffold(open: bool) -> Node {
+    let element = |tag, attrs: Vec<(&'static str, String)>, children| Node::Element(Element { tag, attrs, children });
+    let mut details_attrs = vec![("class", "rillmark-reasoning".to_owned())];
+    if open {
+        details_attrs.push(("open", String::new()));
+    }
+    let summary = element("summary", Vec::new(), vec![Node::Text("Reasoning".to_owned())]);
+    let body = element("div", vec![("class", "rillmark-reasoning-body".to_owned())], Vec::new());
+    element("details", details_attrs, vec![summary, body])
 }
 
 /// Response bytes → rendered DOM ops, for one stream (or one written document).
@@ -403,7 +432,7 @@ impl Pipeline {
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.render(&mut self.ids, &mut self.ops);
             if answer_started {
-                reasoning.collapse(&mut self.ops);
+                reasoning.collapse(&mut Differ::new(&mut self.ids, &mut self.ops));
             }
         }
         self.answer.render(&mut self.ids, &mut self.ops);
@@ -484,7 +513,7 @@ impl Pipeline {
         if let Some(reasoning) = &mut self.reasoning {
             reasoning.markdown.finish(&mut self.ids, &mut self.ops);
             if !self.answer.text().is_empty() {
-                reasoning.collapse(&mut self.ops);
+                reasoning.collapse(&mut Differ::new(&mut self.ids, &mut self.ops));
             }
         }
         self.answer.finish(&mut self.ids, &mut self.ops);
@@ -554,29 +583,8 @@ impl Pipeline {
 
     /// The reasoning block, created (and its DOM scaffold emitted) on first use.
     fn reasoning_mut(&mut self) -> &mut Reasoning {
-        let ids = &mut self.ids;
-        let ops = &mut self.ops;
-        let opts = &self.opts;
-        self.reasoning.get_or_insert_with(|| {
-            let details = ids.alloc();
-            let summary = ids.alloc();
-            let label = ids.alloc();
-            let body = ids.alloc();
-            ops.extend([
-                PatchOp::CreateElement { id: details, tag: "details" },
-                PatchOp::SetAttribute { id: details, name: "class", value: "rillmark-reasoning".into() },
-                PatchOp::SetAttribute { id: details, name: "open", value: String::new() },
-                PatchOp::CreateElement { id: summary, tag: "summary" },
-                PatchOp::CreateText { id: label, text: "Reasoning".into() },
-                PatchOp::Append { parent: summary, child: label },
-                PatchOp::Append { parent: details, child: summary },
-                PatchOp::CreateElement { id: body, tag: "div" },
-                PatchOp::SetAttribute { id: body, name: "class", value: "rillmark-reasoning-body".into() },
-                PatchOp::Append { parent: details, child: body },
-                PatchOp::Prepend { parent: ROOT, child: details },
-            ]);
-            Reasoning { details, markdown: IncrementalMarkdown::new(opts.clone(), body), open: true }
-        })
+        let (ids, ops, opts) = (&mut self.ids, &mut self.ops, &self.opts);
+        self.reasoning.get_or_insert_with(|| Reasoning::new(opts.clone(), &mut Differ::new(ids, ops)))
     }
 }
 
@@ -739,5 +747,79 @@ mod final_block_tests {
             })
             .collect();
         assert_eq!(all, created, "every block put into the root is handed out, in document order, once");
+    }
+}
+
+#[cfg(test)]
+mod reasoning_tests {
+    use super::*;
+
+    fn reason(pipeline: &mut Pipeline, text: &str) {
+        pipeline.handle_events(&mut vec![StreamEvent::Reasoning(text.into())]);
+    }
+
+    fn answer(pipeline: &mut Pipeline, text: &str) {
+        pipeline.handle_events(&mut vec![StreamEvent::Text(text.into())]);
+    }
+
+    #[test]
+    fn reasoning_builds_its_details_above_the_answer_in_one_scaffold_and_closes_it_once_when_the_answer_begins() {
+        let mut pipeline = Pipeline::for_text(RenderOptions::default());
+        let mut ops = Vec::new();
+        reason(&mut pipeline, "Thinking");
+        pipeline.render(&mut ops);
+        let (details, summary, label, body) = (ROOT + 1, ROOT + 2, ROOT + 3, ROOT + 4);
+        let scaffold = vec![
+            PatchOp::CreateElement { id: details, tag: "details" },
+            PatchOp::SetAttribute { id: details, name: "class", value: "rillmark-reasoning".into() },
+            PatchOp::SetAttribute { id: details, name: "open", value: String::new() },
+            PatchOp::CreateElement { id: summary, tag: "summary" },
+            PatchOp::CreateText { id: label, text: "Reasoning".into() },
+            PatchOp::Append { parent: summary, child: label },
+            PatchOp::Append { parent: details, child: summary },
+            PatchOp::CreateElement { id: body, tag: "div" },
+            PatchOp::SetAttribute { id: body, name: "class", value: "rillmark-reasoning-body".into() },
+            PatchOp::Append { parent: details, child: body },
+            PatchOp::Prepend { parent: ROOT, child: details },
+        ];
+        assert_eq!(
+            ops[..scaffold.len()],
+            scaffold,
+            "the first reasoning should create <details open><summary>Reasoning</summary><div></div></details>, \
+             then put it first in the root"
+        );
+        assert!(
+            ops[scaffold.len()..].iter().any(|op| matches!(op, PatchOp::Append { parent, .. } if *parent == body)),
+            "the reasoning's text should render into the body div: {ops:?}"
+        );
+        reason(&mut pipeline, " more");
+        ops.clear();
+        pipeline.render(&mut ops);
+        assert!(
+            !ops.iter().any(|op| matches!(op, PatchOp::CreateElement { tag: "details" | "summary", .. })),
+            "more reasoning should reuse the scaffold: {ops:?}"
+        );
+        answer(&mut pipeline, "Answer");
+        ops.clear();
+        pipeline.render(&mut ops);
+        let closes: Vec<&PatchOp> = ops.iter().filter(|op| matches!(op, PatchOp::RemoveAttribute { .. })).collect();
+        assert_eq!(
+            closes,
+            [&PatchOp::RemoveAttribute { id: details, name: "open" }],
+            "the answer's first text should close the <details> once: {ops:?}"
+        );
+        assert_eq!(ops[0], *closes[0], "the <details> should close before the answer shows");
+        answer(&mut pipeline, " goes on");
+        ops.clear();
+        pipeline.render(&mut ops);
+        pipeline.finish(&mut ops);
+        assert!(
+            !ops.iter().any(|op| match op {
+                PatchOp::RemoveAttribute { .. } => true,
+                PatchOp::SetAttribute { id, .. } => (details..=body).contains(id),
+                _ => false,
+            }),
+            "a closed <details> should stay as it is: {ops:?}"
+        );
     }
 }

@@ -179,7 +179,9 @@ pub(super) fn starts_plainly(rest: &str) -> Option<bool> {
     while !rest.is_char_boundary(window) {
         window -= 1;
     }
-    let line = rest[..window].split(['\n', '\r']).next().unwrap_or("");
+    // (By bytes: a line break is ASCII, never inside a character, and a byte search does not decode each character.)
+    let line_len = rest.as_bytes()[..window].iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(window);
+    let line = &rest[..line_len];
     // Complete: a line break follows, or the line goes on past what is read (its start is known either way).
     let complete = line.len() < rest.len();
     let mut chars = line.chars();

@@ -245,79 +245,14 @@ impl InlineSettle {
             && self.reference.is_none()
     }
 
+    /// Reads one more character of the paragraph.
     fn step(&mut self, c: char) {
-        if let Some(angle) = &mut self.angle {
-            angle.shadow.step(c);
-            let read = match c {
-                '>' => read_angle(&angle.content),
-                // Not an autolink or a tag: `<` was text.
-                _ if angle.content.is_empty() && (c.is_whitespace() || c == '<') => AngleRead::Text,
-                // A comment, processing instruction, declaration or CDATA section ends at its own terminator, which
-                // this scan does not follow: the paragraph is not read as settled any more.
-                '!' | '?' if angle.content.is_empty() => AngleRead::Unfollowed,
-                _ => AngleRead::Incomplete,
-            };
-            match read {
-                AngleRead::Incomplete => angle.content.push(c),
-                AngleRead::Inline => {
-                    self.angle = None;
-                    self.prev = Class::Punct;
-                }
-                AngleRead::Text => {
-                    let shadow = std::mem::take(&mut angle.shadow);
-                    *self = *shadow;
-                }
-                AngleRead::Unfollowed => {
-                    let shadow = std::mem::take(&mut angle.shadow);
-                    *self = *shadow;
-                    self.halted = true;
-                }
-            }
+        if self.angle.is_some() {
+            self.step_in_angle(c);
             return;
         }
-        if let Some(math) = &mut self.math {
-            math.shadow.step(c);
-            match math.step(c) {
-                MathStep::Inside => return,
-                MathStep::Failed => {
-                    let shadow = std::mem::take(&mut math.shadow);
-                    *self = *shadow;
-                    return;
-                }
-                MathStep::Closed => {
-                    self.math = None;
-                    self.prev = Class::Punct;
-                    return;
-                }
-                MathStep::ClosedBefore => {
-                    self.math = None;
-                    self.prev = Class::Punct;
-                }
-            }
-        }
-        // A run of `$` ends: whether it may open math depends on this character.
-        if let Some((b'$', len, _)) = self.run {
-            if c == '$' {
-                self.run = Some((b'$', len + 1, self.prev));
-                return;
-            }
-            self.run = None;
-            self.prev = Class::Punct;
-            if self.angle.is_none() && scan::dollars_may_open(len, c) {
-                let shadow = Box::new(self.clone());
-                self.math = Some(MathOpen { len, shadow, last: '$', closing: false, dollars: 0 });
-                self.step(c);
-                return;
-            }
-        }
-        // Finish a pending delimiter run: its flanking depends on this character.
-        if let Some((ch, len, before)) = self.run {
-            if c as u32 == u32::from(ch) {
-                self.run = Some((ch, len + 1, before));
-                return;
-            }
-            self.run = None;
-            self.end_run(ch, len, before, class(c));
+        if self.step_in_math(c) || self.end_dollar_run(c) || self.end_delimiter_run(c) {
+            return;
         }
         if self.escape {
             self.escape = false;
@@ -331,19 +266,121 @@ impl InlineSettle {
                 self.brackets.pop();
             }
         }
-        if let Some(len) = self.reference {
-            if c == ';' {
-                self.reference = None;
-                self.prev = Class::Punct;
-                return;
-            }
-            if len < 32 && (c.is_ascii_alphanumeric() || (c == '#' && len == 0)) {
-                self.reference = Some(len + 1);
-                self.prev = class(c);
-                return;
-            }
-            self.reference = None;
+        if self.step_in_reference(c) {
+            return;
         }
+        self.read(c);
+    }
+
+    /// Inside `<…>`: `c` goes to it and to its shadow scan, until the `<…>` is read as an autolink or a tag, or as
+    /// text after all (then the shadow scan is the scan).
+    fn step_in_angle(&mut self, c: char) {
+        let Some(angle) = &mut self.angle else { return };
+        angle.shadow.step(c);
+        let read = match c {
+            '>' => read_angle(&angle.content),
+            // Not an autolink or a tag: `<` was text.
+            _ if angle.content.is_empty() && (c.is_whitespace() || c == '<') => AngleRead::Text,
+            // A comment, processing instruction, declaration or CDATA section ends at its own terminator, which
+            // this scan does not follow: the paragraph is not read as settled any more.
+            '!' | '?' if angle.content.is_empty() => AngleRead::Unfollowed,
+            _ => AngleRead::Incomplete,
+        };
+        match read {
+            AngleRead::Incomplete => angle.content.push(c),
+            AngleRead::Inline => {
+                self.angle = None;
+                self.prev = Class::Punct;
+            }
+            AngleRead::Text => {
+                let shadow = std::mem::take(&mut angle.shadow);
+                *self = *shadow;
+            }
+            AngleRead::Unfollowed => {
+                let shadow = std::mem::take(&mut angle.shadow);
+                *self = *shadow;
+                self.halted = true;
+            }
+        }
+    }
+
+    /// Inside inline math: `c` goes to the math and to its shadow scan. Returns whether `c` was taken (math that
+    /// closed before `c` leaves it to be read as usual).
+    fn step_in_math(&mut self, c: char) -> bool {
+        let Some(math) = &mut self.math else { return false };
+        math.shadow.step(c);
+        match math.step(c) {
+            MathStep::Inside => true,
+            MathStep::Failed => {
+                let shadow = std::mem::take(&mut math.shadow);
+                *self = *shadow;
+                true
+            }
+            MathStep::Closed => {
+                self.math = None;
+                self.prev = Class::Punct;
+                true
+            }
+            MathStep::ClosedBefore => {
+                self.math = None;
+                self.prev = Class::Punct;
+                false
+            }
+        }
+    }
+
+    /// A run of `$` ends at a character other than `$`: whether it may open math depends on that character. Returns
+    /// whether `c` was taken (it extends the run, or is read inside the math the run opens).
+    fn end_dollar_run(&mut self, c: char) -> bool {
+        let Some((b'$', len, _)) = self.run else { return false };
+        if c == '$' {
+            self.run = Some((b'$', len + 1, self.prev));
+            return true;
+        }
+        self.run = None;
+        self.prev = Class::Punct;
+        if self.angle.is_none() && scan::dollars_may_open(len, c) {
+            let shadow = Box::new(self.clone());
+            self.math = Some(MathOpen { len, shadow, last: '$', closing: false, dollars: 0 });
+            self.step(c);
+            return true;
+        }
+        false
+    }
+
+    /// A pending delimiter run ends at a character other than its own: its flanking depends on that character.
+    /// Returns whether `c` was taken (it extends the run).
+    fn end_delimiter_run(&mut self, c: char) -> bool {
+        let Some((ch, len, before)) = self.run else { return false };
+        if c as u32 == u32::from(ch) {
+            self.run = Some((ch, len + 1, before));
+            return true;
+        }
+        self.run = None;
+        self.end_run(ch, len, before, class(c));
+        false
+    }
+
+    /// After a `&`: a character reference being typed takes `c`, or ends (at its `;`, or as text at anything else).
+    /// Returns whether `c` was taken.
+    fn step_in_reference(&mut self, c: char) -> bool {
+        let Some(len) = self.reference else { return false };
+        if c == ';' {
+            self.reference = None;
+            self.prev = Class::Punct;
+            return true;
+        }
+        if len < 32 && (c.is_ascii_alphanumeric() || (c == '#' && len == 0)) {
+            self.reference = Some(len + 1);
+            self.prev = class(c);
+            return true;
+        }
+        self.reference = None;
+        false
+    }
+
+    /// A character outside any pending run, escape or reference: what it opens or closes.
+    fn read(&mut self, c: char) {
         match c {
             '`' => self.run = Some((b'`', 1, self.prev)),
             '$' if self.code.is_none() && self.math_dollars => self.run = Some((b'$', 1, self.prev)),

@@ -696,164 +696,229 @@ fn close_inlines(partial: &str, gfm: bool, math: bool) -> Option<(String, bool)>
     if partial[body_start..].starts_with('[') && partial.contains("]:") {
         return None; // a link reference definition being typed: it shows nothing, speculation must not make it text
     }
-    let bytes = partial.as_bytes();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut cut = partial.len(); // text from `cut` on is dropped
+    let mut walk = InlineWalk { partial, gfm, math, stack: Vec::new(), cut: partial.len(), trailing_backslash: None };
     let mut i = body_start;
-    let mut trailing_backslash = None;
-    while i < bytes.len() {
+    while i < partial.len() {
+        match walk.step(i) {
+            WalkStep::To(next) => i = next,
+            WalkStep::UnclosedCodeSpan { run } => return Some(walk.close_before_code_span(run)),
+        }
+    }
+    walk.close(body_start)
+}
+
+/// One walk over a partial line's inlines, left to right: what is open, and where the text shown must end.
+struct InlineWalk<'a> {
+    partial: &'a str,
+    gfm: bool,
+    /// `$` delimits math.
+    math: bool,
+    /// The constructs open so far, innermost last.
+    stack: Vec<Open>,
+    /// Text from `cut` on is dropped: it waits for more.
+    cut: usize,
+    /// Where a backslash ends the line.
+    trailing_backslash: Option<usize>,
+}
+
+/// Where the walk goes after one step.
+enum WalkStep {
+    /// On from this offset.
+    To(usize),
+    /// A backtick run of this length with text after it and no closer on the line: the rest is code.
+    UnclosedCodeSpan { run: usize },
+}
+
+impl InlineWalk<'_> {
+    /// Reads the construct at `i`.
+    fn step(&mut self, i: usize) -> WalkStep {
+        let bytes = self.partial.as_bytes();
         let b = bytes[i];
         // Inside a link destination only its closing `)` matters.
-        if let Some(Open::Bracket { dest_at: Some(_), .. }) = stack.last() {
+        if let Some(Open::Bracket { dest_at: Some(_), .. }) = self.stack.last() {
             if b == b')' {
-                stack.pop();
+                self.stack.pop();
             }
-            i += utf8_len(b);
-            continue;
+            return WalkStep::To(i + utf8_len(b));
         }
         // A `]` not followed by `(` ends the bracket: `[0]` stays literal text (or a reference), never pending.
-        if let Some(Open::Bracket { closed: true, dest_at: None, .. }) = stack.last() {
+        if let Some(Open::Bracket { closed: true, dest_at: None, .. }) = self.stack.last() {
             if b != b'(' {
-                stack.pop();
-                continue;
+                self.stack.pop();
+                return WalkStep::To(i);
             }
         }
-        match b {
+        WalkStep::To(match b {
             // A backslash that ends the line escapes whatever comes next: a closer appended after it would show as
             // text (`[a \` + `](…)` is no link), so it waits for its character when there is anything to close.
             b'\\' if i + 1 == bytes.len() => {
-                trailing_backslash = Some(i);
-                i += 1;
+                self.trailing_backslash = Some(i);
+                i + 1
             }
-            b'\\' => i += 2,
-            b'`' => {
-                let run = run_len(bytes, i, b'`');
-                match find_closing_backticks(bytes, i + run, run) {
-                    Some(end) => i = end,
-                    None if i + run == bytes.len() => {
-                        cut = cut.min(i); // a bare backtick run at the end: wait for the code
-                        i = bytes.len();
-                    }
-                    None => {
-                        let mut closed = partial[..cut.min(bytes.len())].to_owned();
-                        close_stack(&mut closed, &stack, "`".repeat(run));
-                        return Some((closed, cut >= bytes.len()));
-                    }
-                }
-            }
-            b'*' | b'_' | b'~' if b != b'~' || gfm => {
-                let run = run_len(bytes, i, b);
-                let (can_open, can_close) = flanking(partial, i, run, b);
-                let mut remaining = run;
-                if can_close {
-                    while remaining > 0 {
-                        let both = can_open && can_close;
-                        let Some(pos) = stack.iter().rposition(|o| {
-                            matches!(o, Open::Emphasis { ch, original, both: o_both, .. }
-                                if *ch == b && scan::may_match(*original, *o_both, run, both))
-                        }) else {
-                            break;
-                        };
-                        // Openers above the match are left unmatched by this closer; CommonMark drops them.
-                        stack.truncate(pos + 1);
-                        if let Some(Open::Emphasis { len, .. }) = stack.last_mut() {
-                            let used = (*len).min(remaining);
-                            *len -= used;
-                            remaining -= used;
-                            if *len == 0 {
-                                stack.pop();
-                            }
-                        }
-                    }
-                }
-                if can_open && remaining > 0 {
-                    if i + run == bytes.len() {
-                        cut = cut.min(i + run - remaining); // an opener with nothing after it yet
-                    } else {
-                        let len = remaining.min(if b == b'~' { 2 } else { 3 });
-                        stack.push(Open::Emphasis { ch: b, len, original: run, both: can_open && can_close });
-                    }
-                } else if !can_open && remaining > 0 && i + run == bytes.len() && preceded_by_space(partial, i) {
-                    cut = cut.min(i); // `Hello **`: about to open once text follows
-                }
-                i += run;
-            }
-            b'&' if reference_in_progress(&partial[i + 1..]) => {
-                cut = cut.min(i); // `&am`: a character reference being typed shows as its character once it ends
-                i = bytes.len();
-            }
-            b'<' if tag_in_progress(&partial[i + 1..]) => {
-                cut = cut.min(i); // `<b`, `<a href="x`: a tag being typed shows as a tag once it closes, never as text
-                i = bytes.len();
-            }
-            b'$' if math => {
+            b'\\' => i + 2,
+            b'`' => return self.code_span(i),
+            b'*' | b'_' | b'~' if b != b'~' || self.gfm => self.delimiter_run(i, b),
+            // `&am`: a character reference being typed shows as its character once it ends
+            b'&' if reference_in_progress(&self.partial[i + 1..]) => self.hold_from(i),
+            // `<b`, `<a href="x`: a tag being typed shows as a tag once it closes, never as text
+            b'<' if tag_in_progress(&self.partial[i + 1..]) => self.hold_from(i),
+            b'$' if self.math => {
                 // It may close math opened before an open bracket, which takes the bracket in: the closer appended to
                 // show the link as pending would be text after the math. The brackets stay literal.
-                stack.retain(|open| !matches!(open, Open::Bracket { .. }));
-                i += 1;
+                self.stack.retain(|open| !matches!(open, Open::Bracket { .. }));
+                i + 1
             }
             b'!' if bytes.get(i + 1) == Some(&b'[') => {
-                stack.push(Open::Bracket { image: true, closed: false, dest_at: None, at: i });
-                i += 2;
+                self.stack.push(Open::Bracket { image: true, closed: false, dest_at: None, at: i });
+                i + 2
             }
-            b'[' if gfm && footnote_reference_unfinished(&partial[i..]) => {
-                cut = cut.min(i); // a footnote reference appears whole, as its number
-                i = bytes.len();
-            }
+            // a footnote reference appears whole, as its number
+            b'[' if self.gfm && footnote_reference_unfinished(&self.partial[i..]) => self.hold_from(i),
             b'[' => {
-                stack.push(Open::Bracket { image: false, closed: false, dest_at: None, at: i });
-                i += 1;
+                self.stack.push(Open::Bracket { image: false, closed: false, dest_at: None, at: i });
+                i + 1
             }
             b']' => {
-                if let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Bracket { closed: false, .. })) {
-                    stack.truncate(pos + 1);
-                    if let Some(Open::Bracket { closed, .. }) = stack.last_mut() {
-                        *closed = true;
-                    }
-                }
-                i += 1;
+                self.close_bracket();
+                i + 1
             }
             b'(' => {
-                if let Some(Open::Bracket { closed: true, dest_at, .. }) = stack.last_mut() {
-                    if dest_at.is_none() {
-                        *dest_at = Some(i);
-                    }
-                }
-                i += 1;
+                self.open_destination(i);
+                i + 1
             }
-            _ => i += utf8_len(b),
+            _ => i + utf8_len(b),
+        })
+    }
+
+    /// Drops the text from `at` on (what is being typed there shows once it is complete) and ends the walk.
+    fn hold_from(&mut self, at: usize) -> usize {
+        self.cut = self.cut.min(at);
+        self.partial.len()
+    }
+
+    /// A backtick run at `i`: a code span the line closes is skipped; a bare run at the end waits for the code.
+    fn code_span(&mut self, i: usize) -> WalkStep {
+        let bytes = self.partial.as_bytes();
+        let run = run_len(bytes, i, b'`');
+        match find_closing_backticks(bytes, i + run, run) {
+            Some(end) => WalkStep::To(end),
+            None if i + run == bytes.len() => WalkStep::To(self.hold_from(i)),
+            None => WalkStep::UnclosedCodeSpan { run },
         }
     }
-    // A bracket still in its destination drops the partial URL.
-    if let Some(Open::Bracket { dest_at: Some(at), .. }) =
-        stack.iter().rev().find(|o| matches!(o, Open::Bracket { .. }))
-    {
-        cut = cut.min(*at);
+
+    /// The line with its open code span closed by a run of `run` backticks, then what was open before it.
+    fn close_before_code_span(self, run: usize) -> (String, bool) {
+        let len = self.partial.len();
+        let mut closed = self.partial[..self.cut.min(len)].to_owned();
+        close_stack(&mut closed, &self.stack, "`".repeat(run));
+        (closed, self.cut >= len)
     }
-    if let Some(at) = trailing_backslash.filter(|_| !stack.is_empty()) {
-        cut = cut.min(at);
-    }
-    // An image with no alt text yet would show its placeholder's stand-in word, which the alt text then replaces:
-    // it waits for its first character (and for good when its alt stays empty: the final render shows it).
-    let empty_image = stack.iter().position(|open| {
-        matches!(*open, Open::Bracket { image: true, at, .. }
-            if at + 2 >= cut.min(partial.len()) || partial[at..].starts_with("![]"))
-    });
-    if let Some(index) = empty_image {
-        if let Open::Bracket { at, .. } = stack[index] {
-            cut = cut.min(at);
+
+    /// A delimiter run of `b` (`*`, `_`, `~`) at `i`: it closes what it can, and what is left of it may open.
+    /// Returns where the run ends.
+    fn delimiter_run(&mut self, i: usize, b: u8) -> usize {
+        let bytes = self.partial.as_bytes();
+        let run = run_len(bytes, i, b);
+        let (can_open, can_close) = flanking(self.partial, i, run, b);
+        let remaining = if can_close { self.close_emphasis(b, run, can_open && can_close) } else { run };
+        if can_open && remaining > 0 {
+            if i + run == bytes.len() {
+                self.cut = self.cut.min(i + run - remaining); // an opener with nothing after it yet
+            } else {
+                let len = remaining.min(if b == b'~' { 2 } else { 3 });
+                self.stack.push(Open::Emphasis { ch: b, len, original: run, both: can_open && can_close });
+            }
+        } else if !can_open && remaining > 0 && i + run == bytes.len() && preceded_by_space(self.partial, i) {
+            self.cut = self.cut.min(i); // `Hello **`: about to open once text follows
         }
-        stack.truncate(index);
+        i + run
     }
-    let mut text = partial[..cut].to_owned();
-    if gfm && !stack.iter().any(|o| matches!(o, Open::Bracket { .. })) {
-        pend_trailing_autolink(&mut text, body_start, math);
+
+    /// A closing run of `run` × `ch` (`both`: it may open too) matches the nearest openers it may (the rule of 3);
+    /// returns how much of it is left.
+    fn close_emphasis(&mut self, ch: u8, run: usize, both: bool) -> usize {
+        let mut remaining = run;
+        while remaining > 0 {
+            let Some(pos) = self.stack.iter().rposition(|o| {
+                matches!(o, Open::Emphasis { ch: o_ch, original, both: o_both, .. }
+                    if *o_ch == ch && scan::may_match(*original, *o_both, run, both))
+            }) else {
+                break;
+            };
+            // Openers above the match are left unmatched by this closer; CommonMark drops them.
+            self.stack.truncate(pos + 1);
+            if let Some(Open::Emphasis { len, .. }) = self.stack.last_mut() {
+                let used = (*len).min(remaining);
+                *len -= used;
+                remaining -= used;
+                if *len == 0 {
+                    self.stack.pop();
+                }
+            }
+        }
+        remaining
     }
-    if stack.is_empty() && cut == partial.len() && text.len() == partial.len() {
-        return None;
+
+    /// `]` closes the innermost open bracket; brackets opened after it stay literal.
+    fn close_bracket(&mut self) {
+        if let Some(pos) = self.stack.iter().rposition(|o| matches!(o, Open::Bracket { closed: false, .. })) {
+            self.stack.truncate(pos + 1);
+            if let Some(Open::Bracket { closed, .. }) = self.stack.last_mut() {
+                *closed = true;
+            }
+        }
     }
-    close_stack(&mut text, &stack, String::new());
-    Some((text, cut == partial.len()))
+
+    /// `(` at `at` right after a closed bracket opens its destination.
+    fn open_destination(&mut self, at: usize) {
+        if let Some(Open::Bracket { closed: true, dest_at, .. }) = self.stack.last_mut() {
+            if dest_at.is_none() {
+                *dest_at = Some(at);
+            }
+        }
+    }
+
+    /// The end of the line: the text that waits is dropped and what stays open is closed; `None` when nothing changes
+    /// (`body_start`: where the line's text starts after its markers).
+    fn close(mut self, body_start: usize) -> Option<(String, bool)> {
+        let partial = self.partial;
+        // A bracket still in its destination drops the partial URL.
+        if let Some(Open::Bracket { dest_at: Some(at), .. }) =
+            self.stack.iter().rev().find(|o| matches!(o, Open::Bracket { .. }))
+        {
+            self.cut = self.cut.min(*at);
+        }
+        if let Some(at) = self.trailing_backslash.filter(|_| !self.stack.is_empty()) {
+            self.cut = self.cut.min(at);
+        }
+        self.hold_empty_image();
+        let mut text = partial[..self.cut].to_owned();
+        if self.gfm && !self.stack.iter().any(|o| matches!(o, Open::Bracket { .. })) {
+            pend_trailing_autolink(&mut text, body_start, self.math);
+        }
+        if self.stack.is_empty() && self.cut == partial.len() && text.len() == partial.len() {
+            return None;
+        }
+        close_stack(&mut text, &self.stack, String::new());
+        Some((text, self.cut == partial.len()))
+    }
+
+    /// An image with no alt text yet would show its placeholder's stand-in word, which the alt text then replaces:
+    /// it waits for its first character (and for good when its alt stays empty: the final render shows it).
+    fn hold_empty_image(&mut self) {
+        let (partial, cut) = (self.partial, self.cut);
+        let empty_image = self.stack.iter().position(|open| {
+            matches!(*open, Open::Bracket { image: true, at, .. }
+                if at + 2 >= cut.min(partial.len()) || partial[at..].starts_with("![]"))
+        });
+        if let Some(index) = empty_image {
+            if let Open::Bracket { at, .. } = self.stack[index] {
+                self.cut = self.cut.min(at);
+            }
+            self.stack.truncate(index);
+        }
+    }
 }
 
 /// `text` starts with a footnote reference still being typed: `[^lab`, or `[^label]` with nothing after it yet.

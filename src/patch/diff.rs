@@ -6,9 +6,10 @@
 //! else is replaced. Streaming appends at the end, so positional matching is the right shape: the common case is
 //! "the last text node grew" or "one child was added", each a single op.
 //!
-//! Every op the markdown engine emits comes from here: besides the diff, [`Differ::append_text`] extends a text node
+//! Every op the markdown engine and the pipeline emit comes from here: besides the diff, [`Differ::append_text`] extends a text node
 //! the engine knows grew without a render to compare (plain text appended in place), and [`Differ::append_new`]
-//! appends a new subtree (the footnotes section and its items).
+//! appends a new subtree (the footnotes section and its items). The pipeline's reasoning block is built the same way:
+//! its scaffold is a [`Node`] tree put in with [`Differ::prepend_new`] and closed with [`Differ::update`].
 
 use super::shown_words::ShownWords;
 use super::{Node, NodeId, PatchOp};
@@ -142,6 +143,13 @@ impl<'a> Differ<'a> {
     pub fn append_new(&mut self, parent: NodeId, node: &Node) -> Mounted {
         let created = self.create(node);
         self.ops.push(PatchOp::Append { parent, child: created.id });
+        created
+    }
+
+    /// Creates the DOM for `node` and puts it before `parent`'s first child; returns its mirror.
+    pub fn prepend_new(&mut self, parent: NodeId, node: &Node) -> Mounted {
+        let created = self.create(node);
+        self.ops.push(PatchOp::Prepend { parent, child: created.id });
         created
     }
 

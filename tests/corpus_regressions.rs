@@ -141,3 +141,12 @@ fn an_image_shows_no_stand_in_word_before_its_alt_text() {
 fn a_line_that_starts_with_a_lone_tag_is_shown_as_the_paragraph_it_becomes() {
     assert_streams_cleanly("<b>(optional)</b> <b>user_id</b> **request:** $data$ [model](https://example.com/8) x\ncan't error https://example.org/path\n\nNext.\n");
 }
+
+/// Generated document 1592598567: a line that starts with a number and a space (`2 <b`) can no longer become an
+/// ordered list item, but once speculation hid the tag being typed the rest (`2 `) was held as a list marker alone,
+/// and the shown `2` went away until the tag was whole.
+#[test]
+fn a_number_followed_by_a_space_is_shown_as_text_while_a_tag_after_it_is_typed() {
+    assert_streams_cleanly("2 <b");
+    assert_streams_cleanly("Mix 2 <b>cups</b> of flour.\n\n12 <em>eggs</em> and 3 <code>x</code>\n");
+}

@@ -629,9 +629,10 @@ fn is_block_marker_only(partial: &str) -> bool {
     }
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits <= 9 {
-        // (`1. ` with nothing after it yet: an empty item cannot interrupt a paragraph, so it would show as text.)
-        let after = rest[digits..].trim_end_matches([' ', '\t']);
-        return after.is_empty() || after == "." || after == ")";
+        // (`1. ` with nothing after it yet: an empty item cannot interrupt a paragraph, so it would show as text.
+        // `2 ` is no marker: a space before the `.` or `)` makes the number text for good.)
+        let after = &rest[digits..];
+        return after.is_empty() || matches!(after.trim_end_matches([' ', '\t']), "." | ")");
     }
     rest.bytes().all(|b| matches!(b, b'#' | b'-' | b'=' | b'*' | b'+' | b'_' | b'>' | b'`' | b'~' | b'|' | b':' | b' '))
 }

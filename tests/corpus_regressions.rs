@@ -150,3 +150,17 @@ fn a_number_followed_by_a_space_is_shown_as_text_while_a_tag_after_it_is_typed()
     assert_streams_cleanly("2 <b");
     assert_streams_cleanly("Mix 2 <b>cups</b> of flour.\n\n12 <em>eggs</em> and 3 <code>x</code>\n");
 }
+
+/// Answers 15e647b40ced and d99484a5ed26 (trusted: HTML pages written as indented code), generated document
+/// 1592598664: a line indented four columns is indented code or a paragraph's continuation, never the start of an
+/// HTML block, but speculation read `    <html>` as one and showed the lines after it as they are (`<b` as text before
+/// its tag was whole, `[](5` before it became a link), or showed a continuation line's tag being typed as text.
+#[test]
+fn an_indented_tag_starts_no_html_block_while_it_streams() {
+    assert_streams_cleanly("    <e>\n<b>");
+    assert_streams_cleanly("(\n    <h1><h>");
+    assert_streams_cleanly("    <s>\n[](5)");
+    assert_streams_cleanly(
+        "Save it as:\n\n    <html>\n    <body>\n\n<b>Then</b> open [the page](https://example.com/p).\n",
+    );
+}

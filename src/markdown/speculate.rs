@@ -92,7 +92,10 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     let in_html = context.in_html.is_some_and(|(html_depth, column)| {
         quote_depth(partial) >= html_depth && (partial.trim().is_empty() || content_indent(partial) >= column)
     });
-    if in_html || html_block_start(stripped, false) {
+    // (Four columns past the item's content, a tag is indented code or a paragraph's continuation: no HTML block.)
+    let starts_html =
+        !four_columns_in(content_indent(partial), context.item_column) && html_block_start(stripped, false);
+    if in_html || starts_html {
         let tag_open = stripped.strip_prefix('<').is_some_and(tag_in_progress);
         return Inner::Borrowed(if !in_html && tag_open { last_start } else { tail.len() });
     }
@@ -264,7 +267,11 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             html_end = None;
         }
         let mut html_line = line;
-        if in_html.is_none() && !in_table && html_block_start(line, !after_text) {
+        if in_html.is_none()
+            && !in_table
+            && !four_columns_in(indent, item_column)
+            && html_block_start(line, !after_text)
+        {
             in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
             html_end = html_block_end(line);
             html_line = &line[2.min(line.len())..]; // (`<!-->` does not end the comment it opens)
@@ -287,8 +294,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         }
         previous_has_pipe = line.contains('|');
         // (An indented code line is no table header: `    a | b` stays code.)
-        let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (as `is_indented_code` reads it)
-        last_complete = Some((start, line)).filter(|_| indent < code_column);
+        last_complete = Some((start, line)).filter(|_| !four_columns_in(indent, item_column));
     }
     let pending_table_header = match last_complete {
         Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
@@ -508,10 +514,10 @@ fn is_indented_code(partial: &str, before: &str, item_column: usize) -> bool {
         return true;
     }
     let indent = content_indent(partial);
-    let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (less indented: outside the item)
-    if indent < code_column {
+    if !four_columns_in(indent, item_column) {
         return false;
     }
+    let code_column = code_column(indent, item_column);
     let mut lines = before.lines().rev();
     for _ in 0..CODE_RUN_LOOKBACK {
         match lines.next() {
@@ -528,6 +534,22 @@ fn is_indented_code(partial: &str, before: &str, item_column: usize) -> bool {
 }
 
 const CODE_RUN_LOOKBACK: usize = 64;
+
+/// The column indented code starts at for a line indented `indent` columns, after a list item whose content starts at
+/// `item_column` (0: none): four past the item's content, or past the margin for a line less indented than the item.
+fn code_column(indent: usize, item_column: usize) -> usize {
+    if indent < item_column {
+        4
+    } else {
+        item_column + 4
+    }
+}
+
+/// Whether a line indented `indent` columns reaches the indented-code column (see [`code_column`]): it is code or a
+/// paragraph's continuation, and starts no other block.
+fn four_columns_in(indent: usize, item_column: usize) -> bool {
+    indent >= code_column(indent, item_column)
+}
 
 /// Whether the line starts a list item whose first content is indented code (`-     code`: five spaces or more
 /// after the marker).

@@ -164,3 +164,12 @@ fn an_indented_tag_starts_no_html_block_while_it_streams() {
         "Save it as:\n\n    <html>\n    <body>\n\n<b>Then</b> open [the page](https://example.com/p).\n",
     );
 }
+
+/// Generated document 1592598645: a space then a tab is four columns of indentation, so ` \t>[]` is indented code,
+/// but the quote check counted the tab as one column, read a block quote and showed the pending link's markup
+/// (`[](rillmark:pending)`) in the code.
+#[test]
+fn a_tab_after_a_space_indents_code_that_shows_no_pending_markup() {
+    assert_streams_cleanly(" \t>[]");
+    assert_streams_cleanly("Run:\n\n \t> see [the log](https://example.com/log)\n");
+}

@@ -316,13 +316,18 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
 fn content_indent(line: &str) -> usize {
     let mut rest = line;
     while let Some(after) = rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
-        if rest.len() - rest.trim_start_matches(' ').len() >= 4 || rest.starts_with('\t') {
-            break; // `    >`: indented code that starts with `>`, no quote
+        if leading_columns(rest) >= 4 {
+            break; // `    >`, ` \t>`: indented code that starts with `>`, no quote
         }
         rest = after.strip_prefix(' ').unwrap_or(after);
     }
+    leading_columns(rest)
+}
+
+/// The columns of the spaces and tabs that start `text` (tabs to the next multiple of 4).
+fn leading_columns(text: &str) -> usize {
     let mut column = 0;
-    for b in rest.bytes() {
+    for b in text.bytes() {
         match b {
             b' ' => column += 1,
             b'\t' => column += 4 - column % 4,

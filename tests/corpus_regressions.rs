@@ -173,3 +173,24 @@ fn a_tab_after_a_space_indents_code_that_shows_no_pending_markup() {
     assert_streams_cleanly(" \t>[]");
     assert_streams_cleanly("Run:\n\n \t> see [the log](https://example.com/log)\n");
 }
+
+/// Answers ec04873777a8, 4a8712abc932 and ee1025ff501a, generated documents 1592598570, 1592598594, 1592598605,
+/// 1592598614, 1592598626 and 1592598633 (nested lists, empty items): speculation knew only the content column of
+/// the last item started, so a line less indented than a nested item (`    2` under `   1.` in `2.`) was read as
+/// indented code at the margin and shown as typed (`2` before `2. ` made it an item, `[x` before it was a task);
+/// an empty item ended by a blank line (`1.`, blank, `\td[`), a setext underline under an item's text (`   -`) and
+/// an item that cannot interrupt its paragraph (`   4. t` under `1. p`) were read as items still open, so indented code after them got a pending link's markup.
+#[test]
+fn a_line_is_read_inside_the_open_list_items_it_is_indented_into() {
+    assert_streams_cleanly("2.\n   1.\n    2. ");
+    assert_streams_cleanly("3)\n   *\n    8. ");
+    assert_streams_cleanly("1.\n   -\n    - [x]");
+    assert_streams_cleanly("1.\n\n\td[");
+    assert_streams_cleanly("2.\n\n    {[");
+    assert_streams_cleanly("1. b\n   -\n       i[");
+    assert_streams_cleanly("1. p\n   4. t\n\n       x[");
+    assert_streams_cleanly("- a\n-\n    b [c\n1. d\n2. e\n\n       f [g\n");
+    assert_streams_cleanly(
+        "1. **Setup**\n   1. Install the tools.\n    2. Open [the guide](https://example.com/g).\n\n2.\n\n    let v = a[0];\n",
+    );
+}

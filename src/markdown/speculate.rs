@@ -82,7 +82,9 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         let may_close = !ends_with_newline && is_fence_prefix(partial);
         return if may_close { Inner::Borrowed(last_start) } else { Inner::Borrowed(tail.len()) };
     }
-    if !partial.trim().is_empty() && is_indented_code(partial, &tail[..last_start], context.item_column) {
+    // The content column of the innermost open item the partial line is indented into (0: none).
+    let item_column = item_column_at(&context.item_columns, content_indent(partial));
+    if !partial.trim().is_empty() && is_indented_code(partial, &tail[..last_start], item_column) {
         // An indented code line is literal: no inline is closed, no link made pending, no tag or marker held.
         return Inner::Borrowed(tail.len());
     }
@@ -93,8 +95,7 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         quote_depth(partial) >= html_depth && (partial.trim().is_empty() || content_indent(partial) >= column)
     });
     // (Four columns past the item's content, a tag is indented code or a paragraph's continuation: no HTML block.)
-    let starts_html =
-        !four_columns_in(content_indent(partial), context.item_column) && html_block_start(stripped, false);
+    let starts_html = !four_columns_in(content_indent(partial), item_column) && html_block_start(stripped, false);
     if in_html || starts_html {
         let tag_open = stripped.strip_prefix('<').is_some_and(tag_in_progress);
         return Inner::Borrowed(if !in_html && tag_open { last_start } else { tail.len() });
@@ -194,8 +195,8 @@ struct Context {
     fence_item_column: usize,
     /// The complete line before the partial one is a table body or delimiter row.
     in_table: bool,
-    /// The content column of the last list item started (0: none).
-    item_column: usize,
+    /// The content columns of the list items still open after the complete lines, outermost first.
+    item_columns: Vec<usize>,
     /// The last complete line is in an HTML block (which a blank line ends: see [`html_block_start`]), opened inside
     /// this many quotes and this list item column.
     in_html: Option<(usize, usize)>,
@@ -208,8 +209,10 @@ struct Context {
 fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
     // (fence character, length, quote depth, item column)
     let mut fence: Option<(u8, usize, usize, usize)> = None;
-    // The content column of the last list item started (0: none).
-    let mut item_column = 0;
+    // The content columns of the open list items, outermost first: a line is inside those it is indented to.
+    let mut item_columns: Vec<usize> = Vec::new();
+    // The last line started a list item with nothing after its marker (which a blank line then ends).
+    let mut empty_item = false;
     // (quote depth, item column) of the open HTML block's first line
     let mut in_html: Option<(usize, usize)> = None;
     // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
@@ -236,10 +239,26 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             // and the fence inside it.
             fence = None;
         }
-        if let Some(column) = list_item_content_column(&text[start..end]).filter(|_| indent < item_column + 4) {
+        let blank = line.trim().is_empty();
+        if blank && std::mem::take(&mut empty_item) {
+            // An item can begin with at most one blank line: one that began empty ends here (`1.`, blank, then
+            // `    code` is code at the margin).
+            item_columns.pop();
+        }
+        empty_item = false;
+        let mut item_column = item_column_at(&item_columns, indent);
+        let item = list_item_content_column(&text[start..end]).filter(|_| !four_columns_in(indent, item_column));
+        // (Under text in the same item, an item that cannot interrupt a paragraph is its text or underline: `-` is
+        // a setext underline, `4. t` a continuation line.)
+        let innermost = item_columns.last().copied().unwrap_or(0);
+        let item = item.filter(|_| !(after_text && indent >= innermost && cannot_interrupt_paragraph(line)));
+        if let Some(column) = item {
+            item_columns.retain(|&open| open <= indent);
+            item_columns.push(column);
+            empty_item = is_block_marker_only(line);
             item_column = column;
         }
-        if let Some((ch, len)) = opens_fence(line).filter(|_| indent < item_column + 4) {
+        if let Some((ch, len)) = opens_fence(line).filter(|_| !four_columns_in(indent, item_column)) {
             let fence_column = if indent >= item_column { item_column } else { 0 };
             fence = Some((ch, len, depth, fence_column));
             in_table = false;
@@ -247,7 +266,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             last_complete = None;
             continue;
         }
-        if line.trim().is_empty() {
+        if blank {
             if html_end.is_some() && in_html.is_some_and(|(html_depth, _)| depth >= html_depth) {
                 // A blank line is part of a comment, a `<script>`…: they end only at their terminator.
                 last_complete = None;
@@ -288,7 +307,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             }
             continue;
         }
-        after_text = true;
+        after_text = !empty_item;
         if gfm && !in_table && previous_has_pipe && is_delimiter_row(line) {
             in_table = true;
         }
@@ -304,7 +323,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         in_fence: fence.is_some(),
         fence_quote_depth: fence.map_or(0, |f| f.2),
         fence_item_column: fence.map_or(0, |f| f.3),
-        item_column,
+        item_columns,
         in_html: in_html.filter(|_| fence.is_none()),
         in_table,
         pending_table_header,
@@ -548,6 +567,19 @@ fn code_column(indent: usize, item_column: usize) -> usize {
     } else {
         item_column + 4
     }
+}
+
+/// Whether a list item's line (inside its containers) cannot interrupt a paragraph: an empty item, or an ordered one
+/// that does not start at 1 (CommonMark 5.2).
+fn cannot_interrupt_paragraph(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    is_block_marker_only(line) || (digits > 0 && line[..digits].trim_start_matches('0') != "1")
+}
+
+/// The content column of the innermost of the open items `columns` (outermost first) that a line indented `indent`
+/// columns is inside (0: none).
+fn item_column_at(columns: &[usize], indent: usize) -> usize {
+    columns.iter().rev().find(|&&column| column <= indent).copied().unwrap_or(0)
 }
 
 /// Whether a line indented `indent` columns reaches the indented-code column (see [`code_column`]): it is code or a

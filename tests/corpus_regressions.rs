@@ -194,3 +194,13 @@ fn a_line_is_read_inside_the_open_list_items_it_is_indented_into() {
         "1. **Setup**\n   1. Install the tools.\n    2. Open [the guide](https://example.com/g).\n\n2.\n\n    let v = a[0];\n",
     );
 }
+
+/// Answers 4a8712abc932 and ee1025ff501a (trusted: a JSX component's tags over numbered steps): a line of an HTML
+/// block is raw, but speculation read `1. n` in one as a list item still open after the blank line that ends the
+/// block, so indented code after it was read as the item's text and got a pending link's markup.
+#[test]
+fn a_list_marker_inside_an_html_block_opens_no_item() {
+    assert_streams_cleanly("<s>\n1. n\n\n\td[");
+    assert_streams_cleanly("<T>\n1. U\n\n    p[");
+    assert_streams_cleanly("<Steps>\n1. Install\n2. Run\n\n    const a = b[0];\n");
+}

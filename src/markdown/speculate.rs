@@ -247,7 +247,10 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         }
         empty_item = false;
         let mut item_column = item_column_at(&item_columns, indent);
-        let item = list_item_content_column(&text[start..end]).filter(|_| !four_columns_in(indent, item_column));
+        // (A line of an HTML block is raw: `1. n` in it starts no item.)
+        let in_html_block = in_html.is_some_and(|(html_depth, column)| depth >= html_depth && indent >= column);
+        let item = list_item_content_column(&text[start..end])
+            .filter(|_| !in_html_block && !four_columns_in(indent, item_column));
         // (Under text in the same item, an item that cannot interrupt a paragraph is its text or underline: `-` is
         // a setext underline, `4. t` a continuation line.)
         let innermost = item_columns.last().copied().unwrap_or(0);

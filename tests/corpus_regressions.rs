@@ -204,3 +204,16 @@ fn a_list_marker_inside_an_html_block_opens_no_item() {
     assert_streams_cleanly("<T>\n1. U\n\n    p[");
     assert_streams_cleanly("<Steps>\n1. Install\n2. Run\n\n    const a = b[0];\n");
 }
+
+/// Answers 4a8712abc932, ee1025ff501a and f75f123ecedd (found by the whole-corpus run after the two fixes above): a
+/// line after a blank line that is less indented than an item's content ends the item (no text continues it lazily
+/// then), but speculation kept the item open and read indented code after it as the item's text; and an item with
+/// text (`1. 3`) was taken for an empty one, so a lazy line after it (`<h.>`) was read as an HTML block and the next
+/// line's number (`2`) showed before it became a marker.
+#[test]
+fn a_list_item_ends_at_a_less_indented_line_after_a_blank_line() {
+    assert_streams_cleanly("d<s>\n1. .\n\nn\n\n\td[");
+    assert_streams_cleanly("<T>\"\n1. U\n\n{\n\n    p[");
+    assert_streams_cleanly("1. 3\n<h.>\n2. ");
+    assert_streams_cleanly("- a\n  1. 3\n  2. b [c\n\nText\n\n    let v = a[0];\n");
+}

@@ -213,6 +213,8 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
     let mut item_columns: Vec<usize> = Vec::new();
     // The last line started a list item with nothing after its marker (which a blank line then ends).
     let mut empty_item = false;
+    // The last line was blank.
+    let mut after_blank = false;
     // (quote depth, item column) of the open HTML block's first line
     let mut in_html: Option<(usize, usize)> = None;
     // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
@@ -245,6 +247,11 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             // `    code` is code at the margin).
             item_columns.pop();
         }
+        if !blank && after_blank {
+            // After a blank line no text continues an item lazily: a line less indented than its content ends it.
+            item_columns.retain(|&open| open <= indent);
+        }
+        after_blank = blank;
         empty_item = false;
         let mut item_column = item_column_at(&item_columns, indent);
         // (A line of an HTML block is raw: `1. n` in it starts no item.)
@@ -258,7 +265,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         if let Some(column) = item {
             item_columns.retain(|&open| open <= indent);
             item_columns.push(column);
-            empty_item = is_block_marker_only(line);
+            empty_item = item_is_empty(line);
             item_column = column;
         }
         if let Some((ch, len)) = opens_fence(line).filter(|_| !four_columns_in(indent, item_column)) {
@@ -576,7 +583,13 @@ fn code_column(indent: usize, item_column: usize) -> usize {
 /// that does not start at 1 (CommonMark 5.2).
 fn cannot_interrupt_paragraph(line: &str) -> bool {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    is_block_marker_only(line) || (digits > 0 && line[..digits].trim_start_matches('0') != "1")
+    item_is_empty(line) || (digits > 0 && line[..digits].trim_start_matches('0') != "1")
+}
+
+/// Whether a list item's line (inside its containers) holds nothing after its marker (`1.`, `-  `; not `1. 3`).
+fn item_is_empty(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    line.get(digits + 1..).is_none_or(|after| after.trim().is_empty())
 }
 
 /// The content column of the innermost of the open items `columns` (outermost first) that a line indented `indent`

@@ -141,3 +141,79 @@ fn an_image_shows_no_stand_in_word_before_its_alt_text() {
 fn a_line_that_starts_with_a_lone_tag_is_shown_as_the_paragraph_it_becomes() {
     assert_streams_cleanly("<b>(optional)</b> <b>user_id</b> **request:** $data$ [model](https://example.com/8) x\ncan't error https://example.org/path\n\nNext.\n");
 }
+
+/// Generated document 1592598567: a line that starts with a number and a space (`2 <b`) can no longer become an
+/// ordered list item, but once speculation hid the tag being typed the rest (`2 `) was held as a list marker alone,
+/// and the shown `2` went away until the tag was whole.
+#[test]
+fn a_number_followed_by_a_space_is_shown_as_text_while_a_tag_after_it_is_typed() {
+    assert_streams_cleanly("2 <b");
+    assert_streams_cleanly("Mix 2 <b>cups</b> of flour.\n\n12 <em>eggs</em> and 3 <code>x</code>\n");
+}
+
+/// Answers 15e647b40ced and d99484a5ed26 (trusted: HTML pages written as indented code), generated document
+/// 1592598664: a line indented four columns is indented code or a paragraph's continuation, never the start of an
+/// HTML block, but speculation read `    <html>` as one and showed the lines after it as they are (`<b` as text before
+/// its tag was whole, `[](5` before it became a link), or showed a continuation line's tag being typed as text.
+#[test]
+fn an_indented_tag_starts_no_html_block_while_it_streams() {
+    assert_streams_cleanly("    <e>\n<b>");
+    assert_streams_cleanly("(\n    <h1><h>");
+    assert_streams_cleanly("    <s>\n[](5)");
+    assert_streams_cleanly(
+        "Save it as:\n\n    <html>\n    <body>\n\n<b>Then</b> open [the page](https://example.com/p).\n",
+    );
+}
+
+/// Generated document 1592598645: a space then a tab is four columns of indentation, so ` \t>[]` is indented code,
+/// but the quote check counted the tab as one column, read a block quote and showed the pending link's markup
+/// (`[](rillmark:pending)`) in the code.
+#[test]
+fn a_tab_after_a_space_indents_code_that_shows_no_pending_markup() {
+    assert_streams_cleanly(" \t>[]");
+    assert_streams_cleanly("Run:\n\n \t> see [the log](https://example.com/log)\n");
+}
+
+/// Answers ec04873777a8, 4a8712abc932 and ee1025ff501a, generated documents 1592598570, 1592598594, 1592598605,
+/// 1592598614, 1592598626 and 1592598633 (nested lists, empty items): speculation knew only the content column of
+/// the last item started, so a line less indented than a nested item (`    2` under `   1.` in `2.`) was read as
+/// indented code at the margin and shown as typed (`2` before `2. ` made it an item, `[x` before it was a task);
+/// an empty item ended by a blank line (`1.`, blank, `\td[`), a setext underline under an item's text (`   -`) and
+/// an item that cannot interrupt its paragraph (`   4. t` under `1. p`) were read as items still open, so indented code after them got a pending link's markup.
+#[test]
+fn a_line_is_read_inside_the_open_list_items_it_is_indented_into() {
+    assert_streams_cleanly("2.\n   1.\n    2. ");
+    assert_streams_cleanly("3)\n   *\n    8. ");
+    assert_streams_cleanly("1.\n   -\n    - [x]");
+    assert_streams_cleanly("1.\n\n\td[");
+    assert_streams_cleanly("2.\n\n    {[");
+    assert_streams_cleanly("1. b\n   -\n       i[");
+    assert_streams_cleanly("1. p\n   4. t\n\n       x[");
+    assert_streams_cleanly("- a\n-\n    b [c\n1. d\n2. e\n\n       f [g\n");
+    assert_streams_cleanly(
+        "1. **Setup**\n   1. Install the tools.\n    2. Open [the guide](https://example.com/g).\n\n2.\n\n    let v = a[0];\n",
+    );
+}
+
+/// Answers 4a8712abc932 and ee1025ff501a (trusted: a JSX component's tags over numbered steps): a line of an HTML
+/// block is raw, but speculation read `1. n` in one as a list item still open after the blank line that ends the
+/// block, so indented code after it was read as the item's text and got a pending link's markup.
+#[test]
+fn a_list_marker_inside_an_html_block_opens_no_item() {
+    assert_streams_cleanly("<s>\n1. n\n\n\td[");
+    assert_streams_cleanly("<T>\n1. U\n\n    p[");
+    assert_streams_cleanly("<Steps>\n1. Install\n2. Run\n\n    const a = b[0];\n");
+}
+
+/// Answers 4a8712abc932, ee1025ff501a and f75f123ecedd (found by the whole-corpus run after the two fixes above): a
+/// line after a blank line that is less indented than an item's content ends the item (no text continues it lazily
+/// then), but speculation kept the item open and read indented code after it as the item's text; and an item with
+/// text (`1. 3`) was taken for an empty one, so a lazy line after it (`<h.>`) was read as an HTML block and the next
+/// line's number (`2`) showed before it became a marker.
+#[test]
+fn a_list_item_ends_at_a_less_indented_line_after_a_blank_line() {
+    assert_streams_cleanly("d<s>\n1. .\n\nn\n\n\td[");
+    assert_streams_cleanly("<T>\"\n1. U\n\n{\n\n    p[");
+    assert_streams_cleanly("1. 3\n<h.>\n2. ");
+    assert_streams_cleanly("- a\n  1. 3\n  2. b [c\n\nText\n\n    let v = a[0];\n");
+}

@@ -82,7 +82,9 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         let may_close = !ends_with_newline && is_fence_prefix(partial);
         return if may_close { Inner::Borrowed(last_start) } else { Inner::Borrowed(tail.len()) };
     }
-    if !partial.trim().is_empty() && is_indented_code(partial, &tail[..last_start], context.item_column) {
+    // The content column of the innermost open item the partial line is indented into (0: none).
+    let item_column = item_column_at(&context.item_columns, content_indent(partial));
+    if !partial.trim().is_empty() && is_indented_code(partial, &tail[..last_start], item_column) {
         // An indented code line is literal: no inline is closed, no link made pending, no tag or marker held.
         return Inner::Borrowed(tail.len());
     }
@@ -92,7 +94,9 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
     let in_html = context.in_html.is_some_and(|(html_depth, column)| {
         quote_depth(partial) >= html_depth && (partial.trim().is_empty() || content_indent(partial) >= column)
     });
-    if in_html || html_block_start(stripped, false) {
+    // (Four columns past the item's content, a tag is indented code or a paragraph's continuation: no HTML block.)
+    let starts_html = !four_columns_in(content_indent(partial), item_column) && html_block_start(stripped, false);
+    if in_html || starts_html {
         let tag_open = stripped.strip_prefix('<').is_some_and(tag_in_progress);
         return Inner::Borrowed(if !in_html && tag_open { last_start } else { tail.len() });
     }
@@ -191,8 +195,8 @@ struct Context {
     fence_item_column: usize,
     /// The complete line before the partial one is a table body or delimiter row.
     in_table: bool,
-    /// The content column of the last list item started (0: none).
-    item_column: usize,
+    /// The content columns of the list items still open after the complete lines, outermost first.
+    item_columns: Vec<usize>,
     /// The last complete line is in an HTML block (which a blank line ends: see [`html_block_start`]), opened inside
     /// this many quotes and this list item column.
     in_html: Option<(usize, usize)>,
@@ -205,8 +209,12 @@ struct Context {
 fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
     // (fence character, length, quote depth, item column)
     let mut fence: Option<(u8, usize, usize, usize)> = None;
-    // The content column of the last list item started (0: none).
-    let mut item_column = 0;
+    // The content columns of the open list items, outermost first: a line is inside those it is indented to.
+    let mut item_columns: Vec<usize> = Vec::new();
+    // The last line started a list item with nothing after its marker (which a blank line then ends).
+    let mut empty_item = false;
+    // The last line was blank.
+    let mut after_blank = false;
     // (quote depth, item column) of the open HTML block's first line
     let mut in_html: Option<(usize, usize)> = None;
     // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
@@ -233,10 +241,34 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             // and the fence inside it.
             fence = None;
         }
-        if let Some(column) = list_item_content_column(&text[start..end]).filter(|_| indent < item_column + 4) {
+        let blank = line.trim().is_empty();
+        if blank && std::mem::take(&mut empty_item) {
+            // An item can begin with at most one blank line: one that began empty ends here (`1.`, blank, then
+            // `    code` is code at the margin).
+            item_columns.pop();
+        }
+        if !blank && after_blank {
+            // After a blank line no text continues an item lazily: a line less indented than its content ends it.
+            item_columns.retain(|&open| open <= indent);
+        }
+        after_blank = blank;
+        empty_item = false;
+        let mut item_column = item_column_at(&item_columns, indent);
+        // (A line of an HTML block is raw: `1. n` in it starts no item.)
+        let in_html_block = in_html.is_some_and(|(html_depth, column)| depth >= html_depth && indent >= column);
+        let item = list_item_content_column(&text[start..end])
+            .filter(|_| !in_html_block && !four_columns_in(indent, item_column));
+        // (Under text in the same item, an item that cannot interrupt a paragraph is its text or underline: `-` is
+        // a setext underline, `4. t` a continuation line.)
+        let innermost = item_columns.last().copied().unwrap_or(0);
+        let item = item.filter(|_| !(after_text && indent >= innermost && cannot_interrupt_paragraph(line)));
+        if let Some(column) = item {
+            item_columns.retain(|&open| open <= indent);
+            item_columns.push(column);
+            empty_item = item_is_empty(line);
             item_column = column;
         }
-        if let Some((ch, len)) = opens_fence(line).filter(|_| indent < item_column + 4) {
+        if let Some((ch, len)) = opens_fence(line).filter(|_| !four_columns_in(indent, item_column)) {
             let fence_column = if indent >= item_column { item_column } else { 0 };
             fence = Some((ch, len, depth, fence_column));
             in_table = false;
@@ -244,7 +276,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             last_complete = None;
             continue;
         }
-        if line.trim().is_empty() {
+        if blank {
             if html_end.is_some() && in_html.is_some_and(|(html_depth, _)| depth >= html_depth) {
                 // A blank line is part of a comment, a `<script>`…: they end only at their terminator.
                 last_complete = None;
@@ -264,7 +296,11 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             html_end = None;
         }
         let mut html_line = line;
-        if in_html.is_none() && !in_table && html_block_start(line, !after_text) {
+        if in_html.is_none()
+            && !in_table
+            && !four_columns_in(indent, item_column)
+            && html_block_start(line, !after_text)
+        {
             in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
             html_end = html_block_end(line);
             html_line = &line[2.min(line.len())..]; // (`<!-->` does not end the comment it opens)
@@ -281,14 +317,13 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
             }
             continue;
         }
-        after_text = true;
+        after_text = !empty_item;
         if gfm && !in_table && previous_has_pipe && is_delimiter_row(line) {
             in_table = true;
         }
         previous_has_pipe = line.contains('|');
         // (An indented code line is no table header: `    a | b` stays code.)
-        let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (as `is_indented_code` reads it)
-        last_complete = Some((start, line)).filter(|_| indent < code_column);
+        last_complete = Some((start, line)).filter(|_| !four_columns_in(indent, item_column));
     }
     let pending_table_header = match last_complete {
         Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
@@ -298,7 +333,7 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
         in_fence: fence.is_some(),
         fence_quote_depth: fence.map_or(0, |f| f.2),
         fence_item_column: fence.map_or(0, |f| f.3),
-        item_column,
+        item_columns,
         in_html: in_html.filter(|_| fence.is_none()),
         in_table,
         pending_table_header,
@@ -310,13 +345,18 @@ fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
 fn content_indent(line: &str) -> usize {
     let mut rest = line;
     while let Some(after) = rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
-        if rest.len() - rest.trim_start_matches(' ').len() >= 4 || rest.starts_with('\t') {
-            break; // `    >`: indented code that starts with `>`, no quote
+        if leading_columns(rest) >= 4 {
+            break; // `    >`, ` \t>`: indented code that starts with `>`, no quote
         }
         rest = after.strip_prefix(' ').unwrap_or(after);
     }
+    leading_columns(rest)
+}
+
+/// The columns of the spaces and tabs that start `text` (tabs to the next multiple of 4).
+fn leading_columns(text: &str) -> usize {
     let mut column = 0;
-    for b in rest.bytes() {
+    for b in text.bytes() {
         match b {
             b' ' => column += 1,
             b'\t' => column += 4 - column % 4,
@@ -508,10 +548,10 @@ fn is_indented_code(partial: &str, before: &str, item_column: usize) -> bool {
         return true;
     }
     let indent = content_indent(partial);
-    let code_column = if indent < item_column { 4 } else { item_column + 4 }; // (less indented: outside the item)
-    if indent < code_column {
+    if !four_columns_in(indent, item_column) {
         return false;
     }
+    let code_column = code_column(indent, item_column);
     let mut lines = before.lines().rev();
     for _ in 0..CODE_RUN_LOOKBACK {
         match lines.next() {
@@ -528,6 +568,41 @@ fn is_indented_code(partial: &str, before: &str, item_column: usize) -> bool {
 }
 
 const CODE_RUN_LOOKBACK: usize = 64;
+
+/// The column indented code starts at for a line indented `indent` columns, after a list item whose content starts at
+/// `item_column` (0: none): four past the item's content, or past the margin for a line less indented than the item.
+fn code_column(indent: usize, item_column: usize) -> usize {
+    if indent < item_column {
+        4
+    } else {
+        item_column + 4
+    }
+}
+
+/// Whether a list item's line (inside its containers) cannot interrupt a paragraph: an empty item, or an ordered one
+/// that does not start at 1 (CommonMark 5.2).
+fn cannot_interrupt_paragraph(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    item_is_empty(line) || (digits > 0 && line[..digits].trim_start_matches('0') != "1")
+}
+
+/// Whether a list item's line (inside its containers) holds nothing after its marker (`1.`, `-  `; not `1. 3`).
+fn item_is_empty(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    line.get(digits + 1..).is_none_or(|after| after.trim().is_empty())
+}
+
+/// The content column of the innermost of the open items `columns` (outermost first) that a line indented `indent`
+/// columns is inside (0: none).
+fn item_column_at(columns: &[usize], indent: usize) -> usize {
+    columns.iter().rev().find(|&&column| column <= indent).copied().unwrap_or(0)
+}
+
+/// Whether a line indented `indent` columns reaches the indented-code column (see [`code_column`]): it is code or a
+/// paragraph's continuation, and starts no other block.
+fn four_columns_in(indent: usize, item_column: usize) -> bool {
+    indent >= code_column(indent, item_column)
+}
 
 /// Whether the line starts a list item whose first content is indented code (`-     code`: five spaces or more
 /// after the marker).
@@ -629,9 +704,10 @@ fn is_block_marker_only(partial: &str) -> bool {
     }
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && digits <= 9 {
-        // (`1. ` with nothing after it yet: an empty item cannot interrupt a paragraph, so it would show as text.)
-        let after = rest[digits..].trim_end_matches([' ', '\t']);
-        return after.is_empty() || after == "." || after == ")";
+        // (`1. ` with nothing after it yet: an empty item cannot interrupt a paragraph, so it would show as text.
+        // `2 ` is no marker: a space before the `.` or `)` makes the number text for good.)
+        let after = &rest[digits..];
+        return after.is_empty() || matches!(after.trim_end_matches([' ', '\t']), "." | ")");
     }
     rest.bytes().all(|b| matches!(b, b'#' | b'-' | b'=' | b'*' | b'+' | b'_' | b'>' | b'`' | b'~' | b'|' | b':' | b' '))
 }

@@ -94,6 +94,21 @@ fn a_definition_on_the_last_line_is_awaited_by_the_committed_block_check() {
     }
 }
 
+/// llm_markdown, session 9, after 2,300 s (minimised from a CRLF document of empty nested ordered items): typed
+/// char by char, `2.` under an item nested one column deeper than its parent's content showed `2` and then took it
+/// away. Fixed by speculation's stack of open items' columns (tests/corpus_regressions.rs has the class).
+#[test]
+fn an_item_marker_typed_under_a_nested_item_is_never_taken_back() {
+    let text = "1.\n   1.\n    2. ";
+    let report = support::states::stream_checked(
+        text,
+        support::char_pieces(text),
+        &rillmark::options::RenderOptions::default(),
+        support::states::Checks::ALL,
+    );
+    assert!(report.worst().is_none(), "no shown word should vanish: {:?}", report.worst().map(|p| &p.detail));
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // Seeded random runs
 

@@ -13,7 +13,7 @@
 //! A fence at the top level also resumes at its last complete line ([`line_resume`]) when a parse is needed.
 
 use super::render::FenceShape;
-use super::resume::{Resume, Target};
+use super::resume::{Boundary, Resume, Target};
 
 /// What a line of the source is to the open fence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +174,7 @@ pub(super) fn line_resume(at: usize, context: String, defs: String, code_text: O
         block_tag: "pre",
         target: Target::Child(0),
         kept: 0,
-        boundary: code_text,
+        boundary: code_text.map(Boundary::Copied),
         drop_first: 0,
         tight: None,
         lead_word: false,

@@ -99,6 +99,11 @@ pub(super) fn nested_leaf_point(
 /// How many children the element a resume point's target names has in `mounted` (`None`: no such element, or a
 /// spine, which has no one element).
 pub(super) fn target_len(target: &Target, mounted: &Mounted) -> Option<usize> {
+    target_children(target, mounted).map(<[Mounted]>::len)
+}
+
+/// The children of the element a resume point's target names in `mounted` (see [`target_len`]).
+pub(super) fn target_children<'m>(target: &Target, mounted: &'m Mounted) -> Option<&'m [Mounted]> {
     let MountedKind::Element { children, .. } = &mounted.kind else { return None };
     let children = match target {
         Target::Spine(_) => return None,
@@ -116,7 +121,7 @@ pub(super) fn target_len(target: &Target, mounted: &Mounted) -> Option<usize> {
             _ => return None,
         },
     };
-    Some(children.len())
+    Some(children)
 }
 
 /// The text of a mounted `<pre><code>`, if it has any.

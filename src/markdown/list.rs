@@ -14,7 +14,7 @@
 //! and the leaf must show that it is; the top list's looseness comes from the last parse, since an item whose first
 //! line is empty holds no paragraph to show it.
 
-use super::resume::{is_block_tag, mounted_tag, Resume, Target};
+use super::resume::{is_block_tag, mounted_tag, Boundary, Resume, Target};
 use crate::patch::diff::{Mounted, MountedKind};
 
 /// Where the items of a parse of the open list land among the mounted list's items.
@@ -114,7 +114,7 @@ pub(super) fn line_resume(
         block_tag: tag,
         target: Target::Spine(path),
         kept,
-        boundary: Some(boundary),
+        boundary: Some(Boundary::Copied(boundary)),
         drop_first: 0,
         tight: Some(true),
         lead_word: false,

@@ -98,7 +98,7 @@ use crate::patch::{Element, Node, NodeId, PatchOp};
 use commit::{Commit, CommitPoint, Layout};
 use definitions::{definition_lines, drop_prefix_blocks, CommittedDefinitions, Definitions};
 use footnotes::footnote_label;
-use leaf::target_len;
+use leaf::{target_children, target_len};
 use pass::{Abandoned, Fit, ParsedTail, PassPlan, PassText, ShownTail};
 use render::RenderedDoc;
 use resume::{mounted_tag, spine_matches, splice_children, splice_spine, Resume, Target, STITCH_CONTEXT};
@@ -607,10 +607,11 @@ impl IncrementalMarkdown {
     fn resumed_parse_fits(&self, resume: &Resume, first: Option<&render::RenderedBlock>) -> Fit {
         let Some(open_block) = self.blocks.get(self.commit.blocks) else { return Fit::No };
         let Target::Spine(path) = &resume.target else {
-            if target_len(&resume.target, open_block).is_none_or(|len| len < resume.kept) {
+            let Some(children) = target_children(&resume.target, open_block).filter(|c| c.len() >= resume.kept) else {
                 return Fit::No;
-            }
-            return splice_children(resume, first).map_or(Fit::No, Fit::Spliced);
+            };
+            let Some(boundary) = resume.boundary_in(children) else { return Fit::No };
+            return splice_children(resume, boundary, first).map_or(Fit::No, Fit::Spliced);
         };
         if let (Some(tight), Some(block)) = (resume.tight, first) {
             // A list resumed inside its last item must still parse tight (its kept items stay tight).
@@ -729,9 +730,13 @@ impl IncrementalMarkdown {
                 if let Some(Node::Element(parsed)) = first.as_ref().map(|b| &b.node) {
                     splice_spine(differ, open_block, parsed, path, resume);
                 }
-            } else if let (Some(spliced), Some((target_id, target_children))) =
-                (spliced.or_else(|| splice_children(resume, first.as_ref())), resume.target.find_mut(open_block))
-            {
+            } else if let (Some(spliced), Some((target_id, target_children))) = (
+                spliced.or_else(|| {
+                    let boundary = resume.boundary_in(target_children(&resume.target, open_block)?)?;
+                    splice_children(resume, boundary, first.as_ref())
+                }),
+                resume.target.find_mut(open_block),
+            ) {
                 let mut open_part = target_children.split_off(resume.kept);
                 differ.sync_children(target_id, &mut open_part, &spliced, None);
                 target_children.append(&mut open_part);

@@ -13,14 +13,15 @@
 //! The splice of each is the resume's: the parsed children follow the kept ones, the first parsed text joined to the
 //! kept text the resume point split (see `resume.rs`).
 
-use super::resume::{Resume, Target, STITCH_CONTEXT};
+use super::resume::{Boundary, Resume, Target, STITCH_CONTEXT};
 
 /// How much of an open paragraph a render may parse again before what is shown is kept as a segment (see
 /// `IncrementalMarkdown::cut_paragraph_segment`).
 pub(super) const SEGMENT_BYTES: usize = 512;
 
-/// The resume at the start of a plain last word at byte `at`, which continues the kept text `boundary`.
-pub(super) fn word_resume(at: usize, kept: usize, boundary: String, defs: String) -> Resume {
+/// The resume at the start of a plain last word at byte `at`, which continues the first `boundary_len` bytes of the
+/// paragraph's last text node (child `kept`).
+pub(super) fn word_resume(at: usize, kept: usize, boundary_len: usize, defs: String) -> Resume {
     Resume {
         at,
         defs,
@@ -28,27 +29,27 @@ pub(super) fn word_resume(at: usize, kept: usize, boundary: String, defs: String
         block_tag: "p",
         target: Target::Block,
         kept,
-        boundary: Some(boundary),
+        boundary: Some(Boundary::Mounted(boundary_len)),
         drop_first: 0,
         tight: None,
         lead_word: false,
     }
 }
 
-/// The resume at byte `at` (a single space, or a line break), behind the dummy word `x`; `boundary` is the kept text
-/// the parsed text continues (`None` when the paragraph's last child is no text).
-pub(super) fn lead_word_resume(at: usize, kept: usize, boundary: Option<String>, defs: String) -> Resume {
-    Resume { boundary, context: "x".to_owned(), lead_word: true, ..word_resume(at, kept, String::new(), defs) }
+/// The resume at byte `at` (a single space, or a line break), behind the dummy word `x`; the parsed text continues the
+/// paragraph's last text node (child `kept`), of `boundary_len` bytes (`None` when its last child is no text).
+pub(super) fn lead_word_resume(at: usize, kept: usize, boundary_len: Option<usize>, defs: String) -> Resume {
+    Resume {
+        boundary: boundary_len.map(Boundary::Mounted),
+        context: "x".to_owned(),
+        lead_word: true,
+        ..word_resume(at, kept, 0, defs)
+    }
 }
 
 /// The resume at a segment cut at byte `at`, after all `kept` children shown.
 pub(super) fn segment_resume(at: usize, kept: usize, defs: String) -> Resume {
-    Resume {
-        boundary: None,
-        context: STITCH_CONTEXT.to_owned(),
-        lead_word: true,
-        ..word_resume(at, kept, String::new(), defs)
-    }
+    Resume { boundary: None, context: STITCH_CONTEXT.to_owned(), lead_word: true, ..word_resume(at, kept, 0, defs) }
 }
 
 /// Where a paragraph resumes when `src` ends with a line break: at the break (its CR too), unless it is a hard one (two

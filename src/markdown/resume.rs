@@ -26,7 +26,7 @@ pub(super) struct Resume {
     /// Children of the target that are final and kept as they are.
     pub(super) kept: usize,
     /// Final text that the first re-parsed text continues (the resume point splits a text node).
-    pub(super) boundary: Option<String>,
+    pub(super) boundary: Option<Boundary>,
     /// Leading parsed children that come from `context` (the dummy list item).
     pub(super) drop_first: usize,
     /// For lists: the looseness the resumed parse must show; a change means the whole list renders again.
@@ -34,6 +34,33 @@ pub(super) struct Resume {
     /// `context` is the dummy word `x`, put before text resumed mid-line so that it never parses as the start of a
     /// block; it is taken off the first parsed text again.
     pub(super) lead_word: bool,
+}
+
+/// The kept text a resume point splits: the start of the target's mounted child at index `kept`, a text node.
+#[derive(Debug, Clone)]
+pub(super) enum Boundary {
+    /// A copy of the text.
+    Copied(String),
+    /// The first this many bytes of that text node as mounted. A paragraph resumes after text it shows, and until its
+    /// resume is replaced, renders only extend that node (an append in place; a resumed parse joins the node's start
+    /// to what it parsed again): copying the node whenever a resume is set (at each space of a long paragraph) would
+    /// make the work per chunk grow with the paragraph.
+    Mounted(usize),
+}
+
+impl Resume {
+    /// The kept text the resume point split (`Some(None)`: the resume splits none), read from the mounted children of
+    /// its target for a [`Boundary::Mounted`]; `None` when they no longer start with it.
+    pub(super) fn boundary_in<'a>(&'a self, target_children: &'a [Mounted]) -> Option<Option<&'a str>> {
+        match &self.boundary {
+            None => Some(None),
+            Some(Boundary::Copied(text)) => Some(Some(text)),
+            Some(Boundary::Mounted(len)) => match &target_children.get(self.kept)?.kind {
+                MountedKind::Text(text) => text.get(..*len).map(Some),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// The element of the open block that a resumed parse fills.
@@ -108,7 +135,12 @@ impl Target {
 }
 
 /// The children a resumed parse puts after the kept ones, or `None` when its first block does not fit the resume.
-pub(super) fn splice_children(resume: &Resume, first: Option<&render::RenderedBlock>) -> Option<Vec<Node>> {
+/// `boundary` is the resume's, as read by [`Resume::boundary_in`].
+pub(super) fn splice_children(
+    resume: &Resume,
+    boundary: Option<&str>,
+    first: Option<&render::RenderedBlock>,
+) -> Option<Vec<Node>> {
     let parsed: &[Node] = match first {
         // Nothing parsed after the resume point yet (only a paragraph can be empty there).
         None if resume.block_tag == "p" => &[],
@@ -133,7 +165,7 @@ pub(super) fn splice_children(resume: &Resume, first: Option<&render::RenderedBl
     };
     let parsed = parsed.get(resume.drop_first..).unwrap_or(&[]);
     if !resume.lead_word {
-        return Some(join_boundary(resume.boundary.as_deref(), parsed));
+        return Some(join_boundary(boundary, parsed));
     }
     // Take the dummy word off again: the parse must begin with it as plain text.
     let Some(Node::Text(first)) = parsed.first() else { return None };
@@ -147,7 +179,7 @@ pub(super) fn splice_children(resume: &Resume, first: Option<&render::RenderedBl
         without.push(Node::Text(rest.to_owned()));
     }
     without.extend(parsed[1..].iter().cloned());
-    Some(join_boundary(resume.boundary.as_deref(), &without))
+    Some(join_boundary(boundary, &without))
 }
 
 /// The parsed children, with `boundary` (kept text the resume point split) joined to the first text.
@@ -212,7 +244,9 @@ pub(super) fn splice_spine(
     let MountedKind::Element { children, .. } = &mut mounted.kind else { return };
     match path.split_first() {
         None => {
-            let spliced = join_boundary(resume.boundary.as_deref(), &parsed.children);
+            // (A spine's resume copies its boundary, which always reads.)
+            let Some(boundary) = resume.boundary_in(children) else { return };
+            let spliced = join_boundary(boundary, &parsed.children);
             let mut open = children.split_off(resume.kept.min(children.len()));
             differ.sync_children(id, &mut open, &spliced, None);
             children.append(&mut open);

@@ -173,6 +173,11 @@ pub(super) fn is_plain(c: char) -> bool {
 /// first line cannot start a block (a list item, heading, quote, fence, rule, HTML block or link definition),
 /// `Some(false)` when it may, `None` when too little has arrived to tell.
 pub(super) fn starts_plainly(rest: &str) -> Option<bool> {
+    if rest.starts_with(char::is_alphabetic) {
+        // A letter starts no block: decided without looking for the line's end (the most common case, asked about
+        // the open line with every chunk).
+        return Some(true);
+    }
     // The answer lies in the line's first characters (a marker, a run, a label of at most 999): only they are read,
     // so asking about a line of 50 KB costs no more than about a short one (it is asked with every chunk).
     let mut window = rest.len().min(1024);

@@ -24,7 +24,7 @@ use crate::markdown::list;
 use crate::markdown::pass::ShownTail;
 use crate::markdown::quote;
 use crate::markdown::render;
-use crate::markdown::resume::{mounted_tag, Resume, Target};
+use crate::markdown::resume::{mounted_tag, Boundary, Resume, Target};
 use crate::markdown::scan::{first_line, resumes_nested, starts_plainly};
 use crate::markdown::table;
 use crate::markdown::IncrementalMarkdown;
@@ -212,7 +212,7 @@ impl IncrementalMarkdown {
     /// line-start candidate is indentation alone (the render waits for more).
     pub(in crate::markdown) fn promote_candidate(&mut self) -> bool {
         let Some(candidate) = &mut self.tail.candidate else { return false };
-        if candidate.boundary.as_deref().is_some_and(|b| b.ends_with('\n')) {
+        if matches!(&candidate.boundary, Some(Boundary::Copied(b)) if b.ends_with('\n')) {
             // At a line start (a list item's next line): the line's indentation is not its text. While it is all
             // that arrived, nothing is shown and nothing needs a parse.
             let spaces = self.src[candidate.at..].len() - self.src[candidate.at..].trim_start_matches(' ').len();

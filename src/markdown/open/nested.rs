@@ -3,7 +3,7 @@
 
 use crate::markdown::leaf::{nested_leaf_point, quote_spine, LeafPoint};
 use crate::markdown::list::{self, item_prefix, list_marker, loose_list_context};
-use crate::markdown::resume::{mounted_tag, Resume, Target};
+use crate::markdown::resume::{mounted_tag, Boundary, Resume, Target};
 use crate::markdown::scan::{quote_prefix, starts_plainly};
 use crate::markdown::IncrementalMarkdown;
 use crate::patch::diff::{Mounted, MountedKind};
@@ -47,7 +47,7 @@ impl IncrementalMarkdown {
                         block_tag: "blockquote",
                         target: Target::Spine(path),
                         kept,
-                        boundary: Some(boundary),
+                        boundary: Some(Boundary::Copied(boundary)),
                         drop_first: 0,
                         tight: None,
                         lead_word: false,
@@ -134,7 +134,7 @@ impl IncrementalMarkdown {
             block_tag,
             target: Target::Spine(path),
             kept,
-            boundary: Some(boundary),
+            boundary: Some(Boundary::Copied(boundary)),
             drop_first: 0,
             tight: list.then_some(!loose),
             lead_word: false,

@@ -106,10 +106,10 @@ impl IncrementalMarkdown {
         let line_start = self.line_start(self.src.len());
         let src = self.src.as_str();
         let paragraph_start = self.tail.settle.as_ref().map_or(0, |s| s.start);
-        // The children kept before a resume, and the text of the last one before the resume point: copied only when a
-        // resume is set (the last text node may be the whole paragraph).
+        // The children kept before a resume, and the length of the last one's text before the resume point (the
+        // resume reads it from the mounted node: it may be the whole paragraph).
         let kept = children.len() - usize::from(last_text.is_some());
-        let boundary = || last_text.map(str::to_owned);
+        let boundary = || last_text.map(str::len);
         let single_space_at = |at: usize| src[..at].ends_with(' ') && !src[..at - 1].ends_with(char::is_whitespace);
         if src.ends_with('\n') {
             // At a line break: the next line parses after the dummy word as it does in place.
@@ -148,8 +148,7 @@ impl IncrementalMarkdown {
         {
             return;
         }
-        let boundary = text[..text.len() - word.len()].to_owned();
-        self.tail.resume = Some(paragraph::word_resume(word_at, children.len() - 1, boundary, defs));
+        self.tail.resume = Some(paragraph::word_resume(word_at, children.len() - 1, text.len() - word.len(), defs));
         self.tail.candidate = None;
     }
 

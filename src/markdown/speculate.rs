@@ -207,136 +207,171 @@ struct Context {
 /// One pass over the complete lines: open fences and tables at the end (container markers are stripped first, so
 /// fences in list items and quotes count too).
 fn scan_context(text: &str, lines: &[(usize, usize)], gfm: bool) -> Context {
-    // (fence character, length, quote depth, item column)
-    let mut fence: Option<(u8, usize, usize, usize)> = None;
-    // The content columns of the open list items, outermost first: a line is inside those it is indented to.
-    let mut item_columns: Vec<usize> = Vec::new();
-    // The last line started a list item with nothing after its marker (which a blank line then ends).
-    let mut empty_item = false;
-    // The last line was blank.
-    let mut after_blank = false;
-    // (quote depth, item column) of the open HTML block's first line
-    let mut in_html: Option<(usize, usize)> = None;
-    // What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
-    let mut html_end: Option<&'static [&'static str]> = None;
-    let mut after_text = false;
-    let mut in_table = false;
-    let mut previous_has_pipe = false;
-    let mut last_complete: Option<(usize, &str)> = None;
-    let complete = &lines[..lines.len() - 1];
-    for &(start, end) in complete {
-        let line = strip_containers(&text[start..end]);
-        let depth = quote_depth(&text[start..end]);
-        let indent = content_indent(&text[start..end]);
-        if let Some((ch, len, fence_depth, fence_column)) = fence {
-            let blank = line.trim().is_empty();
-            if depth >= fence_depth && (blank || indent >= fence_column) {
-                if closes_fence(line, ch, len) {
-                    fence = None;
-                }
-                last_complete = None;
-                continue;
-            }
-            // Fewer quote markers or less indentation than its list item's content: the quote or the item ended,
-            // and the fence inside it.
-            fence = None;
+    let mut scan = ContextScan::default();
+    for &(start, end) in &lines[..lines.len() - 1] {
+        scan.line(start, &text[start..end], gfm);
+    }
+    scan.finish(gfm)
+}
+
+/// What [`scan_context`] knows after each complete line.
+#[derive(Default)]
+struct ContextScan<'a> {
+    /// The open fence: (fence character, length, quote depth, item column).
+    fence: Option<(u8, usize, usize, usize)>,
+    /// The content columns of the open list items, outermost first: a line is inside those it is indented to.
+    item_columns: Vec<usize>,
+    /// The last line started a list item with nothing after its marker (which a blank line then ends).
+    empty_item: bool,
+    /// The last line was blank.
+    after_blank: bool,
+    /// (quote depth, item column) of the open HTML block's first line
+    in_html: Option<(usize, usize)>,
+    /// What ends the open HTML block other than a blank line (its types 1 to 5), if anything.
+    html_end: Option<&'static [&'static str]>,
+    after_text: bool,
+    in_table: bool,
+    previous_has_pipe: bool,
+    last_complete: Option<(usize, &'a str)>,
+}
+
+impl<'a> ContextScan<'a> {
+    /// One complete line, `raw` with its container markers, starting at `start`.
+    fn line(&mut self, start: usize, raw: &'a str, gfm: bool) {
+        let line = strip_containers(raw);
+        let depth = quote_depth(raw);
+        let indent = content_indent(raw);
+        if self.continues_fence(line, depth, indent) {
+            self.last_complete = None;
+            return;
         }
         let blank = line.trim().is_empty();
-        if blank && std::mem::take(&mut empty_item) {
-            // An item can begin with at most one blank line: one that began empty ends here (`1.`, blank, then
-            // `    code` is code at the margin).
-            item_columns.pop();
-        }
-        if !blank && after_blank {
-            // After a blank line no text continues an item lazily: a line less indented than its content ends it.
-            item_columns.retain(|&open| open <= indent);
-        }
-        after_blank = blank;
-        empty_item = false;
-        let mut item_column = item_column_at(&item_columns, indent);
-        // (A line of an HTML block is raw: `1. n` in it starts no item.)
-        let in_html_block = in_html.is_some_and(|(html_depth, column)| depth >= html_depth && indent >= column);
-        let item = list_item_content_column(&text[start..end])
-            .filter(|_| !in_html_block && !four_columns_in(indent, item_column));
-        // (Under text in the same item, an item that cannot interrupt a paragraph is its text or underline: `-` is
-        // a setext underline, `4. t` a continuation line.)
-        let innermost = item_columns.last().copied().unwrap_or(0);
-        let item = item.filter(|_| !(after_text && indent >= innermost && cannot_interrupt_paragraph(line)));
-        if let Some(column) = item {
-            item_columns.retain(|&open| open <= indent);
-            item_columns.push(column);
-            empty_item = item_is_empty(line);
-            item_column = column;
-        }
+        let item_column = self.track_items(raw, line, (depth, indent), blank);
         if let Some((ch, len)) = opens_fence(line).filter(|_| !four_columns_in(indent, item_column)) {
             let fence_column = if indent >= item_column { item_column } else { 0 };
-            fence = Some((ch, len, depth, fence_column));
-            in_table = false;
-            previous_has_pipe = false;
-            last_complete = None;
-            continue;
+            self.fence = Some((ch, len, depth, fence_column));
+            self.in_table = false;
+            self.previous_has_pipe = false;
+            self.last_complete = None;
+            return;
         }
         if blank {
-            if html_end.is_some() && in_html.is_some_and(|(html_depth, _)| depth >= html_depth) {
-                // A blank line is part of a comment, a `<script>`…: they end only at their terminator.
-                last_complete = None;
-                continue;
-            }
-            in_table = false;
-            in_html = None;
-            html_end = None;
-            after_text = false;
-            previous_has_pipe = false;
-            last_complete = None;
-            continue;
+            return self.blank_line(depth);
         }
+        if self.html_line(line, (depth, indent), item_column) {
+            return;
+        }
+        self.after_text = !self.empty_item;
+        if gfm && !self.in_table && self.previous_has_pipe && is_delimiter_row(line) {
+            self.in_table = true;
+        }
+        self.previous_has_pipe = line.contains('|');
+        // (An indented code line is no table header: `    a | b` stays code.)
+        self.last_complete = Some((start, line)).filter(|_| !four_columns_in(indent, item_column));
+    }
+
+    /// Whether the line belongs to the open fence (closing it, maybe). Fewer quote markers or less indentation than
+    /// its list item's content end the quote or the item, and the fence inside it.
+    fn continues_fence(&mut self, line: &str, depth: usize, indent: usize) -> bool {
+        let Some((ch, len, fence_depth, fence_column)) = self.fence else { return false };
+        if depth >= fence_depth && (line.trim().is_empty() || indent >= fence_column) {
+            if closes_fence(line, ch, len) {
+                self.fence = None;
+            }
+            return true;
+        }
+        self.fence = None;
+        false
+    }
+
+    /// Ends the list items the line leaves and opens the one it starts; the content column of the item it is in.
+    fn track_items(&mut self, raw: &str, line: &str, (depth, indent): (usize, usize), blank: bool) -> usize {
+        if blank && std::mem::take(&mut self.empty_item) {
+            // An item can begin with at most one blank line: one that began empty ends here (`1.`, blank, then
+            // `    code` is code at the margin).
+            self.item_columns.pop();
+        }
+        if !blank && self.after_blank {
+            // After a blank line no text continues an item lazily: a line less indented than its content ends it.
+            self.item_columns.retain(|&open| open <= indent);
+        }
+        self.after_blank = blank;
+        self.empty_item = false;
+        let item_column = item_column_at(&self.item_columns, indent);
+        // (A line of an HTML block is raw: `1. n` in it starts no item.)
+        let in_html_block = self.in_html.is_some_and(|(html_depth, column)| depth >= html_depth && indent >= column);
+        let item = list_item_content_column(raw).filter(|_| !in_html_block && !four_columns_in(indent, item_column));
+        // (Under text in the same item, an item that cannot interrupt a paragraph is its text or underline: `-` is
+        // a setext underline, `4. t` a continuation line.)
+        let innermost = self.item_columns.last().copied().unwrap_or(0);
+        let item = item.filter(|_| !(self.after_text && indent >= innermost && cannot_interrupt_paragraph(line)));
+        let Some(column) = item else { return item_column };
+        self.item_columns.retain(|&open| open <= indent);
+        self.item_columns.push(column);
+        self.empty_item = item_is_empty(line);
+        column
+    }
+
+    fn blank_line(&mut self, depth: usize) {
+        self.last_complete = None;
+        if self.html_end.is_some() && self.in_html.is_some_and(|(html_depth, _)| depth >= html_depth) {
+            // A blank line is part of a comment, a `<script>`…: they end only at their terminator.
+            return;
+        }
+        self.in_table = false;
+        self.in_html = None;
+        self.html_end = None;
+        self.after_text = false;
+        self.previous_has_pipe = false;
+    }
+
+    /// Whether the line is an HTML block's (its first, one inside it, or the one that ends it).
+    fn html_line(&mut self, line: &str, (depth, indent): (usize, usize), item_column: usize) -> bool {
         // Like a fence, an HTML block ends with its quote or list item.
-        if in_html.is_some_and(|(html_depth, column)| depth < html_depth || indent < column) {
-            in_html = None;
-            html_end = None;
+        if self.in_html.is_some_and(|(html_depth, column)| depth < html_depth || indent < column) {
+            self.in_html = None;
+            self.html_end = None;
         }
         let mut html_line = line;
-        if in_html.is_none()
-            && !in_table
+        if self.in_html.is_none()
+            && !self.in_table
             && !four_columns_in(indent, item_column)
-            && html_block_start(line, !after_text)
+            && html_block_start(line, !self.after_text)
         {
-            in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
-            html_end = html_block_end(line);
+            self.in_html = Some((depth, if indent >= item_column { item_column } else { 0 }));
+            self.html_end = html_block_end(line);
             html_line = &line[2.min(line.len())..]; // (`<!-->` does not end the comment it opens)
         }
-        if in_html.is_some() {
-            previous_has_pipe = false;
-            last_complete = None;
-            if html_end.is_some_and(|ends| ends.iter().any(|end| contains_ignoring_case(html_line, end))) {
-                // A comment, declaration, processing instruction, CDATA section or `<script>`-like block ends on the
-                // line holding its terminator; the next line starts afresh.
-                in_html = None;
-                html_end = None;
-                after_text = false;
-            }
-            continue;
+        if self.in_html.is_none() {
+            return false;
         }
-        after_text = !empty_item;
-        if gfm && !in_table && previous_has_pipe && is_delimiter_row(line) {
-            in_table = true;
+        self.previous_has_pipe = false;
+        self.last_complete = None;
+        if self.html_end.is_some_and(|ends| ends.iter().any(|end| contains_ignoring_case(html_line, end))) {
+            // A comment, declaration, processing instruction, CDATA section or `<script>`-like block ends on the
+            // line holding its terminator; the next line starts afresh.
+            self.in_html = None;
+            self.html_end = None;
+            self.after_text = false;
         }
-        previous_has_pipe = line.contains('|');
-        // (An indented code line is no table header: `    a | b` stays code.)
-        last_complete = Some((start, line)).filter(|_| !four_columns_in(indent, item_column));
+        true
     }
-    let pending_table_header = match last_complete {
-        Some((start, line)) if gfm && !in_table && line.contains('|') && fence.is_none() => Some(start),
-        _ => None,
-    };
-    Context {
-        in_fence: fence.is_some(),
-        fence_quote_depth: fence.map_or(0, |f| f.2),
-        fence_item_column: fence.map_or(0, |f| f.3),
-        item_columns,
-        in_html: in_html.filter(|_| fence.is_none()),
-        in_table,
-        pending_table_header,
+
+    fn finish(self, gfm: bool) -> Context {
+        let fence = self.fence;
+        let pending_table_header = match self.last_complete {
+            Some((start, line)) if gfm && !self.in_table && line.contains('|') && fence.is_none() => Some(start),
+            _ => None,
+        };
+        Context {
+            in_fence: fence.is_some(),
+            fence_quote_depth: fence.map_or(0, |f| f.2),
+            fence_item_column: fence.map_or(0, |f| f.3),
+            item_columns: self.item_columns,
+            in_html: self.in_html.filter(|_| fence.is_none()),
+            in_table: self.in_table,
+            pending_table_header,
+        }
     }
 }
 

@@ -217,3 +217,23 @@ fn a_list_item_ends_at_a_less_indented_line_after_a_blank_line() {
     assert_streams_cleanly("1. 3\n<h.>\n2. ");
     assert_streams_cleanly("- a\n  1. 3\n  2. b [c\n\nText\n\n    let v = a[0];\n");
 }
+
+/// Generated documents 1592598753 and 1592598818 (of a 1,000-document sweep): under paragraph text, `7. ` is no list
+/// marker (an ordered item not starting at 1 cannot interrupt a paragraph) but the paragraph's text, shown as it was
+/// typed; once a tag being typed after it (`<b`) was hidden, speculation held the line back as a marker alone and the
+/// shown `7` went away.
+#[test]
+fn a_marker_that_cannot_interrupt_a_paragraph_stays_shown_when_a_tag_follows() {
+    assert_streams_cleanly("B\n7. <b");
+    assert_streams_cleanly("n\n4) <b");
+    assert_streams_cleanly("B\n    v\n7. <s");
+    assert_streams_cleanly("Steps so far:\n2. then <b>bold</b> text\n");
+}
+
+/// Generated document 1592598901: `\t$$n i` is a line of indented code, shown as code while typed; at its newline the
+/// display-math scan read its `$$` as an opener and hid the line until a closer.
+#[test]
+fn dollar_signs_in_indented_code_open_no_display_math() {
+    assert_streams_cleanly("\t$$n i\n");
+    assert_streams_cleanly("Text.\n\n    $$ x + y\n    more code\n\nAfter.\n");
+}

@@ -124,7 +124,7 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
             return Inner::Borrowed(last_start);
         }
     }
-    if let Some(open) = math.then(|| open_display_math(tail, &lines)).flatten() {
+    if let Some(open) = math.then(|| open_display_math(tail, &lines, &context.item_columns)).flatten() {
         // What stays of the line before the `$$` must not turn into a block of its own (`*` alone is a list item,
         // `<b>` alone an HTML block): it stays only when it starts with a letter or digit inside its containers.
         let line_start = tail[..open].rfind(['\n', '\r']).map_or(0, |at| at + 1);
@@ -154,9 +154,17 @@ fn speculate_inner(tail: &str, gfm: bool, math: bool) -> Inner {
         // (A fence's opening line shows nothing of its own: its info string is no text, so it waits for its end.)
         return Inner::Borrowed(last_start);
     }
+    // Under paragraph text, a list marker that cannot interrupt a paragraph (`7. `, an ordered item not starting at
+    // 1) is that paragraph's text, shown as it was typed: it must not be held back once something after it hides.
+    let innermost = context.item_columns.last().copied().unwrap_or(0);
+    let paragraph_text = context.after_text
+        && content_indent(partial) >= innermost
+        && cannot_interrupt_paragraph(strip_containers(partial));
     match close_inlines(partial, gfm, math) {
         // What is left may be a marker alone (`1. *` → `1. `), which would show as text: the line waits.
-        Some((rewritten, _)) if rewritten.ends_with([' ', '\t']) && is_block_marker_only(&rewritten) => {
+        Some((rewritten, _))
+            if rewritten.ends_with([' ', '\t']) && is_block_marker_only(&rewritten) && !paragraph_text =>
+        {
             Inner::Borrowed(last_start)
         }
         Some((rewritten, kept_all)) => Inner::Owned(format!("{}{rewritten}", &tail[..last_start]), kept_all),
@@ -202,6 +210,8 @@ struct Context {
     in_html: Option<(usize, usize)>,
     /// Start offset of the last complete line when it could be a table header awaiting its delimiter row.
     pending_table_header: Option<usize>,
+    /// The last complete line is text a paragraph may go on from (not blank, not a block of its own).
+    after_text: bool,
 }
 
 /// One pass over the complete lines: open fences and tables at the end (container markers are stripped first, so
@@ -233,11 +243,14 @@ struct ContextScan<'a> {
     in_table: bool,
     previous_has_pipe: bool,
     last_complete: Option<(usize, &'a str)>,
+    /// The last line was text (a paragraph's, or indented: not a fence's, an HTML block's or a blank one).
+    last_is_text: bool,
 }
 
 impl<'a> ContextScan<'a> {
     /// One complete line, `raw` with its container markers, starting at `start`.
     fn line(&mut self, start: usize, raw: &'a str, gfm: bool) {
+        self.last_is_text = false;
         let line = strip_containers(raw);
         let depth = quote_depth(raw);
         let indent = content_indent(raw);
@@ -268,6 +281,7 @@ impl<'a> ContextScan<'a> {
         self.previous_has_pipe = line.contains('|');
         // (An indented code line is no table header: `    a | b` stays code.)
         self.last_complete = Some((start, line)).filter(|_| !four_columns_in(indent, item_column));
+        self.last_is_text = true;
     }
 
     /// Whether the line belongs to the open fence (closing it, maybe). Fewer quote markers or less indentation than
@@ -371,6 +385,7 @@ impl<'a> ContextScan<'a> {
             in_html: self.in_html.filter(|_| fence.is_none()),
             in_table: self.in_table,
             pending_table_header,
+            after_text: self.after_text && self.last_is_text,
         }
     }
 }
@@ -771,9 +786,18 @@ fn may_be_definition(partial: &str) -> bool {
 
 /// Where display math (`$$`) opens in the tail's last paragraph without closing yet. Its TeX waits until it closes
 /// (a math renderer cannot typeset half a formula, and a paragraph's math reaches no further than its blank line).
-fn open_display_math(text: &str, lines: &[(usize, usize)]) -> Option<usize> {
+fn open_display_math(text: &str, lines: &[(usize, usize)], item_columns: &[usize]) -> Option<usize> {
     let complete = &lines[..lines.len() - 1];
-    let paragraph = complete.iter().rposition(|&(start, end)| text[start..end].trim().is_empty()).map_or(0, |i| i + 1);
+    let mut paragraph =
+        complete.iter().rposition(|&(start, end)| text[start..end].trim().is_empty()).map_or(0, |i| i + 1);
+    // Indented code lines at its start are no paragraph (`    $$x` is code): the scan starts after them.
+    while let Some(&(start, end)) = complete.get(paragraph) {
+        let line = &text[start..end];
+        if !is_indented_code(line, &text[..start], item_column_at(item_columns, content_indent(line))) {
+            break;
+        }
+        paragraph += 1;
+    }
     let from = lines.get(paragraph)?.0;
     let bytes = text.as_bytes();
     let (mut open, mut i) = (None, from);

@@ -3,7 +3,7 @@
 // with its Shiki plug-in (benches/streamdown/adapter-code.mjs). Driven through `window.highlightBench`; every
 // function returns plain JSON.
 import init, { Renderer } from "../pkg/rillmark.js";
-import { chunk } from "./page.mjs";
+import { chunk, rendererAdapter } from "./page.mjs";
 import { measureChunks, streamedResult, summary } from "./measure.mjs";
 
 await init();
@@ -34,26 +34,8 @@ function highlightRenderer(el) {
 }
 
 const ADAPTERS = {
-  rillmark: () => {
-    let r;
-    return {
-      create: (el) => void (r = new Renderer(el)),
-      write: (c) => r.write(c),
-      flush: () => r.flush(),
-      end: () => void r.finish(),
-      dispose: () => r.free(),
-    };
-  },
-  "rillmark+shiki": () => {
-    let r;
-    return {
-      create: (el) => void (r = highlightRenderer(el)),
-      write: (c) => r.write(c),
-      flush: () => r.flush(),
-      end: () => void r.finish(),
-      dispose: () => r.free(),
-    };
-  },
+  rillmark: () => rendererAdapter(),
+  "rillmark+shiki": () => rendererAdapter(highlightRenderer),
   "streamdown+shiki": () => streamdownShiki(),
 };
 

@@ -14,17 +14,20 @@ const gc = () => (globalThis.gc ? globalThis.gc() : undefined);
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Adapters: { create(container), write(chunk), flush(), end(), dispose() }. `write + flush` is one chunk's work.
+/** rillmark as an adapter; `make(el)` builds its renderer (benches/highlight-page.mjs passes one with options). */
+export function rendererAdapter(make = (el) => new Renderer(el)) {
+  let r;
+  return {
+    create: (el) => void (r = make(el)),
+    write: (chunk) => r.write(chunk),
+    flush: () => r.flush(),
+    end: () => void r.finish(),
+    dispose: () => r.free(),
+  };
+}
+
 const ADAPTERS = {
-  rillmark: () => {
-    let r;
-    return {
-      create: (el) => void (r = new Renderer(el)),
-      write: (chunk) => r.write(chunk),
-      flush: () => r.flush(),
-      end: () => void r.finish(),
-      dispose: () => r.free(),
-    };
-  },
+  rillmark: () => rendererAdapter(),
   smd: () => {
     let p;
     return {

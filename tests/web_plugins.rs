@@ -100,6 +100,18 @@ fn code_of(container: &Element) -> Element {
     container.query_selector("pre > code").unwrap().expect("the document should show a code block")
 }
 
+/// The container's code block shows `code` exactly, in the spans a one-shot highlight of the whole code gives.
+#[track_caller]
+fn assert_one_shot_highlight(container: &Element, code: &str, sizes: &[usize]) {
+    let element = code_of(container);
+    assert_eq!(element.text_content().unwrap(), code, "code.textContent should be the code exactly");
+    assert_eq!(
+        describe_code(&element),
+        expected_description(code),
+        "the final spans should be a one-shot highlight of the whole code (chunks {sizes:?})"
+    );
+}
+
 fn stat(r: &Renderer, name: &str) -> f64 {
     Reflect::get(&r.stats().unwrap(), &name.into()).unwrap().as_f64().unwrap()
 }
@@ -112,13 +124,7 @@ async fn the_final_spans_equal_a_one_shot_highlight_however_the_code_streams() {
             let container = make_container();
             let r = renderer(&container, options(&[("highlight", highlighter.clone().into())]));
             stream(&r, &document_with_code(), &sizes);
-            let code = code_of(&container);
-            assert_eq!(code.text_content().unwrap(), CODE, "code.textContent should be the code exactly");
-            assert_eq!(
-                describe_code(&code),
-                expected_description(CODE),
-                "the final spans should be a one-shot highlight of the whole code (chunks {sizes:?})"
-            );
+            assert_one_shot_highlight(&container, CODE, &sizes);
             assert_eq!(stat(&r, "pluginErrors"), 0.0, "a good highlighter should cause no plug-in error");
             shown.push(container.inner_html());
         }
@@ -183,13 +189,7 @@ async fn a_stateful_highlighter_finishes_a_block_with_only_its_last_line_and_its
         let container = make_container();
         let r = renderer(&container, options(&[("highlight", fixture("stateful").into())]));
         stream(&r, &format!("```rust\n{code}"), &sizes);
-        let element = code_of(&container);
-        assert_eq!(element.text_content().unwrap(), code, "code.textContent should be the code exactly");
-        assert_eq!(
-            describe_code(&element),
-            expected_description(code),
-            "the final spans should be a one-shot highlight of the whole code (chunks {sizes:?})"
-        );
+        assert_one_shot_highlight(&container, code, &sizes);
         assert_eq!(
             lines_highlighted(),
             4,

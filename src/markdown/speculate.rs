@@ -790,10 +790,13 @@ fn open_display_math(text: &str, lines: &[(usize, usize)], item_columns: &[usize
     let complete = &lines[..lines.len() - 1];
     let mut paragraph =
         complete.iter().rposition(|&(start, end)| text[start..end].trim().is_empty()).map_or(0, |i| i + 1);
-    // Indented code lines at its start are no paragraph (`    $$x` is code): the scan starts after them.
+    // Indented code lines at its start are no paragraph (`    $$x` is code): the scan starts after them. (They follow
+    // a blank line or start the tail, so each is code by its own indentation: no look back as `is_indented_code`
+    // does for a partial line, which would read up to its lookback of lines for every line of a long code run.)
     while let Some(&(start, end)) = complete.get(paragraph) {
         let line = &text[start..end];
-        if !is_indented_code(line, &text[..start], item_column_at(item_columns, content_indent(line))) {
+        let indent = content_indent(line);
+        if !item_starts_with_code(line) && !four_columns_in(indent, item_column_at(item_columns, indent)) {
             break;
         }
         paragraph += 1;
